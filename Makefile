@@ -1,0 +1,44 @@
+# Two commands: `make run` and `make test`. Everything they need is installed here.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test build demo setup browser lint e2e clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian's chromium for the browser test (no browser download: playwright drives the system one).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; fi; }
+
+demo: $(STAMP)
+	@if [ -z "$$(find data/raw -maxdepth 1 -type f \( -iname '*.csv' -o -iname '*.xlsx' \) 2>/dev/null)" ]; then \
+	  $(BIN)/python -m pipelines demo; fi
+
+build: demo
+	$(BIN)/python -m pipelines build
+
+run: build
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) browser lint
+	$(BIN)/python -m pytest
+
+e2e: $(STAMP) browser
+	$(BIN)/python -m pytest -m e2e
+
+clean:
+	rm -rf $(VENV) .pytest_cache

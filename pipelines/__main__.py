@@ -1,0 +1,104 @@
+"""Command line (shared/spec/exports.md): `python -m pipelines demo|build|kpis`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from . import config
+
+EXIT_FILE_ERROR = 1
+EXIT_USAGE = 2
+EXIT_CHECK_FAILED = 3
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date invalide « {text} » : format attendu AAAA-MM-JJ, par ex. 2023-07-01"
+        ) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines",
+        description="Exports du programme « Oh my Lot ! » -> base DuckDB des indicateurs.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="écrit les exports de démonstration")
+    demo.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    demo.add_argument("--seed", type=int, default=None)
+    build = commands.add_parser("build", help="construit la base à partir des exports")
+    build.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    build.add_argument("--curated", type=Path, default=config.CURATED_DIR)
+    kpis = commands.add_parser("kpis", help="affiche les chiffres clés")
+    kpis.add_argument("--curated", type=Path, default=config.CURATED_DIR)
+    kpis.add_argument("--from", dest="date_from", type=_date, default=None)
+    kpis.add_argument("--to", dest="date_to", type=_date, default=None)
+    kpis.add_argument("--json", action="store_true", help="sortie JSON (format du contrat)")
+    return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import write_demo
+
+    kwargs = {} if args.seed is None else {"seed": args.seed}
+    paths = write_demo(args.raw, **kwargs)
+    print(f"{len(paths)} exports de démonstration écrits dans {args.raw}", file=sys.stderr)
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import CheckFailed, ModelFailed, build
+    from .load import ExportError
+
+    try:
+        result = build(args.raw, args.curated)
+    except ExportError as exc:
+        print(f"Erreur : {exc}\nLa base publiée précédente reste en place.", file=sys.stderr)
+        return EXIT_FILE_ERROR
+    except (CheckFailed, ModelFailed) as exc:
+        print(f"Erreur : {exc}\nLa base publiée précédente reste en place.", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    rejected = sum(c["rejected"] for c in result.counts.values())
+    print(f"Base publiée : {result.database} en {result.seconds:.1f} s "
+          f"({rejected} ligne(s) rejetée(s), voir quality.rejects)", file=sys.stderr)
+    return 0
+
+
+def _kpis(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from .kpis import headline
+
+    path = config.database_path(args.curated)
+    if not path.exists():
+        print(f"Erreur : aucune base publiée dans {args.curated} : lancez d'abord "
+              "« python -m pipelines build ».", file=sys.stderr)
+        return EXIT_FILE_ERROR
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print("Erreur : --from est après --to.", file=sys.stderr)
+        return EXIT_USAGE
+    with duckdb.connect(str(path), read_only=True) as con:
+        figures = headline(con, args.date_from, args.date_to)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        for key, value in figures.items():
+            print(f"{key:<22} {value}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {"demo": _demo, "build": _build, "kpis": _kpis}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,16 @@
+-- the grain of every core table holds: no key appears twice
+select 'core.households' as model, household_id as key, count(*) as n
+from core.households group by all having count(*) > 1
+union all
+select 'core.prospects', prospect_id, count(*) from core.prospects group by all having count(*) > 1
+union all
+select 'core.installations', installation_id, count(*)
+from core.installations group by all having count(*) > 1
+union all
+select 'core.touches', touch_id, count(*) from core.touches group by all having count(*) > 1
+union all
+select 'core.campaigns', campaign_code, count(*)
+from core.campaigns group by all having count(*) > 1
+union all
+select 'core.ambassadors', ambassador_id, count(*)
+from core.ambassadors group by all having count(*) > 1

@@ -1,0 +1,33 @@
+"""Paths and settings, each overridable by an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+RAW_DIR = Path(os.environ.get("OMLOT_RAW_DIR", ROOT / "data" / "raw"))
+CURATED_DIR = Path(os.environ.get("OMLOT_CURATED_DIR", ROOT / "data" / "curated"))
+# The key of the email/phone hashes: generated on first build, owner-only, never in git.
+HASH_KEY_FILE = Path(os.environ.get("OMLOT_HASH_KEY_FILE", ROOT / "data" / ".hash_key"))
+
+DATABASE_NAME = "lot.duckdb"
+STATUS_NAME = "last_build.json"
+
+SQL_DIR = PACKAGE / "sql"
+CHECKS_DIR = PACKAGE / "checks"
+REFERENCE_DIR = PACKAGE / "reference"
+CHANNELS_FILE = Path(os.environ.get("OMLOT_CHANNELS_FILE", PACKAGE / "channels.toml"))
+
+# Attribution (shared/spec/exports.md, « Attribution »).
+LOOKBACK_DAYS = int(os.environ.get("OMLOT_LOOKBACK_DAYS", "365"))
+HALF_LIFE_DAYS = float(os.environ.get("OMLOT_HALF_LIFE_DAYS", "30"))
+
+# Welcome network: a household accompanied this long without installation or update is stalled.
+STALLED_AFTER_DAYS = int(os.environ.get("OMLOT_STALLED_AFTER_DAYS", "90"))
+
+
+def database_path(curated_dir: Path) -> Path:
+    return curated_dir / DATABASE_NAME

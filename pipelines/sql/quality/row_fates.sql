@@ -1,0 +1,40 @@
+-- one row per data row read from any export (grain: source, file, line), with its fate
+with prospects as (
+    select
+        'prospects' as source, file_order, file, line, row_status, reject, invalid_values,
+    from core.prospect_rows
+),
+
+installations as (
+    select
+        'installations' as source, file_order, file, line, row_status, reject, invalid_values,
+    from core.installation_rows
+),
+
+ambassadors as (
+    select
+        'ambassadors' as source, file_order, file, line, row_status, reject, invalid_values,
+    from core.ambassador_rows
+),
+
+touches as (
+    select
+        'touches' as source, file_order, file, line, row_status, reject, invalid_values,
+    from core.touch_rows
+),
+
+campaigns as (
+    select
+        'campaigns' as source, file_order, file, line, row_status, reject, invalid_values,
+    from core.campaign_rows
+),
+
+final as (
+    select * from prospects
+    union all by name select * from installations
+    union all by name select * from ambassadors
+    union all by name select * from touches
+    union all by name select * from campaigns
+)
+
+select * from final

@@ -1,0 +1,183 @@
+-- one row per warning (grain: kind, source, file, line, column, value): what was kept or
+-- ignored although not as the contract expects, never a row refused (those are rejects)
+with channels as (
+    select * from ref.channel_labels
+),
+
+labelled as (
+    select 'prospects' as source, channel_label, channel_key from core.prospect_rows
+    where row_status = 'accepted'
+    union all
+    select 'touches', channel_label, channel_key from core.touch_rows
+    where row_status = 'accepted'
+    union all
+    select 'campaigns', channel_label, channel_key from core.campaign_rows
+    where row_status = 'accepted'
+),
+
+unknown_channels as (
+    select
+        'canal_inconnu' as kind,
+        labelled.source,
+        null as file,
+        null as line,
+        'Canal' as "column",
+        labelled.channel_label as value,
+        'libellé de canal inconnu, compté en « autre » : ajoutez-le à channels.toml' as message,
+        count(*) as n,
+    from labelled
+    left join channels on labelled.channel_key = channels.label_key
+    where labelled.channel_label is not null and channels.label_key is null
+    group by all
+),
+
+invalid_values as (
+    select
+        'valeur_invalide' as kind,
+        source,
+        file,
+        line,
+        invalid.column as "column",
+        invalid.value as value,
+        'valeur invalide, laissée vide' as message,
+        1 as n,
+    from (
+        select source, file, line, unnest(invalid_values) as invalid
+        from quality.row_fates
+        where row_status <> 'rejected'
+    )
+),
+
+campaign_codes as (
+    select campaign_code from core.campaigns
+),
+
+referenced_campaigns as (
+    select 'prospects' as source, campaign_code from core.prospects
+    union all
+    select 'touches', campaign_code from core.touches
+),
+
+unknown_campaigns as (
+    select
+        'code_inconnu' as kind,
+        referenced.source,
+        null as file,
+        null as line,
+        'Code campagne' as "column",
+        referenced.campaign_code as value,
+        'campagne absente de l''export des campagnes (gardée)' as message,
+        count(*) as n,
+    from referenced_campaigns as referenced
+    anti join campaign_codes using (campaign_code)
+    where referenced.campaign_code is not null
+    group by all
+),
+
+unknown_ambassadors as (
+    select
+        'code_inconnu' as kind,
+        'prospects' as source,
+        null as file,
+        null as line,
+        'ID ambassadeur' as "column",
+        prospects.ambassador_id as value,
+        'ambassadeur absent de l''export des ambassadeurs (gardé)' as message,
+        count(*) as n,
+    from core.prospects as prospects
+    anti join core.ambassadors as ambassadors using (ambassador_id)
+    where prospects.ambassador_id is not null
+    group by all
+),
+
+unknown_touch_prospects as (
+    select
+        'code_inconnu' as kind,
+        'touches' as source,
+        null as file,
+        null as line,
+        'ID prospect' as "column",
+        prospect_id as value,
+        'prospect inconnu : le contact est rattaché par son email s''il en a un' as message,
+        count(*) as n,
+    from core.touches
+    where prospect_id is not null and not is_known_prospect_id
+    group by all
+),
+
+unknown_communes as (
+    select
+        'code_inconnu' as kind,
+        'installations' as source,
+        file,
+        line,
+        'Code commune' as "column",
+        commune_code as value,
+        'commune absente du référentiel des communes du Lot (installation gardée)' as message,
+        1 as n,
+    from core.installations
+    where not is_known_commune
+),
+
+ignored_columns as (
+    select
+        'colonne_ignoree' as kind,
+        source,
+        file,
+        1 as line,
+        ignored as "column",
+        null as value,
+        'colonne hors contrat, ignorée' as message,
+        1 as n,
+    from (select source, file, unnest(ignored_columns) as ignored from raw.files)
+),
+
+merges as (
+    select
+        'fusion' as kind,
+        'prospects' as source,
+        file,
+        line,
+        'Email' as "column",
+        merged_prospect_id as value,
+        'même email que ' || kept_prospect_id || ' : fusionné dans ce foyer' as message,
+        1 as n,
+    from core.merges
+),
+
+skipped_files as (
+    select
+        'fichier_ignore' as kind,
+        source,
+        file,
+        null as line,
+        null as "column",
+        null as value,
+        'extension non prise en charge (seuls .csv et .xlsx sont lus)' as message,
+        1 as n,
+    from raw.skipped_files
+),
+
+final as (
+    select * from unknown_channels
+    union all by name select * from invalid_values
+    union all by name select * from unknown_campaigns
+    union all by name select * from unknown_ambassadors
+    union all by name select * from unknown_touch_prospects
+    union all by name select * from unknown_communes
+    union all by name select * from ignored_columns
+    union all by name select * from merges
+    union all by name select * from skipped_files
+)
+
+select
+    kind,
+    source,
+    cast(file as varchar) as file,
+    cast(line as bigint) as line,
+    cast("column" as varchar) as "column",
+    cast(value as varchar) as value,
+    message,
+    cast(n as bigint) as n,
+from final
+order by kind, source, file, line, value
