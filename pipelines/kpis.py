@@ -18,6 +18,8 @@ _HOUSEHOLDS = """
     from core.households
     where ($date_from is null or first_contact_date >= $date_from)
       and ($date_to is null or first_contact_date <= $date_to)
+      and ($channels is null or list_contains($channels, channel))
+      and ($campaigns is null or list_contains($campaigns, campaign_code))
 """
 
 _BY_CHANNEL = """
@@ -30,6 +32,8 @@ _BY_CHANNEL = """
         on households.channel = channels.channel
         and ($date_from is null or households.first_contact_date >= $date_from)
         and ($date_to is null or households.first_contact_date <= $date_to)
+        and ($campaigns is null or list_contains($campaigns, households.campaign_code))
+    where $channels is null or list_contains($channels, channels.channel)
     group by channels.channel, channels.channel_order
     order by channels.channel_order
 """
@@ -47,6 +51,8 @@ _TOUCHES = """
     from core.touches
     where ($date_from is null or touch_date >= $date_from)
       and ($date_to is null or touch_date <= $date_to)
+      and ($channels is null or list_contains($channels, channel))
+      and ($campaigns is null or list_contains($campaigns, campaign_code))
 """
 
 _ROWS = """
@@ -63,9 +69,12 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> dict:
 
 
 def headline(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
-             date_to: dt.date | None = None) -> dict:
-    """The contract's `kpis --json` object for the period [date_from, date_to]."""
-    params = {"date_from": date_from, "date_to": date_to}
+             date_to: dt.date | None = None, channels: list[str] | None = None,
+             campaigns: list[str] | None = None) -> dict:
+    """The contract's `kpis --json` object for the period [date_from, date_to]; the dashboard
+    may narrow households and touches to channels and campaigns (the CLI never does)."""
+    params = {"date_from": date_from, "date_to": date_to, "channels": channels or None,
+              "campaigns": campaigns or None}
     result = {key: int(value) for key, value in _one(con, _HOUSEHOLDS, params).items()}
     by_channel = con.execute(_BY_CHANNEL, params).fetchall()
     result["followed_by_channel"] = {channel: int(f) for channel, f, _ in by_channel}

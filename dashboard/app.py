@@ -1,0 +1,87 @@
+"""Entry point: page config, navigation and the shared filters (kept in the URL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dashboard import fmt, queries  # noqa: E402
+from dashboard.state import preset_period, presets  # noqa: E402
+
+st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon="🏡", layout="wide",
+                   initial_sidebar_state="expanded")
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="Vue d'ensemble", icon="📊", default=True),
+]
+
+
+def _param_date(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(st.query_params.get(name, ""))
+    except ValueError:
+        return None
+
+
+def sidebar_filters(version) -> queries.Filters:
+    """Period of first contact (presets or custom), channels; mirrored in st.query_params."""
+    first, last = queries.period_bounds(version)
+    years = list(range(first.year, last.year + 1))
+    options = presets(years)
+    if "periode" not in st.session_state:
+        wanted = st.query_params.get("periode", "tout")
+        st.session_state.periode = wanted if wanted in options else "tout"
+    st.sidebar.header("Filtres")
+    key = st.sidebar.selectbox("Période de premier contact", list(options),
+                               format_func=options.get, key="periode")
+    if key == "perso":
+        if "du" not in st.session_state:
+            st.session_state.du = _param_date("du") or first
+            st.session_state.au = _param_date("au") or last
+        date_from = st.sidebar.date_input("Du", key="du", format="DD/MM/YYYY")
+        date_to = st.sidebar.date_input("Au", key="au", format="DD/MM/YYYY")
+    else:
+        date_from, date_to = preset_period(key)
+    if "canaux" not in st.session_state:
+        wanted = [c for c in st.query_params.get("canaux", "").split(",") if c]
+        st.session_state.canaux = [c for c in wanted if c in fmt.CHANNEL_LABELS]
+    channels = st.sidebar.multiselect("Canaux", list(fmt.CHANNEL_LABELS),
+                                      format_func=fmt.channel, key="canaux",
+                                      placeholder="Tous les canaux")
+    params = {"periode": key}
+    if key == "perso":
+        params.update(du=date_from.isoformat(), au=date_to.isoformat())
+    if channels:
+        params["canaux"] = ",".join(channels)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+    st.sidebar.caption("Le lien de la page reproduit exactement cette vue.")
+    return queries.Filters(date_from, date_to, tuple(channels))
+
+
+def main() -> None:
+    page = st.navigation(PAGES)
+    version = queries.database_version()
+    if version is None:
+        st.title("Oh my Lot ! – indicateurs")
+        status = queries.last_build_status()
+        if status and status.get("status") == "failed":
+            st.error(f"La construction de la base a échoué : {status.get('message')}")
+        st.info(
+            "Aucune donnée publiée pour l'instant. Déposez les exports du mois dans "
+            "`data/raw/` (prospects, installations, ambassadeurs, contacts de campagnes, "
+            "campagnes), puis lancez `make build` — ou `make run` pour les données de "
+            "démonstration."
+        )
+        return
+    st.session_state.filters = sidebar_filters(version)
+    st.session_state.version = version
+    page.run()
+
+
+main()

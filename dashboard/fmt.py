@@ -1,0 +1,92 @@
+"""French labels, numbers and dates, in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+NBSP = "\u00a0"  # before % and €
+THIN = "\u202f"  # thousands separator (narrow no-break space, French typography)
+
+CHANNEL_LABELS = {
+    "salon": "Salons",
+    "site_web": "Site web",
+    "tourisme": "Tourisme",
+    "sante": "Santé",
+    "ambassadeur": "Ambassadeurs",
+    "entreprise": "Entreprises",
+    "digital": "Digital",
+    "presse": "Presse",
+    "autre": "Autre",
+}
+
+# One colour per channel on every page (colour-blind-safe palette, `autre` in grey).
+CHANNEL_COLOURS = {
+    "salon": "#0072B2",
+    "site_web": "#56B4E9",
+    "tourisme": "#009E73",
+    "sante": "#CC79A7",
+    "ambassadeur": "#E69F00",
+    "entreprise": "#D55E00",
+    "digital": "#7B61FF",
+    "presse": "#8C6D31",
+    "autre": "#999999",
+}
+
+STAGE_LABELS = {"suivi": "Suivis", "accompagné": "Accompagnés", "installé": "Installés"}
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre"]
+
+
+def channel(code: str) -> str:
+    return CHANNEL_LABELS.get(code, code)
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """`1 234` or `1 234,5`; an empty value is a dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", THIN).replace(".", ",")
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """A share in [0, 1] as `32,5 %`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{number(value * 100, decimals)}{NBSP}%"
+
+
+def euros(value: float | None) -> str:
+    return "–" if value is None else f"{number(value)}{NBSP}€"
+
+
+def date(value: dt.date | None) -> str:
+    return "–" if value is None else value.strftime("%d/%m/%Y")
+
+
+def month(value: dt.date) -> str:
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def quarter(value: dt.date) -> str:
+    return f"T{(value.month - 1) // 3 + 1} {value.year}"
+
+
+def rate(part: int, whole: int) -> str:
+    """A rate with its counts: `32,5 % (130 / 400)`; never a bare percentage."""
+    if not whole:
+        return "–"
+    return f"{percent(part / whole)} ({number(part)} / {number(whole)})"
+
+
+def delta(current: float, previous: float | None) -> str | None:
+    """Change against the previous period, as st.metric shows it (None: nothing to compare)."""
+    if previous is None:
+        return None
+    diff = current - previous
+    sign = "+" if diff > 0 else ""
+    if previous:
+        return f"{sign}{number(diff)} ({sign}{percent(diff / previous, 0)})"
+    return f"{sign}{number(diff)}"

@@ -1,0 +1,25 @@
+"""Period presets of the sidebar and what each selects (first contact, both ends inclusive)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# The summer 2023 tourism campaign (campsite postcards, tourist-site portraits).
+SUMMER_2023 = (dt.date(2023, 7, 1), dt.date(2023, 10, 31))
+
+
+def presets(years: list[int]) -> dict[str, str]:
+    """Preset key -> label, in the order the sidebar shows them."""
+    options = {"tout": "Tout le programme"}
+    options.update({str(year): f"Année {year}" for year in reversed(years)})
+    options["ete-2023"] = "Campagne été 2023 (juil.–oct.)"
+    options["perso"] = "Période personnalisée…"
+    return options
+
+
+def preset_period(key: str) -> tuple[dt.date | None, dt.date | None]:
+    if key == "ete-2023":
+        return SUMMER_2023
+    if key.isdigit():
+        return dt.date(int(key), 1, 1), dt.date(int(key), 12, 31)
+    return None, None

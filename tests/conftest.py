@@ -1,0 +1,38 @@
+"""Shared fixtures: the command line as a subprocess, and the demo built once per session."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python -m pipelines ARGS` from the repo root, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})},
+    )
+
+
+def kpis(curated: Path, *period: str) -> dict:
+    result = run_cli("kpis", "--curated", str(curated), *period, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> dict[str, Path]:
+    """The demo exports and their curated database, built once for the whole session."""
+    base = tmp_path_factory.mktemp("demo")
+    raw, curated = base / "raw", base / "curated"
+    assert run_cli("demo", "--raw", str(raw)).returncode == 0
+    result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert result.returncode == 0, result.stderr
+    return {"raw": raw, "curated": curated, "database": curated / "lot.duckdb"}

@@ -1,0 +1,84 @@
+"""The dashboard under streamlit's AppTest: every page runs, on the demo and on an empty
+install; filters change what is shown; figures on screen equal `kpis --json`."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import fmt
+from tests.conftest import ROOT, kpis
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = ["app_pages/overview.py"]
+
+
+@pytest.fixture
+def demo_env(demo_build, monkeypatch):
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    return demo_build
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_demo(demo_env, page):
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    _run(at.switch_page(page))
+    assert not at.error
+
+
+def test_empty_install_shows_a_helpful_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(tmp_path))
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    assert "Aucune donnée publiée" in at.info[0].value
+    assert not at.error
+
+
+def test_headline_equals_kpis_json_for_the_whole_programme(demo_env):
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    figures = kpis(demo_env["curated"])
+    assert _metric(at, "Foyers suivis") == fmt.number(figures["followed"]) == "400"
+    assert _metric(at, "Foyers installés") == fmt.number(figures["installed"]) == "130"
+    assert _metric(at, "Foyers accompagnés") == fmt.number(figures["accompanied"])
+    assert _metric(at, "Personnes installées") == fmt.number(figures["people_installed"])
+    assert _metric(at, "Ambassadeurs actifs") == fmt.number(figures["ambassadors_active"])
+
+
+def test_period_preset_in_the_url_gives_the_kpis_of_that_period(demo_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["periode"] = "ete-2023"
+    _run(at)
+    figures = kpis(demo_env["curated"], "--from", "2023-07-01", "--to", "2023-10-31")
+    assert _metric(at, "Foyers suivis") == fmt.number(figures["followed"])
+    assert _metric(at, "Personnes touchées") == fmt.number(figures["contacts"])
+
+
+def test_custom_period_and_year_filters(demo_env):
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at.sidebar.selectbox[0].set_value("2022")
+    _run(at)
+    figures = kpis(demo_env["curated"], "--from", "2022-01-01", "--to", "2022-12-31")
+    assert _metric(at, "Foyers suivis") == fmt.number(figures["followed"])
+    at.sidebar.selectbox[0].set_value("perso")
+    _run(at)
+    at.sidebar.date_input[0].set_value(__import__("datetime").date(2021, 3, 1))
+    at.sidebar.date_input[1].set_value(__import__("datetime").date(2021, 9, 30))
+    _run(at)
+    figures = kpis(demo_env["curated"], "--from", "2021-03-01", "--to", "2021-09-30")
+    assert _metric(at, "Foyers suivis") == fmt.number(figures["followed"])
+
+
+def test_channel_filter_narrows_to_that_channel(demo_env):
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at.sidebar.multiselect[0].set_value(["tourisme"])
+    _run(at)
+    assert _metric(at, "Foyers suivis") == "70"

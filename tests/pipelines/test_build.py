@@ -1,0 +1,185 @@
+"""The build as a whole: atomic publish, file-level errors, personal data, the demo's figures."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import build as build_module
+from pipelines import config
+from tests.conftest import kpis, run_cli
+
+PROSPECTS = (
+    "ID prospect;Date de premier contact;Canal;Email;Téléphone\n"
+    "P1;01/02/2023;Salon;marie.dupont@example.fr;06 12 34 56 78\n"
+    "P2;01/03/2023;Camping;jean.martin@example.fr;07 98 76 54 32\n"
+)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def published(tmp_path) -> dict[str, Path]:
+    """A raw folder with one good prospects file, built and published once."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    (raw / "prospects.csv").write_text(PROSPECTS, encoding="utf-8")
+    result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert result.returncode == 0, result.stderr
+    return {"raw": raw, "curated": curated, "database": curated / "lot.duckdb"}
+
+
+def _failed_build_keeps_last_good_database(published: dict[str, Path]) -> str:
+    before = _sha(published["database"])
+    result = run_cli("build", "--raw", str(published["raw"]), "--curated",
+                     str(published["curated"]))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert _sha(published["database"]) == before
+    assert kpis(published["curated"])["followed"] == 2
+    return result.stderr
+
+
+def test_missing_required_column_names_file_and_lists_columns_found(published):
+    (published["raw"] / "installations_2024.csv").write_text(
+        "ID installation;Date d'installation;Code INSEE\nI1;01/01/2024;46042\n", "utf-8")
+    message = _failed_build_keeps_last_good_database(published)
+    assert "installations_2024.csv" in message
+    assert "« ID prospect »" in message
+    assert "« ID installation », « Date d'installation », « Code INSEE »" in message
+
+
+def test_unreadable_csv_stops_build(published):
+    (published["raw"] / "contacts_campagnes.csv").write_bytes(b"PK\x03\x04\x00\x00garbage")
+    message = _failed_build_keeps_last_good_database(published)
+    assert "contacts_campagnes.csv" in message and "illisible" in message
+
+
+def test_unreadable_xlsx_stops_build(published):
+    (published["raw"] / "ambassadeurs.xlsx").write_bytes(b"not a workbook at all")
+    message = _failed_build_keeps_last_good_database(published)
+    assert "ambassadeurs.xlsx" in message and "illisible" in message
+
+
+def test_no_prospects_file_stops_build(published):
+    (published["raw"] / "prospects.csv").rename(published["raw"] / "ancien_prospects.csv")
+    message = _failed_build_keeps_last_good_database(published)
+    assert "Aucun fichier de prospects" in message
+
+
+def test_failed_build_status_is_recorded_for_the_dashboard(published):
+    (published["raw"] / "prospects.csv").write_text("Nom;Ville\nDupont;Cahors\n", "utf-8")
+    _failed_build_keeps_last_good_database(published)
+    status = (published["curated"] / config.STATUS_NAME).read_text("utf-8")
+    assert '"status": "failed"' in status and "prospects.csv" in status
+
+
+def test_failing_check_refuses_to_publish(published, tmp_path, monkeypatch):
+    checks = tmp_path / "checks"
+    shutil.copytree(config.CHECKS_DIR, checks)
+    (checks / "always_fails.sql").write_text("select 'offending row' as problem")
+    monkeypatch.setattr(config, "CHECKS_DIR", checks)
+    before = _sha(published["database"])
+    with pytest.raises(build_module.CheckFailed, match="always_fails"):
+        build_module.build(published["raw"], published["curated"], progress=lambda _: None)
+    assert _sha(published["database"]) == before
+
+
+def test_reader_keeps_its_snapshot_while_a_new_build_is_published(published):
+    reader = duckdb.connect(str(published["database"]), read_only=True)
+    (published["raw"] / "prospects_2.csv").write_text(
+        "ID prospect;Date de premier contact\nP3;01/04/2023\n", "utf-8")
+    result = run_cli("build", "--raw", str(published["raw"]), "--curated",
+                     str(published["curated"]))
+    assert result.returncode == 0, result.stderr
+    assert reader.execute("select count(*) from core.households").fetchone()[0] == 2
+    reader.close()
+    assert kpis(published["curated"])["followed"] == 3
+
+
+def test_progress_line_per_source(published):
+    result = run_cli("build", "--raw", str(published["raw"]), "--curated",
+                     str(published["curated"]))
+    for source in ("prospects", "installations", "ambassadors", "touches", "campaigns"):
+        assert any(line.startswith(source) for line in result.stderr.splitlines()), source
+
+
+def test_no_email_or_phone_in_clear_in_the_curated_database(published):
+    data = published["database"].read_bytes()
+    for secret in (b"marie.dupont", b"example.fr", b"06 12 34 56 78", b"0612345678"):
+        assert secret not in data
+    with duckdb.connect(str(published["database"]), read_only=True) as con:
+        tables = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+        for schema, table in tables:
+            text = str(con.execute(f'select * from "{schema}"."{table}"').fetchall())
+            assert "example.fr" not in text and "06 12" not in text
+
+
+def test_hash_key_is_owner_only(tmp_path):
+    key_file = tmp_path / "key"
+    key = build_module.hash_key(key_file)
+    assert len(key) == 64 and key_file.stat().st_mode & 0o077 == 0
+    assert build_module.hash_key(key_file) == key
+
+
+def test_kpis_without_database_says_to_build_first(tmp_path):
+    result = run_cli("kpis", "--curated", str(tmp_path), "--json")
+    assert result.returncode != 0 and "build" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_kpis_rejects_a_malformed_date(published):
+    result = run_cli("kpis", "--curated", str(published["curated"]), "--from", "01/02/2023")
+    assert result.returncode == 2 and "AAAA-MM-JJ" in result.stderr
+
+
+def test_overlapping_monthly_exports_do_not_double_count(tmp_path):
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    header = "ID prospect;Date de premier contact;Date de mise à jour;Nb personnes\n"
+    (raw / "prospects_2024-01.csv").write_text(
+        header + "P1;02/01/2024;02/01/2024;2\nP2;15/01/2024;15/01/2024;1\n", "utf-8")
+    (raw / "prospects_2024-02.csv").write_text(
+        header + "P2;15/01/2024;03/02/2024;3\nP3;01/02/2024;01/02/2024;4\n", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    figures = kpis(curated)
+    assert figures["followed"] == 3
+    assert figures["rows"]["prospects"] == {
+        "read": 4, "accepted": 3, "rejected": 0, "duplicates": 1, "merged": 0}
+
+
+def test_demo_gives_the_programme_published_figures(demo_build):
+    figures = kpis(demo_build["curated"])
+    assert figures["followed"] == 400
+    assert figures["installed"] == 130
+    assert figures["followed_by_channel"]["tourisme"] == 70
+    assert figures["ambassadors"] >= 500
+    for source, rows in figures["rows"].items():
+        assert rows["read"] == rows["accepted"] + rows["rejected"] + rows["duplicates"], source
+    # the demo carries true defects, so the data-quality view has something to show
+    assert figures["rows"]["prospects"]["rejected"] >= 1
+    assert figures["rows"]["prospects"]["duplicates"] >= 1
+    assert figures["rows"]["prospects"]["merged"] >= 1
+
+
+def test_building_twice_gives_identical_figures(demo_build, tmp_path):
+    again = tmp_path / "again"
+    result = run_cli("build", "--raw", str(demo_build["raw"]), "--curated", str(again))
+    assert result.returncode == 0, result.stderr
+    assert kpis(again) == kpis(demo_build["curated"])
+    assert kpis(again, "--from", "2023-07-01", "--to", "2023-12-31") == kpis(
+        demo_build["curated"], "--from", "2023-07-01", "--to", "2023-12-31")
+
+
+def test_demo_is_deterministic(tmp_path):
+    for name in ("a", "b"):
+        assert run_cli("demo", "--raw", str(tmp_path / name)).returncode == 0
+    files_a = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files_a == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in files_a:
+        assert _sha(tmp_path / "a" / name) == _sha(tmp_path / "b" / name), name
