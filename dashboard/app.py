@@ -18,6 +18,16 @@ st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon="🏡", l
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Vue d'ensemble", icon="📊", default=True),
+    st.Page("app_pages/sources.py", title="Entonnoir par source", icon="🔻",
+            url_path="entonnoir"),
+    st.Page("app_pages/campaigns.py", title="Campagnes", icon="📣", url_path="campagnes"),
+    st.Page("app_pages/network.py", title="Suivi du réseau accueil", icon="🤝",
+            url_path="reseau"),
+    st.Page("app_pages/ambassadors.py", title="Ambassadeurs", icon="🌟",
+            url_path="ambassadeurs"),
+    st.Page("app_pages/territory.py", title="Territoire", icon="🗺️", url_path="territoire"),
+    st.Page("app_pages/quality.py", title="Qualité des données", icon="🧪",
+            url_path="qualite"),
 ]
 
 

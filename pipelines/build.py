@@ -218,6 +218,8 @@ def build(raw_dir: Path, curated_dir: Path,
         found, skipped_paths = find_exports(raw_dir)
         con = connect_work()
         con.execute("set variable hash_key = ?", [hash_key()])
+        con.execute("set variable lookback_days = ?", [config.LOOKBACK_DAYS])
+        con.execute("set variable half_life_days = ?", [config.HALF_LIFE_DAYS])
         con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
         con.execute("create schema raw")
         load_reference(con)

@@ -55,6 +55,26 @@ _TOUCHES = """
       and ($campaigns is null or list_contains($campaigns, campaign_code))
 """
 
+# Credits of the households of the period (both conversions), per model and campaign.
+_ATTRIBUTION = """
+    select
+        models.model,
+        credits.campaign_code,
+        round(coalesce(sum(credits.credit) filter (where credits.conversion = 'followed'), 0), 6)
+            as followed,
+        round(coalesce(sum(credits.credit) filter (where credits.conversion = 'installed'), 0),
+              6) as installed,
+    from (values (1, 'first_touch'), (2, 'last_touch'), (3, 'linear'), (4, 'time_decay'),
+                 (5, 'position_based')) as models(model_order, model)
+    left join marts.attribution_credits as credits
+        on credits.model = models.model
+        and ($date_from is null or credits.first_contact_date >= $date_from)
+        and ($date_to is null or credits.first_contact_date <= $date_to)
+        and ($channels is null or list_contains($channels, credits.channel))
+    group by models.model_order, models.model, credits.campaign_code
+    order by models.model_order, credits.campaign_code
+"""
+
 _ROWS = """
     select source, "read", accepted, rejected, duplicates, merged
     from quality.sources
@@ -88,4 +108,11 @@ def headline(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
         if source == "prospects":
             rows[source]["merged"] = merged
     result["rows"] = rows
+    attribution: dict[str, dict[str, dict[str, float]]] = {}
+    params.pop("campaigns")
+    for model, campaign, followed, installed in con.execute(_ATTRIBUTION, params).fetchall():
+        credits = attribution.setdefault(model, {})
+        if campaign is not None:
+            credits[campaign] = {"followed": followed, "installed": installed}
+    result["attribution"] = attribution
     return result

@@ -10,7 +10,8 @@ from dashboard import fmt
 from tests.conftest import ROOT, kpis
 
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["app_pages/overview.py"]
+PAGES = [f"app_pages/{name}.py" for name in (
+    "overview", "sources", "campaigns", "network", "ambassadors", "territory", "quality")]
 
 
 @pytest.fixture
