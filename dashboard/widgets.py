@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV that French Excel opens as is: `;` separator, decimal comma, UTF-8 with BOM."""
+    """CSV that French Excel opens as is: `;` separator, decimal comma, dates as 31/03/2022,
+    UTF-8 with BOM."""
+    frame = frame.copy()
+    for name in frame.columns:
+        values = frame[name].dropna()
+        if len(values) and isinstance(values.iloc[0], dt.date):
+            frame[name] = frame[name].map(lambda d: d.strftime("%d/%m/%Y") if pd.notna(d) else "")
     return frame.to_csv(sep=";", decimal=",", index=False, date_format="%d/%m/%Y").encode(
         "utf-8-sig")
 
