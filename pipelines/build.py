@@ -25,6 +25,8 @@ from .contract import SOURCES, normalise
 from .load import ExportError, ExportFile, find_exports, load_source
 
 LAYERS = ("staging", "core", "quality", "marts")
+# Filters a mart may take (the dashboard runs it for a selection): NULL in the build.
+MART_PARAMETERS = ("date_from", "date_to", "channels")
 PUBLISHED_SCHEMAS = ("ref", "core", "quality", "marts")
 _REFERENCE = re.compile(r"\b(raw|ref|staging|core|quality|marts)\.(\w+)\b")
 
@@ -130,7 +132,8 @@ def run_models(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create schema if not exists {layer}")
     for schema, table, sql in sql_models([config.SQL_DIR / layer for layer in LAYERS]):
         try:
-            con.execute(f"create or replace table {schema}.{table} as {sql}")
+            params = {name: None for name in MART_PARAMETERS if f"${name}" in sql}
+            con.execute(f"create or replace table {schema}.{table} as {sql}", params)
         except duckdb.Error as exc:
             raise ModelFailed(f"le modèle {schema}.{table} a échoué : {exc}") from exc
 

@@ -1,0 +1,157 @@
+-- one row per campaign, plus `unattributed` (grain: campaign_code): reach, households credited
+-- under each attribution model, the spread between models and what each costs.
+-- Parameters ($date_from, $date_to, $channels): NULL in the build (whole programme); the
+-- dashboard runs this same query for its filters (cohorts for credits, touch dates for reach).
+with campaigns as (
+    select * from core.campaigns
+),
+
+touches as (
+    select * from core.touches
+    where ($date_from is null or touch_date >= $date_from)
+      and ($date_to is null or touch_date <= $date_to)
+      and ($channels is null or list_contains($channels, channel))
+),
+
+credits as (
+    select * from marts.attribution_credits
+    where ($date_from is null or first_contact_date >= $date_from)
+      and ($date_to is null or first_contact_date <= $date_to)
+      and ($channels is null or list_contains($channels, channel))
+),
+
+households as (
+    select household_id, first_contact_date, installation_date from core.households
+    where ($date_from is null or first_contact_date >= $date_from)
+      and ($date_to is null or first_contact_date <= $date_to)
+      and ($channels is null or list_contains($channels, channel))
+),
+
+all_touches as (
+    select * from core.touches
+),
+
+reach as (
+    select
+        campaign_code,
+        count(*) as touches,
+        count(distinct person_key) as persons,
+        count(*) filter (where person_key is null) as anonymous_interactions,
+        count(distinct household_id) as persons_became_households,
+    from touches
+    group by campaign_code
+),
+
+model_credits as (
+    select
+        campaign_code,
+        sum(credit) filter (where conversion = 'followed' and model = 'first_touch') as followed_first_touch,
+        sum(credit) filter (where conversion = 'followed' and model = 'last_touch') as followed_last_touch,
+        sum(credit) filter (where conversion = 'followed' and model = 'linear') as followed_linear,
+        sum(credit) filter (where conversion = 'followed' and model = 'time_decay') as followed_time_decay,
+        sum(credit) filter (where conversion = 'followed' and model = 'position_based') as followed_position_based,
+        sum(credit) filter (where conversion = 'installed' and model = 'first_touch') as installed_first_touch,
+        sum(credit) filter (where conversion = 'installed' and model = 'last_touch') as installed_last_touch,
+        sum(credit) filter (where conversion = 'installed' and model = 'linear') as installed_linear,
+        sum(credit) filter (where conversion = 'installed' and model = 'time_decay') as installed_time_decay,
+        sum(credit) filter (where conversion = 'installed' and model = 'position_based') as installed_position_based,
+    from credits
+    group by campaign_code
+),
+
+-- days from a household's first touch of the campaign to its first contact / installation
+first_touches as (
+    select
+        all_touches.campaign_code,
+        households.household_id,
+        households.first_contact_date
+            - min(all_touches.touch_date) filter (
+                where all_touches.touch_date <= households.first_contact_date)
+            as days_to_followed,
+        households.installation_date
+            - min(all_touches.touch_date) filter (
+                where all_touches.touch_date <= households.installation_date)
+            as days_to_installed,
+    from all_touches
+    inner join households on all_touches.household_id = households.household_id
+    group by all_touches.campaign_code, households.household_id, households.first_contact_date,
+        households.installation_date
+),
+
+delays as (
+    select
+        campaign_code,
+        median(days_to_followed) as median_days_to_followed,
+        median(days_to_installed) as median_days_to_installed,
+    from first_touches
+    group by campaign_code
+),
+
+codes as (
+    select campaign_code from campaigns
+    union
+    select campaign_code from reach
+    union
+    select campaign_code from model_credits
+),
+
+final as (
+    select
+        codes.campaign_code,
+        case when codes.campaign_code = 'unattributed' then 'Non attribué (aucun contact)'
+            else coalesce(campaigns.campaign_label, codes.campaign_code) end as campaign_label,
+        coalesce(campaigns.channel, 'autre') as channel,
+        campaigns.start_date,
+        campaigns.end_date,
+        campaigns.budget_eur::double as budget_eur,
+        campaigns.campaign_code is not null as is_known_campaign,
+        coalesce(reach.touches, 0) as touches,
+        coalesce(reach.persons, 0) as persons,
+        coalesce(reach.anonymous_interactions, 0) as anonymous_interactions,
+        coalesce(reach.persons_became_households, 0) as persons_became_households,
+        reach.persons_became_households / nullif(reach.persons, 0) as became_household_share,
+        coalesce(model_credits.followed_first_touch, 0) as followed_first_touch,
+        coalesce(model_credits.followed_last_touch, 0) as followed_last_touch,
+        coalesce(model_credits.followed_linear, 0) as followed_linear,
+        coalesce(model_credits.followed_time_decay, 0) as followed_time_decay,
+        coalesce(model_credits.followed_position_based, 0) as followed_position_based,
+        coalesce(model_credits.installed_first_touch, 0) as installed_first_touch,
+        coalesce(model_credits.installed_last_touch, 0) as installed_last_touch,
+        coalesce(model_credits.installed_linear, 0) as installed_linear,
+        coalesce(model_credits.installed_time_decay, 0) as installed_time_decay,
+        coalesce(model_credits.installed_position_based, 0) as installed_position_based,
+        delays.median_days_to_followed,
+        delays.median_days_to_installed,
+    from codes
+    left join campaigns on codes.campaign_code = campaigns.campaign_code
+    left join reach on codes.campaign_code = reach.campaign_code
+    left join model_credits on codes.campaign_code = model_credits.campaign_code
+    left join delays on codes.campaign_code = delays.campaign_code
+),
+
+with_spread as (
+    select
+        *,
+        least(followed_first_touch, followed_last_touch, followed_linear, followed_time_decay,
+              followed_position_based) as followed_min,
+        greatest(followed_first_touch, followed_last_touch, followed_linear,
+                 followed_time_decay, followed_position_based) as followed_max,
+        least(installed_first_touch, installed_last_touch, installed_linear,
+              installed_time_decay, installed_position_based) as installed_min,
+        greatest(installed_first_touch, installed_last_touch, installed_linear,
+                 installed_time_decay, installed_position_based) as installed_max,
+        budget_eur / nullif(followed_first_touch, 0) as cost_per_followed_first_touch,
+        budget_eur / nullif(followed_last_touch, 0) as cost_per_followed_last_touch,
+        budget_eur / nullif(followed_linear, 0) as cost_per_followed_linear,
+        budget_eur / nullif(followed_time_decay, 0) as cost_per_followed_time_decay,
+        budget_eur / nullif(followed_position_based, 0) as cost_per_followed_position_based,
+        budget_eur / nullif(installed_first_touch, 0) as cost_per_installed_first_touch,
+        budget_eur / nullif(installed_last_touch, 0) as cost_per_installed_last_touch,
+        budget_eur / nullif(installed_linear, 0) as cost_per_installed_linear,
+        budget_eur / nullif(installed_time_decay, 0) as cost_per_installed_time_decay,
+        budget_eur / nullif(installed_position_based, 0) as cost_per_installed_position_based,
+    from final
+)
+
+select * from with_spread
+order by campaign_code = 'unattributed', start_date nulls last, campaign_code
