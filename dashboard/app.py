@@ -13,21 +13,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dashboard import fmt, queries  # noqa: E402
 from dashboard.state import preset_period, presets  # noqa: E402
 
-st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon="🏡", layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=":material/home:",
+                   layout="wide", initial_sidebar_state="expanded")
+
+
+def _page(file: str, title: str, icon: str, url_path: str | None = None) -> st.Page:
+    return st.Page(f"app_pages/{file}.py", title=title, icon=f":material/{icon}:",
+                   url_path=url_path, default=url_path is None)
+
 
 PAGES = [
-    st.Page("app_pages/overview.py", title="Vue d'ensemble", icon="📊", default=True),
-    st.Page("app_pages/sources.py", title="Entonnoir par source", icon="🔻",
-            url_path="entonnoir"),
-    st.Page("app_pages/campaigns.py", title="Campagnes", icon="📣", url_path="campagnes"),
-    st.Page("app_pages/network.py", title="Suivi du réseau accueil", icon="🤝",
-            url_path="reseau"),
-    st.Page("app_pages/ambassadors.py", title="Ambassadeurs", icon="🌟",
-            url_path="ambassadeurs"),
-    st.Page("app_pages/territory.py", title="Territoire", icon="🗺️", url_path="territoire"),
-    st.Page("app_pages/quality.py", title="Qualité des données", icon="🧪",
-            url_path="qualite"),
+    _page("overview", "Vue d'ensemble", "dashboard"),
+    _page("sources", "Entonnoir par source", "filter_alt", "entonnoir"),
+    _page("campaigns", "Campagnes", "campaign", "campagnes"),
+    _page("network", "Suivi du réseau accueil", "diversity_3", "reseau"),
+    _page("ambassadors", "Ambassadeurs", "star", "ambassadeurs"),
+    _page("territory", "Territoire", "map", "territoire"),
+    _page("quality", "Qualité des données", "fact_check", "qualite"),
 ]
 
 

@@ -78,12 +78,13 @@ def funnel(steps: pd.DataFrame) -> go.Figure:
     labels = [fmt.STAGE_LABELS[s] for s in steps["stage"]]
     texts = [
         fmt.number(n) if i == 0 else
-        f"{fmt.number(n)}  ·  {fmt.percent(n / p if p else None)} de l'étape précédente"
+        f"{fmt.number(n)} ({fmt.percent(n / p if p else None)})"
         for i, (n, p) in enumerate(zip(steps["households"], steps["previous"], strict=True))
     ]
     fig = go.Figure(go.Funnel(
         y=labels, x=steps["households"], text=texts, textinfo="text",
-        textposition="inside", marker={"color": ["#1f4e79", "#2e75b6", "#009E73"]},
+        textposition="inside", textfont={"size": 18},
+        marker={"color": ["#1f4e79", "#2e75b6", "#009E73"]},
         connector={"line": {"color": "#cccccc"}},
         hovertemplate="%{y} : %{x:,} foyers<extra></extra>",
     ))

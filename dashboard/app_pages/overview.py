@@ -18,13 +18,13 @@ if status.get("status") == "failed":
     st.error(
         f"La dernière construction a échoué ({status.get('built_at')}) : "
         f"{status.get('message')} — les chiffres affichés sont ceux de la dernière base valide.",
-        icon="⚠️",
+        icon=":material/warning:",
     )
 elif info["rejected"]:
     st.warning(
         f"{fmt.number(info['rejected'])} ligne(s) des exports ont été rejetées à la dernière "
         "construction : voir la page Qualité des données.",
-        icon="⚠️",
+        icon=":material/warning:",
     )
 
 figures = queries.headline(version, filters)

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHART = ".js-plotly-plot"
+TABLE = '[data-testid="stDataFrame"]'
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
@@ -59,9 +61,11 @@ def _wait_for_app(page) -> None:
     page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
     page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=30_000)
     # Streamlit shows a status widget while the script runs; wait until it is gone.
+    # Every page shows a chart or a table once its script has run; plotly draws after it.
+    page.wait_for_selector(f"{CHART}, {TABLE}", timeout=30_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-    page.wait_for_timeout(1500)  # plotly draws after the script ends
+    page.wait_for_timeout(2000)
 
 
 def test_every_page_renders_without_error(app_url):
@@ -80,14 +84,14 @@ def test_every_page_renders_without_error(app_url):
         page.goto(app_url)
         _wait_for_app(page)
         links = page.locator('[data-testid="stSidebarNav"] a')
-        targets = [(links.nth(i).inner_text(), links.nth(i).get_attribute("href"))
+        targets = [(links.nth(i).inner_text().split("\n")[-1], links.nth(i).get_attribute("href"))
                    for i in range(links.count())] or [("Vue d'ensemble", app_url)]
         for title, href in targets:
             page.goto(href)
             _wait_for_app(page)
             errors = page.locator(ERRORS)
             assert errors.count() == 0, f"{title}: {errors.first.inner_text()}"
-            assert page.locator(".js-plotly-plot").count() >= 1, f"{title}: no chart"
+            assert page.locator(f"{CHART}, {TABLE}").count() >= 1, f"{title}: no chart"
             assert "Error" not in page.inner_text("body"), title
             shot = SCREENSHOTS / f"{len(list(SCREENSHOTS.glob('*.png'))):02d}-{title}.png"
             page.screenshot(path=str(shot), full_page=False)
