@@ -103,3 +103,75 @@ def monthly_trend(trend: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(tickformat="%b %Y", dtick="M6")
     fig.update_yaxes(title_text="foyers")
     return _layout(fig, height=330)
+
+
+# --- Campagnes -------------------------------------------------------------------------------
+
+MODEL_COLOURS = {
+    "first_touch": "#1f4e79",
+    "last_touch": "#2e75b6",
+    "linear": "#009E73",
+    "time_decay": "#E69F00",
+    "position_based": "#CC79A7",
+}
+
+
+def models_side_by_side(metrics: pd.DataFrame, conversion: str, models: dict[str, str]
+                        ) -> go.Figure:
+    """Credits of each campaign under the five models, side by side: where the bars agree, the
+    answer does not depend on the model."""
+    rows = metrics[metrics[[f"{conversion}_{m}" for m in models]].sum(axis=1) > 0]
+    rows = rows.sort_values(f"{conversion}_linear")
+    fig = go.Figure()
+    for model, label in models.items():
+        fig.add_bar(
+            y=rows["campaign_label"], x=rows[f"{conversion}_{model}"], name=label,
+            orientation="h", marker_color=MODEL_COLOURS[model],
+            hovertemplate="%{y}<br>" + label + " : %{x:.1f} foyers<extra></extra>",
+        )
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
+    fig.update_xaxes(title_text="foyers attribués (crédits)")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, height=max(360, 42 * len(rows) + 80))
+
+
+def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame) -> go.Figure:
+    """Campaigns as start–end bars (by channel colour) above the monthly new households."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.58, 0.42],
+                        vertical_spacing=0.04)
+    for _, row in calendar.iterrows():
+        start = pd.Timestamp(row["start_date"])
+        end = pd.Timestamp(row["end_date"]) + pd.Timedelta(days=1)
+        fig.add_bar(
+            y=[row["campaign_label"]], x=[(end - start).total_seconds() * 1000],
+            base=[start.isoformat()], orientation="h", showlegend=False,
+            marker_color=fmt.CHANNEL_COLOURS.get(row["channel"], "#999999"),
+            hovertemplate=(f"{row['campaign_label']}<br>{fmt.date(row['start_date'])} → "
+                           f"{fmt.date(row['end_date'])}<br>{fmt.channel(row['channel'])}"
+                           "<extra></extra>"),
+            row=1, col=1,
+        )
+    followed = trend[trend["series"] == "Nouveaux foyers suivis"]
+    fig.add_bar(x=followed["month"], y=followed["households"], name="Nouveaux foyers suivis",
+                marker_color="#2e75b6", showlegend=False,
+                hovertemplate="%{x|%B %Y} : %{y} nouveaux foyers<extra></extra>", row=2, col=1)
+    fig.update_yaxes(autorange="reversed", automargin=True, row=1, col=1)
+    fig.update_yaxes(title_text="nouveaux foyers", row=2, col=1)
+    fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M6", row=2, col=1)
+    fig.update_layout(barmode="overlay")
+    return _layout(fig, height=max(420, 26 * len(calendar) + 260))
+
+
+def touches_by_week(touches: pd.DataFrame) -> go.Figure:
+    """A campaign's touches per week, stacked by interaction type."""
+    fig = go.Figure()
+    for kind, rows in touches.groupby("interaction_type"):
+        fig.add_bar(x=rows["week"], y=rows["touches"], name=kind,
+                    hovertemplate="semaine du %{x|%d/%m/%Y} : %{y} contacts<extra>"
+                    + kind + "</extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(tickformat="%d/%m/%Y")
+    fig.update_yaxes(title_text="contacts")
+    return _layout(fig, height=340)

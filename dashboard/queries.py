@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard import fmt
 from pipelines import config, kpis
 
 
@@ -170,3 +171,178 @@ def monthly_trend(version: tuple[str, int, int], filters: Filters) -> pd.DataFra
         select 'Installations', * from installed
         order by month
     """, filters.params())
+
+
+# --- Campagnes -------------------------------------------------------------------------------
+
+MODELS = {
+    "first_touch": "Premier contact",
+    "last_touch": "Dernier contact",
+    "linear": "Linéaire",
+    "time_decay": "Dégressif (demi-vie)",
+    "position_based": "En U (40/20/40)",
+}
+
+
+@st.cache_data(show_spinner=False)
+def campaign_metrics(version: tuple[str, int, int], filters: Filters) -> pd.DataFrame:
+    """Every campaign's reach, credits under each model, spread and costs for the selection:
+    the mart's own query (pipelines/sql/marts/campaign_metrics.sql) with the filters bound."""
+    sql = (config.SQL_DIR / "marts" / "campaign_metrics.sql").read_text(encoding="utf-8")
+    params = filters.params()
+    params.pop("campaigns")
+    return _df(version, sql, params)
+
+
+@st.cache_data(show_spinner=False)
+def unexplained_conversions(version: tuple[str, int, int], filters: Filters) -> dict:
+    """Share of the selection's conversions that no touch explains (credited by fallback)."""
+    row = _cursor(version).execute(f"""
+        with selected as ({_SELECTED}),
+        conversions as (
+            select credits.conversion, bool_or(credits.is_from_touch) as explained
+            from marts.attribution_credits as credits
+            inner join selected using (household_id)
+            where credits.model = 'linear'
+            group by credits.household_id, credits.conversion
+        )
+        select
+            count(*) filter (where conversion = 'followed'),
+            count(*) filter (where conversion = 'followed' and not explained),
+            count(*) filter (where conversion = 'installed'),
+            count(*) filter (where conversion = 'installed' and not explained),
+        from conversions
+    """, filters.params()).fetchone()
+    return {"followed": row[0], "followed_unexplained": row[1],
+            "installed": row[2], "installed_unexplained": row[3]}
+
+
+@st.cache_data(show_spinner=False)
+def campaign_calendar(version: tuple[str, int, int]) -> pd.DataFrame:
+    """Campaigns with their start and end dates, for the timeline."""
+    return _df(version, """
+        select campaign_code, campaign_label, channel, start_date,
+            coalesce(end_date, start_date) as end_date, budget_eur::double as budget_eur
+        from core.campaigns
+        where start_date is not null
+        order by start_date
+    """)
+
+
+@st.cache_data(show_spinner=False)
+def campaign_touches(version: tuple[str, int, int], filters: Filters,
+                     campaign_code: str) -> pd.DataFrame:
+    """One campaign's touches in the period, by week and interaction type."""
+    params = {"date_from": filters.date_from, "date_to": filters.date_to,
+              "campaign": campaign_code}
+    return _df(version, """
+        select
+            date_trunc('week', touch_date)::date as week,
+            coalesce(interaction_type, 'Non précisé') as interaction_type,
+            count(*) as touches,
+            count(distinct person_key) as persons,
+        from core.touches
+        where campaign_code = $campaign
+          and ($date_from is null or touch_date >= $date_from)
+          and ($date_to is null or touch_date <= $date_to)
+        group by all
+        order by week
+    """, params)
+
+
+@st.cache_data(show_spinner=False)
+def campaign_households(version: tuple[str, int, int], filters: Filters, campaign_code: str,
+                        model: str, own: bool) -> pd.DataFrame:
+    """Households of the selection from one campaign: those whose CRM names it (`own`) or those
+    the model credits to it; where they are in the funnel and the share of the campaign's
+    budget each one accounts for under the model."""
+    params = {**filters.params(), "campaign": campaign_code, "model": model, "own": own}
+    return _df(version, f"""
+        with selected as ({_SELECTED}),
+        credits as (
+            select * from marts.attribution_credits
+            where campaign_code = $campaign and model = $model
+        ),
+        per_household as (
+            select
+                household_id,
+                coalesce(sum(credit) filter (where conversion = 'followed'), 0) as followed_credit,
+                coalesce(sum(credit) filter (where conversion = 'installed'), 0)
+                    as installed_credit,
+            from credits
+            group by household_id
+        ),
+        totals as (
+            select sum(per_household.followed_credit) as followed_total,
+                sum(per_household.installed_credit) as installed_total,
+            from per_household inner join selected using (household_id)
+        ),
+        budget as (
+            select budget_eur::double as budget_eur from core.campaigns
+            where campaign_code = $campaign
+        )
+        select
+            selected.household_id,
+            selected.stage,
+            selected.channel,
+            selected.first_contact_date,
+            selected.installation_date,
+            selected.installation_commune_name,
+            coalesce(per_household.followed_credit, 0) as followed_credit,
+            coalesce(per_household.installed_credit, 0) as installed_credit,
+            budget.budget_eur * per_household.followed_credit / nullif(totals.followed_total, 0)
+                as cost_share_eur,
+        from selected
+        left join per_household using (household_id)
+        cross join totals
+        left join budget on true
+        where case when $own then selected.campaign_code = $campaign
+            else per_household.household_id is not null end
+        order by selected.first_contact_date, selected.household_id
+    """, params)
+
+
+def campaign_table(metrics: pd.DataFrame, model: str) -> pd.DataFrame:
+    """The campaign table as shown and downloaded: reach, credits under `model` with the
+    spread between models, budget and costs."""
+    table = pd.DataFrame({
+        "Campagne": metrics["campaign_label"],
+        "Canal": metrics["channel"].map(fmt.channel),
+        "Budget (€)": metrics["budget_eur"].astype("float64"),
+        "Installations attribuées": metrics[f"installed_{model}"].round(1),
+        "Installations : min–max des modèles": [
+            f"{fmt.number(lo, 1)} – {fmt.number(hi, 1)}"
+            for lo, hi in zip(metrics["installed_min"], metrics["installed_max"], strict=True)],
+        "Coût par installation (€)": metrics[f"cost_per_installed_{model}"].astype("float64"),
+        "Foyers suivis attribués": metrics[f"followed_{model}"].round(1),
+        "Suivis : min–max des modèles": [
+            f"{fmt.number(lo, 1)} – {fmt.number(hi, 1)}"
+            for lo, hi in zip(metrics["followed_min"], metrics["followed_max"], strict=True)],
+        "Coût par foyer suivi (€)": metrics[f"cost_per_followed_{model}"].astype("float64"),
+        "Contacts": metrics["touches"],
+        "Personnes touchées": metrics["persons"],
+        "Interactions anonymes": metrics["anonymous_interactions"],
+        "Devenues foyers": metrics["persons_became_households"],
+        "Part devenue foyer": metrics["became_household_share"],
+        "Délai médian contact → suivi (j)": metrics["median_days_to_followed"],
+        "Délai médian contact → installation (j)": metrics["median_days_to_installed"],
+        "Début": pd.to_datetime(metrics["start_date"]),
+        "Fin": pd.to_datetime(metrics["end_date"]),
+        "Code": metrics["campaign_code"],
+    })
+    return table
+
+
+def campaign_households_table(households: pd.DataFrame) -> pd.DataFrame:
+    """A campaign's households as shown: pseudonymous ID, stage, dates, commune, credits."""
+    return pd.DataFrame({
+        "Foyer": households["household_id"],
+        "Étape": households["stage"],
+        "Canal du foyer": households["channel"].map(fmt.channel),
+        "Premier contact": pd.to_datetime(households["first_contact_date"]),
+        "Installation": pd.to_datetime(households["installation_date"]),
+        "Commune": households["installation_commune_name"],
+        "Crédit (suivi)": households["followed_credit"],
+        "Crédit (installation)": households["installed_credit"],
+        "Part du budget (€)": households["cost_share_eur"],
+    })

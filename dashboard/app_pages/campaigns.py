@@ -1,8 +1,120 @@
-"""Campagnes (page en construction)."""
+"""Campagnes: which campaigns bring households that settle, at what cost, and how much the
+answer depends on the attribution model."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import charts, fmt, queries, widgets
+
+filters: queries.Filters = st.session_state.filters
+version = st.session_state.version
+
 st.title("Campagnes")
-st.info("Page en construction.")
+
+metrics = queries.campaign_metrics(version, filters)
+unexplained = queries.unexplained_conversions(version, filters)
+
+top = st.columns([5, 2, 2, 2])
+model = top[0].radio(
+    "Modèle d'attribution des coûts", list(queries.MODELS), format_func=queries.MODELS.get,
+    index=2, horizontal=True, key="modele",
+    help="Comment le crédit d'un foyer est partagé entre les campagnes qui l'ont touché dans "
+         "les 365 jours avant son premier contact (ou son installation).",
+)
+known = metrics[metrics["is_known_campaign"]]
+top[1].metric("Budget des campagnes", fmt.euros(known["budget_eur"].sum()), border=True)
+top[2].metric(
+    "Suivis sans contact",
+    fmt.percent(unexplained["followed_unexplained"] / unexplained["followed"]
+                if unexplained["followed"] else None),
+    help=f"{fmt.number(unexplained['followed_unexplained'])} foyers sur "
+         f"{fmt.number(unexplained['followed'])} : crédités à leur propre campagne "
+         "(ou « non attribué »).", border=True)
+top[3].metric(
+    "Installations sans contact",
+    fmt.percent(unexplained["installed_unexplained"] / unexplained["installed"]
+                if unexplained["installed"] else None),
+    help=f"{fmt.number(unexplained['installed_unexplained'])} installations sur "
+         f"{fmt.number(unexplained['installed'])}.", border=True)
+
+table = queries.campaign_table(metrics, model)
+euro = st.column_config.NumberColumn(format="euro")
+count = st.column_config.NumberColumn(format="localized")
+widgets.table(table, "campagnes.csv", height=min(40 + 35 * len(table), 390), column_config={
+    "Début": st.column_config.DateColumn(format="DD/MM/YYYY"),
+    "Fin": st.column_config.DateColumn(format="DD/MM/YYYY"),
+    "Budget (€)": euro,
+    "Coût par foyer suivi (€)": euro,
+    "Coût par installation (€)": euro,
+    "Part devenue foyer": st.column_config.NumberColumn(format="percent"),
+    **{name: count for name in (
+        "Foyers suivis attribués", "Installations attribuées", "Contacts", "Personnes touchées",
+        "Interactions anonymes", "Devenues foyers")},
+})
+st.caption(
+    "Crédits : chaque foyer compte pour 1, partagé entre les campagnes de ses contacts selon "
+    "le modèle choisi ; « min–max » montre l'écart entre les cinq modèles. Coût = budget ÷ "
+    "crédits de la sélection (période = cohortes de premier contact)."
+)
+
+st.subheader("Les modèles d'attribution côte à côte")
+conversion = st.segmented_control(
+    "Conversion", ["installed", "followed"], default="installed", key="conversion",
+    format_func={"installed": "Installations", "followed": "Foyers suivis"}.get,
+) or "installed"
+st.plotly_chart(charts.models_side_by_side(metrics, conversion, queries.MODELS),
+                config=charts.PLOTLY_CONFIG)
+st.caption("Là où les cinq barres d'une campagne sont proches, la réponse ne dépend pas du "
+           "modèle ; là où elles divergent, la campagne agit surtout en premier ou en dernier "
+           "contact.")
+
+st.subheader("Calendrier des campagnes et nouveaux foyers suivis")
+st.plotly_chart(
+    charts.campaign_timeline(queries.campaign_calendar(version),
+                             queries.monthly_trend(version, filters)),
+    config=charts.PLOTLY_CONFIG)
+
+st.subheader("Détail d'une campagne")
+options = list(known["campaign_code"])
+labels = dict(zip(known["campaign_code"], known["campaign_label"], strict=True))
+default = options.index("TOUR-ETE-2023") if "TOUR-ETE-2023" in options else 0
+code = st.selectbox("Campagne", options, index=default if options else None,
+                    format_func=lambda c: labels.get(c, c), key="campagne_detail")
+if code:
+    detail = metrics[metrics["campaign_code"] == code].iloc[0]
+    cols = st.columns(4)
+    cols[0].metric("Contacts", fmt.number(detail["touches"]), border=True)
+    cols[1].metric("Foyers suivis attribués", fmt.number(detail[f"followed_{model}"], 1),
+                   border=True)
+    cols[2].metric("Installations attribuées", fmt.number(detail[f"installed_{model}"], 1),
+                   border=True)
+    cols[3].metric("Coût par installation", fmt.euros(detail[f"cost_per_installed_{model}"]),
+                   border=True)
+    left, right = st.columns([2, 3])
+    with left:
+        touches = queries.campaign_touches(version, filters, code)
+        if touches.empty:
+            st.info("Aucun contact de cette campagne dans la période.")
+        else:
+            st.plotly_chart(charts.touches_by_week(touches), config=charts.PLOTLY_CONFIG)
+    with right:
+        own = st.segmented_control(
+            "Foyers", [True, False], default=True, key="foyers_campagne",
+            format_func={True: "Issus de la campagne (CRM)",
+                         False: "Crédités par le modèle"}.get,
+        )
+        own = True if own is None else own
+        households = queries.campaign_households(version, filters, code, model, own)
+        st.markdown(f"**{fmt.number(len(households))} foyers** "
+                    + ("dont le CRM indique cette campagne" if own else
+                       f"crédités à cette campagne ({queries.MODELS[model].lower()})")
+                    + ", et ce que chacun a coûté :")
+        widgets.table(queries.campaign_households_table(households), f"foyers_{code}.csv",
+                      height=320, column_config={
+                          "Premier contact": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                          "Installation": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                          "Part du budget (€)": euro,
+                          "Crédit (suivi)": count,
+                          "Crédit (installation)": count,
+                      })
