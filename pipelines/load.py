@@ -132,7 +132,8 @@ def _xlsx_records(export: ExportFile) -> list[tuple[int, list[str]]]:
 
 
 def _is_blank(record: list[str]) -> bool:
-    return all(not value.strip() for value in record) and len(record) <= 1
+    """An empty line, or a row of empty cells (`;;;` as spreadsheets export them): not a row."""
+    return all(not value.strip() for value in record)
 
 
 def read_export(export: ExportFile, source: Source) -> pa.Table:
@@ -144,9 +145,7 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
     records = _xlsx_records(export) if is_xlsx else _csv_records(export, data)
     if is_xlsx:
         export.encoding, export.delimiter = "xlsx", ""
-        records = [(n, rec) for n, rec in records if any(v.strip() for v in rec)]
-    else:
-        records = [(n, rec) for n, rec in records if not _is_blank(rec)]
+    records = [(n, rec) for n, rec in records if not _is_blank(rec)]
     if not records:
         raise ExportError(f"{export.path.name} : fichier vide (pas même une ligne d'en-tête).")
     header_line, header = records[0]
