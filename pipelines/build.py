@@ -130,12 +130,16 @@ def sql_models(layer_dirs: list[Path]) -> list[tuple[str, str, str]]:
 def run_models(con: duckdb.DuckDBPyConnection) -> None:
     for layer in LAYERS:
         con.execute(f"create schema if not exists {layer}")
+    timings = os.environ.get("OMLOT_TIMINGS")
     for schema, table, sql in sql_models([config.SQL_DIR / layer for layer in LAYERS]):
+        started = time.perf_counter()
         try:
             params = {name: None for name in MART_PARAMETERS if f"${name}" in sql}
             con.execute(f"create or replace table {schema}.{table} as {sql}", params)
         except duckdb.Error as exc:
             raise ModelFailed(f"le modèle {schema}.{table} a échoué : {exc}") from exc
+        if timings:
+            print(f"  {schema}.{table}: {time.perf_counter() - started:.2f} s", file=sys.stderr)
 
 
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:

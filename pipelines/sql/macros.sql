@@ -9,32 +9,31 @@ create or replace macro clean(s) as
 create or replace macro norm_label(s) as
     trim(regexp_replace(lower(strip_accents(s)), '[^\pL\pN]+', ' ', 'g'));
 
--- YYYY-MM-DD (space or T before an optional time, optional fraction, Z or offset: the local
--- date and time are kept as written).
-create or replace macro iso_parts(s) as regexp_extract(
+-- The shapes of the contract: YYYY-MM-DD (then a space or T, a time, an optional fraction and
+-- Z or an offset, which keeps the local date and time as written), or DD/MM/YYYY, DD-MM-YYYY,
+-- DD.MM.YYYY, each with an optional time HH:MM or HH:MM:SS. One regex checks the shape; then
+-- strptime checks the calendar (31/02/2023 is invalid) and the clock.
+create or replace macro ts_shape(s) as regexp_full_match(
     s,
-    '^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$',
-    ['y', 'm', 'd', 'hh', 'mi', 'ss']
+    '\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?'
+    || '|(?:\d{2}/\d{2}/\d{4}|\d{2}-\d{2}-\d{4}|\d{2}\.\d{2}\.\d{4})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?'
 );
 
--- DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY, with an optional time HH:MM or HH:MM:SS.
-create or replace macro dmy_parts(s) as regexp_extract(
-    s,
-    '^(\d{2})[/.-](\d{2})[/.-](\d{4})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$',
-    ['d', 'm', 'y', 'hh', 'mi', 'ss']
-);
+-- The written local date and time of a value of the right shape, as `YYYY-MM-DD HH:MM[:SS]`
+-- (substrings, much cheaper than regexes or a list of strptime formats); fraction and zone
+-- are dropped, so an offset keeps its local date.
+create or replace macro ts_canonical(s) as
+    case when substr(s, 5, 1) = '-' then substr(s, 1, 10)
+        else substr(s, 7, 4) || '-' || substr(s, 4, 2) || '-' || substr(s, 1, 2) end
+    || case
+        when length(s) <= 10 then ''
+        when substr(s, 17, 1) = ':' then ' ' || substr(s, 12, 8)
+        else ' ' || substr(s, 12, 5)
+    end;
 
-create or replace macro ts_from_parts(p) as
-    case when p.y <> '' then try_cast(
-        p.y || '-' || p.m || '-' || p.d || ' '
-        || coalesce(nullif(p.hh, ''), '00') || ':' || coalesce(nullif(p.mi, ''), '00') || ':'
-        || coalesce(nullif(p.ss, ''), '00')
-        as timestamp
-    ) end;
-
--- A real calendar day and time, else NULL (31/02/2023 is invalid).
+-- A real calendar day and time, else NULL (31/02/2023 and 25:00 are invalid).
 create or replace macro parse_ts(s) as
-    coalesce(ts_from_parts(iso_parts(s)), ts_from_parts(dmy_parts(s)));
+    case when ts_shape(s) then try_cast(ts_canonical(s) as timestamp) end;
 
 create or replace macro parse_date(s) as cast(parse_ts(s) as date);
 
