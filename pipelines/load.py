@@ -181,8 +181,9 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
     }
     for column in source.columns:
         pos = positions.get(column.key)
+        # Surrounding white space (no-break spaces included) is trimmed; empty is missing.
         columns[column.key] = (
-            [rec[pos] if pos < len(rec) else None for _, rec in rows]
+            [(rec[pos].strip() or None) if pos < len(rec) else None for _, rec in rows]
             if pos is not None else [None] * len(rows)
         )
     schema = pa.schema(
