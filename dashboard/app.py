@@ -13,7 +13,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dashboard import fmt, queries  # noqa: E402
 from dashboard.state import preset_period, presets  # noqa: E402
 
-st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=":material/home:",
+# A file, not an icon name: a material page icon makes the browser fetch a font for the tab.
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
+
+st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=str(FAVICON),
                    layout="wide", initial_sidebar_state="expanded")
 
 

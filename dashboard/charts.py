@@ -175,3 +175,404 @@ def touches_by_week(touches: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(tickformat="%d/%m/%Y")
     fig.update_yaxes(title_text="contacts")
     return _layout(fig, height=340)
+
+
+# --- Territoire: maps --------------------------------------------------------------------
+# `geo` maps (SVG, no WebGL) on the local geometry of dashboard/geo/. plotly.js still fetches
+# a world topojson for them: MAP_CONFIG points it at the empty stub that Streamlit serves from
+# dashboard/static/ (`server.enableStaticServing` in .streamlit/config.toml), never a CDN.
+MAP_CONFIG = {**PLOTLY_CONFIG, "topojsonURL": "app/static/plotly-topojson/",
+              "scrollZoom": False}
+
+GEO_CREDIT = (
+    "Contours : IGN – ADMIN EXPRESS COG 2018 (via gregoiredavid/france-geojson), simplifiés ; "
+    "codes communes/EPCI : INSEE COG 2026 & DGCL 2026 (via etalab/decoupage-administratif) – "
+    "Licence Ouverte Etalab"
+)
+
+# One colour per class of queries.COUNT_CLASSES (none, 1 à 2, 3 à 4, 5 à 9, 10 à 19, 20 +).
+INSTALLED_COLOURS = ("#f1f1f1", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00441b")
+
+
+_GEOJSON: dict[str, dict] = {}
+
+
+def geojson(name: str) -> dict:
+    """A geometry file of dashboard/geo/ (read once per process)."""
+    if name not in _GEOJSON:
+        import json
+        from pathlib import Path
+
+        path = Path(__file__).resolve().parent / "geo" / f"{name}.geojson"
+        _GEOJSON[name] = json.loads(path.read_text(encoding="utf-8"))
+    return _GEOJSON[name]
+
+
+def _label_point(geometry: dict) -> tuple[float, float]:
+    """Where to write a place's name: the area centroid of its largest outer ring."""
+    polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
+                else [geometry["coordinates"]])
+    best = (0.0, 0.0, 0.0)
+    for polygon in polygons:
+        ring = polygon[0]
+        area = cx = cy = 0.0
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+            cross = x0 * y1 - x1 * y0
+            area += cross
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+        if abs(area) > abs(best[0]):
+            best = (area, cx / (3 * area), cy / (3 * area))
+    return best[1], best[2]
+
+
+def _wrap(name: str, width: int = 14) -> str:
+    """A long place name on two lines, cut at the space nearest its middle."""
+    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    if len(name) <= width or not spaces:
+        return name
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:cut]}<br>{name[cut + 1:]}"
+
+
+def _geo_layout(fig: go.Figure, height: int, **kwargs) -> go.Figure:
+    fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator",
+                    bgcolor="rgba(0,0,0,0)")
+    return _layout(fig, height=height, margin={"l": 20, "r": 20, "t": 0, "b": 0},
+                   dragmode=False, **kwargs)
+
+
+def _class_scale(colours: tuple[str, ...]) -> list:
+    """A stepped colour scale: class i (z = i) gets colours[i], with no blending."""
+    steps = len(colours)
+    scale = []
+    for i, colour in enumerate(colours):
+        scale += [[i / steps, colour], [(i + 1) / steps, colour]]
+    return scale
+
+
+def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
+                   label_min_class: int, height: int) -> go.Figure:
+    """Places (`code`, `name`, `detail`, `count_class`, `shown`) coloured by class of
+    installed households, small counts only as their class; places of at least
+    `label_min_class` get their name and figure written on the map."""
+    hover = [
+        f"<b>{name}</b><br>"
+        + ("Aucun foyer installé" if shown == "0" else f"Foyers installés : {shown}")
+        + (f"<br>{detail}" if isinstance(detail, str) else "")
+        for name, shown, detail in zip(places["name"], places["shown"], places["detail"],
+                                       strict=True)
+    ]
+    fig = go.Figure(go.Choropleth(
+        geojson=geometry, featureidkey="properties.code", locations=places["code"],
+        z=places["count_class"], zmin=-0.5, zmax=len(classes) - 0.5,
+        colorscale=_class_scale(INSTALLED_COLOURS[:len(classes)]),
+        marker={"line": {"color": "white", "width": 0.6}},
+        text=hover, hovertemplate="%{text}<extra></extra>",
+        colorbar={
+            "orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
+            "thickness": 14, "len": 0.95, "tickvals": list(range(len(classes))),
+            "ticktext": list(classes), "title": {"text": "Foyers installés", "side": "top"},
+            "outlinewidth": 0, "tickfont": {"size": 12},
+        },
+    ))
+    labelled = places[places["count_class"] >= label_min_class]
+    if len(labelled):
+        points = {f["properties"]["code"]: _label_point(f["geometry"])
+                  for f in geometry["features"]}
+        # dark text with a white halo on light places, the reverse on the two darkest classes
+        for dark, (colour, halo) in ((False, ("#111111", "white")), (True, ("white", "black"))):
+            rows = labelled[(labelled["count_class"] >= len(classes) - 2) == dark]
+            xy = [points[code] for code in rows["code"]]
+            fig.add_scattergeo(
+                lon=[p[0] for p in xy], lat=[p[1] for p in xy], mode="text",
+                text=[f"{_wrap(name)}<br><b>{shown}</b>" for name, shown in
+                      zip(rows["name"], rows["shown"], strict=True)],
+                textfont={"size": 12, "color": colour,
+                          "shadow": f"0 0 3px {halo}, 0 0 2px {halo}"},
+                hoverinfo="skip", showlegend=False,
+            )
+    return _geo_layout(fig, height)
+
+
+def communes_map(communes: pd.DataFrame, classes: list[str], height: int = 470) -> go.Figure:
+    """The Lot's communes (queries.installed_by_commune) coloured by class of installed
+    households; communes of 3 or more named on the map."""
+    communes = communes[communes["commune_code"].notna()]
+    places = pd.DataFrame({
+        "code": communes["commune_code"], "name": communes["commune_name"],
+        "detail": communes["epci_short_name"], "count_class": communes["count_class"],
+        "shown": communes["shown"],
+    })
+    return _installed_map(places, geojson("communes-46"), classes, 2, height)
+
+
+def epci_map(epci: pd.DataFrame, classes: list[str], height: int = 470) -> go.Figure:
+    """The Lot's intercommunalities (queries.installed_by_epci, Lot part only) coloured by
+    class of installed households, each named with its figure."""
+    places = pd.DataFrame({
+        "code": epci["epci_code"], "name": epci["epci_short_name"],
+        "detail": [f"{fmt.number(n)} commune(s) avec installation sur {fmt.number(c)}"
+                   for n, c in zip(epci["communes_installed"], epci["communes"], strict=True)],
+        "count_class": epci["count_class"], "shown": epci["shown"],
+    })
+    return _installed_map(places, geojson("epci-46"), classes, 1, height)
+
+
+def origins_map(origins: pd.DataFrame, measure: str, height: int = 470) -> go.Figure:
+    """Metropolitan départements coloured by households of the selection (`measure`:
+    followed or installed), the Lot outlined; overseas, abroad and unknown origins as bars
+    beside the map."""
+    from plotly.subplots import make_subplots
+
+    noun = {"followed": "foyers suivis", "installed": "foyers installés"}[measure]
+    share = f"{measure}_share"
+    metro = origins[origins["zone"] == "metropole"]
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.72, 0.28], horizontal_spacing=0.03,
+                        specs=[[{"type": "geo"}, {"type": "xy"}]])
+    fig.add_choropleth(
+        geojson=geojson("departements"), featureidkey="properties.code",
+        locations=metro["code"], z=metro[measure], zmin=0,
+        zmax=max(int(metro[measure].max()), 1),
+        colorscale=[[0, "#f4f8fc"], [0.15, "#c6dbef"], [0.5, "#4292c6"], [1, "#08306b"]],
+        marker={"line": {"color": "#bbbbbb", "width": 0.4}},
+        text=[f"<b>{name} ({code})</b><br>{fmt.number(n)} {noun} · {fmt.percent(s)}"
+              for name, code, n, s in zip(metro["name"], metro["code"], metro[measure],
+                                          metro[share].fillna(0), strict=True)],
+        hovertemplate="%{text}<extra></extra>",
+        colorbar={"orientation": "h", "x": 0.36, "xanchor": "center", "y": -0.02,
+                  "yanchor": "top", "thickness": 14, "len": 0.75, "outlinewidth": 0,
+                  "title": {"text": noun.capitalize(), "side": "top"},
+                  "tickfont": {"size": 13}, "tickformat": ",d",
+                  # whole households only: no 0,5 tick on a small selection
+                  **({"tick0": 0, "dtick": 1} if metro[measure].max() <= 5 else {})},
+        row=1, col=1,
+    )
+    fig.add_choropleth(
+        geojson=geojson("departement-46"), featureidkey="properties.code", locations=["46"],
+        z=[0],
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+        marker={"line": {"color": "#D55E00", "width": 2}},
+        hovertemplate="<b>Le Lot</b><extra></extra>", row=1, col=1,
+    )
+    others = origins[origins["zone"] != "metropole"]
+    overseas = others[others["zone"] == "outre-mer"]
+    detail = "<br>".join(f"{name} : {fmt.number(n)}"
+                         for name, n in zip(overseas["name"], overseas[measure], strict=True)
+                         if n) or "aucun"
+    bars = [("Outre-mer", int(overseas[measure].sum()), f"Outre-mer<br>{detail}"),
+            ("Étranger", int(others.loc[others["zone"] == "etranger", measure].sum()),
+             "Étranger (code 99)")]
+    unknown = others[others["zone"] == "inconnu"]
+    if unknown[measure].sum():
+        bars.append(("Non renseigné", int(unknown[measure].sum()),
+                     "Non renseigné ou code inconnu"))
+    fig.add_bar(
+        x=[b[0] for b in bars], y=[b[1] for b in bars],
+        text=[fmt.number(b[1]) for b in bars], textposition="outside", cliponaxis=False,
+        customdata=[b[2] for b in bars], marker_color="#2e75b6", showlegend=False,
+        hovertemplate="%{customdata}<br>%{y:,} " + noun + "<extra></extra>", row=1, col=2,
+    )
+    # on the scale of the first département, so a bar compares with the map's colours
+    fig.update_yaxes(visible=False, row=1, col=2,
+                     range=[0, max(origins[measure].max(), 1) * 1.15])
+    fig.update_xaxes(tickfont={"size": 13}, tickangle=0, row=1, col=2)
+    return _geo_layout(fig, height, bargap=0.35)
+
+
+def top_origins(origins: pd.DataFrame, measure: str, top: int = 10) -> go.Figure:
+    """The first départements (or abroad) of origin, as horizontal bars with count and
+    share."""
+    noun = {"followed": "foyers suivis", "installed": "foyers installés"}[measure]
+    rows = origins[origins[measure] > 0].sort_values(
+        [measure, "code"], ascending=[False, True]).head(top).iloc[::-1]
+    labels = [name if zone != "metropole" else f"{name} ({code})"
+              for name, code, zone in zip(rows["name"], rows["code"], rows["zone"],
+                                          strict=True)]
+    fig = go.Figure(go.Bar(
+        x=rows[measure], y=labels, orientation="h", marker_color="#2e75b6",
+        text=[f"{fmt.number(n)} · {fmt.percent(s)}" for n, s in
+              zip(rows[measure], rows[f"{measure}_share"], strict=True)],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y} : %{x:,} " + noun + "<extra></extra>",
+    ))
+    fig.update_xaxes(visible=False, range=[0, rows[measure].max() * 1.3 if len(rows) else 1])
+    fig.update_yaxes(tickfont={"size": 14})
+    return _layout(fig, height=36 * max(len(rows), 3) + 30,
+                   margin={"l": 10, "r": 10, "t": 10, "b": 10})
+
+
+# --- Entonnoir par source, réseau accueil, ambassadeurs -------------------------------------
+
+def channel_funnel(by_channel: pd.DataFrame) -> go.Figure:
+    """Suivis, accompagnés, installés by channel, side by side on one scale (one colour per
+    channel); each bar with its count and its rate from the channel's followed households."""
+    from plotly.subplots import make_subplots
+
+    labels = [fmt.channel(c) for c in by_channel["channel"]]
+    colours = [fmt.CHANNEL_COLOURS.get(c, "#999999") for c in by_channel["channel"]]
+    followed = by_channel["followed"].tolist()
+    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.02,
+                        subplot_titles=[fmt.STAGE_LABELS[s] for s in fmt.STAGE_LABELS])
+    for col, (column, stage) in enumerate(
+            zip(("followed", "accompanied", "installed"), fmt.STAGE_LABELS, strict=True), 1):
+        counts = by_channel[column].tolist()
+        if col == 1:
+            texts = [fmt.number(n) for n in counts]
+            hovers = [f"{fmt.number(n)} foyers suivis" for n in counts]
+        else:
+            texts = [f"{fmt.number(n)} · {fmt.percent(n / f, 0) if f else '–'}"
+                     for n, f in zip(counts, followed, strict=True)]
+            hovers = [f"{fmt.rate(n, f)} des suivis" if f else "aucun foyer suivi"
+                      for n, f in zip(counts, followed, strict=True)]
+        fig.add_bar(x=counts, y=labels, orientation="h", marker_color=colours, text=texts,
+                    textposition="outside", cliponaxis=False, customdata=hovers,
+                    name=fmt.STAGE_LABELS[stage], showlegend=False,
+                    hovertemplate="%{y} : %{customdata}<extra>"
+                                  + fmt.STAGE_LABELS[stage] + "</extra>",
+                    row=1, col=col)
+    top = max(followed + [1])
+    fig.update_xaxes(range=[0, top * 1.55], showticklabels=False, showgrid=False,
+                     zeroline=True, zerolinecolor="#bbbbbb")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_annotations(font_size=16)
+    fig = _layout(fig, height=max(200, 70 + 36 * len(labels)),
+                  margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    fig.update_xaxes(showgrid=False)
+    return fig
+
+
+def quarterly_install_rate(rates: pd.DataFrame) -> go.Figure:
+    """Installation rate of each quarter's cohort, with its counts; cohorts too recent to
+    judge are hatched and lighter."""
+    fig = go.Figure()
+    quarters = [fmt.quarter(q) for q in rates["quarter"]]
+    traces = (
+        (False, "Cohorte jugée (12 mois ou plus de recul)", "#2e75b6", ""),
+        (True, "Cohorte trop récente (moins de 12 mois de recul)", "#a9c9e8", "/"),
+    )
+    for too_recent, name, colour, shape in traces:
+        rows = rates[rates["is_too_recent"] == too_recent]
+        labels = [fmt.quarter(q) for q in rows["quarter"]]
+        shares = [i / f * 100 if f else None
+                  for i, f in zip(rows["installed"], rows["followed"], strict=True)]
+        texts = [f"{fmt.percent(i / f, 0)}<br>{fmt.number(i)}/{fmt.number(f)}" if f else ""
+                 for i, f in zip(rows["installed"], rows["followed"], strict=True)]
+        hovers = [fmt.rate(i, f) for i, f in zip(rows["installed"], rows["followed"],
+                                                  strict=True)]
+        fig.add_bar(x=labels, y=shares, name=name, text=texts, textposition="outside",
+                    cliponaxis=False, customdata=hovers, textfont_size=12,
+                    marker={"color": colour, "pattern": {"shape": shape, "fgcolor": "#2e75b6",
+                                                          "size": 8}},
+                    hovertemplate="%{x} : %{customdata} installés<extra></extra>")
+    top = max([i / f * 100 for i, f in zip(rates["installed"], rates["followed"], strict=True)
+               if f] + [10])
+    fig.update_layout(barmode="overlay", bargap=0.25)
+    fig.update_xaxes(categoryorder="array", categoryarray=quarters, tickangle=0)
+    fig.update_yaxes(title_text="foyers installés à ce jour", ticksuffix=f"{fmt.NBSP}%",
+                     range=[0, top * 1.3], rangemode="tozero")
+    return _layout(fig, height=380, legend={"orientation": "h", "yanchor": "bottom",
+                                            "y": 1.02, "x": 0})
+
+
+def install_delay_box(delays: pd.DataFrame) -> go.Figure:
+    """Days from first contact to installation, one box per channel (each household a
+    point)."""
+    fig = go.Figure()
+    for channel, rows in delays.groupby("channel", sort=False):
+        fig.add_box(x=rows["days_to_install"], name=fmt.channel(channel),
+                    marker_color=fmt.CHANNEL_COLOURS.get(channel, "#999999"),
+                    boxpoints="all", jitter=0.5, pointpos=0, marker_size=5,
+                    hoveron="points", showlegend=False,
+                    hovertemplate="%{x} jours<extra>%{fullData.name}</extra>")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="jours entre le premier contact et l'installation",
+                     rangemode="tozero")
+    return _layout(fig, height=max(200, 90 + 36 * delays["channel"].nunique()),
+                   margin={"l": 10, "r": 20, "t": 20, "b": 10})
+
+
+# A household's current stage (the funnel's « Suivis » counts every household followed).
+CURRENT_STAGE_LABELS = {"suivi": "En suivi", "accompagné": "En accompagnement",
+                        "installé": "Installés"}
+
+# Time in stage: light (recent) to dark (long).
+_DURATION_COLOURS = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+
+
+def stage_durations(durations: pd.DataFrame) -> go.Figure:
+    """Households of each current stage, stacked by the time spent in it."""
+    fig = go.Figure()
+    for (duration_class, rows), colour in zip(durations.groupby("duration_class", sort=False),
+                                              _DURATION_COLOURS, strict=False):
+        counts = rows["households"].tolist()
+        fig.add_bar(y=[CURRENT_STAGE_LABELS[s] for s in rows["stage"]], x=counts,
+                    orientation="h", name=duration_class, marker_color=colour,
+                    text=[fmt.number(n) if n else "" for n in counts],
+                    textposition="inside", insidetextanchor="middle",
+                    hovertemplate="%{y} depuis " + duration_class
+                                  + " : %{x} foyers<extra></extra>")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="foyers")
+    return _layout(fig, height=300, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+
+
+AMBASSADOR_TYPE_COLOURS = {
+    "Particulier": "#0072B2",
+    "Entreprise": "#D55E00",
+    "Association": "#009E73",
+    "Collectivité": "#CC79A7",
+}
+
+
+def ambassador_growth(growth: pd.DataFrame,
+                      period_from: pd.Timestamp | None = None) -> go.Figure:
+    """Size of the network at the end of each month, stacked by type of ambassador; the
+    months from `period_from` (any date) on are shaded as the selected period."""
+    fig = go.Figure()
+    if period_from is not None and len(growth):
+        first, last = growth["month"].min(), growth["month"].max()
+        start = max(pd.Timestamp(period_from).to_period("M").to_timestamp(), first)
+        if start <= last:
+            fig.add_vrect(x0=start, x1=last, fillcolor="#888888", opacity=0.12, line_width=0,
+                          layer="below", annotation_text="période",
+                          annotation_position="top left")
+    order = list(AMBASSADOR_TYPE_COLOURS) + sorted(
+        set(growth["ambassador_type"]) - set(AMBASSADOR_TYPE_COLOURS))
+    for ambassador_type in order:
+        rows = growth[growth["ambassador_type"] == ambassador_type]
+        if rows.empty:
+            continue
+        fig.add_scatter(x=rows["month"], y=rows["ambassadors"], name=ambassador_type,
+                        mode="lines", stackgroup="network", line_width=1,
+                        line_color=AMBASSADOR_TYPE_COLOURS.get(ambassador_type, "#999999"),
+                        hovertemplate="%{x|%B %Y} : %{y} ambassadeurs<extra>"
+                                      + ambassador_type + "</extra>")
+    fig.update_xaxes(tickformat="%b %Y", dtick="M6")
+    fig.update_yaxes(title_text="ambassadeurs")
+    return _layout(fig, height=360, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02,
+                                            "x": 0, "traceorder": "normal"})
+
+
+def referral_conversion(groups: pd.DataFrame) -> go.Figure:
+    """Follow → accompany and follow → install rates of referred households against the
+    others, each bar with its counts."""
+    fig = go.Figure()
+    steps = ["Suivi → accompagné", "Suivi → installé"]
+    looks = {True: ("Parrainés par un ambassadeur", fmt.CHANNEL_COLOURS["ambassadeur"]),
+             False: ("Autres foyers", "#1f4e79")}
+    top = 10.0
+    for row in groups.itertuples():
+        name, colour = looks[bool(row.is_referred)]
+        parts = [row.accompanied, row.installed]
+        shares = [p / row.followed * 100 if row.followed else None for p in parts]
+        top = max([top] + [s for s in shares if s is not None])
+        fig.add_bar(x=steps, y=shares, name=name, marker_color=colour,
+                    text=[fmt.rate(p, row.followed).replace(" (", "<br>(") for p in parts],
+                    textposition="outside", cliponaxis=False,
+                    customdata=[fmt.rate(p, row.followed) for p in parts],
+                    hovertemplate="%{x} : %{customdata}<extra>" + name + "</extra>")
+    fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.05)
+    fig.update_yaxes(ticksuffix=f"{fmt.NBSP}%", range=[0, top * 1.3])
+    return _layout(fig, height=360)

@@ -66,6 +66,18 @@ def date(value: dt.date | None) -> str:
     return "–" if value is None else value.strftime("%d/%m/%Y")
 
 
+def timestamp(value: dt.datetime | str | None) -> str:
+    """`23/11/2026 à 09:17` (accepts the ISO text of a status file)."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y à %H:%M")
+
+
 def month(value: dt.date) -> str:
     return f"{MONTHS[value.month - 1]} {value.year}"
 

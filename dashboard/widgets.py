@@ -43,7 +43,7 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     shown, dates = _display(frame)
     # a date column is text now: a date column config would not apply
     config = {k: v for k, v in (column_config or {}).items() if k not in dates}
-    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto",
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", placeholder="–",
                  column_config=config)
     st.download_button("Télécharger (CSV)", csv_bytes(frame), file_name=filename,
                        mime="text/csv", key=key or f"download-{filename}",

@@ -1,8 +1,74 @@
-"""Suivi du réseau accueil (page en construction)."""
+"""Suivi du réseau accueil: households by current stage and the time spent in it, and the
+accompanied households without news for too long."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import charts, fmt, queries, widgets
+from pipelines import config
+
+filters = st.session_state.filters
+version = st.session_state.version
+data_date = queries.data_date(version)
+
 st.title("Suivi du réseau accueil")
-st.info("Page en construction.")
+st.caption(
+    f"Situation au {fmt.date(data_date)} (date des données) des foyers dont le premier "
+    "contact tombe dans la période. Temps passé dans l'étape : jours depuis le premier "
+    "contact (suivis), le début de l'accompagnement (accompagnés) ou l'installation "
+    "(installés). Un dossier marqué « Abandon » dans le CRM reste compté dans son étape."
+)
+
+summary = queries.stage_summary(version, filters)
+cards = st.columns(4)
+for column, row in zip(cards, summary.itertuples(), strict=False):
+    column.metric(
+        charts.CURRENT_STAGE_LABELS[row.stage], fmt.number(row.households), border=True,
+        delta=(f"médiane : {fmt.number(row.median_days)} jours dans l'étape"
+               if row.households else None),
+        delta_color="off", delta_arrow="off",
+        help=f"Foyers dont l'étape actuelle est « {row.stage} », et la médiane du temps "
+             "passé dans cette étape.")
+stalled_card = cards[3].empty()
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Foyers par étape et temps passé dans l'étape")
+    st.plotly_chart(charts.stage_durations(queries.stage_durations(version, filters)),
+                    config=charts.PLOTLY_CONFIG)
+with right:
+    st.subheader("Foyers accompagnés sans nouvelle")
+    after_days = st.number_input(
+        "Sans installation ni mise à jour depuis plus de (jours)", min_value=0,
+        max_value=3650, value=config.STALLED_AFTER_DAYS, step=15, key="reseau_seuil",
+        help="Un foyer accompagné est « sans nouvelle » quand ni son début "
+             "d'accompagnement ni la dernière mise à jour de son dossier ne datent de moins "
+             "de ce nombre de jours, et qu'il n'est pas installé. Valeur par défaut : "
+             f"{config.STALLED_AFTER_DAYS} jours.")
+    stalled = queries.stalled_summary(version, filters, int(after_days))
+    st.markdown(
+        f"**{fmt.number(stalled['stalled'])}** foyers accompagnés sur "
+        f"{fmt.number(stalled['accompanied'])} sont sans nouvelle depuis plus de "
+        f"{fmt.number(after_days)} jours"
+        + (f", dont {fmt.number(stalled['stalled_abandoned'])} au statut « Abandon » dans "
+           "le CRM." if stalled["stalled_abandoned"] else ".")
+    )
+    st.caption("La liste ci-dessous se trie en cliquant sur l'en-tête d'une colonne ; "
+               "les plus anciens silences d'abord.")
+
+stalled_card.metric(
+    "Accompagnés sans nouvelle", fmt.number(stalled["stalled"]), border=True,
+    delta=f"depuis plus de {fmt.number(after_days)} jours", delta_color="off",
+    delta_arrow="off",
+    help="Foyers accompagnés, non installés, sans mise à jour du dossier depuis plus du "
+         "seuil choisi ci-dessous.")
+
+households = queries.stalled_households(version, filters, int(after_days))
+day_column = st.column_config.NumberColumn(format="%d")
+widgets.table(
+    queries.stalled_households_table(households), "foyers_sans_nouvelle.csv",
+    column_config={"Jours d'accompagnement": day_column, "Jours sans nouvelle": day_column},
+)
+st.caption("Identifiant du dossier dans le CRM (pseudonyme) : aucune donnée personnelle "
+           "n'est affichée.")

@@ -16,16 +16,19 @@ info = queries.build_info(version)
 status = queries.last_build_status() or {}
 if status.get("status") == "failed":
     st.error(
-        f"La dernière construction a échoué ({status.get('built_at')}) : "
+        f"La dernière construction a échoué ({fmt.timestamp(status.get('built_at'))}) : "
         f"{status.get('message')} — les chiffres affichés sont ceux de la dernière base valide.",
         icon=":material/warning:",
     )
 elif info["rejected"]:
     st.warning(
         f"{fmt.number(info['rejected'])} ligne(s) des exports ont été rejetées à la dernière "
-        "construction : voir la page Qualité des données.",
+        "construction.",
         icon=":material/warning:",
     )
+if status.get("status") == "failed" or info["rejected"]:
+    st.page_link("app_pages/quality.py", label="Voir la qualité des données",
+                 icon=":material/fact_check:")
 
 figures = queries.headline(version, filters)
 previous_filters = filters.previous()

@@ -1,8 +1,128 @@
-"""Qualité des données (page en construction)."""
+"""Qualité des données: the last build (ok, or failed with its message), the files read with
+their row counts reconciled, the rejected rows and the warnings, each with what to do."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import fmt, queries, widgets
+
+version = st.session_state.version
+
 st.title("Qualité des données")
-st.info("Page en construction.")
+
+outcome = queries.build_outcome(version)
+built_at = outcome["built_at"]
+published = f"{built_at.strftime('%d/%m/%Y à %H:%M')}"
+if outcome["failed"]:
+    attempted = outcome["attempted_at"]
+    st.error(
+        "**La dernière construction a échoué**"
+        + (f" (le {attempted.strftime('%d/%m/%Y à %H:%M')})" if attempted else "")
+        + f". Rien n'a été publié : les chiffres affichés sont ceux de la dernière base valide, "
+        f"construite le {published}. Corrigez le fichier en cause dans le dossier des exports "
+        "puis relancez la construction. Message :",
+        icon=":material/error:",
+    )
+    st.code(outcome["message"] or "(aucun message)", language=None, wrap_lines=True)
+else:
+    st.success(
+        f"Dernière construction réussie le {published} "
+        f"(en {fmt.number(outcome['duration_s'], 1)} s) : **données au "
+        f"{fmt.date(built_at.date())}**.",
+        icon=":material/check_circle:",
+    )
+
+sources = queries.quality_sources(version)
+row = st.columns(4)
+row[0].metric("Fichiers lus", fmt.number(int(sources["files"].sum())), border=True)
+row[1].metric("Lignes lues", fmt.number(int(sources["read"].sum())), border=True,
+              help="Lignes de données des exports (hors en-têtes).")
+row[2].metric("Lignes rejetées", fmt.number(outcome["rejected"]), border=True,
+              help="Lignes refusées (valeur obligatoire manquante, date invalide, prospect "
+                   "inconnu…) : elles ne comptent dans aucun chiffre. Détail plus bas.")
+row[3].metric("Avertissements", fmt.number(outcome["warnings"]), border=True,
+              help="Ce qui a été gardé ou ignoré autrement que prévu par le contrat d'export "
+                   "(canal inconnu, colonne ignorée, fusion…). Détail plus bas.")
+
+count = st.column_config.NumberColumn(format="localized", width="small")
+text_count = st.column_config.TextColumn(alignment="right", width="small")
+st.subheader("Fichiers lus, par source")
+widgets.table(
+    queries.files_table(version), "qualite_fichiers.csv",
+    column_config={
+        "SHA-256 (début)": st.column_config.TextColumn(
+            help="12 premiers caractères de l'empreinte SHA-256 du fichier : elle change dès "
+                 "que le fichier change."),
+        **dict.fromkeys(["Lues", "Acceptées", "Rejetées", "Doublons"], count),
+        "Fusionnées": text_count,
+    },
+)
+st.caption(
+    "Chaque ligne lue est acceptée, rejetée ou écartée comme doublon (même identifiant : la "
+    "plus récente gagne) : ✓ quand lues = acceptées + rejetées + doublons. Fusionnées : "
+    "prospects acceptés réunis à un autre de même email (comptés dans les acceptées)."
+)
+with st.expander("Totaux par source"):
+    widgets.table(
+        queries.sources_table(version), "qualite_sources.csv",
+        column_config={
+            **dict.fromkeys(["Fichiers", "Lues", "Acceptées", "Rejetées", "Doublons"], count),
+            "Fusionnées": text_count},
+    )
+
+st.subheader("Lignes rejetées")
+counts = queries.reject_counts(version)
+left, right, _ = st.columns([1, 1, 1])
+source = left.selectbox(
+    "Source", [None, *counts["sources"]], key="rejets_source",
+    format_func=lambda s: "Toutes les sources" if s is None else
+    f"{queries.source_label(s)} ({fmt.number(counts['sources'][s])})")
+files = counts["files"].get(source, {}) if source else {}
+file = right.selectbox(
+    "Fichier", [None, *files], key="rejets_fichier", disabled=not source,
+    format_func=lambda f: "Tous les fichiers" if f is None else
+    f"{f} ({fmt.number(files[f])})")
+rejects = queries.rejects_table(version, source, file)
+if len(rejects):
+    widgets.table(rejects, "qualite_rejets.csv",
+                  column_config={"Ligne": st.column_config.NumberColumn(format="%d")})
+    st.caption("Ligne : numéro de la ligne dans le fichier, telle qu'un tableur l'affiche "
+               "(l'en-tête est la ligne 1). Corrigez la ligne dans l'outil d'origine puis "
+               "réexportez : elle sera reprise à la prochaine construction.")
+else:
+    st.info("Aucune ligne rejetée" + (" pour cette sélection." if source else "."))
+
+st.subheader("Avertissements")
+widgets.table(
+    queries.warning_kinds_table(version), "qualite_types_avertissements.csv",
+    column_config={"Type": st.column_config.TextColumn(width="small"),
+                   "Que faire ?": st.column_config.TextColumn(width=900),
+                   "Avertissements": count, "Occurrences": count},
+)
+channels = queries.unknown_channels(version)
+if len(channels):
+    labels = ", ".join(f"« {label} » ({fmt.number(n)})"
+                       for label, n in zip(channels["label"], channels["occurrences"],
+                                           strict=True))
+    example = channels["label"].iloc[0]
+    st.warning(
+        f"Libellés de canal inconnus, comptés en « autre » : {labels}. Pour les classer, "
+        "ajoutez chacun à la liste de son canal dans `pipelines/channels.toml`, puis relancez "
+        f"la construction. Par exemple, si « {example} » est un salon :",
+        icon=":material/label:",
+    )
+    st.code(f'salon = ["Salon", "Salons", …, "{example}"]', language="toml")
+options = queries.warning_kind_options(version)
+chosen = st.multiselect("Types d'avertissement", list(options), default=list(options),
+                        format_func=options.get, key="avertissements_types",
+                        placeholder="Tous les types")
+warnings = queries.warnings_table(version, tuple(chosen))
+if len(warnings):
+    widgets.table(warnings, "qualite_avertissements.csv",
+                  column_config={"Ligne": text_count, "Occurrences": count,
+                                 "Source": st.column_config.TextColumn(width="small"),
+                                 "Colonne": st.column_config.TextColumn(width="small"),
+                                 "Message": st.column_config.TextColumn(width="large")})
+else:
+    st.info("Aucun avertissement.")

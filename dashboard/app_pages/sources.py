@@ -1,8 +1,116 @@
-"""Entonnoir par source (page en construction)."""
+"""Entonnoir par source: the funnel by channel, the drill-down channel -> campaign -> households,
+conversion of each quarter's cohort, time to install and the 3/6/12-month cohort table."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import charts, fmt, queries, widgets
+
+filters = st.session_state.filters
+version = st.session_state.version
+data_date = queries.data_date(version)
+
 st.title("Entonnoir par source")
-st.info("Page en construction.")
+st.caption(
+    "Foyers dont le premier contact tombe dans la période (cohortes), par canal d'origine ; "
+    "leurs accompagnements et installations comptent quelle qu'en soit la date. Taux : part "
+    f"des foyers suivis du canal. Durées calculées au {fmt.date(data_date)} (date des "
+    "données)."
+)
+
+by_channel = queries.funnel_by_channel(version, filters)
+left, right = st.columns([11, 9])
+with left:
+    st.subheader("Suivis, accompagnés, installés par canal")
+    st.plotly_chart(charts.channel_funnel(by_channel), config=charts.PLOTLY_CONFIG)
+with right:
+    st.subheader("Taux par canal")
+    widgets.table(
+        queries.channel_funnel_table(by_channel), "entonnoir_par_canal.csv",
+        column_config={name: st.column_config.NumberColumn(format="%d")
+                       for name in ("Suivis", "Accompagnés", "Installés")},
+    )
+    figures = queries.headline(version, filters)
+    st.caption(
+        f"Ensemble : {fmt.number(figures['followed'])} foyers suivis, accompagnés "
+        f"{fmt.rate(figures['accompanied'], figures['followed'])}, installés "
+        f"{fmt.rate(figures['installed'], figures['followed'])}."
+    )
+
+drill, over_time, delays, cohorts = st.tabs(
+    ["Détail : canal → campagne → foyers", "Conversion par trimestre",
+     "Délai d'installation", "Cohortes à 3, 6 et 12 mois"])
+
+with drill:
+    followed_by_channel = dict(zip(by_channel["channel"], by_channel["followed"], strict=True))
+    pick_channel, pick_campaign = st.columns([1, 2])
+    channel = pick_channel.selectbox(
+        "Canal", list(followed_by_channel), key="entonnoir_canal", placeholder="Choisir un canal",
+        format_func=lambda c: f"{fmt.channel(c)} — {fmt.number(followed_by_channel[c])} foyers")
+    campaigns = queries.channel_campaigns(version, filters, channel)
+    if campaigns.empty:
+        st.info(f"Aucun foyer du canal « {fmt.channel(channel)} » dans la sélection.")
+    else:
+        by_code = {row.campaign_code: row for row in campaigns.itertuples()}
+        campaign = pick_campaign.selectbox(
+            "Campagne", list(by_code), key=f"entonnoir_campagne_{channel}",
+            placeholder="Choisir une campagne",
+            format_func=lambda c: f"{by_code[c].campaign_label} — "
+                                  f"{fmt.number(by_code[c].followed)} foyers")
+        chosen = by_code[campaign]
+        households = queries.channel_campaign_households(version, filters, channel, campaign)
+        st.markdown(
+            f"**{chosen.campaign_label}** ({campaign}) : {fmt.number(chosen.followed)} foyers "
+            f"suivis, accompagnés {fmt.rate(chosen.accompanied, chosen.followed)}, "
+            f"installés {fmt.rate(chosen.installed, chosen.followed)}."
+        )
+        widgets.table(
+            queries.channel_campaign_households_table(households), f"foyers_{campaign}.csv",
+            column_config={
+                "Jours jusqu'à l'installation": st.column_config.NumberColumn(format="%d")},
+        )
+        st.caption("Identifiant du dossier dans le CRM (pseudonyme) : aucune donnée "
+                   "personnelle n'est affichée.")
+
+with over_time:
+    rates = queries.install_rate_by_quarter(version, filters)
+    if rates.empty:
+        st.info("Aucun foyer dans la sélection.")
+    else:
+        st.plotly_chart(charts.quarterly_install_rate(rates), config=charts.PLOTLY_CONFIG)
+        st.caption(
+            "Part des foyers de chaque trimestre de premier contact installés à ce jour. Une "
+            "cohorte est « trop récente » tant que son dernier jour a moins de 12 mois au "
+            f"{fmt.date(data_date)} : son taux va encore monter."
+        )
+
+with delays:
+    summary = queries.install_delay_summary(version, filters)
+    box, medians = st.columns([3, 2])
+    with box:
+        points = queries.install_delays(version, filters)
+        if points.empty:
+            st.info("Aucun foyer installé dans la sélection.")
+        else:
+            st.plotly_chart(charts.install_delay_box(points), config=charts.PLOTLY_CONFIG)
+    with medians:
+        widgets.table(
+            queries.install_delay_table(summary), "delai_installation.csv",
+            column_config={name: st.column_config.NumberColumn(format="%d") for name in (
+                "Installés", "1er quartile (j)", "Médiane (jours)", "3e quartile (j)")},
+        )
+        st.caption("Jours entre le premier contact et la première installation du foyer. "
+                   "La moitié des foyers s'installe entre le 1er et le 3e quartile.")
+
+with cohorts:
+    table = queries.install_cohort_table(queries.install_cohorts(version, filters))
+    widgets.table(
+        table, "cohortes_installation.csv", height=min(35 * (len(table) + 1) + 3, 760),
+        column_config={"Nouveaux foyers": st.column_config.NumberColumn(format="%d")},
+    )
+    st.caption(
+        "Part des nouveaux foyers de chaque trimestre installés dans les 3, 6 et 12 mois "
+        "suivant leur premier contact. Case vide : délai pas encore atteint par tous les "
+        f"foyers du trimestre au {fmt.date(data_date)}."
+    )

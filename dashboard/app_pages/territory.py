@@ -1,8 +1,92 @@
-"""Territoire (page en construction)."""
+"""Territoire: where the households of the selection install (communes and intercommunalities
+of the Lot) and where they come from (départements); a place with 1 or 2 installed households
+is only shown as « 1 à 2 »."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import charts, fmt, queries, widgets
+
+filters: queries.Filters = st.session_state.filters
+version = st.session_state.version
+
+MEASURES = {"followed": "Foyers suivis", "installed": "Foyers installés"}
+
 st.title("Territoire")
-st.info("Page en construction.")
+
+summary = queries.territory_summary(version, filters)
+communes = queries.installed_by_commune(version, filters)
+epci = queries.installed_by_epci(version, filters)
+origins = queries.origins(version, filters)
+
+row = st.columns(4)
+row[0].metric(
+    "Foyers installés", fmt.number(summary["installed"]), border=True,
+    help="Foyers de la sélection (cohortes de premier contact, canaux) ayant une installation, "
+         "quelle qu'en soit la date.")
+row[1].metric(
+    "Communes d'installation",
+    f"{fmt.number(summary['communes_installed'])} sur {fmt.number(summary['communes'])}",
+    border=True, help="Communes du Lot (COG 2026) où au moins un foyer de la sélection s'est "
+                      "installé.")
+top_epci = summary["top_epci"]
+row[2].metric(
+    "Intercommunalité en tête", top_epci["name"] if top_epci else "–", border=True,
+    help=f"{top_epci['shown']} foyers installés" if top_epci else None)
+top_origin = summary["top_origin"]
+row[3].metric(
+    "Première origine", top_origin["name"] if top_origin else "–", border=True,
+    help=(f"{fmt.number(top_origin['followed'])} foyers suivis sur "
+          f"{fmt.number(summary['followed'])} ({fmt.percent(top_origin['share'])})")
+    if top_origin else None)
+
+left, middle, right = st.columns([1, 1, 1.3], gap="medium")
+with left:
+    st.subheader("Où s'installent-ils ?")
+    st.caption("Foyers installés par commune du Lot")
+    st.plotly_chart(charts.communes_map(communes, queries.COUNT_CLASS_LABELS),
+                    config=charts.MAP_CONFIG, key="carte-communes")
+with middle:
+    st.subheader("Par intercommunalité")
+    st.caption("Foyers installés par EPCI (partie lotoise)")
+    st.plotly_chart(charts.epci_map(epci, queries.COUNT_CLASS_LABELS),
+                    config=charts.MAP_CONFIG, key="carte-epci")
+with right:
+    st.subheader("D'où viennent-ils ?")
+    measure = st.radio("Compter les", list(MEASURES), format_func=MEASURES.get,
+                       horizontal=True, key="origine_mesure", label_visibility="collapsed")
+    st.plotly_chart(charts.origins_map(origins, measure), config=charts.MAP_CONFIG,
+                    key="carte-origines")
+
+notes = ["Une commune ou une intercommunalité comptant 1 ou 2 foyers installés est affichée "
+         "« 1 à 2 », sans son chiffre exact."]
+if summary["installed_elsewhere"]:
+    notes.append(
+        f"{queries.shown_count(summary['installed_elsewhere'])} foyer(s) installé(s) dans une "
+        "commune absente du référentiel du Lot n'apparaissent pas sur les cartes (voir Qualité "
+        "des données).")
+st.caption(" ".join(notes))
+st.caption(charts.GEO_CREDIT)
+
+left, right = st.columns([2, 3], gap="large")
+with left:
+    st.subheader(f"Premières origines ({MEASURES[measure].lower()})")
+    st.plotly_chart(charts.top_origins(origins, measure), config=charts.PLOTLY_CONFIG,
+                    key="top-origines")
+with right:
+    st.subheader("Tableaux")
+    by_commune, by_epci, by_origin = st.tabs(
+        ["Par commune", "Par intercommunalité", "Par département d'origine"])
+    count = st.column_config.TextColumn(alignment="right")
+    with by_commune:
+        widgets.table(queries.communes_table(version, filters), "territoire_communes.csv",
+                      height=380, column_config={"Foyers installés": count})
+    with by_epci:
+        widgets.table(queries.epci_table(version, filters), "territoire_intercommunalites.csv",
+                      height=380, column_config={"Foyers installés": count})
+    with by_origin:
+        share = st.column_config.NumberColumn(format="percent")
+        widgets.table(queries.origins_table(version, filters), "territoire_origines.csv",
+                      height=380, column_config={"Part des suivis": share,
+                                                 "Part des installés": share})

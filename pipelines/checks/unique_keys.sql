@@ -14,3 +14,9 @@ from core.campaigns group by all having count(*) > 1
 union all
 select 'core.ambassadors', ambassador_id, count(*)
 from core.ambassadors group by all having count(*) > 1
+union all
+select 'marts.households', household_id, count(*)
+from marts.households group by all having count(*) > 1
+union all
+select 'marts.household_stages', household_id, count(*)
+from marts.household_stages group by all having count(*) > 1

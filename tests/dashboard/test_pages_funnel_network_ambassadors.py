@@ -1,0 +1,248 @@
+"""The pages Entonnoir par source, Suivi du réseau accueil and Ambassadeurs under streamlit's
+AppTest, on the demo: each runs, each widget works, and their figures equal counts made
+independently (`kpis --json`, or SQL written here on the curated database's core tables)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+
+import duckdb
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import fmt
+from pipelines import config
+from tests.conftest import ROOT, kpis
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+# The data date, counted here from the core tables: the latest date found, never after today.
+_DATA_DATE = """
+    select max(found_date) from (
+        select unnest([first_contact_date, accompaniment_date, immersion_date, updated_date])
+            as found_date from core.households
+        union all select installation_date from core.installations
+        union all select touch_date from core.touches
+        union all select joined_date from core.ambassadors
+    ) where found_date <= current_date
+"""
+
+# Accompanied, not installed, and neither accompaniment nor update within `days` of that date.
+_STALLED = """
+    select count(*) from core.households
+    where accompaniment_date is not null and not is_installed
+      and $data_date - greatest(accompaniment_date, coalesce(updated_date, accompaniment_date))
+          > $days
+      and ($channel is null or channel = $channel)
+"""
+
+
+@pytest.fixture
+def demo_env(demo_build, monkeypatch):
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    return demo_build
+
+
+def _sql(demo_build, sql: str, params: dict | None = None):
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        return con.execute(sql, params or {}).fetchone()[0]
+
+
+def _run(at) -> AppTest:
+    """Run the app (from the AppTest or from a widget just set) and check it raised nothing."""
+    at = at.run()
+    assert not at.exception, at.exception
+    assert not at.error
+    return at
+
+
+def _page(name: str, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    _run(at)
+    return _run(at.switch_page(f"app_pages/{name}.py"))
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _table(at: AppTest, first_column: str):
+    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
+
+
+def _figure(at: AppTest, index: int) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def _values(array) -> list:
+    """A figure's data array: a list, or plotly's typed array (base64 of a numpy dtype)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), array["dtype"]).tolist()
+    return array
+
+
+# --- Entonnoir par source -------------------------------------------------------------------
+
+def test_funnel_by_channel_equals_kpis_json_every_channel_shown(demo_env):
+    at = _page("sources")
+    figures = kpis(demo_env["curated"])
+    table = _table(at, "Canal").set_index("Canal")
+    assert list(table.index) == [fmt.channel(c) for c in fmt.CHANNEL_LABELS]  # `autre` too
+    for channel, followed in figures["followed_by_channel"].items():
+        assert table.loc[fmt.channel(channel), "Suivis"] == followed
+        assert table.loc[fmt.channel(channel), "Installés"] == (
+            figures["installed_by_channel"][channel])
+    assert table.loc["Tourisme", "Suivis"] == 70
+    assert table.loc["Tourisme", "Suivi → installé"] == fmt.rate(
+        figures["installed_by_channel"]["tourisme"], 70)
+    bars = _figure(at, 0)["data"][0]
+    assert bars["marker"]["color"] == list(fmt.CHANNEL_COLOURS.values())
+
+
+def test_drill_down_from_tourisme_to_its_summer_2023_campaign_and_its_70_households(demo_env):
+    at = _page("sources")
+    _run(at.selectbox(key="entonnoir_canal").set_value("tourisme"))
+    campaign = at.selectbox(key="entonnoir_campagne_tourisme")
+    assert campaign.value == "TOUR-ETE-2023"
+    households = _table(at, "Identifiant foyer")
+    assert len(households) == 70 == _sql(
+        demo_env, "select count(*) from core.households "
+                  "where channel = 'tourisme' and campaign_code = 'TOUR-ETE-2023'")
+    assert not {"email", "Email", "Téléphone", "email_hash", "phone_hash"} & set(households)
+
+
+def test_campaign_selectbox_shows_the_chosen_campaigns_households(demo_env):
+    at = _page("sources")
+    campaign = at.selectbox(key="entonnoir_campagne_salon")
+    assert any(option.startswith("Salon Destination Nouvelle Vie 2022")
+               for option in campaign.options)
+    _run(campaign.set_value("SALON-DNV-2022"))
+    assert len(_table(at, "Identifiant foyer")) == _sql(
+        demo_env, "select count(*) from core.households "
+                  "where channel = 'salon' and campaign_code = 'SALON-DNV-2022'")
+
+
+def test_sidebar_period_and_channels_narrow_the_funnel_by_channel(demo_env):
+    at = _page("sources", periode="ete-2023")
+    figures = kpis(demo_env["curated"], "--from", "2023-07-01", "--to", "2023-10-31")
+    table = _table(at, "Canal").set_index("Canal")
+    assert table.loc["Tourisme", "Suivis"] == figures["followed_by_channel"]["tourisme"]
+    assert table.loc["Autre", "Suivis"] == figures["followed_by_channel"]["autre"]
+    at.sidebar.multiselect[0].set_value(["tourisme", "salon"])
+    _run(at)
+    assert list(_table(at, "Canal")["Canal"]) == ["Salons", "Tourisme"]
+    assert at.selectbox(key="entonnoir_canal").options == [
+        f"Salons — {fmt.number(figures['followed_by_channel']['salon'])} foyers",
+        f"Tourisme — {fmt.number(figures['followed_by_channel']['tourisme'])} foyers"]
+
+
+def test_cohorts_younger_than_12_months_at_the_data_date_are_marked_too_recent(demo_env):
+    at = _page("sources")
+    data_date = _sql(demo_env, _DATA_DATE)
+    quarters = _sql(demo_env, "select list(quarter order by quarter) from (select distinct "
+                              "date_trunc('quarter', first_contact_date)::date as quarter "
+                              "from core.households)")
+
+    def quarter_end_plus(quarter: dt.date, months: int) -> dt.date:
+        month = quarter.month + 3 + months
+        return dt.date(quarter.year + (month - 1) // 12, (month - 1) % 12 + 1, 1) - (
+            dt.timedelta(days=1))
+
+    young = [fmt.quarter(q) for q in quarters if quarter_end_plus(q, 12) > data_date]
+    judged, recent = _figure(at, 1)["data"]
+    assert "trop récente" in recent["name"] and recent["x"] == young
+    assert judged["x"] + recent["x"] == [fmt.quarter(q) for q in quarters]
+    cohorts = _table(at, "Trimestre de premier contact").set_index(
+        "Trimestre de premier contact")
+    for quarter in quarters:
+        cell = cohorts.loc[fmt.quarter(quarter), "Installés sous 12 mois"]
+        assert (cell == "") == (quarter_end_plus(quarter, 12) > data_date)
+
+
+def test_median_time_to_install_equals_sql(demo_env):
+    at = _page("sources")
+    delays = next(d.value for d in at.dataframe if "Médiane (jours)" in d.value.columns)
+    overall = delays.set_index("Canal").loc["Ensemble"]
+    assert overall["Installés"] == kpis(demo_env["curated"])["installed"]
+    assert overall["Médiane (jours)"] == round(_sql(
+        demo_env, "select median(installation_date - first_contact_date) from core.households "
+                  "where is_installed"))
+
+
+# --- Suivi du réseau accueil ----------------------------------------------------------------
+
+def test_households_by_current_stage_add_up_to_kpis(demo_env):
+    at = _page("network")
+    figures = kpis(demo_env["curated"])
+    assert _metric(at, "Installés") == fmt.number(figures["installed"])
+    assert _metric(at, "En accompagnement") == fmt.number(
+        figures["accompanied"] - figures["installed"])
+    assert _metric(at, "En suivi") == fmt.number(figures["followed"] - figures["accompanied"])
+
+
+def test_stalled_households_equal_a_sql_count_for_the_default_and_a_chosen_threshold(demo_env):
+    at = _page("network")
+    data_date = _sql(demo_env, _DATA_DATE)
+    threshold = at.number_input(key="reseau_seuil")
+    assert threshold.value == config.STALLED_AFTER_DAYS
+    for days in (config.STALLED_AFTER_DAYS, 365):
+        _run(threshold.set_value(days))
+        expected = _sql(demo_env, _STALLED, {"data_date": data_date, "days": days,
+                                             "channel": None})
+        assert 0 < expected
+        assert _metric(at, "Accompagnés sans nouvelle") == fmt.number(expected)
+        stalled = _table(at, "Identifiant foyer")
+        assert len(stalled) == expected
+        assert (stalled["Jours sans nouvelle"] > days).all()
+        assert list(stalled["Jours sans nouvelle"]) == sorted(
+            stalled["Jours sans nouvelle"], reverse=True)
+        assert {"Canal", "Campagne"} <= set(stalled.columns)
+
+
+def test_stalled_households_follow_the_sidebar_channels(demo_env):
+    at = _page("network")
+    at.sidebar.multiselect[0].set_value(["tourisme"])
+    _run(at)
+    expected = _sql(demo_env, _STALLED, {"data_date": _sql(demo_env, _DATA_DATE),
+                                         "days": config.STALLED_AFTER_DAYS,
+                                         "channel": "tourisme"})
+    assert _metric(at, "Accompagnés sans nouvelle") == fmt.number(expected)
+    assert set(_table(at, "Identifiant foyer")["Canal"]) <= {"Tourisme"}
+
+
+# --- Ambassadeurs ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("period", [None, "2022"])
+def test_ambassadors_equal_kpis_json_joined_by_the_end_of_the_period(demo_env, period):
+    at = _page("ambassadors", **({"periode": period} if period else {}))
+    figures = kpis(demo_env["curated"], *(("--from", f"{period}-01-01", "--to",
+                                           f"{period}-12-31") if period else ()))
+    assert _metric(at, "Ambassadeurs") == fmt.number(figures["ambassadors"])
+    assert _metric(at, "Ambassadeurs actifs") == fmt.number(figures["ambassadors_active"])
+    by_type = _table(at, "Type")
+    assert list(by_type["Type"])[:4] == ["Particulier", "Entreprise", "Association",
+                                         "Collectivité"]
+    assert by_type["Ambassadeurs"].sum() == figures["ambassadors"]
+    growth = _figure(at, 0)["data"]
+    assert sum(_values(trace["y"])[-1] for trace in growth) == figures["ambassadors"]
+
+
+def test_referred_households_convert_as_a_sql_count_says(demo_env):
+    at = _page("ambassadors")
+    referred, installed = (_sql(demo_env, f"select count(*) filter (where {condition}) "
+                                          "from core.households where ambassador_id is not null")
+                           for condition in ("true", "is_installed"))
+    assert _metric(at, "Foyers parrainés") == fmt.number(referred)
+    groups = _table(at, "Foyers").set_index("Foyers")
+    assert groups.loc["Parrainés par un ambassadeur", "Suivis"] == referred
+    assert groups.loc["Parrainés par un ambassadeur", "Installés"] == fmt.rate(
+        installed, referred)
+    figures = kpis(demo_env["curated"])
+    assert groups.loc["Autres foyers", "Suivis"] == figures["followed"] - referred
+    assert groups.loc["Autres foyers", "Installés"] == fmt.rate(
+        figures["installed"] - installed, figures["followed"] - referred)

@@ -1,0 +1,225 @@
+"""The Territoire and Qualité des données pages under streamlit's AppTest: they run with every
+widget exercised, their figures equal independent counts (`kpis --json`), a commune or EPCI with
+1 or 2 installed households is never shown with its exact figure, and a bad row or a failed
+build shows up on the quality page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import fmt, queries
+from tests.conftest import ROOT, kpis, run_cli
+
+APP = str(ROOT / "dashboard" / "app.py")
+TERRITORY = "app_pages/territory.py"
+QUALITY = "app_pages/quality.py"
+
+
+@pytest.fixture
+def demo_env(demo_build, monkeypatch):
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    return demo_build
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _page(page: str) -> AppTest:
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    return _run(at.switch_page(page))
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _table(at: AppTest, column: str):
+    """The first table of the page that has this column."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def _figures(at: AppTest) -> list[dict]:
+    """The plotly figures of the page, as the browser receives them (with their config)."""
+    return [{**json.loads(chart.proto.spec), "config": json.loads(chart.proto.config)}
+            for chart in at.get("plotly_chart")]
+
+
+def _installed_by_commune(filters: queries.Filters):
+    return queries.installed_by_commune(queries.database_version(), filters)
+
+
+# --- Territoire ----------------------------------------------------------------------------
+
+def test_territory_page_runs_with_every_widget(demo_env):
+    at = _page(TERRITORY)
+    assert not at.error
+    assert len(_figures(at)) == 4
+    at.radio(key="origine_mesure").set_value("installed")
+    _run(at)
+    assert "Premières origines (foyers installés)" in [s.value for s in at.subheader]
+    at.sidebar.selectbox[0].set_value("2022")
+    _run(at)
+    at.sidebar.multiselect[0].set_value(["sante", "presse"])
+    _run(at)
+    assert not at.error
+
+
+def test_territory_page_on_an_empty_selection(demo_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(periode="perso", du="2010-01-01", au="2010-12-31")
+    _run(at)
+    _run(at.switch_page(TERRITORY))
+    assert _metric(at, "Foyers installés") == "0"
+    assert _metric(at, "Intercommunalité en tête") == "–"
+    assert len(_table(at, "Code commune")) == 0
+
+
+def test_installed_households_by_commune_sum_to_installed(demo_env):
+    figures = kpis(demo_env["curated"])
+    at = _page(TERRITORY)
+    assert _metric(at, "Foyers installés") == fmt.number(figures["installed"]) == "130"
+    assert int(_installed_by_commune(queries.Filters())["households"].sum()) == 130
+    epci = queries.installed_by_epci(queries.database_version(), queries.Filters())
+    communes = _installed_by_commune(queries.Filters())
+    in_lot = communes[communes["commune_code"].notna()]
+    assert int(epci["households"].sum()) == int(in_lot["households"].sum())
+
+
+def test_channel_filter_applies_to_the_territory_page(demo_env):
+    figures = kpis(demo_env["curated"])
+    at = _page(TERRITORY)
+    at.sidebar.multiselect[0].set_value(["tourisme"])
+    _run(at)
+    installed = figures["installed_by_channel"]["tourisme"]
+    assert _metric(at, "Foyers installés") == fmt.number(installed)
+    communes = _installed_by_commune(queries.Filters(channels=("tourisme",)))
+    assert int(communes["households"].sum()) == installed
+
+
+def test_origins_count_every_followed_household(demo_env):
+    figures = kpis(demo_env["curated"])
+    origins = _table(_page(TERRITORY), "Foyers suivis")
+    assert int(origins["Foyers suivis"].sum()) == figures["followed"]
+    assert int(origins["Foyers installés"].sum()) == figures["installed"]
+    assert "Étranger" in set(origins["Origine"])
+
+
+@pytest.mark.parametrize("period", ["tout", "2021"])
+def test_communes_with_fewer_than_3_households_are_not_shown_exactly(demo_env, period):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["periode"] = period
+    _run(at)
+    _run(at.switch_page(TERRITORY))
+    filters = queries.Filters(*(() if period == "tout" else
+                                (__import__("datetime").date(2021, 1, 1),
+                                 __import__("datetime").date(2021, 12, 31))))
+    exact = _installed_by_commune(filters)
+    small = exact[(exact["households"] > 0) & (exact["households"] < 3)
+                  & exact["commune_code"].notna()]
+    assert len(small) > 0
+    table = _table(at, "Code commune").set_index("Code commune")
+    for code in small["commune_code"]:
+        assert table.loc[code, "Foyers installés"] == "1 à 2"
+    shown = set(table["Foyers installés"])
+    assert not shown & {"1", "2"}
+    epci = _table(at, "SIREN")
+    assert not set(epci["Foyers installés"]) & {"1", "2"}
+    communes_map, epci_map = _figures(at)[:2]
+    hover = dict(zip(communes_map["data"][0]["locations"], communes_map["data"][0]["text"],
+                     strict=True))
+    for code in small["commune_code"]:
+        assert "Foyers installés : 1 à 2" in hover[code]
+    texts = " ".join(communes_map["data"][0]["text"] + epci_map["data"][0]["text"])
+    assert "Foyers installés : 1<" not in texts and "Foyers installés : 2<" not in texts
+    assert not texts.endswith(("Foyers installés : 1", "Foyers installés : 2"))
+
+
+def test_maps_use_the_local_topojson_and_credit_their_sources(demo_env):
+    at = _page(TERRITORY)
+    for figure in _figures(at)[:3]:
+        assert figure["config"]["topojsonURL"] == "app/static/plotly-topojson/"
+    assert (ROOT / "dashboard" / "static" / "plotly-topojson" / "world_110m.json").exists()
+    assert any("Licence Ouverte Etalab" in c.value for c in at.caption)
+
+
+# --- Qualité des données -------------------------------------------------------------------
+
+def test_quality_page_shows_every_reject_of_kpis_json(demo_env):
+    rows = kpis(demo_env["curated"])["rows"]
+    at = _page(QUALITY)
+    assert not at.error
+    rejected = sum(source["rejected"] for source in rows.values())
+    assert _metric(at, "Lignes rejetées") == fmt.number(rejected)
+    assert len(_table(at, "Motif")) == rejected
+    files = _table(at, "SHA-256 (début)")
+    assert int(files["Lues"].sum()) == sum(source["read"] for source in rows.values())
+    assert files["Lues = acceptées + rejetées + doublons"].str.startswith("✓").all()
+    assert files["SHA-256 (début)"].str.len().eq(12).all()
+    assert "Dernière construction réussie" in at.success[0].value
+
+
+def test_quality_filters_narrow_rejects_and_warnings(demo_env):
+    rows = kpis(demo_env["curated"])["rows"]
+    at = _page(QUALITY)
+    at.selectbox(key="rejets_source").set_value("installations")
+    _run(at)
+    rejects = _table(at, "Motif")
+    assert len(rejects) == rows["installations"]["rejected"]
+    assert set(rejects["Source"]) == {"Installations"}
+    at.selectbox(key="rejets_source").set_value("prospects")
+    _run(at)
+    at.selectbox(key="rejets_fichier").set_value("prospects_crm_2023-2024.csv")
+    _run(at)
+    rejects = _table(at, "Motif")
+    assert list(rejects["Fichier"]) == ["prospects_crm_2023-2024.csv"]
+    at.selectbox(key="rejets_source").set_value("campaigns")
+    _run(at)
+    assert any("Aucune ligne rejetée" in i.value for i in at.info)
+    at.multiselect(key="avertissements_types").set_value(["fusion"])
+    _run(at)
+    warnings = _table(at, "Message")
+    assert len(warnings) == rows["prospects"]["merged"]
+    assert set(warnings["Type"]) == {"Fusion de prospects"}
+    at.multiselect(key="avertissements_types").set_value(["canal_inconnu"])
+    _run(at)
+    assert set(_table(at, "Message")["Valeur"]) == {"Foire de Brive", "Salon du chiot"}
+    assert any("pipelines/channels.toml" in w.value for w in at.warning)
+
+
+def test_overview_links_its_rejects_banner_to_the_quality_page(demo_env):
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    links = at.get("page_link")
+    assert any(link.proto.label == "Voir la qualité des données" for link in links)
+
+
+def test_bad_row_then_failed_build_on_the_quality_page(demo_build, tmp_path, monkeypatch):
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    (raw / "installations_complement.csv").write_text(
+        "ID installation;ID prospect;Date d'installation;Code commune\n"
+        "INS-9001;OML-2020-0024;31/02/2023;46042\n", encoding="utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    rejected = sum(source["rejected"] for source in kpis(curated)["rows"].values())
+    at = _page(QUALITY)
+    rejects = _table(at, "Motif")
+    assert len(rejects) == rejected == 6
+    bad = rejects[rejects["Fichier"] == "installations_complement.csv"]
+    assert list(bad["Valeur"]) == ["31/02/2023"] and list(bad["Ligne"]) == [2]
+    assert list(bad["Motif"]) == ["date invalide"]
+
+    (raw / "prospects_sans_date.csv").write_text(
+        "ID prospect;Canal\nOML-2099-0001;Salon\n", encoding="utf-8")
+    result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert result.returncode == 1
+    at = _page(QUALITY)
+    assert "La dernière construction a échoué" in at.error[0].value
+    assert "prospects_sans_date.csv" in at.code[0].value
+    assert len(_table(at, "Motif")) == 6  # the last good database is still shown
