@@ -83,3 +83,20 @@ def test_channel_filter_narrows_to_that_channel(demo_env):
     at.sidebar.multiselect[0].set_value(["tourisme"])
     _run(at)
     assert _metric(at, "Foyers suivis") == "70"
+
+
+def test_a_rebuild_is_picked_up_without_restarting_the_app(tmp_path, monkeypatch):
+    from tests.conftest import run_cli
+
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    header = "ID prospect;Date de premier contact\n"
+    (raw / "prospects.csv").write_text(header + "P1;01/02/2023\nP2;01/03/2023\n", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    assert _metric(at, "Foyers suivis") == "2"
+    (raw / "prospects_2.csv").write_text(header + "P3;01/04/2023\n", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    _run(at)
+    assert _metric(at, "Foyers suivis") == "3"
