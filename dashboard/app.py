@@ -44,7 +44,8 @@ def _param_date(name: str) -> dt.date | None:
 
 
 def sidebar_filters(version) -> queries.Filters:
-    """Period of first contact (presets or custom), channels; mirrored in st.query_params."""
+    """Period of first contact (presets or custom), channels, campaigns named by the
+    households' files; mirrored in st.query_params."""
     first, last = queries.period_bounds(version)
     years = list(range(first.year, last.year + 1))
     options = presets(years)
@@ -68,15 +69,24 @@ def sidebar_filters(version) -> queries.Filters:
     channels = st.sidebar.multiselect("Canaux", list(fmt.CHANNEL_LABELS),
                                       format_func=fmt.channel, key="canaux",
                                       placeholder="Tous les canaux")
+    campaigns_known = queries.campaign_options(version)
+    if "campagnes" not in st.session_state:
+        wanted = [c for c in st.query_params.get("campagnes", "").split(",") if c]
+        st.session_state.campagnes = [c for c in wanted if c in campaigns_known]
+    campaigns = st.sidebar.multiselect("Campagnes (du dossier)", list(campaigns_known),
+                                       format_func=campaigns_known.get, key="campagnes",
+                                       placeholder="Toutes les campagnes")
     params = {"periode": key}
     if key == "perso":
         params.update(du=date_from.isoformat(), au=date_to.isoformat())
     if channels:
         params["canaux"] = ",".join(channels)
+    if campaigns:
+        params["campagnes"] = ",".join(campaigns)
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     st.sidebar.caption("Le lien de la page reproduit exactement cette vue.")
-    return queries.Filters(date_from, date_to, tuple(channels))
+    return queries.Filters(date_from, date_to, tuple(channels), tuple(campaigns))
 
 
 def main() -> None:

@@ -120,6 +120,18 @@ def period_bounds(version: tuple[str, int, int]) -> tuple[dt.date, dt.date]:
 
 
 @st.cache_data(show_spinner=False)
+def campaign_options(version: tuple[str, int, int]) -> dict[str, str]:
+    """Campaign code -> label of every campaign a household names, in order of first use."""
+    rows = _cursor(version).execute("""
+        select campaign_code, any_value(campaign_label)
+        from marts.households
+        group by campaign_code
+        order by min(first_contact_date), campaign_code
+    """).fetchall()
+    return dict(rows)
+
+
+@st.cache_data(show_spinner=False)
 def headline(version: tuple[str, int, int], filters: Filters) -> dict:
     """The contract's headline figures for the selection (those of `kpis --json` for a
     period), plus the follow -> install rate."""

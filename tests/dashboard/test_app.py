@@ -100,3 +100,12 @@ def test_a_rebuild_is_picked_up_without_restarting_the_app(tmp_path, monkeypatch
     assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
     _run(at)
     assert _metric(at, "Foyers suivis") == "3"
+
+
+def test_campaign_filter_from_the_url_narrows_every_page(demo_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["campagnes"] = "TOUR-ETE-2023"
+    _run(at)
+    assert _metric(at, "Foyers suivis") == "70"
+    for page in PAGES[1:]:
+        _run(at.switch_page(page))
