@@ -87,7 +87,8 @@ with right:
     st.plotly_chart(charts.monthly_trend(trend), config=charts.PLOTLY_CONFIG)
 
 st.caption(
-    f"Données au {fmt.date(info['built_at'].date())} (construction du "
+    f"Données au {fmt.date(queries.data_date(version))} (dernière date des exports ; "
+    f"construction du "
     f"{info['built_at'].strftime('%d/%m/%Y à %H:%M')}, {fmt.number(info['rejected'])} "
     f"ligne(s) rejetée(s), {fmt.number(info['warnings'])} avertissement(s))."
 )

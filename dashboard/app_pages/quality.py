@@ -29,7 +29,7 @@ else:
     st.success(
         f"Dernière construction réussie le {published} "
         f"(en {fmt.number(outcome['duration_s'], 1)} s) : **données au "
-        f"{fmt.date(built_at.date())}**.",
+        f"{fmt.date(queries.data_date(version))}** (dernière date des exports).",
         icon=":material/check_circle:",
     )
 
