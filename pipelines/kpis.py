@@ -112,7 +112,8 @@ def headline(con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
     params.pop("campaigns")
     for model, campaign, followed, installed in con.execute(_ATTRIBUTION, params).fetchall():
         credits = attribution.setdefault(model, {})
-        if campaign is not None:
+        # a campaign only where it has credit (after rounding to the sixth decimal)
+        if campaign is not None and (followed or installed):
             credits[campaign] = {"followed": followed, "installed": installed}
     result["attribution"] = attribution
     return result
