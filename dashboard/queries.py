@@ -76,7 +76,7 @@ def _connection(version: tuple[str, int, int]) -> duckdb.DuckDBPyConnection:
         "autoload_known_extensions": False,
     })
     # ATTACH (not connect(path)) so a newly published file is seen in this process.
-    con.execute(f"attach '{version[0].replace(chr(39), chr(39) * 2)}' as cur (read_only)")
+    con.execute("attach ? as cur (read_only)", [version[0]])
     return con
 
 
@@ -226,7 +226,14 @@ def unexplained_conversions(version: tuple[str, int, int], filters: Filters) -> 
         from conversions
     """, filters.params()).fetchone()
     return {"followed": row[0], "followed_unexplained": row[1],
-            "installed": row[2], "installed_unexplained": row[3]}
+            "followed_share": row[1] / row[0] if row[0] else None,
+            "installed": row[2], "installed_unexplained": row[3],
+            "installed_share": row[3] / row[2] if row[2] else None}
+
+
+def campaigns_budget(metrics: pd.DataFrame) -> float:
+    """Total budget of the campaigns of the export (not `unattributed`)."""
+    return float(metrics.loc[metrics["is_known_campaign"], "budget_eur"].sum())
 
 
 @st.cache_data(show_spinner=False)

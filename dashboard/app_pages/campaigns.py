@@ -23,18 +23,17 @@ model = top[0].radio(
          "les 365 jours avant son premier contact (ou son installation).",
 )
 known = metrics[metrics["is_known_campaign"]]
-top[1].metric("Budget des campagnes", fmt.euros(known["budget_eur"].sum()), border=True)
+top[1].metric("Budget des campagnes", fmt.euros(queries.campaigns_budget(metrics)),
+              border=True)
 top[2].metric(
     "Suivis sans contact",
-    fmt.percent(unexplained["followed_unexplained"] / unexplained["followed"]
-                if unexplained["followed"] else None),
+    fmt.percent(unexplained["followed_share"]),
     help=f"{fmt.number(unexplained['followed_unexplained'])} foyers sur "
          f"{fmt.number(unexplained['followed'])} : crédités à leur propre campagne "
          "(ou « non attribué »).", border=True)
 top[3].metric(
     "Installations sans contact",
-    fmt.percent(unexplained["installed_unexplained"] / unexplained["installed"]
-                if unexplained["installed"] else None),
+    fmt.percent(unexplained["installed_share"]),
     help=f"{fmt.number(unexplained['installed_unexplained'])} installations sur "
          f"{fmt.number(unexplained['installed'])}.", border=True)
 
