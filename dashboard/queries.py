@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt
-from pipelines import config, kpis
+from pipelines import config, kpis, metrics
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ _SELECTED = """
     where ($date_from is null or first_contact_date >= $date_from)
       and ($date_to is null or first_contact_date <= $date_to)
       and ($channels is null or list_contains($channels, channel))
-      and ($campaigns is null or list_contains($campaigns, campaign_code))
+      and ($campaigns is null or list_contains($campaigns, coalesce(campaign_code, '')))
 """
 
 
@@ -122,13 +122,8 @@ def period_bounds(version: tuple[str, int, int]) -> tuple[dt.date, dt.date]:
 @st.cache_data(show_spinner=False)
 def campaign_options(version: tuple[str, int, int]) -> dict[str, str]:
     """Campaign code -> label of every campaign a household names, in order of first use."""
-    rows = _cursor(version).execute("""
-        select campaign_code, any_value(campaign_label)
-        from marts.households
-        group by campaign_code
-        order by min(first_contact_date), campaign_code
-    """).fetchall()
-    return dict(rows)
+    rows = metrics.ask_rows(_cursor(version), "campaign_options")
+    return {row["campaign_code"]: row["campaign_label"] or "(sans campagne)" for row in rows}
 
 
 @st.cache_data(show_spinner=False)
@@ -480,7 +475,7 @@ def installed_by_epci(version: tuple[str, int, int], filters: Filters) -> pd.Dat
 
 
 def _departements_file() -> str:
-    return str(Path(__file__).resolve().parent / "geo" / "departements.csv")
+    return str(config.REFERENCE_DIR / "departements.csv")
 
 
 @st.cache_data(show_spinner=False)

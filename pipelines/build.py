@@ -67,7 +67,8 @@ def hash_key(path: Path = config.HASH_KEY_FILE) -> str:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Reference tables: communes of the Lot, intercommunalities, renamed codes, channels."""
+    """Reference tables: communes of the Lot, intercommunalities, renamed codes, départements,
+    channels (with labels and colours), funnel stages, attribution models, ambassador types."""
     ref = config.REFERENCE_DIR
     con.execute("create schema if not exists ref")
     con.execute(
@@ -88,7 +89,8 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         "from read_csv(?, delim=';', header=true, all_varchar=true)",
         [str(ref / "passage_communes_46.csv")],
     )
-    channels = tomllib.loads(config.CHANNELS_FILE.read_text(encoding="utf-8"))["channels"]
+    mapping = tomllib.loads(config.CHANNELS_FILE.read_text(encoding="utf-8"))
+    channels = mapping["channels"]
     rows = [(code, label) for code, labels in channels.items() for label in labels]
     # Codes are labels of themselves too (`site_web` normalises to « site web »).
     rows += [(code, code) for code in channels]
@@ -100,10 +102,25 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         "  select norm_label(label) as label_key, channel from _channels) group by label_key"
     )
     con.unregister("_channels")
+    # Every page shows a channel by its label and colour (channels.toml); one added without
+    # them shows its first label, in a default slate grey.
+    con.register("_channel_list", pa.table({
+        "channel": list(channels),
+        "channel_order": pa.array(range(1, len(channels) + 1), pa.int32()),
+        "label": [mapping.get("labels", {}).get(code) or (labels[0] if labels else code)
+                  for code, labels in channels.items()],
+        "colour": [mapping.get("colours", {}).get(code, "#5F6B7A") for code in channels],
+    }))
+    con.execute("create or replace table ref.channels as select * from _channel_list")
+    con.unregister("_channel_list")
+    # The lists every reader shows in their order (pipelines/reference/*.csv).
+    for table in ("stages", "attribution_models", "ambassador_types"):
+        con.execute(f"create or replace table ref.{table} as select * "
+                    "from read_csv(?, delim=';', header=true)", [str(ref / f"{table}.csv")])
     con.execute(
-        "create or replace table ref.channels as select * from "
-        "(select unnest(?) as channel, generate_subscripts(?, 1) as channel_order)",
-        [list(channels), list(channels)],
+        "create or replace table ref.departements as select code, nom as name, zone "
+        "from read_csv(?, delim=';', header=true, all_varchar=true)",
+        [str(ref / "departements.csv")],
     )
     con.execute(
         "create or replace table ref.sources as select * from "

@@ -15,8 +15,7 @@ conversions as (
 expected as (
     select conversions.*, models.model
     from conversions
-    cross join (values ('first_touch'), ('last_touch'), ('linear'), ('time_decay'),
-                       ('position_based')) as models(model)
+    cross join ref.attribution_models as models
 )
 
 select expected.household_id, expected.conversion, expected.model, credits.total

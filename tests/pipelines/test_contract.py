@@ -5,8 +5,9 @@ was computed by hand from the fixture rows and the contract's rules, and is writ
 literally. Each fixture lives in tests/fixtures/<rule>/ (a few hand-written rows); XLSX
 files are built at test time with openpyxl.
 
-The interface exercised is the stable command line (`python -m pipelines build|kpis`) and
-the published database `lot.duckdb` (tables `quality.rejects` and `quality.warnings`).
+The interface exercised is the stable command line (`python -m pipelines build|kpis`), the
+published database `lot.duckdb` (tables `quality.rejects` and `quality.warnings`) and, for a
+rule `kpis --json` cannot show, the metrics layer (`pipelines.metrics.ask`).
 
 Readings chosen where the contract is silent or ambiguous are written as « Reading: »
 comments next to the assertion that depends on them.
@@ -525,11 +526,21 @@ def test_empty_channel_is_autre(built):
     assert b.warnings("canal_inconnu") == []
 
 
-def test_touch_channel_defaults_to_campaign_channel():
-    pytest.skip(
-        "not observable through the stable interface: kpis --json has no touch channel "
-        "and the quality tables do not carry it (the curated tables are not named)"
-    )
+def test_touch_channel_defaults_to_campaign_channel(built):
+    # Observed through the metrics layer (pipelines/metrics.py, reach_by_channel):
+    # T1 empty -> C-SALON's salon; T2 empty -> C-PRESSE's « Radio » = presse; T3 its own
+    # Newsletter = digital; T4 its own unknown « Pigeon voyageur » -> autre (not the
+    # campaign's); T5 empty and C-VIDE has no channel -> autre; T6 empty, unknown campaign
+    # C-INCONNUE -> autre. All six are P1's: one person per channel.
+    from pipelines import metrics
+
+    b = built("touch_channel")
+    with duckdb.connect(str(b.db), read_only=True) as con:
+        rows = metrics.ask_rows(con, "reach_by_channel")
+    got = {row["channel"]: (row["interactions"], row["contacts"]) for row in rows}
+    assert got == {code: (0, 0) for code in CODES} | {
+        "salon": (1, 1), "presse": (1, 1), "digital": (1, 1), "autre": (3, 1)}
+    assert b.kpis()["interactions"] == 6
 
 
 # --------------------------------------------------------------------------- touches

@@ -14,10 +14,7 @@ campaigns as (
 ),
 
 models as (
-    select * from (values
-        ('first_touch', 1), ('last_touch', 2), ('linear', 3), ('time_decay', 4),
-        ('position_based', 5)
-    ) as models(model, model_order)
+    select model, model_order from ref.attribution_models
 ),
 
 conversions as (

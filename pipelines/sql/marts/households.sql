@@ -16,9 +16,9 @@ final as (
         date_trunc('quarter', households.first_contact_date)::date as first_contact_quarter,
         households.channel,
         households.channel_label,
-        coalesce(households.campaign_code, '(sans campagne)') as campaign_code,
-        coalesce(campaigns.campaign_label, households.campaign_code, '(sans campagne)')
-            as campaign_label,
+        -- NULL when the file names no campaign: « (sans campagne) » is a display label
+        households.campaign_code,
+        coalesce(campaigns.campaign_label, households.campaign_code) as campaign_label,
         households.ambassador_id,
         households.ambassador_id is not null as is_referred,
         households.origin_departement,

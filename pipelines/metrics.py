@@ -1,0 +1,180 @@
+"""The metrics layer: every figure the command line, the dashboard and the report show is
+defined once, as one SQL query in pipelines/sql/metrics/<name>.sql (its first lines say its
+grain and the filters it accepts), run on the published database for a selection.
+
+    ask(con, "headline", Filters(date_from=dt.date(2024, 1, 1), channels=("salon",)))
+
+The selection (a period of first contact = cohorts, channels, campaigns) is one WHERE clause,
+in _shared.sql; so are a rate with its base, the cohort horizon and the « stalled » rule. The
+comparison windows a committee expects are defined here (`comparison`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import config
+
+METRICS_DIR = config.SQL_DIR / "metrics"
+
+# Selects the households whose file names no campaign, in `Filters.campaigns` (never a code:
+# an empty value of the export is a missing one).
+NO_CAMPAIGN = ""
+
+# A place (commune, EPCI) with fewer installed households than this is never published with
+# its exact figure: a household could be recognised in a village.
+SMALL_COUNT = 3
+
+# Metrics that are a mart's own query run for a selection (its WHERE clauses take the same
+# parameters; NULL in the build): not written twice.
+MART_QUERIES = {"campaign_metrics": config.SQL_DIR / "marts" / "campaign_metrics.sql"}
+
+# Parameters a metric may take besides the filters, with their default.
+DEFAULTS = {"small_count": SMALL_COUNT, "after_days": config.STALLED_AFTER_DAYS}
+
+class PeriodError(ValueError):
+    """A period whose start is after its end: refused, with a message a reader understands."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A selection: a period of first contact (both ends inclusive, either open), channels
+    and campaigns (NO_CAMPAIGN for the households with none); empty means all."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    channels: tuple[str, ...] = ()
+    campaigns: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise PeriodError(
+                f"La période commence le {self.date_from:%d/%m/%Y}, après sa fin le "
+                f"{self.date_to:%d/%m/%Y} : choisissez une date de début antérieure à la "
+                "date de fin.")
+
+    def params(self) -> dict:
+        return {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "channels": list(self.channels) or None,
+            "campaigns": list(self.campaigns) or None,
+        }
+
+    def with_period(self, date_from: dt.date | None, date_to: dt.date | None) -> Filters:
+        return Filters(date_from, date_to, self.channels, self.campaigns)
+
+
+# --- Comparisons --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Comparison:
+    """The window a selection is compared with, and which rule chose it."""
+
+    filters: Filters
+    rule: str  # previous_year | same_dates_year_before | previous_period
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def is_calendar_year(filters: Filters) -> bool:
+    start, end = filters.date_from, filters.date_to
+    return bool(start and end and start.year == end.year and (start.month, start.day) == (1, 1)
+                and (end.month, end.day) == (12, 31))
+
+
+def comparison(filters: Filters, rule: str | None = None) -> Comparison | None:
+    """What a committee compares a period with: a calendar year with the year before; a
+    season or any other period with the same dates one year before; the period of the same
+    length just before only when asked (`rule="previous_period"`). None when the period is
+    open at either end (nothing comparable)."""
+    start, end = filters.date_from, filters.date_to
+    if start is None or end is None:
+        return None
+    if rule == "previous_period":
+        to = start - dt.timedelta(days=1)
+        return Comparison(filters.with_period(to - (end - start), to), "previous_period")
+    if rule not in (None, "same_dates_year_before", "previous_year"):
+        raise ValueError(f"unknown comparison rule {rule!r}")
+    window = filters.with_period(_year_before(start), _year_before(end))
+    return Comparison(window, "previous_year" if is_calendar_year(filters)
+                      else "same_dates_year_before")
+
+
+# --- Running a metric ---------------------------------------------------------------------
+
+@cache
+def _sql(name: str) -> str:
+    path = MART_QUERIES.get(name, METRICS_DIR / f"{name}.sql")
+    if name.startswith("_") or not path.exists():
+        raise KeyError(f"no metric named {name!r} (see {METRICS_DIR})")
+    return path.read_text(encoding="utf-8")
+
+
+@cache
+def _shared() -> str:
+    return (METRICS_DIR / "_shared.sql").read_text(encoding="utf-8")
+
+
+def names() -> list[str]:
+    """Every metric the layer answers."""
+    return sorted([p.stem for p in METRICS_DIR.glob("*.sql") if not p.stem.startswith("_")]
+                  + list(MART_QUERIES))
+
+
+@cache
+def _parameters(name: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\$(\w+)", _sql(name)))
+
+
+def _execute(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None,
+             params: dict) -> duckdb.DuckDBPyConnection:
+    """Runs a metric with the filters it accepts (the others do not apply to it) and its own
+    parameters (NULL, or DEFAULTS, when not given)."""
+    wanted = _parameters(name)
+    unknown = set(params) - wanted
+    if unknown:
+        raise TypeError(f"metric {name!r} takes no parameter {sorted(unknown)}")
+    values = {**DEFAULTS, **(filters or Filters()).params(), **params}
+    con.execute(_shared())
+    return con.execute(_sql(name), {key: values.get(key) for key in wanted})
+
+
+def ask(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None,
+        **params) -> pd.DataFrame:
+    """The answer of metric `name` for a selection, as a DataFrame (a rate is a dict
+    {value, part, whole, base})."""
+    return _execute(con, name, filters, params).df()
+
+
+def ask_rows(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None,
+             **params) -> list[dict]:
+    """The answer as plain Python rows (no pandas types), e.g. for JSON."""
+    cursor = _execute(con, name, filters, params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def ask_one(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None,
+            **params) -> dict:
+    """The one row of a metric whose grain is one row."""
+    rows = ask_rows(con, name, filters, **params)
+    if len(rows) != 1:
+        raise ValueError(f"metric {name!r} answered {len(rows)} rows, not one")
+    return rows[0]
+
+
+def metric_file(name: str) -> Path:
+    """Where a metric is defined (for a reader who wants to see it)."""
+    return MART_QUERIES.get(name, METRICS_DIR / f"{name}.sql")

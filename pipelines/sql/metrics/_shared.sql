@@ -1,0 +1,58 @@
+-- What every metric shares, defined once: the selection a reader asks for (a period of first
+-- contact = cohorts, channels, campaigns) and the rules that more than one figure uses.
+-- Loaded as temporary macros before each metric runs (pipelines/metrics.py). A NULL argument
+-- is no filter; the campaign '' selects the households whose file names no campaign.
+
+-- Both ends inclusive, either left open (shared/spec/exports.md, « The period »).
+create or replace temp macro in_period(day, date_from, date_to) as
+    (date_from is null or day >= date_from) and (date_to is null or day <= date_to);
+
+create or replace temp macro in_list(value, allowed) as
+    allowed is null or list_contains(allowed, value);
+
+-- Households whose first contact falls in the period (cohorts, as a funnel does): their
+-- accompaniment and installation count whenever they happened.
+create or replace temp macro selected_households(date_from, date_to, channels, campaigns)
+as table
+    select * from marts.households
+    where in_period(first_contact_date, date_from, date_to)
+      and in_list(channel, channels)
+      and in_list(coalesce(campaign_code, ''), campaigns);
+
+-- Touches dated in the period, by their own channel and campaign (a touch always has one).
+create or replace temp macro selected_touches(date_from, date_to, channels, campaigns)
+as table
+    select * from core.touches
+    where in_period(touch_date, date_from, date_to)
+      and in_list(channel, channels)
+      and in_list(campaign_code, campaigns);
+
+-- Attribution credits of the households of the period (both conversions), by the
+-- household's channel; never narrowed by campaign (a campaign filter would drop the others'
+-- share of a household's credit).
+create or replace temp macro selected_credits(date_from, date_to, channels) as table
+    select * from marts.attribution_credits
+    where in_period(first_contact_date, date_from, date_to)
+      and in_list(channel, channels);
+
+-- Ambassadors who joined on or before the end of the period.
+create or replace temp macro selected_ambassadors(date_to) as table
+    select * from core.ambassadors
+    where date_to is null or joined_date <= date_to;
+
+-- A rate always travels with its base: value = part / whole, the counts, and what the whole
+-- counts (« suivis », « accompagnés »…); NULL value when the whole is 0.
+create or replace temp macro rate(part, whole, base) as
+    {'value': part / nullif(whole, 0), 'part': part, 'whole': whole, 'base': base};
+
+-- A cohort (households first contacted up to `last_day`) is complete once its last household
+-- has had 12 months to install before the data date; until then its rate still climbs.
+create or replace temp macro cohort_months() as 12;
+
+create or replace temp macro cohort_is_complete(last_day, data_date) as
+    (last_day + to_months(cohort_months()))::date <= data_date;
+
+-- An accompanied household (not installed) without news: neither its accompaniment nor an
+-- update of its file within `after_days` days of the data date.
+create or replace temp macro is_stalled(stage, days_without_activity, after_days) as
+    stage = 'accompagné' and days_without_activity > after_days;

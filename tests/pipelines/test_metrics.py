@@ -1,0 +1,295 @@
+"""The metrics layer (pipelines/metrics.py, pipelines/sql/metrics/): the demo's exact figures,
+every metric answering, « no campaign » as a selection, rates with their base, the comparison
+windows and the cohort horizon; and, for random selections (hypothesis), the layer's figures
+agree with each other, with counts written here on the core tables and with `kpis --json`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines import kpis, metrics
+from pipelines.metrics import NO_CAMPAIGN, Filters
+from tests.conftest import ROOT, run_cli
+from tests.conftest import kpis as kpis_json
+
+CHANNELS = ("salon", "site_web", "tourisme", "sante", "ambassadeur", "entreprise", "digital",
+            "presse", "autre")
+
+
+@pytest.fixture(scope="module")
+def con(demo_build):
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as connection:
+        yield connection
+
+
+@pytest.fixture(scope="module")
+def campaign_codes(con) -> list[str]:
+    return [row["campaign_code"] for row in metrics.ask_rows(con, "campaign_options")]
+
+
+# --- exact figures of the demo ------------------------------------------------------------
+
+def test_demo_headline_figures(con):
+    figures = metrics.ask_one(con, "headline")
+    assert (figures["followed"], figures["accompanied"], figures["installed"],
+            figures["people_installed"]) == (400, 240, 130, 383)
+    assert figures["installed_rate"] == {"value": 130 / 400, "part": 130, "whole": 400,
+                                         "base": "suivis"}
+    by_channel = {row["channel"]: row for row in metrics.ask_rows(con, "by_channel")}
+    assert list(by_channel) == list(CHANNELS)
+    assert by_channel["tourisme"]["followed"] == 70
+
+
+def test_every_metric_answers_on_the_demo(con):
+    own = {"campaign_touches": {"campaign": "TOUR-ETE-2023"},
+           "campaign_households": {"campaign": "TOUR-ETE-2023", "model": "linear",
+                                   "own": True}}
+    for name in metrics.names():
+        frame = metrics.ask(con, name, Filters(), **own.get(name, {}))
+        assert len(frame.columns), name
+
+
+def test_an_unknown_parameter_is_refused(con):
+    with pytest.raises(TypeError, match="no parameter"):
+        metrics.ask(con, "headline", chanel="salon")
+
+
+def test_funnel_rates_say_their_base(con):
+    steps = {row["stage"]: row for row in metrics.ask_rows(con, "funnel")}
+    assert steps["installé"]["rate_of_previous"] == {
+        "value": 130 / 240, "part": 130, "whole": 240, "base": "accompagnés"}
+    assert steps["installé"]["rate_of_followed"]["base"] == "suivis"
+    assert steps["suivi"]["rate_of_previous"]["whole"] is None
+
+
+# --- « no campaign » is a selection, never a code in a table -------------------------------
+
+def test_households_with_no_campaign_keep_a_null_code_in_the_mart(con):
+    assert con.execute("select count(*) from marts.households where campaign_code is null"
+                       ).fetchone()[0] == 57
+    assert con.execute("select count(*) from marts.households "
+                       "where campaign_code = '(sans campagne)'").fetchone()[0] == 0
+
+
+def test_no_campaign_gives_the_same_figures_to_cards_and_funnel(con):
+    selection = Filters(campaigns=(NO_CAMPAIGN,))
+    cards = kpis.headline(con, campaigns=[NO_CAMPAIGN])
+    funnel = {row["stage"]: row["households"] for row in metrics.ask_rows(con, "funnel",
+                                                                           selection)}
+    assert (cards["followed"], cards["accompanied"], cards["installed"]) == (57, 35, 23)
+    assert (funnel["suivi"], funnel["accompagné"], funnel["installé"]) == (57, 35, 23)
+    both = Filters(campaigns=(NO_CAMPAIGN, "TOUR-ETE-2023"))
+    assert metrics.ask_one(con, "headline", both)["followed"] == 57 + 70
+    assert len(metrics.ask(con, "households", selection)) == 57
+
+
+# --- comparisons a committee expects --------------------------------------------------------
+
+def test_a_calendar_year_is_compared_with_the_previous_calendar_year():
+    window = metrics.comparison(Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    assert (window.filters.date_from, window.filters.date_to) == (
+        dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert window.rule == "previous_year"
+
+
+def test_a_season_is_compared_with_the_same_dates_one_year_before():
+    summer = Filters(dt.date(2023, 7, 1), dt.date(2023, 10, 31), ("tourisme",))
+    window = metrics.comparison(summer)
+    assert window.filters == Filters(dt.date(2022, 7, 1), dt.date(2022, 10, 31), ("tourisme",))
+    assert window.rule == "same_dates_year_before"
+
+
+def test_a_custom_period_from_29_february_is_compared_from_28_february():
+    window = metrics.comparison(Filters(dt.date(2024, 2, 29), dt.date(2024, 3, 10)))
+    assert (window.filters.date_from, window.filters.date_to) == (
+        dt.date(2023, 2, 28), dt.date(2023, 3, 10))
+
+
+def test_the_previous_period_of_the_same_length_only_when_asked():
+    window = metrics.comparison(Filters(dt.date(2023, 7, 1), dt.date(2023, 10, 31)),
+                                "previous_period")
+    assert (window.filters.date_from, window.filters.date_to) == (
+        dt.date(2023, 2, 28), dt.date(2023, 6, 30))
+    assert window.rule == "previous_period"
+
+
+def test_an_open_period_has_nothing_to_compare_with():
+    assert metrics.comparison(Filters()) is None
+    assert metrics.comparison(Filters(date_from=dt.date(2023, 1, 1))) is None
+
+
+def test_a_period_starting_after_its_end_is_refused_in_french():
+    with pytest.raises(metrics.PeriodError, match="après sa fin le 01/01/2023"):
+        Filters(dt.date(2023, 6, 1), dt.date(2023, 1, 1))
+
+
+def test_year_2024_against_2023_gives_the_calendar_differences(con):
+    now = kpis.headline(con, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    window = metrics.comparison(Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))).filters
+    before = kpis.headline(con, window.date_from, window.date_to)
+    assert now["contacts"] - before["contacts"] == -1062
+    assert now["interactions"] - before["interactions"] == -1850
+
+
+def test_recent_cohorts_are_incomplete_until_they_have_had_12_months(con):
+    # data date of the demo: 30/06/2025, so households first contacted after 30/06/2024 have
+    # not had 12 months to install yet
+    recent = metrics.ask_one(con, "cohort_horizon", Filters(dt.date(2024, 1, 1),
+                                                            dt.date(2024, 12, 31)))
+    assert recent["data_date"] == dt.date(2025, 6, 30)
+    assert recent["complete_until"] == dt.date(2024, 6, 30)
+    assert recent["is_complete"] is False
+    judged = metrics.ask_one(con, "cohort_horizon", Filters(dt.date(2023, 1, 1),
+                                                            dt.date(2023, 12, 31)))
+    assert judged["is_complete"] is True
+    quarters = {row["quarter"]: row["is_complete"] for row in metrics.ask_rows(con, "cohorts")}
+    assert quarters[dt.date(2024, 4, 1)] is True and quarters[dt.date(2024, 7, 1)] is False
+
+
+# --- reference lists come from the database -------------------------------------------------
+
+def test_a_channel_added_in_channels_toml_is_listed_after_a_rebuild(tmp_path):
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    (raw / "prospects.csv").write_text(
+        "ID prospect;Date de premier contact;Canal\nP1;2024-01-10;Marché de Cahors\n"
+        "P2;2024-01-11;Salon\n", "utf-8")
+    toml = (ROOT / "pipelines" / "channels.toml").read_text("utf-8").replace(
+        "[labels]", 'marche = ["Marché de Cahors", "Marché"]\n\n[labels]')
+    (tmp_path / "channels.toml").write_text(toml, "utf-8")
+    result = run_cli("build", "--raw", str(raw), "--curated", str(curated),
+                     env={"OMLOT_CHANNELS_FILE": str(tmp_path / "channels.toml")})
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
+        listed = metrics.ask_rows(con, "channels")
+        by_channel = {row["channel"]: row["followed"]
+                      for row in metrics.ask_rows(con, "by_channel")}
+    assert listed[-1] == {"channel": "marche", "channel_order": 10, "label": "Marché de Cahors",
+                          "colour": "#5F6B7A"}
+    assert by_channel["marche"] == 1 and by_channel["salon"] == 1
+    assert kpis_json(curated)["followed_by_channel"]["marche"] == 1
+
+
+def test_models_stages_and_types_are_reference_tables(con):
+    assert [row["model"] for row in metrics.ask_rows(con, "attribution_models")] == [
+        "first_touch", "last_touch", "linear", "time_decay", "position_based"]
+    assert [row["stage"] for row in metrics.ask_rows(con, "funnel_stages")] == [
+        "suivi", "accompagné", "installé"]
+    assert [row["ambassador_type"] for row in metrics.ask_rows(con, "ambassador_types")] == [
+        "Particulier", "Entreprise", "Association", "Collectivité"]
+
+
+# --- for random selections, the layer agrees with itself and with counts made here ----------
+
+_DAY = st.dates(min_value=dt.date(2019, 6, 1), max_value=dt.date(2025, 12, 31))
+
+
+@st.composite
+def selections(draw, campaign_codes: list[str]) -> Filters:
+    start = draw(st.none() | _DAY)
+    end = draw(st.none() | _DAY)
+    if start and end and start > end:
+        start, end = end, start
+    channels = draw(st.lists(st.sampled_from(CHANNELS), max_size=3, unique=True))
+    campaigns = draw(st.lists(st.sampled_from(campaign_codes), max_size=3, unique=True))
+    return Filters(start, end, tuple(channels), tuple(campaigns))
+
+
+# Written here from the contract, on the core tables (not the layer's selection).
+_COUNTS = """
+    select
+        count(*),
+        count(*) filter (where is_accompanied),
+        count(*) filter (where is_installed),
+        coalesce(sum(people_installed), 0),
+    from core.households
+    where ($from is null or first_contact_date >= $from)
+      and ($to is null or first_contact_date <= $to)
+      and ($channels is null or list_contains($channels, channel))
+      and ($campaigns is null or list_contains($campaigns, coalesce(campaign_code, '')))
+"""
+
+
+def test_random_selections_agree_across_metrics(con, campaign_codes):
+    assert NO_CAMPAIGN in campaign_codes
+
+    @settings(max_examples=60, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(selections(campaign_codes))
+    def check(selection: Filters) -> None:
+        head = metrics.ask_one(con, "headline", selection)
+        params = selection.params()
+        expected = con.execute(_COUNTS, {"from": params["date_from"], "to": params["date_to"],
+                                         "channels": params["channels"],
+                                         "campaigns": params["campaigns"]}).fetchone()
+        assert (head["followed"], head["accompanied"], head["installed"],
+                head["people_installed"]) == expected
+        followed, installed = head["followed"], head["installed"]
+        funnel = metrics.ask(con, "funnel", selection)
+        assert list(funnel["households"]) == [followed, head["accompanied"], installed]
+        by_channel = metrics.ask(con, "by_channel", selection)
+        assert by_channel["followed"].sum() == followed
+        assert by_channel["installed"].sum() == installed
+        if selection.channels:
+            assert set(by_channel["channel"]) == set(selection.channels)
+        stages = metrics.ask(con, "stage_summary", selection).set_index("stage")["households"]
+        assert (stages["suivi"], stages["accompagné"], stages["installé"]) == (
+            followed - head["accompanied"], head["accompanied"] - installed, installed)
+        cohorts = metrics.ask(con, "cohorts", selection)
+        assert cohorts["followed"].sum() == followed and cohorts["installed"].sum() == installed
+        assert metrics.ask(con, "referrals", selection)["followed"].sum() == followed
+        assert metrics.ask(con, "by_campaign", selection)["followed"].sum() == followed
+        assert metrics.ask(con, "origins", selection)["followed"].sum() == followed
+        assert metrics.ask(con, "installed_by_commune", selection)["households"].sum() == (
+            installed)
+        territory = metrics.ask_one(con, "territory_summary", selection)
+        assert (territory["followed"], territory["installed"]) == (followed, installed)
+        monthly = metrics.ask(con, "monthly", selection)
+        assert monthly.loc[monthly["measure"] == "followed", "households"].sum() == followed
+        assert len(metrics.ask(con, "households", selection)) == followed
+        delays = metrics.ask(con, "install_delay_by_channel", selection)
+        assert delays.loc[delays["channel"].isna(), "installed"].iloc[0] == installed
+        reach = metrics.ask_one(con, "reach", selection)
+        per_channel = metrics.ask(con, "reach_by_channel", selection)
+        assert per_channel["interactions"].sum() == reach["interactions"]
+        attribution = metrics.ask(con, "attribution", selection)
+        for _, credits in attribution.groupby("model"):
+            unfiltered = metrics.ask_one(con, "headline", Filters(
+                selection.date_from, selection.date_to, selection.channels))
+            assert credits["followed"].sum() == pytest.approx(unfiltered["followed"], abs=1e-4)
+
+    check()
+
+
+def test_random_periods_give_the_figures_of_kpis_json(con, demo_build):
+    @settings(max_examples=6, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(_DAY, _DAY)
+    def check(start: dt.date, end: dt.date) -> None:
+        start, end = min(start, end), max(start, end)
+        printed = kpis_json(demo_build["curated"], "--from", start.isoformat(),
+                            "--to", end.isoformat())
+        head = metrics.ask_one(con, "headline", Filters(start, end))
+        assert {key: printed[key] for key in ("followed", "accompanied", "installed",
+                                              "people_installed")} == {
+            key: head[key] for key in ("followed", "accompanied", "installed",
+                                       "people_installed")}
+        network = metrics.ask_one(con, "ambassadors", Filters(start, end))
+        assert printed["ambassadors_active"] == network["ambassadors_active"]
+
+    check()
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(_DAY, _DAY)
+def test_any_inverted_period_is_refused(start, end):
+    if start > end:
+        with pytest.raises(metrics.PeriodError, match="commence le"):
+            Filters(start, end)
+    else:
+        assert metrics.comparison(Filters(start, end)).filters.date_to <= end
