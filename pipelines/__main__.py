@@ -13,6 +13,9 @@ from . import config
 EXIT_FILE_ERROR = 1
 EXIT_USAGE = 2
 EXIT_CHECK_FAILED = 3
+EXIT_BUSY = 4
+EXIT_ENVIRONMENT = 5
+EXIT_INTERNAL = 6
 
 
 def _date(text: str) -> dt.date:
@@ -54,17 +57,15 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import CheckFailed, ModelFailed, build
-    from .load import ExportError
+    from .build import BuildFailure, build
 
     try:
         result = build(args.raw, args.curated)
-    except ExportError as exc:
-        print(f"Erreur : {exc}\nLa base publiée précédente reste en place.", file=sys.stderr)
-        return EXIT_FILE_ERROR
-    except (CheckFailed, ModelFailed) as exc:
-        print(f"Erreur : {exc}\nLa base publiée précédente reste en place.", file=sys.stderr)
-        return EXIT_CHECK_FAILED
+    except BuildFailure as exc:
+        kept = ("" if exc.exit_code == EXIT_BUSY
+                else "\nLa base publiée précédente reste en place.")
+        print(f"Erreur : {exc}{kept}", file=sys.stderr)
+        return exc.exit_code
     rejected = sum(c["rejected"] for c in result.counts.values())
     print(f"Base publiée : {result.database} en {result.seconds:.1f} s "
           f"({rejected} ligne(s) rejetée(s), voir quality.rejects)", file=sys.stderr)
@@ -97,7 +98,14 @@ def _kpis(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"demo": _demo, "build": _build, "kpis": _kpis}
-    return handlers[args.command](args)
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return EXIT_INTERNAL
+    except OSError as exc:  # a folder that cannot be written, a full disk
+        print(f"Erreur : {exc.strerror} ({exc.filename or ''}).", file=sys.stderr)
+        return EXIT_ENVIRONMENT
 
 
 if __name__ == "__main__":

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import graphlib
-import json
 import os
 import re
-import secrets
 import sys
 import time
 import tomllib
+import traceback
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,23 +20,18 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from . import config
+from . import config, guard, pii, status
 from .contract import SOURCES
-from .load import ExportError, ExportFile, find_exports, load_source
+from .guard import BuildFailure, CheckFailed, ModelFailed
+from .load import ExportFile, SkippedFile, find_exports, load_source
+
+__all__ = ["BuildFailure", "CheckFailed", "ModelFailed", "build"]
 
 LAYERS = ("staging", "core", "quality", "marts")
 # Filters a mart may take (the dashboard runs it for a selection): NULL in the build.
 MART_PARAMETERS = ("date_from", "date_to", "channels")
 PUBLISHED_SCHEMAS = ("ref", "core", "quality", "marts")
 _REFERENCE = re.compile(r"\b(raw|ref|staging|core|quality|marts)\.(\w+)\b")
-
-
-class CheckFailed(Exception):
-    """A check found offending rows: the build is not published."""
-
-
-class ModelFailed(Exception):
-    """A SQL model could not be built (a defect of the pipeline, not of the exports)."""
 
 
 @dataclass
@@ -47,23 +42,14 @@ class BuildResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def connect_work() -> duckdb.DuckDBPyConnection:
-    """An in-memory work database: raw exports (with personal data) never touch the disk."""
-    con = duckdb.connect(config={
+def connect_work(spill_dir: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory work database: raw exports (with personal data) touch the disk only if it
+    spills, and then only in the build's owner-only folder (guard.private_work_dir)."""
+    return duckdb.connect(config={
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
+        "temp_directory": str(spill_dir),
     })
-    return con
-
-
-def hash_key(path: Path = config.HASH_KEY_FILE) -> str:
-    """The secret key of the email/phone hashes, created owner-only on first use."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
@@ -169,35 +155,53 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _files_table(con: duckdb.DuckDBPyConnection, exports: list[ExportFile],
-                 skipped: list[tuple[str, Path]]) -> None:
-    con.register("_files", pa.table({
-        "source": [e.source for e in exports],
-        "file": [e.path.name for e in exports],
-        "file_order": pa.array([e.order for e in exports], pa.int32()),
-        "sha256": [e.sha256 for e in exports],
-        "modified_at": pa.array([e.modified_at for e in exports], pa.timestamp("s")),
-        "encoding": [e.encoding for e in exports],
-        "delimiter": [e.delimiter for e in exports],
-        "rows_read": pa.array([e.rows_read for e in exports], pa.int64()),
-        "ignored_columns": pa.array([e.ignored_columns for e in exports], pa.list_(pa.string())),
-    }))
-    con.execute("create or replace table raw.files as select * from _files")
-    con.unregister("_files")
-    con.register("_skipped", pa.table({
-        "source": pa.array([s for s, _ in skipped], pa.string()),
-        "file": pa.array([p.name for _, p in skipped], pa.string()),
-    }))
-    con.execute("create or replace table raw.skipped_files as select * from _skipped")
-    con.unregister("_skipped")
+                 skipped: list[SkippedFile]) -> None:
+    """raw.files (one row per file read), raw.skipped_files and raw.load_warnings (what the
+    reader noticed: undecodable bytes, ignored sheets)."""
+    tables = {
+        "files": pa.table({
+            "source": [e.source for e in exports],
+            "file": [e.name for e in exports],
+            "file_order": pa.array([e.order for e in exports], pa.int32()),
+            "sha256": [e.sha256 for e in exports],
+            "modified_at": pa.array([e.modified_at for e in exports], pa.timestamp("s")),
+            "encoding": [e.encoding for e in exports],
+            "delimiter": [e.delimiter for e in exports],
+            "sheet": [e.sheet or None for e in exports],
+            "rows_read": pa.array([e.rows_read for e in exports], pa.int64()),
+            "ignored_columns": pa.array([e.ignored_columns for e in exports],
+                                        pa.list_(pa.string())),
+        }),
+        "skipped_files": pa.table({
+            "source": pa.array([s.source for s in skipped], pa.string()),
+            "file": pa.array([s.name for s in skipped], pa.string()),
+            "reason": pa.array([s.reason for s in skipped], pa.string()),
+        }),
+        "load_warnings": pa.table({
+            "source": pa.array([e.source for e in exports for _ in e.warnings], pa.string()),
+            "file": pa.array([e.name for e in exports for _ in e.warnings], pa.string()),
+            "line": pa.array([w[0] for e in exports for w in e.warnings], pa.int64()),
+            "column": pa.array([w[1] for e in exports for w in e.warnings], pa.string()),
+            "message": pa.array([w[2] for e in exports for w in e.warnings], pa.string()),
+        }),
+    }
+    for name, table in tables.items():
+        con.register("_arrow", table)
+        con.execute(f"create or replace table raw.{name} as select * from _arrow")
+        con.unregister("_arrow")
+
+
+# Written so that DuckDB 1.4 (the long-term release many SQL clients bundle) opens it too.
+STORAGE_VERSION = "v1.4.0"
 
 
 def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict) -> Path:
     """Copy the published schemas into a new file beside the published one, then rename it
-    over it: a reader that has the old file open keeps its snapshot."""
-    curated_dir.mkdir(parents=True, exist_ok=True)
+    over it: a reader that has the old file open keeps its snapshot. A build killed before the
+    rename leaves a `.new` file that the next build removes."""
     target = config.database_path(curated_dir)
-    fresh = curated_dir / f".{config.DATABASE_NAME}.{os.getpid()}.{time.time_ns()}.new"
-    con.execute("attach ? as pub", [str(fresh)])
+    fresh = curated_dir / f".{config.DATABASE_NAME}.{build_info['build_id']}.new"
+    con.execute(f"attach ? as pub (storage_version '{STORAGE_VERSION}')", [str(fresh)])
     try:
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() "
@@ -209,11 +213,13 @@ def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict)
             con.execute(f"create schema pub.{schema}")
         for schema, table in tables:
             con.execute(f"create table pub.{schema}.{table} as select * from {schema}.{table}")
+        # The build's identity inside the database: the status file is checked against it.
         con.execute(
             "create table pub.quality.build as select * from (select "
-            "?::timestamp as built_at, ?::double as duration_s, ?::varchar as raw_dir, "
-            "?::varchar as status)",
-            [build_info["built_at"], build_info["duration_s"], build_info["raw_dir"], "ok"],
+            "?::varchar as build_id, ?::timestamp as built_at, ?::double as duration_s, "
+            "?::varchar as raw_dir, 'ok' as status)",
+            [build_info["build_id"], build_info["built_at"], build_info["duration_s"],
+             build_info["raw_dir"]],
         )
         con.execute("detach pub")
         os.replace(fresh, target)
@@ -223,59 +229,76 @@ def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict)
     return target
 
 
-def write_status(curated_dir: Path, status: dict) -> None:
-    """The last build's outcome, beside the database (a failed build publishes nothing else)."""
-    curated_dir.mkdir(parents=True, exist_ok=True)
-    path = curated_dir / config.STATUS_NAME
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(status, ensure_ascii=False, indent=2, default=str), "utf-8")
-    os.replace(tmp, path)
+def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+    return {
+        row[0]: dict(zip(("read", "accepted", "rejected", "duplicates", "merged"), row[1:],
+                         strict=True))
+        for row in con.execute(
+            "select source, read, accepted, rejected, duplicates, merged "
+            "from quality.sources order by source_order").fetchall()
+    }
+
+
+def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, info: dict,
+              progress: Callable[[str], None]) -> BuildResult:
+    found, skipped = find_exports(raw_dir)
+    con.execute("set variable hash_key = ?", [guard.hash_key(config.HASH_KEY_FILE)])
+    con.execute("set variable lookback_days = ?", [config.LOOKBACK_DAYS])
+    con.execute("set variable half_life_days = ?", [config.HALF_LIFE_DAYS])
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    pii.sql_setup(con)
+    con.execute("create schema raw")
+    load_reference(con)
+    exports: list[ExportFile] = []
+    for name, source in SOURCES.items():
+        t0 = time.perf_counter()
+        load_source(con, source, found[name])
+        exports += found[name]
+        rows = sum(e.rows_read for e in found[name])
+        progress(f"{name:<14} {len(found[name])} fichier(s), {rows} ligne(s) lue(s) "
+                 f"en {time.perf_counter() - t0:.1f} s")
+    _files_table(con, exports, skipped)
+    run_models(con)
+    failures = run_checks(con)
+    if failures:
+        raise CheckFailed("Contrôles en échec, base non publiée :\n" + "\n".join(failures))
+    counts = _counts(con)
+    info["duration_s"] = round(time.perf_counter() - info.pop("_started"), 2)
+    database = publish(con, curated_dir, info)
+    return BuildResult(database, exports, info["duration_s"], counts)
 
 
 def build(raw_dir: Path, curated_dir: Path,
           progress: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BuildResult:
-    """Build and publish; raises ExportError (a file-level problem) or CheckFailed."""
-    started = time.perf_counter()
-    built_at = dt.datetime.now().replace(microsecond=0)
+    """Build and publish, one build at a time per curated folder; any failure is raised as a
+    BuildFailure (kind, exit code, a message without personal data) and recorded in the status
+    file, and the last good database stays published."""
+    info = {"build_id": uuid.uuid4().hex[:12], "started_at": status.now(),
+            "built_at": dt.datetime.now().replace(microsecond=0), "raw_dir": str(raw_dir),
+            "_started": time.perf_counter()}
     try:
-        found, skipped_paths = find_exports(raw_dir)
-        con = connect_work()
-        con.execute("set variable hash_key = ?", [hash_key()])
-        con.execute("set variable lookback_days = ?", [config.LOOKBACK_DAYS])
-        con.execute("set variable half_life_days = ?", [config.HALF_LIFE_DAYS])
-        con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
-        con.execute("create schema raw")
-        load_reference(con)
-        exports: list[ExportFile] = []
-        for name, source in SOURCES.items():
-            t0 = time.perf_counter()
-            load_source(con, source, found[name])
-            exports += found[name]
-            rows = sum(e.rows_read for e in found[name])
-            progress(f"{name:<14} {len(found[name])} fichier(s), {rows} ligne(s) lue(s) "
-                     f"en {time.perf_counter() - t0:.1f} s")
-        skipped = [(next(s.name for s in SOURCES.values()
-                         if p.name.lower().startswith(s.prefix)), p) for p in skipped_paths]
-        _files_table(con, exports, skipped)
-        run_models(con)
-        failures = run_checks(con)
-        if failures:
-            raise CheckFailed("Contrôles en échec, base non publiée :\n" + "\n".join(failures))
-        counts = {
-            row[0]: dict(zip(("read", "accepted", "rejected", "duplicates", "merged"), row[1:],
-                             strict=True))
-            for row in con.execute(
-                "select source, read, accepted, rejected, duplicates, merged "
-                "from quality.sources order by source_order").fetchall()
-        }
-        duration = time.perf_counter() - started
-        info = {"built_at": built_at, "duration_s": round(duration, 2), "raw_dir": str(raw_dir)}
-        database = publish(con, curated_dir, info)
-        con.close()
-        write_status(curated_dir, {**info, "status": "ok", "counts": counts,
-                                   "rejected": sum(c["rejected"] for c in counts.values())})
-        return BuildResult(database, exports, duration, counts)
-    except (ExportError, CheckFailed, ModelFailed) as exc:
-        write_status(curated_dir, {"built_at": built_at, "status": "failed",
-                                   "raw_dir": str(raw_dir), "message": str(exc)})
+        with guard.build_lock(curated_dir):
+            guard.remove_leftovers(curated_dir)
+            try:
+                with guard.private_work_dir(curated_dir, info["build_id"]) as spill_dir:
+                    with connect_work(spill_dir) as con:
+                        result = _build_in(con, raw_dir, curated_dir, info, progress)
+            except BaseException as exc:
+                failure = guard.classify(exc)
+                if os.environ.get("OMLOT_DEBUG"):
+                    traceback.print_exc()
+                status.write(curated_dir, {
+                    "build_id": info["build_id"], "started_at": info["started_at"],
+                    "status": "failed", "kind": failure.kind, "exit_code": failure.exit_code,
+                    "raw_dir": str(raw_dir), "message": str(failure)})
+                raise failure from None
+            status.write(curated_dir, {
+                "build_id": info["build_id"], "started_at": info["started_at"],
+                "built_at": info["built_at"], "duration_s": info["duration_s"], "status": "ok",
+                "raw_dir": str(raw_dir), "counts": result.counts,
+                "rejected": sum(c["rejected"] for c in result.counts.values())})
+            return result
+    except BuildFailure:
         raise
+    except BaseException as exc:  # the lock or the curated folder itself (permissions, disk)
+        raise guard.classify(exc) from None

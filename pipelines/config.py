@@ -13,6 +13,9 @@ CURATED_DIR = Path(os.environ.get("OMLOT_CURATED_DIR", ROOT / "data" / "curated"
 # The key of the email/phone hashes: generated on first build, owner-only, never in git.
 HASH_KEY_FILE = Path(os.environ.get("OMLOT_HASH_KEY_FILE", ROOT / "data" / ".hash_key"))
 
+# A CSV's size, or an XLSX's size once decompressed (checked before it is read).
+MAX_FILE_BYTES = int(os.environ.get("OMLOT_MAX_FILE_MB", "2048")) * 2**20
+
 DATABASE_NAME = "lot.duckdb"
 STATUS_NAME = "last_build.json"
 

@@ -1,19 +1,32 @@
-"""The only code that opens export files: finds them, reads CSV and XLSX as text, and loads
-each source into a raw DuckDB table (every value as text, with its file and row number)."""
+"""The only code that opens export files (with its XLSX reader, xlsx.py): finds them, reads
+CSV and XLSX as text, and loads each source into a raw DuckDB table (every value as text,
+with its file and row number). Every physical line of a file is accounted for: a row the
+reader cannot split faithfully is kept with a `load_problem` and rejected by staging, never
+swallowed into a neighbour."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
+from . import config, pii, xlsx
 from .contract import EXTENSIONS, MANDATORY_SOURCE, SOURCES, Source, header_index, normalise
+
+# Excel's own limit on a cell's length: a longer value is not a value an export can hold.
+MAX_VALUE_CHARS = 32_767
+_SEP_HINT = re.compile(r"sep=(.)[ \t]*(?:\r\n|\n|\r|$)", re.IGNORECASE)
 
 
 class ExportError(Exception):
@@ -25,32 +38,75 @@ class ExportFile:
     source: str
     path: Path
     order: int  # name order across the source's files
+    name: str = ""  # the file name as shown (a name that is not UTF-8 is shown with « � »)
     sha256: str = ""
     modified_at: dt.datetime | None = None
     encoding: str = ""
     delimiter: str = ""
+    sheet: str = ""
     ignored_columns: list[str] = field(default_factory=list)
     rows_read: int = 0
+    # (row number or None, column or None, message): kept, but not as the contract expects
+    warnings: list[tuple[int | None, str | None, str]] = field(default_factory=list)
 
 
-def find_exports(raw_dir: Path) -> tuple[dict[str, list[ExportFile]], list[Path]]:
-    """Files of each source by case-insensitive prefix, in name order; and the files skipped."""
+@dataclass
+class Record:
+    number: int  # the row number a spreadsheet program shows (1 = header)
+    values: list[str]
+    problem: str | None = None  # why the reader could not split this row faithfully
+
+
+@dataclass
+class SkippedFile:
+    source: str
+    name: str
+    reason: str
+
+
+def display_name(path: Path) -> str:
+    """A file name as text, whatever bytes it has on disk."""
+    return os.fsencode(path.name).decode("utf-8", "replace")
+
+
+def _limit_mb() -> str:
+    return f"limite {config.MAX_FILE_BYTES // 2**20} Mo, réglable par OMLOT_MAX_FILE_MB"
+
+
+def find_exports(raw_dir: Path) -> tuple[dict[str, list[ExportFile]], list[SkippedFile]]:
+    """Files of each source by case-insensitive prefix, in name order; and the files skipped
+    (unsupported extension, symbolic link, not a regular file), each with its reason."""
     if not raw_dir.is_dir():
         raise ExportError(f"Dossier des exports introuvable : {raw_dir}")
     found: dict[str, list[ExportFile]] = {name: [] for name in SOURCES}
-    skipped: list[Path] = []
+    skipped: list[SkippedFile] = []
     # Longest prefix first, so that a prefix contained in another never steals its files.
     by_prefix = sorted(SOURCES.values(), key=lambda s: -len(s.prefix))
-    for path in sorted(raw_dir.iterdir(), key=lambda p: p.name):
-        if not path.is_file() or path.name.startswith((".", "~$")):
-            continue
-        source = next((s for s in by_prefix if path.name.lower().startswith(s.prefix)), None)
+    try:
+        entries = sorted(raw_dir.iterdir(), key=lambda p: os.fsencode(p.name))
+    except OSError as exc:
+        raise ExportError(f"Dossier des exports illisible : {raw_dir} ({exc.strerror}).") from exc
+    for path in entries:
+        name = display_name(path)
+        if name.startswith((".", "~$")):
+            continue  # hidden files and the lock files of an open workbook
+        source = next((s for s in by_prefix if name.lower().startswith(s.prefix)), None)
         if source is None:
             continue
-        if path.suffix.lower() not in EXTENSIONS:
-            skipped.append(path)
-            continue
-        found[source.name].append(ExportFile(source.name, path, len(found[source.name])))
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            # a link could make the build read (and quote) any file of the machine
+            skipped.append(SkippedFile(source.name, name, "lien symbolique ignoré : déposez "
+                                       "le fichier lui-même dans le dossier des exports"))
+        elif not stat.S_ISREG(mode):
+            skipped.append(SkippedFile(source.name, name, "pas un fichier ordinaire "
+                                       "(dossier, tube ou périphérique) : ignoré"))
+        elif path.suffix.lower() not in EXTENSIONS:
+            skipped.append(SkippedFile(source.name, name, "extension non prise en charge "
+                                       "(seuls .csv et .xlsx sont lus)"))
+        else:
+            found[source.name].append(
+                ExportFile(source.name, path, len(found[source.name]), name))
     if not found[MANDATORY_SOURCE]:
         raise ExportError(
             f"Aucun fichier de prospects dans {raw_dir} : il faut au moins un fichier "
@@ -59,13 +115,36 @@ def find_exports(raw_dir: Path) -> tuple[dict[str, list[ExportFile]], list[Path]
     return found, skipped
 
 
+def _looks_utf16_without_bom(data: bytes) -> bool:
+    sample = data[:4096]
+    return len(sample) >= 8 and sample[1::2].count(0) > 0.9 * (len(sample) // 2) \
+        and sample[0::2].count(0) < 0.1 * (len(sample) // 2)
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Text of a CSV export: UTF-8 (with or without BOM), else Windows-1252."""
+    """Text of a CSV export and its encoding, decided on evidence: UTF-16 with a BOM (Excel's
+    « Texte Unicode »), UTF-8 (with or without BOM), else Windows-1252. A few bytes invalid in
+    a file that is otherwise UTF-8 do not make it Windows-1252: they become « � » and each row
+    holding one is reported."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if _looks_utf16_without_bom(data):
+        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+    if b"\x00" in data[:65536] or data[:4] == b"PK\x03\x04":
+        raise ExportError("illisible comme CSV (fichier binaire ; un classeur Excel doit "
+                          "porter l'extension .xlsx)")
+    has_bom = data.startswith(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig"), "utf-8-sig" if data[:3] == b"\xef\xbb\xbf" else "utf-8"
+        return data.decode("utf-8-sig"), "utf-8-sig" if has_bom else "utf-8"
     except UnicodeDecodeError:
-        # Bytes undefined in cp1252 (0x81, 0x8D, 0x8F, 0x90, 0x9D) become U+FFFD.
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    lenient = data.decode("utf-8-sig", errors="replace")
+    invalid = lenient.count("\ufffd")
+    valid_multibyte = len(re.findall(r"[^\x00-\x7f\ufffd]", lenient))
+    if has_bom or valid_multibyte > invalid:
+        return lenient, "utf-8-sig" if has_bom else "utf-8"
+    # Bytes undefined in cp1252 (0x81, 0x8D, 0x8F, 0x90, 0x9D) become « � », reported too.
+    return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 def sniff_delimiter(text: str) -> str:
@@ -77,7 +156,7 @@ def sniff_delimiter(text: str) -> str:
             continue
         header += line + "\n"
         in_quotes ^= line.count('"') % 2 == 1
-        if not in_quotes:
+        if not in_quotes or len(header) > 65536:
             break
     counts = {d: 0 for d in (";", ",", "\t")}
     inside = False
@@ -90,21 +169,88 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def _csv_records(export: ExportFile, data: bytes) -> list[tuple[int, list[str]]]:
-    if b"\x00" in data[:65536] or data[:4] == b"PK\x03\x04":
-        raise ExportError(
-            f"{export.path.name} : illisible comme CSV (fichier binaire ; "
-            "un classeur Excel doit porter l'extension .xlsx)."
-        )
-    text, export.encoding = decode(data)
-    export.delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=export.delimiter,
-                        quotechar='"', doublequote=True, strict=False)
+def _quote_left_open(text: str, delimiter: str) -> bool:
+    """Whether a quote opened at the start of a value is still open at the end of `text`, read
+    as Python's csv reads it (a quote opens a value only at its start; `""` is a quote)."""
+    in_quotes, at_start, i = False, True, 0
+    while i < len(text):
+        ch = text[i]
+        if in_quotes:
+            if ch == '"':
+                if text[i + 1:i + 2] == '"':
+                    i += 1
+                else:
+                    in_quotes = False
+        elif ch == '"' and at_start:
+            in_quotes = True
+        at_start = not in_quotes and ch in (delimiter, "\n", "\r")
+        i += 1
+    return in_quotes
+
+
+def _swallows(values: list[str], raw: str, delimiter: str, width: int | None,
+              at_end: bool) -> bool:
+    """Whether a record spanning several lines is a stray quote eating the rows after it: the
+    quote never closes before the end of the file, or a line inside a value holds as many
+    delimiters as a whole row (no value of an export holds a row of its own)."""
+    multi_line = [v for v in values if "\n" in v or "\r" in v]
+    if not multi_line:
+        return False
+    if at_end and _quote_left_open(raw, delimiter):
+        return True
+    if width and width >= 3:
+        return any(line.count(delimiter) >= width - 1
+                   for value in multi_line for line in value.splitlines()[1:])
+    return False
+
+
+def _parse_lines(lines: list[str], delimiter: str) -> list[Record]:
+    """Records of a CSV's physical lines. A quote that would swallow the rows after it is not
+    followed: the line where it opened is kept as a row of its own, with its problem, and
+    reading goes on at the next line."""
+    records: list[Record] = []
+    start, number, width = 0, 0, None
+    while start < len(lines):
+        reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter,
+                            quotechar='"', doublequote=True, strict=False)
+        consumed, restart = start, None
+        for values in reader:
+            first, consumed = consumed, start + reader.line_num
+            number += 1
+            if width is None and values:
+                width = len(values)
+            at_end = consumed == len(lines)
+            raw = "".join(lines[first:consumed]) if consumed - first > 1 or at_end else ""
+            if raw and _swallows(values, raw, delimiter, width, at_end):
+                literal = lines[first].rstrip("\r\n").split(delimiter)
+                records.append(Record(number, literal, (
+                    f"guillemet ouvert sur cette ligne et jamais refermé (ligne {first + 1} "
+                    "du fichier) : la ligne est écartée, les suivantes sont lues")))
+                restart = first + 1
+                break
+            problem = None
+            if any(len(v) > MAX_VALUE_CHARS for v in values):
+                problem = f"valeur de plus de {MAX_VALUE_CHARS:_} caractères".replace("_", " ")
+            records.append(Record(number, values, problem))
+        if restart is None:
+            break
+        start = restart
+    return records
+
+
+def _csv_records(export: ExportFile, data: bytes) -> list[Record]:
     try:
-        # A blank line is a record (it has a row number) but not a row: csv gives [] for it.
-        return [(number, rec) for number, rec in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise ExportError(f"{export.path.name} : illisible comme CSV ({exc}).") from exc
+        text, export.encoding = decode(data)
+    except ExportError as exc:
+        raise ExportError(f"{export.name} : {exc}.") from None
+    text = text.lstrip("\ufeff")
+    hint = _SEP_HINT.match(text)
+    if hint:
+        # `sep=;` on the first line is a hint to Excel, which hides it: not the header.
+        text = text[hint.end():]
+    export.delimiter = hint.group(1) if hint else sniff_delimiter(text)
+    lines = io.StringIO(text, newline="").readlines()
+    return _parse_lines(lines, export.delimiter)
 
 
 def _cell_text(value: object) -> str:
@@ -119,90 +265,165 @@ def _cell_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _xlsx_records(export: ExportFile) -> list[tuple[int, list[str]]]:
+def _xlsx_records(export: ExportFile) -> list[Record]:
+    """Rows of the first visible sheet. A sheet whose cells fill their range is read by
+    python-calamine; a sparse one (formatted whole columns) by actual cells."""
     try:
-        workbook = CalamineWorkbook.from_path(str(export.path))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises several types for a broken workbook
-        raise ExportError(
-            f"{export.path.name} : illisible comme classeur XLSX ({exc})."
-        ) from exc
-    return [(number, [_cell_text(v) for v in row]) for number, row in enumerate(rows, start=1)]
+        workbook = xlsx.Workbook(export.path, config.MAX_FILE_BYTES)
+    except xlsx.WorkbookError as exc:
+        raise ExportError(f"{export.name} : illisible comme classeur XLSX ({exc}).") from None
+    try:
+        visible = [sheet for sheet in workbook.sheets if sheet.visible]
+        if not visible:
+            raise ExportError(f"{export.name} : le classeur n'a aucune feuille visible.")
+        sheet = visible[0]
+        export.sheet = sheet.name
+        others = [s.name for s in workbook.sheets if s != sheet and workbook.has_cells(s)]
+        if others:
+            export.warnings.append((None, None, (
+                f"feuille « {sheet.name} » lue (la première visible) ; d'autres feuilles "
+                f"contiennent des données et sont ignorées : "
+                + ", ".join(f"« {name} »" for name in others))))
+        if workbook.is_dense(sheet):
+            rows = CalamineWorkbook.from_path(str(export.path)).get_sheet_by_name(
+                sheet.name).to_python(skip_empty_area=False)
+            records = [Record(n, [_cell_text(v) for v in row]) for n, row in
+                       enumerate(rows, start=1)]
+        else:
+            records = _sparse_records(workbook, sheet)
+    except ExportError:
+        raise
+    except Exception as exc:  # calamine and the XML parser raise several types
+        raise ExportError(f"{export.name} : illisible comme classeur XLSX "
+                          f"({type(exc).__name__}).") from None
+    finally:
+        workbook.close()
+    for record in records:
+        if any(len(v) > MAX_VALUE_CHARS for v in record.values):
+            record.problem = f"valeur de plus de {MAX_VALUE_CHARS:_} caractères".replace("_", " ")
+    return records
 
 
-def _is_blank(record: list[str]) -> bool:
+def _sparse_records(workbook: xlsx.Workbook, sheet: xlsx.Sheet) -> list[Record]:
+    """Rows by actual cells; beyond the header's width only the values present are kept (they
+    make the row malformed), so a far cell costs one value, not a row of empty ones."""
+    records: list[Record] = []
+    width = None
+    for number, cells in xlsx.rows(workbook, sheet):
+        texts = {column: _cell_text(value) for column, value in cells.items()}
+        if width is None:
+            if not any(t.strip() for t in texts.values()):
+                continue
+            width = max(texts)
+        values = [texts.get(column, "") for column in range(1, width + 1)]
+        values += [t for column, t in sorted(texts.items()) if column > width and t.strip()]
+        records.append(Record(number, values))
+    return records
+
+
+def _is_blank(values: list[str]) -> bool:
     """An empty line, or a row of empty cells (`;;;` as spreadsheets export them): not a row."""
-    return all(not value.strip() for value in record)
+    return all(not value.strip() for value in values)
+
+
+def _read_bytes(export: ExportFile) -> bytes:
+    try:
+        with open(export.path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if info.st_size > config.MAX_FILE_BYTES:
+                raise ExportError(f"{export.name} : fichier trop volumineux "
+                                  f"({info.st_size // 2**20} Mo, {_limit_mb()}).")
+            data = handle.read()
+    except PermissionError:
+        raise ExportError(f"{export.name} : illisible (permission refusée).") from None
+    except OSError as exc:
+        raise ExportError(f"{export.name} : illisible ({exc.strerror}).") from None
+    export.modified_at = dt.datetime.fromtimestamp(info.st_mtime)
+    return data
+
+
+def _header_message(export: ExportFile, source: Source, missing: list[str],
+                    header: Record) -> str:
+    # The « header » may be a data row (a file exported without one): its cells are masked
+    # and shortened before they are quoted.
+    shown = [pii.mask(h.strip())[:60] for h in header.values if h.strip()][:20]
+    found = ", ".join(f"« {h} »" for h in shown) or "aucune"
+    plural = "s" if len(missing) > 1 else ""
+    return (f"{export.name} ({source.label}) : colonne{plural} obligatoire{plural} "
+            f"absente{plural} : {', '.join(f'« {m} »' for m in missing)}. "
+            f"Colonnes trouvées (ligne {header.number}) : {found}.")
+
+
+def raw_schema(source: Source) -> pa.Schema:
+    return pa.schema(
+        [("file_order", pa.int32()), ("file", pa.string()), ("line", pa.int64()),
+         ("extra_values", pa.int32()), ("load_problem", pa.string())]
+        + [(c.key, pa.string()) for c in source.columns]
+    )
 
 
 def read_export(export: ExportFile, source: Source) -> pa.Table:
     """One export file as a table of text columns named by the contract, plus file and line."""
-    data = export.path.read_bytes()
+    data = _read_bytes(export)
+    if export.path.suffix.lower() == ".xlsx":
+        records = _xlsx_records(export)
+        export.encoding = "xlsx"
+    else:
+        records = _csv_records(export, data)
     export.sha256 = hashlib.sha256(data).hexdigest()
-    export.modified_at = dt.datetime.fromtimestamp(export.path.stat().st_mtime)
-    is_xlsx = export.path.suffix.lower() == ".xlsx"
-    records = _xlsx_records(export) if is_xlsx else _csv_records(export, data)
-    if is_xlsx:
-        export.encoding, export.delimiter = "xlsx", ""
-    records = [(n, rec) for n, rec in records if not _is_blank(rec)]
+    del data
+    records = [r for r in records if not _is_blank(r.values) or r.problem]
     if not records:
-        raise ExportError(f"{export.path.name} : fichier vide (pas même une ligne d'en-tête).")
-    header_line, header = records[0]
-    rows = records[1:]
+        raise ExportError(f"{export.name} : fichier vide (pas même une ligne d'en-tête).")
+    header, rows = records[0], records[1:]
     export.rows_read = len(rows)
 
     index = header_index(source)
+    names = [name.strip() for name in header.values]
     positions: dict[str, int] = {}
-    for position, name in enumerate(header):
+    for position, name in enumerate(names):
         column = index.get(normalise(name))
         if column is None or column.key in positions:
-            if name.strip():
-                export.ignored_columns.append(name.strip())
+            if name:
+                export.ignored_columns.append(pii.mask(name)[:120])
             continue
         positions[column.key] = position
     missing = [c.label for c in source.required if c.key not in positions]
     if missing:
-        found = ", ".join(f"« {h.strip()} »" for h in header if h.strip()) or "aucune"
-        plural = "s" if len(missing) > 1 else ""
-        raise ExportError(
-            f"{export.path.name} ({source.label}) : colonne{plural} obligatoire{plural} "
-            f"absente{plural} : {', '.join(f'« {m} »' for m in missing)}. "
-            f"Colonnes trouvées (ligne {header_line}) : {found}."
-        )
+        raise ExportError(_header_message(export, source, missing, header))
 
-    width = len(header)
+    width = len(header.values)
+    for row in rows:
+        # « � » stands for bytes the file's encoding cannot hold: reported with row and column
+        for position, value in enumerate(row.values):
+            if "\ufffd" in value:
+                column = names[position] if position < width else None
+                export.warnings.append((row.number, pii.mask(column or "")[:120] or None,
+                                        "caractère illisible remplacé par « � » (octet "
+                                        f"invalide pour l'encodage du fichier, {export.encoding})"))
     columns: dict[str, list] = {
         "file_order": [export.order] * len(rows),
-        "file": [export.path.name] * len(rows),
-        "line": [n for n, _ in rows],
+        "file": [export.name] * len(rows),
+        "line": [row.number for row in rows],
         # Values beyond the header's width that are not empty: the row is malformed.
-        "extra_values": [sum(1 for v in rec[width:] if v.strip()) for _, rec in rows],
+        "extra_values": [sum(1 for v in row.values[width:] if v.strip()) for row in rows],
+        "load_problem": [row.problem for row in rows],
     }
     for column in source.columns:
         pos = positions.get(column.key)
         # Surrounding white space (no-break spaces included) is trimmed; empty is missing.
         columns[column.key] = (
-            [(rec[pos].strip() or None) if pos < len(rec) else None for _, rec in rows]
+            [(row.values[pos].strip() or None) if pos < len(row.values) and not row.problem
+             else None for row in rows]
             if pos is not None else [None] * len(rows)
         )
-    schema = pa.schema(
-        [("file_order", pa.int32()), ("file", pa.string()), ("line", pa.int64()),
-         ("extra_values", pa.int32())]
-        + [(c.key, pa.string()) for c in source.columns]
-    )
-    return pa.table(columns, schema=schema)
+    return pa.table(columns, schema=raw_schema(source))
 
 
 def load_source(con, source: Source, exports: list[ExportFile]) -> None:
     """Create raw.<source> with every row of the source's files, values as text."""
     tables = [read_export(export, source) for export in exports]
-    empty = pa.schema(
-        [("file_order", pa.int32()), ("file", pa.string()), ("line", pa.int64()),
-         ("extra_values", pa.int32())]
-        + [(c.key, pa.string()) for c in source.columns]
-    ).empty_table()
-    combined = pa.concat_tables(tables) if tables else empty
+    combined = pa.concat_tables(tables) if tables else raw_schema(source).empty_table()
     con.register("_raw_arrow", combined)
     try:
         con.execute(f"create or replace table raw.{source.name} as select * from _raw_arrow")

@@ -68,14 +68,48 @@ create or replace macro pii_hash(s) as
 
 create or replace macro email_key(s) as pii_hash(lower(s));
 
-create or replace macro phone_key(s) as pii_hash(regexp_replace(s, '[^0-9+]', '', 'g'));
+-- A placeholder without a digit (`-`, `n/a`) is no phone: missing, not the hash of nothing.
+create or replace macro phone_key(s) as
+    pii_hash(nullif(regexp_replace(s, '[^0-9+]', '', 'g'), ''));
+
+-- An address (contract, « Values » → Email): exactly one @, something before it, a dot after
+-- it. Anything else (`-`, `n/a`, `non communiqué`, `inconnu@`) is missing: CRM exports use such
+-- placeholders, and merging on them would fuse unrelated families.
+create or replace macro is_email(s) as
+    length(s) - length(replace(s, '@', '')) = 1
+    and not starts_with(s, '@')
+    and contains(split_part(s, '@', 2), '.');
+
+-- Personal data typed where it does not belong (an email in « Canal », a phone in a date):
+-- masked in every text that is published. The patterns are pipelines/pii.py's, bound as
+-- variables by pii.sql_setup(con) as the hash key is. The cheap test first (an @ or 9 digits)
+-- keeps the regexes off almost every value: touches run to millions of rows. Should the
+-- patterns be unbound, a candidate value becomes NULL (hidden), never kept in clear.
+create or replace macro mask_pii(s) as
+    case when regexp_matches(s, getvariable('pii_candidate_pattern')) is not false then
+        regexp_replace(
+            regexp_replace(s, getvariable('pii_email_pattern'),
+                           getvariable('pii_email_replacement'), 'g'),
+            getvariable('pii_phone_pattern'), getvariable('pii_phone_replacement'), 'g'
+        )
+    else s end;
+
+-- An identifier (ID prospect, Code campagne, a file name…) that holds an email or a phone: a
+-- stable pseudonym instead, so that equal IDs stay equal and different ones different. Its hex
+-- digits are spelt as letters: a run of them would look like a phone number.
+create or replace macro pseudonymise(s) as
+    case when mask_pii(s) is distinct from s
+        then 'masqué-' || translate(left(pii_hash(s), 12), '0123456789', 'ghijklmnop')
+        else s end;
 
 -- The first failing check of a row, as {column, reason, value}; NULL when the row is valid.
+-- The value is shown on the quality page: masked.
 create or replace macro reject_if(failed, column_label, reason, value) as
     case when failed then
-        {'column': cast(column_label as varchar), 'reason': reason, 'value': cast(value as varchar)}
+        {'column': cast(column_label as varchar), 'reason': reason,
+         'value': mask_pii(cast(value as varchar))}
     end;
 
 -- An optional value that is present but invalid: it becomes missing and is reported.
 create or replace macro invalid_if(failed, column_label, value) as
-    case when failed then {'column': column_label, 'value': value} end;
+    case when failed then {'column': column_label, 'value': mask_pii(value)} end;

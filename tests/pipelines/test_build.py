@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from pipelines import build as build_module
-from pipelines import config
+from pipelines import config, guard
 from tests.conftest import kpis, run_cli
 
 PROSPECTS = (
@@ -123,9 +123,9 @@ def test_no_email_or_phone_in_clear_in_the_curated_database(published):
 
 def test_hash_key_is_owner_only(tmp_path):
     key_file = tmp_path / "key"
-    key = build_module.hash_key(key_file)
+    key = guard.hash_key(key_file)
     assert len(key) == 64 and key_file.stat().st_mode & 0o077 == 0
-    assert build_module.hash_key(key_file) == key
+    assert guard.hash_key(key_file) == key
 
 
 def test_kpis_without_database_says_to_build_first(tmp_path):

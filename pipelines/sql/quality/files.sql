@@ -1,7 +1,9 @@
 -- one row per export file read (grain: source, file): its fingerprint and row counts, where
 -- read = accepted + rejected + duplicates (checked), and merged counts accepted IDs folded
 with files as (
-    select * from raw.files
+    -- named as the staging models name them: a file name or sheet holding an email or phone
+    -- is published pseudonymised / masked
+    select * replace (pseudonymise(file) as file, mask_pii(sheet) as sheet) from raw.files
 ),
 
 fates as (
@@ -29,6 +31,7 @@ final as (
         files.modified_at,
         files.encoding,
         files.delimiter,
+        files.sheet,
         files.rows_read as "read",
         coalesce(fates.accepted, 0) as accepted,
         coalesce(fates.rejected, 0) as rejected,

@@ -153,9 +153,24 @@ skipped_files as (
         null as line,
         null as "column",
         null as value,
-        'extension non prise en charge (seuls .csv et .xlsx sont lus)' as message,
+        reason as message,
         1 as n,
     from raw.skipped_files
+),
+
+-- what the reader noticed while reading a file: bytes its encoding cannot hold, other sheets
+-- of a workbook holding data
+read_notes as (
+    select
+        'lecture' as kind,
+        source,
+        file,
+        line,
+        "column",
+        null as value,
+        message,
+        1 as n,
+    from raw.load_warnings
 ),
 
 final as (
@@ -168,16 +183,19 @@ final as (
     union all by name select * from ignored_columns
     union all by name select * from merges
     union all by name select * from skipped_files
+    union all by name select * from read_notes
 )
 
+-- every text here is shown and downloaded: whatever came from an export (a header, a file
+-- name, a value quoted in a message) is masked once more, whichever warning it came by
 select
     kind,
     source,
-    cast(file as varchar) as file,
+    pseudonymise(cast(file as varchar)) as file,
     cast(line as bigint) as line,
-    cast("column" as varchar) as "column",
-    cast(value as varchar) as value,
-    message,
+    mask_pii(cast("column" as varchar)) as "column",
+    mask_pii(cast(value as varchar)) as value,
+    mask_pii(message) as message,
     cast(n as bigint) as n,
 from final
 order by kind, source, file, line, value

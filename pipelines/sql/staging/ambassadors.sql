@@ -4,16 +4,19 @@ with source as (
     select * from raw.ambassadors
 ),
 
+-- every text kept is published: an email or phone typed in it is masked (free text) or the
+-- identifier pseudonymised; values only parsed (date, yes/no) are masked where reported
 cleaned as (
     select
         file_order,
-        file,
+        pseudonymise(file) as file,
         line,
         extra_values,
-        clean(ambassador_id) as ambassador_id,
+        load_problem,
+        pseudonymise(clean(ambassador_id)) as ambassador_id,
         clean(joined_date) as joined_raw,
-        clean(ambassador_type) as ambassador_type,
-        upper(clean(commune_code)) as commune_code,
+        mask_pii(clean(ambassador_type)) as ambassador_type,
+        mask_pii(upper(clean(commune_code))) as commune_code,
         clean(active) as active_raw,
     from source
 ),
@@ -38,6 +41,7 @@ final as (
         -- « Actif »: yes by default, and when the value is not a yes/no (reported)
         coalesce(active_value, true) as is_active,
         coalesce(
+            reject_if(load_problem is not null, null, load_problem, null),
             reject_if(extra_values > 0, null, 'ligne avec plus de valeurs que de colonnes', null),
             reject_if(ambassador_id is null, 'ID ambassadeur', 'valeur obligatoire manquante',
                       null),

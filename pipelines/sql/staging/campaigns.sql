@@ -4,15 +4,18 @@ with source as (
     select * from raw.campaigns
 ),
 
+-- every text kept is published: an email or phone typed in it is masked (free text) or the
+-- identifier pseudonymised; values only parsed (dates, amount) are masked where reported
 cleaned as (
     select
         file_order,
-        file,
+        pseudonymise(file) as file,
         line,
         extra_values,
-        clean(campaign_code) as campaign_code,
-        clean(label) as label,
-        clean(channel_label) as channel_label,
+        load_problem,
+        pseudonymise(clean(campaign_code)) as campaign_code,
+        mask_pii(clean(label)) as label,
+        mask_pii(clean(channel_label)) as channel_label,
         clean(start_date) as start_raw,
         clean(end_date) as end_raw,
         clean(budget) as budget_raw,
@@ -41,6 +44,7 @@ final as (
         end_date,
         budget_eur,
         coalesce(
+            reject_if(load_problem is not null, null, load_problem, null),
             reject_if(extra_values > 0, null, 'ligne avec plus de valeurs que de colonnes', null),
             reject_if(campaign_code is null, 'Code campagne', 'valeur obligatoire manquante',
                       null),

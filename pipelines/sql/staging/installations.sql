@@ -4,19 +4,22 @@ with source as (
     select * from raw.installations
 ),
 
+-- every text kept is published: an email or phone typed in it is masked (free text) or the
+-- identifier pseudonymised; values only parsed (dates, numbers) are masked where reported
 cleaned as (
     select
         file_order,
-        file,
+        pseudonymise(file) as file,
         line,
         extra_values,
-        clean(installation_id) as installation_id,
-        clean(prospect_id) as prospect_id,
+        load_problem,
+        pseudonymise(clean(installation_id)) as installation_id,
+        pseudonymise(clean(prospect_id)) as prospect_id,
         clean(installation_date) as installation_raw,
-        upper(clean(commune_code)) as commune_code,
-        clean(commune_name) as commune_name,
+        mask_pii(upper(clean(commune_code))) as commune_code,
+        mask_pii(clean(commune_name)) as commune_name,
         clean(people_installed) as people_installed_raw,
-        clean(professional_situation) as professional_situation,
+        mask_pii(clean(professional_situation)) as professional_situation,
     from source
 ),
 
@@ -41,6 +44,7 @@ final as (
         case when people_installed_int >= 1 then people_installed_int end as people_installed,
         professional_situation,
         coalesce(
+            reject_if(load_problem is not null, null, load_problem, null),
             reject_if(extra_values > 0, null, 'ligne avec plus de valeurs que de colonnes', null),
             reject_if(installation_id is null, 'ID installation',
                       'valeur obligatoire manquante', null),

@@ -4,25 +4,28 @@ with source as (
     select * from raw.prospects
 ),
 
+-- every text kept is published: an email or phone typed in it is masked (free text) or the
+-- identifier pseudonymised; values only parsed (dates, numbers) are masked where reported
 cleaned as (
     select
         file_order,
-        file,
+        pseudonymise(file) as file,
         line,
         extra_values,
-        clean(prospect_id) as prospect_id,
+        load_problem,
+        pseudonymise(clean(prospect_id)) as prospect_id,
         clean(first_contact_date) as first_contact_raw,
-        clean(channel_label) as channel_label,
-        clean(campaign_code) as campaign_code,
-        clean(ambassador_id) as ambassador_id,
-        lower(clean(email)) as email,
+        mask_pii(clean(channel_label)) as channel_label,
+        pseudonymise(clean(campaign_code)) as campaign_code,
+        pseudonymise(clean(ambassador_id)) as ambassador_id,
+        clean(email) as email_raw,
         clean(phone) as phone,
         clean(household_size) as household_size_raw,
-        clean(origin_departement) as origin_departement_raw,
-        clean(project_type) as project_type,
+        mask_pii(upper(clean(origin_departement))) as origin_departement_raw,
+        mask_pii(clean(project_type)) as project_type,
         clean(accompaniment_date) as accompaniment_raw,
         clean(immersion_date) as immersion_raw,
-        clean(status) as status,
+        mask_pii(clean(status)) as status,
         clean(updated_date) as updated_raw,
     from source
 ),
@@ -30,6 +33,8 @@ cleaned as (
 typed as (
     select
         *,
+        -- compared lower-cased; not an address (`-`, `n/a`, `inconnu@`): missing, and warned
+        case when is_email(email_raw) then lower(email_raw) end as email,
         parse_date(first_contact_raw) as first_contact_date,
         parse_int(household_size_raw) as household_size_int,
         parse_date(accompaniment_raw) as accompaniment_date,
@@ -55,7 +60,7 @@ final as (
         -- spreadsheets drop the leading zero of 01 to 09: a lone digit is a département code
         case
             when regexp_full_match(origin_departement_raw, '\d') then '0' || origin_departement_raw
-            else upper(origin_departement_raw)
+            else origin_departement_raw
         end as origin_departement,
         project_type,
         accompaniment_date,
@@ -63,6 +68,7 @@ final as (
         status,
         updated_date,
         coalesce(
+            reject_if(load_problem is not null, null, load_problem, null),
             reject_if(extra_values > 0, null, 'ligne avec plus de valeurs que de colonnes', null),
             reject_if(prospect_id is null, 'ID prospect', 'valeur obligatoire manquante', null),
             reject_if(first_contact_raw is null, 'Date de premier contact',
@@ -71,6 +77,7 @@ final as (
                       'date invalide', first_contact_raw),
         ) as reject,
         list_filter([
+            invalid_if(email_raw is not null and email is null, 'Email', email_raw),
             invalid_if(household_size_raw is not null and household_size is null,
                        'Nb personnes', household_size_raw),
             invalid_if(accompaniment_raw is not null and accompaniment_date is null,

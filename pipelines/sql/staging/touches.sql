@@ -4,25 +4,31 @@ with source as (
     select * from raw.touches
 ),
 
+-- every text kept is published: an email or phone typed in it is masked (free text) or the
+-- identifier pseudonymised; the timestamp, only parsed, is masked where reported
 cleaned as (
     select
         file_order,
-        file,
+        pseudonymise(file) as file,
         line,
         extra_values,
-        clean(touch_id) as touch_id,
+        load_problem,
+        pseudonymise(clean(touch_id)) as touch_id,
         clean(touched_at) as touched_raw,
-        clean(campaign_code) as campaign_code,
-        clean(channel_label) as channel_label,
-        clean(interaction_type) as interaction_type,
-        lower(clean(email)) as email,
-        clean(prospect_id) as prospect_id,
+        pseudonymise(clean(campaign_code)) as campaign_code,
+        mask_pii(clean(channel_label)) as channel_label,
+        mask_pii(clean(interaction_type)) as interaction_type,
+        clean(email) as email_raw,
+        pseudonymise(clean(prospect_id)) as prospect_id,
     from source
 ),
 
 typed as (
     select
         *,
+        -- compared lower-cased; not an address (`-`, `n/a`, `inconnu@`): missing, and warned,
+        -- so that it never names the touch's person
+        case when is_email(email_raw) then lower(email_raw) end as email,
         parse_ts(touched_raw) as touched_at,
     from cleaned
 ),
@@ -42,6 +48,7 @@ final as (
         email_key(email) as email_hash,
         prospect_id,
         coalesce(
+            reject_if(load_problem is not null, null, load_problem, null),
             reject_if(extra_values > 0, null, 'ligne avec plus de valeurs que de colonnes', null),
             reject_if(touch_id is null, 'ID interaction', 'valeur obligatoire manquante', null),
             reject_if(touched_raw is null, 'Horodatage', 'valeur obligatoire manquante', null),
@@ -49,7 +56,9 @@ final as (
             reject_if(campaign_code is null, 'Code campagne', 'valeur obligatoire manquante',
                       null),
         ) as reject,
-        cast([] as struct("column" varchar, value varchar)[]) as invalid_values,
+        list_filter([
+            invalid_if(email_raw is not null and email is null, 'Email', email_raw),
+        ], lambda invalid: invalid is not null) as invalid_values,
     from typed
 )
 

@@ -1,0 +1,175 @@
+"""What keeps a build safe around its SQL: one build per folder at a time, a private folder
+for the work database to spill into, leftovers of a killed build removed, the hash key
+checked, and every failure turned into a plain message with its own exit code."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from . import pii
+from .load import ExportError
+
+WORK_DIR_NAME = ".work"
+LOCK_NAME = ".build.lock"
+KEY_HEX_CHARS = 64  # 256 bits
+MIN_KEY_CHARS = 32
+
+
+class BuildFailure(Exception):
+    """A build that stopped; `kind` and `exit_code` say why (README, « Command line »)."""
+
+    kind = "interne"
+    exit_code = 6
+
+
+class CheckFailed(BuildFailure):
+    """A check found offending rows: the build is not published."""
+
+    kind = "controle"
+    exit_code = 3
+
+
+class ModelFailed(BuildFailure):
+    """A SQL model could not be built (a defect of the pipeline, not of the exports)."""
+
+
+class BuildBusy(BuildFailure):
+    """Another build holds the folder's lock."""
+
+    kind = "occupe"
+    exit_code = 4
+
+
+class EnvironmentProblem(BuildFailure):
+    """The machine, not the exports: disk full, permissions, the hash key."""
+
+    kind = "environnement"
+    exit_code = 5
+
+
+class FileProblem(BuildFailure):
+    """A file-level error in the exports (the contract's « File-level errors »)."""
+
+    kind = "fichier"
+    exit_code = 1
+
+
+def classify(exc: BaseException) -> BuildFailure:
+    """Any exception of a build as a BuildFailure whose message quotes no personal data."""
+    if isinstance(exc, BuildFailure):
+        exc.args = (pii.mask(str(exc)),)
+        return exc
+    if isinstance(exc, ExportError):
+        return FileProblem(pii.mask(str(exc)))
+    if isinstance(exc, KeyboardInterrupt):
+        return BuildFailure("construction interrompue")
+    text = pii.mask(str(exc))[:400]
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "No space left" in text:
+        return EnvironmentProblem("disque plein : libérez de la place, puis relancez la "
+                                  "construction")
+    if isinstance(exc, PermissionError):
+        return EnvironmentProblem(f"permission refusée : {exc.filename or text}")
+    if isinstance(exc, OSError):
+        return EnvironmentProblem(f"erreur du système de fichiers : {exc.strerror or text}")
+    if isinstance(exc, duckdb.IOException):
+        return EnvironmentProblem("erreur d'écriture ou de lecture sur le disque (disque plein, "
+                                  f"fichier trop gros, permissions) : {text}")
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return EnvironmentProblem("mémoire insuffisante pour la construction")
+    return BuildFailure(f"erreur interne ({type(exc).__name__}) : {text}")
+
+
+@contextmanager
+def build_lock(curated_dir: Path) -> Iterator[None]:
+    """One build at a time on a curated folder; the lock goes with the process, even killed."""
+    curated_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(curated_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            other = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise BuildBusy(f"une autre construction est en cours sur {curated_dir} "
+                            f"(processus {other}) : attendez sa fin, puis relancez") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(curated_dir: Path) -> list[str]:
+    """Files a killed build left (a half-written database, a spilled work folder): removed
+    under the lock, so none of them belongs to a build still running."""
+    removed = []
+    for path in curated_dir.glob(".*.new*"):
+        path.unlink(missing_ok=True)
+        removed.append(path.name)
+    work = curated_dir / WORK_DIR_NAME
+    if work.exists():
+        shutil.rmtree(work, ignore_errors=True)
+        removed.append(WORK_DIR_NAME)
+    return removed
+
+
+@contextmanager
+def private_work_dir(curated_dir: Path, build_id: str) -> Iterator[Path]:
+    """An owner-only folder where the work database may spill, removed at the end (and by the
+    next build if this one is killed)."""
+    work = curated_dir / WORK_DIR_NAME
+    work.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(work, 0o700)
+    folder = work / build_id
+    folder.mkdir(mode=0o700)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def hash_key(path: Path) -> str:
+    """The secret key of the email/phone hashes: created atomically and owner-only on first
+    use; refused when empty, short, a link, another user's or readable by others."""
+    if not path.exists() and not path.is_symlink():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(KEY_HEX_CHARS // 2))
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(tmp, path)  # never a half-written key: it appears whole or not at all
+            except FileExistsError:
+                pass  # another build created it first: use theirs
+        finally:
+            tmp.unlink(missing_ok=True)
+    where = f"la clé des pseudonymes ({path})"
+    info = os.lstat(path)
+    if not os.path.isfile(path) or os.path.islink(path):
+        raise EnvironmentProblem(f"{where} n'est pas un fichier ordinaire")
+    if info.st_uid != os.getuid():
+        raise EnvironmentProblem(f"{where} appartient à un autre utilisateur")
+    if info.st_mode & 0o077:
+        raise EnvironmentProblem(f"{where} est lisible par d'autres utilisateurs : "
+                                 f"« chmod 600 {path} », puis relancez")
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EnvironmentProblem(f"{where} est illisible") from exc
+    if len(key) < MIN_KEY_CHARS:
+        raise EnvironmentProblem(
+            f"{where} est vide ou trop courte (au moins {MIN_KEY_CHARS} caractères) : "
+            "supprimez le fichier pour qu'une nouvelle clé soit créée (les pseudonymes "
+            "changeront)")
+    return key

@@ -1,0 +1,96 @@
+"""Personal data typed where it does not belong (an email in « Canal », a phone in a date
+column): the one definition of what an email address or a phone number looks like, used by
+Python messages (`mask`) and, through `sql_setup`, by the SQL models (macros.sql)."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+# Written in the syntax that Python's `re` and DuckDB's RE2 read alike: explicit classes
+# ([0-9], no \d or \s, whose meaning differs between them), no look-around (RE2 has none).
+_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space (Excel's grouping)
+_SEPARATOR = f"[{_SPACES}.\\-]"
+_ADDRESS_CHAR = f"[^@{_SPACES}\\t\\r\\n;,:<>()\\[\\]\"]"
+
+# Something@something: wider than the contract's address (no dot needed), since a mistyped
+# address (`jean.dupont@gmail`) is still somebody's.
+EMAIL_PATTERN = f"{_ADDRESS_CHAR}+@{_ADDRESS_CHAR}+"
+
+# French numbers as they are written (one separator throughout, so that `01.02.2023 10:30`
+# is not one), +33 / 0033 forms, other international numbers, and long digit runs (a number
+# whose leading 0 a spreadsheet dropped: 612345678). Group 1 is the character before the
+# number, which must not be a digit: the number is never the tail of a longer figure.
+_FRENCH = "|".join(
+    f"0[1-9](?:{separator}[0-9]{{2}}){{4}}"
+    for separator in (f"[{_SPACES}]", "\\.", "-", "")
+)
+PHONE_PATTERN = (
+    "(^|[^0-9])(?:"
+    f"(?:\\+|00)33{_SEPARATOR}?(?:\\(0\\){_SEPARATOR}?)?[1-9](?:{_SEPARATOR}?[0-9]{{2}}){{4}}"
+    f"|{_FRENCH}"
+    f"|(?:\\+|00)[1-9](?:{_SEPARATOR}?[0-9]){{8,14}}"
+    "|[0-9]{9,15}"
+    ")"
+)
+
+# A cheap necessary condition of both patterns (an @, or 9 digits): the regexes above only
+# run on the few values that pass it, which matters on millions of touches.
+CANDIDATE_PATTERN = "@|(?:[0-9][^0-9]*){9}"
+
+EMAIL_MASK = "[email masqué]"
+PHONE_MASK = "[téléphone masqué]"
+# Replacement texts, read alike by re.sub and DuckDB's regexp_replace (\1: the character
+# kept before a phone number).
+EMAIL_REPLACEMENT = EMAIL_MASK
+PHONE_REPLACEMENT = "\\1" + PHONE_MASK
+
+_EMAIL = re.compile(EMAIL_PATTERN)
+_PHONE = re.compile(PHONE_PATTERN)
+_CANDIDATE = re.compile(CANDIDATE_PATTERN)
+
+# Values that sql_setup masks both ways to prove SQL and Python agree.
+_SELF_CHECK = (
+    "jean.dupont@example.fr",
+    "tél. 06 12 34 56 78 / +33 (0)7 11 22 33 44",
+    "06.12.34.56.78",
+    "0033612345678",
+    "01.02.2023 10:30",
+    "2023-07-14T10:32:00+02:00",
+    "12 500,50 €",
+)
+
+
+def mask(text: str) -> str:
+    """The text with every email replaced by « [email masqué] » and every phone number by
+    « [téléphone masqué] »."""
+    if not _CANDIDATE.search(text):
+        return text
+    return _PHONE.sub(PHONE_REPLACEMENT, _EMAIL.sub(EMAIL_REPLACEMENT, text))
+
+
+def looks_personal(text: str) -> bool:
+    """Whether the text holds something that looks like an email or a phone number."""
+    return mask(text) != text
+
+
+def sql_setup(con: duckdb.DuckDBPyConnection) -> None:
+    """Bind the patterns above for the SQL macros of macros.sql (mask_pii, pseudonymise), as
+    the hash key is bound; then check that SQL and Python mask alike.
+
+    The macros live in macros.sql because reject_if and invalid_if call them, and DuckDB
+    binds a macro's body when it is created: they must exist before those are."""
+    for name, value in (
+        ("pii_candidate_pattern", CANDIDATE_PATTERN),
+        ("pii_email_pattern", EMAIL_PATTERN),
+        ("pii_phone_pattern", PHONE_PATTERN),
+        ("pii_email_replacement", EMAIL_REPLACEMENT),
+        ("pii_phone_replacement", PHONE_REPLACEMENT),
+    ):
+        con.execute(f"set variable {name} = ?", [value])
+    for text in _SELF_CHECK:
+        in_sql = con.execute("select mask_pii(?)", [text]).fetchone()[0]
+        if in_sql != mask(text):
+            raise RuntimeError(
+                f"masquage des données personnelles : SQL et Python diffèrent ({in_sql!r})")

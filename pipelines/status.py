@@ -1,0 +1,72 @@
+"""The last build's outcome (`last_build.json`, beside the database) and how it reads against
+the published database, which carries its own build's identity: the file says what was last
+attempted, the database what is published, and the two never contradict each other on screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import duckdb
+
+from . import config
+
+
+def write(curated_dir: Path, status: dict) -> None:
+    """Replace the status file in one rename (a reader never sees half a file)."""
+    curated_dir.mkdir(parents=True, exist_ok=True)
+    path = curated_dir / config.STATUS_NAME
+    tmp = curated_dir / f".{config.STATUS_NAME}.{os.getpid()}.new"
+    tmp.write_text(json.dumps(status, ensure_ascii=False, indent=2, default=str), "utf-8")
+    os.replace(tmp, path)
+
+
+def read_file(curated_dir: Path) -> dict | None:
+    try:
+        return json.loads((curated_dir / config.STATUS_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def published_build(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict | None:
+    """The published build's identity and time, as stored inside the database."""
+    table = f"{database}.quality.build" if database else "quality.build"
+    try:
+        cursor = con.execute(f"select * from {table}")
+    except duckdb.Error:
+        return None
+    row = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
+
+
+def reconcile(attempt: dict | None, published: dict | None) -> dict:
+    """What to say about the builds: the published one (from the database), and the last
+    attempt only when it failed after it. A status file that describes another build than the
+    database (a build killed right after publishing) is never shown as the published one."""
+    failure = None
+    if attempt and attempt.get("status") == "failed":
+        started = str(attempt.get("started_at") or "")
+        published_at = str(published.get("built_at")) if published else ""
+        if not published or started >= published_at.replace(" ", "T"):
+            failure = {key: attempt.get(key) for key in
+                       ("started_at", "kind", "exit_code", "message")}
+    return {"published": published, "failed_attempt": failure}
+
+
+def current(curated_dir: Path) -> dict:
+    """`reconcile` for a curated folder (opens the database read-only for a moment)."""
+    published = None
+    path = config.database_path(curated_dir)
+    if path.exists():
+        try:
+            with duckdb.connect(str(path), read_only=True) as con:
+                published = published_build(con)
+        except duckdb.Error:
+            published = None
+    return reconcile(read_file(curated_dir), published)
+
+
+def now() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat()

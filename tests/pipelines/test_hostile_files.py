@@ -1,0 +1,362 @@
+"""Files as a tired officer or an attacker drops them in data/raw/: every row accounted for,
+every failure a reported failure, nothing read that should not be (issue 8). Each test
+writes its files at test time and runs the stable command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from pipelines import guard, status
+from tests.conftest import ROOT, kpis, run_cli
+
+HEADER = "ID prospect;Date de premier contact;Canal;Email\n"
+
+
+def _prospects(n: int, start: int = 1, channel: str = "Salon") -> str:
+    return "".join(f"P{i:03d};01/02/2023;{channel};p{i}@exemple.fr\n"
+                   for i in range(start, start + n))
+
+
+def _build(raw: Path, curated: Path, **env: str) -> subprocess.CompletedProcess:
+    return run_cli("build", "--raw", str(raw), "--curated", str(curated), env=env)
+
+
+def _query(curated: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture
+def dirs(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    return raw, tmp_path / "curated"
+
+
+# ------------------------------------------------------------------ every row accounted for
+
+
+def test_unclosed_quote_rejects_its_line_and_swallows_no_row(dirs):
+    raw, curated = dirs
+    body = _prospects(9) + 'O10;01/02/2023;"Salon;o10@x.fr\n' + _prospects(289, start=11)
+    (raw / "prospects.csv").write_text(HEADER + body, "utf-8")
+    assert _build(raw, curated).returncode == 0
+    figures = kpis(curated)
+    assert figures["rows"]["prospects"] == {"read": 299, "accepted": 298, "rejected": 1,
+                                            "duplicates": 0, "merged": 0}
+    assert figures["followed"] == 298
+    [(line, reason)] = _query(curated, "select line, reason from quality.rejects")
+    assert line == 11 and "guillemet" in reason and "ligne 11" in reason
+    everything = str(_query(curated, "select * from quality.warnings")) + reason
+    assert "o10@x.fr" not in everything and "p12@exemple.fr" not in everything
+
+
+def test_quote_left_open_at_the_end_of_the_file_is_rejected_not_kept(dirs):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(3) + 'P9;01/02/2023;"Salon;x\n',
+                                       "utf-8")
+    assert _build(raw, curated).returncode == 0
+    assert kpis(curated)["rows"]["prospects"]["rejected"] == 1
+    assert _query(curated, "select line from quality.rejects") == [(5,)]
+
+
+def test_a_real_value_on_two_lines_is_one_row(dirs):
+    raw, curated = dirs
+    text = ("ID prospect;Date de premier contact;Commentaire;Canal\n"
+            'P1;01/02/2023;"appelé le 3 ;\nrappeler";Salon\nP2;02/02/2023;;Salon\n')
+    (raw / "prospects.csv").write_text(text, "utf-8")
+    assert _build(raw, curated).returncode == 0
+    assert kpis(curated)["rows"]["prospects"] == {"read": 2, "accepted": 2, "rejected": 0,
+                                                  "duplicates": 0, "merged": 0}
+
+
+def test_a_value_longer_than_a_spreadsheet_cell_is_rejected(dirs):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(
+        HEADER + _prospects(2) + f"P9;01/02/2023;{'x' * 40_000};\n", "utf-8")
+    assert _build(raw, curated).returncode == 0
+    [(line, reason)] = _query(curated, "select line, reason from quality.rejects")
+    assert line == 4 and "32 767" in reason
+
+
+def test_sep_hint_line_sets_the_delimiter_and_is_not_the_header(dirs):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text("sep=,\nID prospect,Date de premier contact\n"
+                                       "P1,01/02/2023\nP2,bad\n", "utf-8")
+    assert _build(raw, curated).returncode == 0
+    assert kpis(curated)["followed"] == 1
+    # Excel hides the hint line: the header is row 1, so the bad row is row 3
+    assert _query(curated, "select line from quality.rejects") == [(3,)]
+
+
+# ------------------------------------------------------------------------------ encodings
+
+
+def test_one_stray_byte_does_not_turn_a_utf8_file_into_windows_1252(dirs):
+    raw, curated = dirs
+    body = _prospects(100, channel="Santé").encode("utf-8") + b"P999;01/02/2023;Sant\xe9;\n"
+    (raw / "prospects.csv").write_bytes(HEADER.encode() + body)
+    assert _build(raw, curated).returncode == 0
+    figures = kpis(curated)
+    assert figures["followed_by_channel"]["sante"] == 100
+    assert _query(curated, "select encoding from quality.files") == [("utf-8",)]
+    notes = _query(curated, "select line, \"column\", message from quality.warnings "
+                            "where kind = 'lecture'")
+    assert notes and notes[0][0] == 102 and notes[0][1] == "Canal" and "�" in notes[0][2]
+
+
+def test_windows_1252_file_is_still_read_as_such(dirs):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_bytes((HEADER + _prospects(5, channel="Santé"))
+                                        .encode("cp1252"))
+    assert _build(raw, curated).returncode == 0
+    assert kpis(curated)["followed_by_channel"]["sante"] == 5
+    assert _query(curated, "select encoding from quality.files") == [("cp1252",)]
+
+
+def test_utf16_text_from_excel_is_read(dirs):
+    raw, curated = dirs
+    text = "ID prospect\tDate de premier contact\tCanal\r\nP1\t01/02/2023\tSanté\r\n"
+    (raw / "prospects.txt.csv").write_bytes(text.encode("utf-16"))  # BOM + UTF-16 LE
+    assert _build(raw, curated).returncode == 0
+    assert kpis(curated)["followed_by_channel"]["sante"] == 1
+
+
+# ------------------------------------------------------------------------------------ XLSX
+
+
+def _workbook(path: Path, sheets: list[tuple[str, list[list], bool]]) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows, hidden in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if hidden:
+            sheet.sheet_state = "hidden"
+    workbook.save(path)
+
+
+def test_xlsx_reads_the_first_visible_sheet_and_names_the_others(dirs):
+    raw, curated = dirs
+    header = ["ID prospect", "Date de premier contact"]
+    _workbook(raw / "prospects.xlsx", [
+        ("Ancien", [header, ["OLD", "01/01/2020"]], True),
+        ("Export", [header] + [[f"P{i}", "02/02/2023"] for i in range(50)], False),
+        ("Notes", [["à relire"]], False),
+    ])
+    assert _build(raw, curated).returncode == 0
+    assert kpis(curated)["followed"] == 50
+    assert _query(curated, "select sheet from quality.files") == [("Export",)]
+    [(message,)] = _query(curated, "select message from quality.warnings "
+                                   "where kind = 'lecture'")
+    assert "« Export »" in message and "« Ancien »" in message and "« Notes »" in message
+
+
+def test_xlsx_with_a_huge_declared_range_is_read_by_its_cells(dirs):
+    raw, curated = dirs
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["ID prospect", "Date de premier contact"])
+    for i in range(20):
+        sheet.append([f"P{i}", "02/02/2023"])
+    sheet["XFD1048576"] = "x"  # what formatting whole columns can leave
+    workbook.save(raw / "prospects.xlsx")
+    assert (raw / "prospects.xlsx").stat().st_size < 10_000
+
+    def limit_memory():  # a dense read would ask for 512 GiB
+        resource.setrlimit(resource.RLIMIT_AS, (6 * 2**30, 6 * 2**30))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines", "build", "--raw", str(raw), "--curated",
+         str(curated)], cwd=ROOT, capture_output=True, text=True, preexec_fn=limit_memory)
+    assert result.returncode == 0, result.stderr
+    assert kpis(curated)["rows"]["prospects"] == {"read": 21, "accepted": 20, "rejected": 1,
+                                                  "duplicates": 0, "merged": 0}
+    assert _query(curated, "select line from quality.rejects") == [(1048576,)]
+
+
+def test_xlsx_too_large_once_decompressed_is_refused_before_reading(dirs):
+    raw, curated = dirs
+    path = raw / "prospects.xlsx"
+    _workbook(path, [("Export", [["ID prospect", "Date de premier contact"]]
+                      + [[f"P{i}", "x" * 200] for i in range(10_000)], False)])
+    assert path.stat().st_size < 2**20
+    result = _build(raw, curated, OMLOT_MAX_FILE_MB="1")
+    assert result.returncode == 1
+    assert "prospects.xlsx" in result.stderr and "décompressé" in result.stderr
+
+
+def test_csv_larger_than_the_limit_is_refused_with_its_name(dirs):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(30_000), "utf-8")
+    result = _build(raw, curated, OMLOT_MAX_FILE_MB="1")
+    assert result.returncode == 1 and "prospects.csv" in result.stderr
+    assert "trop volumineux" in result.stderr and "OMLOT_MAX_FILE_MB" in result.stderr
+
+
+# ------------------------------------------------------------------- what is not a file
+
+
+def test_links_folders_and_pipes_are_skipped_with_a_warning(dirs, tmp_path):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    secret = tmp_path / "secret.csv"
+    secret.write_text("ID prospect;Date de premier contact\nroot:x:0:0;01/02/2023\n")
+    (raw / "prospects_lien.csv").symlink_to(secret)
+    (raw / "prospects_dossier.csv").mkdir()
+    os.mkfifo(raw / "installations_tube.csv")
+    result = _build(raw, curated)
+    assert result.returncode == 0, result.stderr
+    assert kpis(curated)["followed"] == 2
+    skipped = dict(_query(curated, "select file, message from quality.warnings "
+                                   "where kind = 'fichier_ignore'"))
+    assert "lien symbolique" in skipped["prospects_lien.csv"]
+    assert "pas un fichier ordinaire" in skipped["prospects_dossier.csv"]
+    assert "pas un fichier ordinaire" in skipped["installations_tube.csv"]
+    assert "root:x" not in str(_query(curated, "select * from quality.warnings"))
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_shown(dirs):
+    raw, curated = dirs
+    name = os.fsdecode(b"prospects_f\xe9vrier.csv")
+    (raw / name).write_text(HEADER + _prospects(2), "utf-8")
+    result = _build(raw, curated)
+    assert result.returncode == 0, result.stderr
+    assert _query(curated, "select file from quality.files") == [("prospects_f�vrier.csv",)]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file: permissions cannot fail")
+def test_an_unreadable_file_stops_the_build_with_its_name(dirs):
+    raw, curated = dirs
+    path = raw / "prospects.csv"
+    path.write_text(HEADER + _prospects(2), "utf-8")
+    path.chmod(0)
+    result = _build(raw, curated)
+    assert result.returncode == 1 and "prospects.csv" in result.stderr
+    assert "permission" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_file_without_header_quotes_no_personal_data(dirs):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(
+        "P1;01/02/2023;marie.dupont@exemple.fr;06 12 34 56 78\n", "utf-8")
+    result = _build(raw, curated)
+    assert result.returncode == 1 and "prospects.csv" in result.stderr
+    saved = (curated / "last_build.json").read_text("utf-8")
+    for text in (result.stderr, saved):
+        assert "marie.dupont" not in text and "06 12 34 56 78" not in text
+    assert json.loads(saved)["status"] == "failed"
+
+
+# ----------------------------------------------------------------- every failure reported
+
+
+def test_an_empty_short_or_open_hash_key_is_refused_and_never_printed(dirs, tmp_path):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    key = tmp_path / "key"
+    for content, mode in (("", 0o600), ("abc123", 0o600), ("f" * 64, 0o644)):
+        key.write_text(content)
+        key.chmod(mode)
+        result = _build(raw, curated, OMLOT_HASH_KEY_FILE=str(key))
+        assert result.returncode == 5, result.stderr
+        assert "clé des pseudonymes" in result.stderr and "Traceback" not in result.stderr
+        assert ("f" * 64) not in result.stderr
+        assert json.loads((curated / "last_build.json").read_text())["kind"] == "environnement"
+        assert not (curated / "lot.duckdb").exists()
+
+
+def test_hash_key_of_another_user_is_refused(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    key = tmp_path / "key"
+    key.write_text("f" * 64)
+    key.chmod(0o600)
+    os.chown(key, 65534, 65534)
+    with pytest.raises(guard.EnvironmentProblem, match="autre utilisateur"):
+        guard.hash_key(key)
+
+
+def test_hash_key_is_created_whole_by_concurrent_first_builds(tmp_path):
+    key = tmp_path / "key"
+    results = [subprocess.Popen(
+        [sys.executable, "-c", "import sys, pathlib; from pipelines import guard; "
+         "print(guard.hash_key(pathlib.Path(sys.argv[1])))", str(key)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    keys = {p.communicate()[0].strip() for p in results}
+    assert len(keys) == 1 and len(keys.pop()) == 64
+
+
+def test_a_write_failure_during_publish_is_reported_and_keeps_the_last_database(dirs):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    assert _build(raw, curated).returncode == 0
+    before = (curated / "lot.duckdb").read_bytes()
+
+    def small_files():  # as a full disk would: writes beyond 200 kB fail
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines", "build", "--raw", str(raw), "--curated",
+         str(curated)], cwd=ROOT, capture_output=True, text=True, preexec_fn=small_files)
+    assert result.returncode == 5, result.stderr
+    assert "Traceback" not in result.stderr and "Erreur" in result.stderr
+    assert json.loads((curated / "last_build.json").read_text())["status"] == "failed"
+    assert (curated / "lot.duckdb").read_bytes() == before
+    assert not list(curated.glob(".*.new*"))
+    view = status.current(curated)
+    assert view["failed_attempt"]["kind"] == "environnement" and view["published"]
+
+
+def test_a_second_build_on_the_same_folder_is_refused_while_one_runs(dirs):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    assert _build(raw, curated).returncode == 0
+    saved = (curated / "last_build.json").read_text()
+    with guard.build_lock(curated):
+        result = _build(raw, curated)
+    assert result.returncode == 4 and "une autre construction est en cours" in result.stderr
+    assert (curated / "last_build.json").read_text() == saved
+    assert _build(raw, curated).returncode == 0
+
+
+def test_leftovers_of_a_killed_build_are_removed_by_the_next(dirs):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    curated.mkdir()
+    (curated / ".lot.duckdb.999.1.new").write_bytes(b"x" * 1000)
+    (curated / ".lot.duckdb.999.1.new.wal").write_bytes(b"x" * 1000)
+    (curated / ".work" / "old").mkdir(parents=True)
+    (curated / ".work" / "old" / "spill.tmp").write_text("marie@exemple.fr")
+    assert _build(raw, curated).returncode == 0
+    assert sorted(p.name for p in curated.iterdir()) == [".build.lock", "last_build.json",
+                                                         "lot.duckdb"]
+
+
+def test_the_work_database_spills_only_into_the_private_folder(dirs, tmp_path):
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines", "build", "--raw", str(raw), "--curated",
+         str(curated)], cwd=elsewhere, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert not list(elsewhere.iterdir())  # no `.tmp` beside the user
+    from pipelines import build as build_module
+    with build_module.connect_work(tmp_path / "spill") as con:
+        [(folder,)] = con.execute("select current_setting('temp_directory')").fetchall()
+    assert folder == str(tmp_path / "spill")

@@ -1,0 +1,276 @@
+"""Personal data: only real emails identify (contract, « Values » → Email), and no email or
+phone number leaves the work database in clear, whatever column it was typed in.
+
+Fixtures: tests/fixtures/email_placeholders (CRM placeholders in Email) and
+tests/fixtures/pii_everywhere (an email or a phone typed in every column of every source,
+and in a file name). The audit looks for personal data with its own simple patterns, not
+with pipelines/pii.py's, so that a gap in one is not hidden by the same gap in the other.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import config, pii
+from tests.conftest import kpis, run_cli
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PUBLISHED_SCHEMAS = ("ref", "core", "quality", "marts")
+
+# The audit's own idea of personal data: anything@domain, and phone numbers as people write
+# them (French with or without separators, +33 / 00 / other international forms).
+AUDIT_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*")
+AUDIT_PHONE = re.compile(r"(?<!\w)(?:(?:\+|00)\d[\d .-]{7,}\d|0\d(?:[ .-]?\d\d){4}|\d{10,})")
+# Keyed hashes (24 or 64 hex characters) are what personal data becomes: not themselves data.
+HASH = re.compile(r"\b[0-9a-f]{24,}\b")
+
+# Every clear value planted in tests/fixtures/pii_everywhere (its file name included).
+PLANTED = (
+    "relance.entete@example.fr", "marie.martin@example.fr", "06 12 34 56 78",
+    "paul.durand@example.org", "paul.durand2@example.org", "jeanne.canal@example.net",
+    "+33 6 98 76 54 32", "parrain.x@example.com", "+33612345600", "07 65 43 21 09",
+    "0033 6 11 22 33 44", "06-55-44-33-22", "lea.accomp@example.fr", "0611223344",
+    "+33611223355", "marc.maj@example.fr", "06.10.20.30.40", "06 01 02 03 04",
+    "06.11.22.33.45", "jean.dupont@gmail", "inst.mail@example.fr", "06 77 88 99 00",
+    "09 87 65 43 21", "salarie.mail@example.com", "06 33 44 55 66", "claude@example.fr",
+    "06 99 88 77 66", "type.mail@example.fr", "06 21 43 65 87", "amb.actif@example.fr",
+    "07 12 12 12 12", "06 44 55 66 77", "canal.camp@example.fr", "0612121212",
+    "fin.camp@example.fr", "+33 6 13 13 13 13", "touch.id@example.fr",
+    "canal.touch@example.net", "06 50 50 50 50", "06 51 51 51 51", "visiteur@example.fr",
+    "06 52 52 52 52", "06 53 53 53 53", "0611111111",
+)
+
+
+def _build(name: str, base: Path) -> Path:
+    raw, curated = base / "raw", base / "curated"
+    shutil.copytree(FIXTURES / name, raw)
+    result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert result.returncode == 0, result.stderr
+    return curated
+
+
+@pytest.fixture(scope="module")
+def placeholders(tmp_path_factory) -> Path:
+    return _build("email_placeholders", tmp_path_factory.mktemp("email_placeholders"))
+
+
+@pytest.fixture(scope="module")
+def everywhere(tmp_path_factory) -> Path:
+    return _build("pii_everywhere", tmp_path_factory.mktemp("pii_everywhere"))
+
+
+def _query(curated: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(curated / config.DATABASE_NAME), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _strings(value: object):
+    """Every text inside a value: VARCHAR, lists and structs of them."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+
+
+def _published_texts(curated: Path):
+    """(where, text) for every text value of every table of the published schemas."""
+    with duckdb.connect(str(curated / config.DATABASE_NAME), read_only=True) as con:
+        columns = con.execute(
+            "select schema_name, table_name, column_name from duckdb_columns() "
+            "where database_name = current_database() and list_contains(?, schema_name) "
+            "and data_type like '%VARCHAR%' order by all",
+            [list(PUBLISHED_SCHEMAS)],
+        ).fetchall()
+        assert columns
+        for schema, table, column in columns:
+            rows = con.execute(f'select distinct "{column}" from "{schema}"."{table}"')
+            for (value,) in rows.fetchall():
+                for text in _strings(value):
+                    yield f"{schema}.{table}.{column}", text
+
+
+def _personal_data_in(text: str) -> list[str]:
+    text = HASH.sub("", text)
+    found = AUDIT_EMAIL.findall(text) + AUDIT_PHONE.findall(text)
+    return found + [planted for planted in PLANTED if planted in text]
+
+
+@pytest.fixture
+def sql() -> duckdb.DuckDBPyConnection:
+    """A work connection with the build's macros and the personal-data patterns."""
+    con = duckdb.connect()
+    con.execute("set variable hash_key = ?", ["a test key, not the real one"])
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    pii.sql_setup(con)
+    yield con
+    con.close()
+
+
+# --------------------------------------------------------------- only real emails identify
+
+
+def test_placeholder_emails_never_merge_households(placeholders):
+    figures = kpis(placeholders)
+    # 10 prospects: P1..P6 hold placeholders, P9/P10 the same non-address; only P7/P8
+    # (claire@example.fr, once upper-cased) share a real address
+    assert figures["rows"]["prospects"]["merged"] == 1
+    assert figures["followed"] == 9
+    assert _query(placeholders, "select merged_prospect_id, kept_prospect_id from core.merges") \
+        == [("P8", "P7")]
+
+
+def test_each_invalid_email_is_warned_with_its_value_masked(placeholders):
+    rows = _query(placeholders, "select source, line, value from quality.warnings "
+                                "where kind = 'valeur_invalide' and \"column\" = 'Email'")
+    assert sorted(rows) == [
+        ("prospects", 2, "-"), ("prospects", 3, "n/a"), ("prospects", 4, "N/A"),
+        ("prospects", 5, "non communiqué"), ("prospects", 6, "-"), ("prospects", 7, "inconnu@"),
+        # jean.dupont@gmail has no dot after its @: not an address, but somebody's
+        ("prospects", 10, pii.EMAIL_MASK), ("prospects", 11, pii.EMAIL_MASK),
+        ("touches", 2, "-"), ("touches", 3, "n/a"), ("touches", 5, "inconnu@"),
+    ]
+
+
+def test_touch_with_a_placeholder_email_is_anonymous(placeholders):
+    figures = kpis(placeholders)
+    # T1 (-), T2 (n/a), T4 (inconnu@) name nobody, though prospects hold the same values;
+    # T3 (claire@example.fr) is household P7
+    assert figures["interactions"] == 4
+    assert figures["contacts"] == 1
+    assert _query(placeholders, "select touch_id, household_id, person_key from core.touches "
+                                "order by touch_id") == [
+        ("T1", None, None), ("T2", None, None), ("T3", "P7", "H:P7"), ("T4", None, None)]
+
+
+def test_email_validity_is_the_contracts(sql):
+    def valid(email: str) -> bool:
+        return sql.execute("select is_email(?)", [email]).fetchone()[0]
+
+    for address in ("claire@example.fr", "a.b+c@sous.domaine.fr", "x@y.z"):
+        assert valid(address), address
+    for not_address in ("-", "n/a", "N/A", "non communiqué", "inconnu@", "@example.fr",
+                        "jean.dupont@gmail", "a@b@c.fr"):
+        assert not valid(not_address), not_address
+
+
+# --------------------------------------------------------------- the one definition of masks
+
+
+@pytest.mark.parametrize("phone", [
+    "06 12 34 56 78", "06.12.34.56.78", "06-12-34-56-78", "0612345678", "+33 6 12 34 56 78",
+    "+33612345678", "0033 6 12 34 56 78", "0033612345678", "+33 (0)6 12 34 56 78",
+    "06\u00a012\u00a034\u00a056\u00a078", "612345678", "+44 7911 123456", "+1 415-555-0123",
+    "447911123456",
+])
+def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
+    text = f"rappeler au {phone} demain"
+    assert pii.mask(text) == f"rappeler au {pii.PHONE_MASK} demain"
+    assert sql.execute("select mask_pii(?)", [text]).fetchone()[0] == pii.mask(text)
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("jean.dupont@example.fr", "[email masqué]"),
+    ("Jean <jean.dupont@example.fr>", "Jean <[email masqué]>"),
+    ("mailto:a@b.fr;c@d.fr", "mailto:[email masqué];[email masqué]"),
+    ("tél. 06 12 34 56 78 / 07.11.22.33.44", "tél. [téléphone masqué] / [téléphone masqué]"),
+])
+def test_emails_and_several_numbers_in_one_text_are_masked(text, masked, sql):
+    assert pii.mask(text) == masked
+    assert sql.execute("select mask_pii(?)", [text]).fetchone()[0] == masked
+
+
+@pytest.mark.parametrize("value", [
+    "01.02.2023 10:30", "01.02.2023 10:30:15", "14/07/2023", "14-07-2023 08:05",
+    "2023-07-14", "2023-07-14T10:32:00+02:00", "2023-07-14T10:32:00.123Z", "31/02/2023",
+    "12 500,50 €", "12500.50", "1 250 000,00 €", "46042", "2A004", "2A", "75", "OML-2020-0001",
+    "WEB-000001", "Salon", "inconnu@", "-", "n/a", "valeur de plus de 100 000 caractères",
+])
+def test_dates_amounts_and_codes_are_not_taken_for_personal_data(value, sql):
+    assert pii.mask(value) == value
+    assert sql.execute("select mask_pii(?)", [value]).fetchone()[0] == value
+
+
+def test_personal_identifier_gets_a_stable_pseudonym(sql):
+    def pseudonym(value: str) -> str:
+        return sql.execute("select pseudonymise(?)", [value]).fetchone()[0]
+
+    first, other = pseudonym("paul.durand@example.org"), pseudonym("paul.durand2@example.org")
+    assert first == pseudonym("paul.durand@example.org")
+    assert first != other
+    assert first.startswith("masqué-") and not _personal_data_in(first)
+    assert pseudonym(first) == first
+    assert pseudonym("06 12 34 56 78").startswith("masqué-")
+    assert pseudonym("OML-2020-0001") == "OML-2020-0001"
+
+
+# --------------------------------------------------------------- the audit
+
+
+def test_audit_no_email_or_phone_in_clear_in_any_published_table(everywhere):
+    leaks = [(where, text) for where, text in _published_texts(everywhere)
+             if _personal_data_in(text)]
+    assert leaks == []
+
+
+def test_audit_no_email_or_phone_in_the_build_status(everywhere):
+    status = (everywhere / config.STATUS_NAME).read_text(encoding="utf-8")
+    assert json.loads(status)["status"] == "ok"
+    assert _personal_data_in(status) == []
+
+
+def test_audit_masked_values_are_still_reported(everywhere):
+    rejects = _query(everywhere, 'select source, "column", value from quality.rejects')
+    assert ("prospects", "Date de premier contact", pii.PHONE_MASK) in rejects
+    assert ("installations", "Code commune", pii.EMAIL_MASK) in rejects
+    assert ("touches", "Horodatage", pii.PHONE_MASK) in rejects
+    warnings = _query(everywhere, 'select kind, source, "column", value from quality.warnings')
+    assert ("canal_inconnu", "prospects", "Canal", pii.EMAIL_MASK) in warnings
+    assert ("valeur_invalide", "prospects", "Nb personnes", pii.PHONE_MASK) in warnings
+    assert ("valeur_invalide", "campaigns", "Budget (€)", pii.PHONE_MASK) in warnings
+    assert ("colonne_ignoree", "prospects", pii.EMAIL_MASK, None) in warnings
+    households = _query(everywhere, "select project_type, status from marts.households")
+    assert (f"rappeler au {pii.PHONE_MASK}", f"tel {pii.PHONE_MASK}") in households
+
+
+def test_audit_build_accounts_for_every_row(everywhere):
+    rows = kpis(everywhere)["rows"]
+    for source, counts in rows.items():
+        assert counts["read"] == counts["accepted"] + counts["rejected"] + counts["duplicates"], \
+            source
+    assert {source: counts["read"] for source, counts in rows.items()} == {
+        "prospects": 6, "installations": 4, "ambassadors": 2, "touches": 5, "campaigns": 2}
+    assert rows["prospects"]["rejected"] == 1 and rows["prospects"]["duplicates"] == 1
+
+
+def test_identifiers_that_look_personal_keep_their_identity(everywhere):
+    figures = kpis(everywhere)
+    # paul.durand@… twice (one prospect, the later row wins) and paul.durand2@…: two
+    # households, besides P1 and P4
+    assert figures["followed"] == 4
+    # the installation names its prospect by that email-like ID: found
+    assert figures["installed"] == 1
+    # persons: household paul.durand@… (by ID), visiteur@… (by email), P1 (by email)
+    assert figures["contacts"] == 3
+    # the campaign coded as a phone number and the ambassador coded as an email are known
+    # wherever they are named: only A1, the unknown prospect and campaign of T3/T4 are warned
+    unknown = _query(everywhere, "select source, \"column\", value like 'masqué-%' "
+                                 "from quality.warnings where kind = 'code_inconnu'")
+    assert sorted(unknown) == [("prospects", "ID ambassadeur", False),
+                               ("touches", "Code campagne", True),
+                               ("touches", "ID prospect", True)]
+
+
+def test_demo_publishes_no_email_or_phone_in_clear(demo_build):
+    leaks = [(where, text) for where, text in _published_texts(demo_build["curated"])
+             if _personal_data_in(text)]
+    assert leaks == []
