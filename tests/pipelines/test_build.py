@@ -183,3 +183,11 @@ def test_demo_is_deterministic(tmp_path):
     assert files_a == sorted(p.name for p in (tmp_path / "b").iterdir())
     for name in files_a:
         assert _sha(tmp_path / "a" / name) == _sha(tmp_path / "b" / name), name
+
+
+def test_curated_database_is_readable_by_duckdb_1_4(demo_build):
+    # DuckDB 1.4 (the long-term release bundled by many SQL clients) reads storage versions
+    # 64 to 67 and refuses 2.x's own (« version number 999 »); checked by hand with 1.4.5.
+    header = demo_build["database"].read_bytes()[:20]
+    assert header[8:12] == b"DUCK"
+    assert 64 <= int.from_bytes(header[12:20], "little") <= 67
