@@ -8,6 +8,7 @@ import datetime as dt
 import graphlib
 import os
 import re
+import shutil
 import sys
 import time
 import tomllib
@@ -222,11 +223,37 @@ def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict)
              build_info["raw_dir"]],
         )
         con.execute("detach pub")
+        parquet = _write_parquet(con, curated_dir, build_info["build_id"])
         os.replace(fresh, target)
+        _swap_in(parquet, curated_dir / PARQUET_DIR)
     finally:
         for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
             leftover.unlink(missing_ok=True)
     return target
+
+
+# The marts as Parquet beside the database, for analysts' own tools (one file per mart).
+PARQUET_DIR = "parquet"
+
+
+def _write_parquet(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_id: str) -> Path:
+    folder = curated_dir / f".{PARQUET_DIR}.{build_id}.new"
+    folder.mkdir()
+    marts = con.execute("select table_name from duckdb_tables() where database_name = "
+                        "current_database() and schema_name = 'marts' order by 1").fetchall()
+    for (table,) in marts:
+        con.execute(f"copy marts.{table} to ? (format parquet)", [str(folder / f"{table}.parquet")])
+    return folder
+
+
+def _swap_in(fresh: Path, target: Path) -> None:
+    """Replace a folder by another: two renames (a reader sees the old set or the new one; a
+    build killed between them leaves the new set under its temporary name, cleaned next time)."""
+    old = target.with_name(f".{target.name}.{fresh.name.split('.')[2]}.old")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:

@@ -111,8 +111,11 @@ def remove_leftovers(curated_dir: Path) -> list[str]:
     """Files a killed build left (a half-written database, a spilled work folder): removed
     under the lock, so none of them belongs to a build still running."""
     removed = []
-    for path in curated_dir.glob(".*.new*"):
-        path.unlink(missing_ok=True)
+    for path in [*curated_dir.glob(".*.new*"), *curated_dir.glob(".*.old")]:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
         removed.append(path.name)
     work = curated_dir / WORK_DIR_NAME
     if work.exists():

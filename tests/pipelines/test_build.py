@@ -191,3 +191,17 @@ def test_curated_database_is_readable_by_duckdb_1_4(demo_build):
     header = demo_build["database"].read_bytes()[:20]
     assert header[8:12] == b"DUCK"
     assert 64 <= int.from_bytes(header[12:20], "little") <= 67
+
+
+def test_marts_are_published_as_parquet_beside_the_database(demo_build):
+    folder = demo_build["curated"] / "parquet"
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        marts = dict(con.execute(
+            "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts'"
+        ).fetchall())
+        assert sorted(p.stem for p in folder.glob("*.parquet")) == sorted(marts)
+        for table in marts:
+            [(rows,)] = con.execute(f"select count(*) from marts.{table}").fetchall()
+            [(read,)] = con.execute("select count(*) from read_parquet(?)",
+                                    [str(folder / f"{table}.parquet")]).fetchall()
+            assert read == rows

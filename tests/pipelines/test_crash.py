@@ -87,4 +87,4 @@ def test_build_killed_at_many_points_keeps_published_database_and_status_consist
     saved = json.loads((curated / "last_build.json").read_text())
     assert saved["status"] == "ok" and saved["build_id"] == build_id
     assert sorted(p.name for p in curated.iterdir()) == [".build.lock", "last_build.json",
-                                                         "lot.duckdb"]
+                                                         "lot.duckdb", "parquet"]

@@ -338,11 +338,12 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(dirs):
     curated.mkdir()
     (curated / ".lot.duckdb.999.1.new").write_bytes(b"x" * 1000)
     (curated / ".lot.duckdb.999.1.new.wal").write_bytes(b"x" * 1000)
+    (curated / ".parquet.999.new").mkdir()
     (curated / ".work" / "old").mkdir(parents=True)
     (curated / ".work" / "old" / "spill.tmp").write_text("marie@exemple.fr")
     assert _build(raw, curated).returncode == 0
     assert sorted(p.name for p in curated.iterdir()) == [".build.lock", "last_build.json",
-                                                         "lot.duckdb"]
+                                                         "lot.duckdb", "parquet"]
 
 
 def test_the_work_database_spills_only_into_the_private_folder(dirs, tmp_path):
