@@ -6,6 +6,9 @@
 codes as text), the ambassador platform (CSV, UTF-8 with BOM, `,`), the contacts of the
 campaign tools (web CSV with ISO timestamps, trade-fair XLSX with `DD/MM/YYYY HH:MM`
 text) and the campaign list (CSV, UTF-8, `;`, French amounts). Same seed, same bytes.
+A living network as of the data date (30/06/2025, the exports' latest date, never the
+clock): households in progress were updated in the last 60 days, one in eight not
+for more than 90 (« sans nouvelle » on the network page).
 All names, e-mails (example.* domains only) and phone numbers are invented.
 
 Whatever the seed, the contract's rules give the figures of `EXPECTED`. True defects
@@ -56,6 +59,7 @@ from openpyxl.writer.excel import ExcelWriter
 REFERENCE_COMMUNES = Path(__file__).parent / "reference" / "communes_46.csv"
 SNAPSHOT = date(2025, 6, 30)  # the day the exports were taken
 LAST_CONTACT = date(2024, 12, 31)
+_SILENCE_DAYS = 90  # « sans nouvelle » beyond this (the dashboard's default threshold)
 _XLSX_STAMP = datetime(2025, 7, 1, 8, 0, 0)  # workbook properties and zip entry times
 
 _PLAN = (  # (channel code, households, campaign code or "" when drawn per household)
@@ -577,6 +581,35 @@ def _pick_old_updates(rng: random.Random, defects: Defects) -> None:
         defects.old_update[h.pid] = _day(rng, min(h.first + timedelta(days=5), high), high)
 
 
+def _data_day(households: list[Household]) -> date:
+    """The demo's « today »: the latest date its households hold (the data date the build
+    computes), never the clock, so the exports are the same every day."""
+    return max(d for h in households for d in (h.first, h.start, h.immersion, h.install,
+                                                h.updated) if d)
+
+
+def _follow_up(rng: random.Random, households: list[Household]) -> None:
+    """A living network: the officers keep the files of the households they accompany up to
+    date, so each one still in progress (accompanied, neither installed nor abandoned) was
+    updated in the last 60 days, but for a minority left without news for 91 to 365 days
+    (one in eight, of those accompanied for more than 90 days). Only ever moves an update
+    later, never after the data date: the stages, the re-exported duplicates (rule 1) and
+    the data date stay as drawn. Its own random stream, so nothing else of the demo moves."""
+    today = _data_day(households)
+    quiet = today - timedelta(days=_SILENCE_DAYS)
+    going = [h for h in households if h.start and not h.install and not h.abandon]
+    # sorted by ID: the draw does not depend on the order households were drawn in
+    going.sort(key=lambda h: h.pid)
+    stuck = [h for h in going if h.start < quiet]
+    stalled = set(map(id, rng.sample(stuck, min(len(stuck), len(going) // 8))))
+    for h in going:
+        if id(h) in stalled:
+            silence = rng.randint(_SILENCE_DAYS + 1, 365)
+        else:
+            silence = min(rng.randint(1, 60), rng.randint(1, 60))  # recent ones more often
+        h.updated = max(h.updated, today - timedelta(days=silence))
+
+
 # ---------------------------------------------------------------- prospects files
 
 _HEADER_2020 = (
@@ -928,8 +961,9 @@ def _campaigns_csv() -> bytes:
 # ---------------------------------------------------------------- the whole demo
 
 
-def _exports(rng: random.Random, communes: dict[str, str]) -> dict[str, bytes]:
+def _exports(seed: int, communes: dict[str, str]) -> dict[str, bytes]:
     """Every export of the demo, by file name, in the order they are drawn."""
+    rng = random.Random(seed)
     used: set[str] = set()
     ambassadors = _ambassadors(rng, communes)
     households = _households(rng, ambassadors, used)
@@ -938,6 +972,7 @@ def _exports(rng: random.Random, communes: dict[str, str]) -> dict[str, bytes]:
     defects.merged = _second_registrations(rng, defects)
     _assign_ids(households + defects.merged)
     _pick_old_updates(rng, defects)
+    _follow_up(random.Random(f"suivi-{seed}"), households)
     touches = [t for h in households for t in _household_touches(rng, h)]
     touches += _merged_touches(rng, defects.merged) + _crowd_touches(rng, used)
     web, salons = _split_touches(rng, touches, used)
@@ -954,7 +989,7 @@ def _exports(rng: random.Random, communes: dict[str, str]) -> dict[str, bytes]:
 
 def write_demo(raw_dir: Path, seed: int = 46) -> list[Path]:
     """Write the demo exports into raw_dir (created if needed) and return the paths written."""
-    files = _exports(random.Random(seed), load_communes())
+    files = _exports(seed, load_communes())
     raw_dir = Path(raw_dir)
     raw_dir.mkdir(parents=True, exist_ok=True)
     paths = []
