@@ -96,7 +96,7 @@ def main() -> None:
         st.title("Oh my Lot ! – indicateurs")
         status = queries.last_build_status()
         if status and status.get("status") == "failed":
-            st.error(f"La construction de la base a échoué : {status.get('message')}")
+            st.error(f"La construction de la base a échoué : {fmt.plain(status.get('message'))}")
         st.info(
             "Aucune donnée publiée pour l'instant. Déposez les exports du mois dans "
             "`data/raw/` (prospects, installations, ambassadeurs, contacts de campagnes, "

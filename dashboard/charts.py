@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -54,6 +56,13 @@ PLOTLY_CONFIG = {
         }
     },
 }
+
+
+def _text(value: object) -> str:
+    """Text from the exports as plotly shows it: plotly.js renders some HTML in labels, legends
+    and hovers (<a href>, <b>, <span style>…), so `&`, `<` and `>` become entities (shown as
+    typed). Put it in the data (%{y}, %{fullData.name}), never in a hovertemplate."""
+    return html.escape(str(value), quote=False)
 
 
 def _layout(fig: go.Figure, height: int = 360, **kwargs) -> go.Figure:
@@ -125,7 +134,8 @@ def models_side_by_side(metrics: pd.DataFrame, conversion: str, models: dict[str
     fig = go.Figure()
     for model, label in models.items():
         fig.add_bar(
-            y=rows["campaign_label"], x=rows[f"{conversion}_{model}"], name=label,
+            y=[_text(c) for c in rows["campaign_label"]], x=rows[f"{conversion}_{model}"],
+            name=label,
             orientation="h", marker_color=MODEL_COLOURS[model],
             hovertemplate="%{y}<br>" + label + " : %{x:.1f} foyers<extra></extra>",
         )
@@ -145,10 +155,10 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame) -> go.Figure:
         start = pd.Timestamp(row["start_date"])
         end = pd.Timestamp(row["end_date"]) + pd.Timedelta(days=1)
         fig.add_bar(
-            y=[row["campaign_label"]], x=[(end - start).total_seconds() * 1000],
+            y=[_text(row["campaign_label"])], x=[(end - start).total_seconds() * 1000],
             base=[start.isoformat()], orientation="h", showlegend=False,
             marker_color=fmt.CHANNEL_COLOURS.get(row["channel"], "#999999"),
-            hovertemplate=(f"{row['campaign_label']}<br>{fmt.date(row['start_date'])} → "
+            hovertemplate=(f"%{{y}}<br>{fmt.date(row['start_date'])} → "
                            f"{fmt.date(row['end_date'])}<br>{fmt.channel(row['channel'])}"
                            "<extra></extra>"),
             row=1, col=1,
@@ -168,9 +178,9 @@ def touches_by_week(touches: pd.DataFrame) -> go.Figure:
     """A campaign's touches per week, stacked by interaction type."""
     fig = go.Figure()
     for kind, rows in touches.groupby("interaction_type"):
-        fig.add_bar(x=rows["week"], y=rows["touches"], name=kind,
-                    hovertemplate="semaine du %{x|%d/%m/%Y} : %{y} contacts<extra>"
-                    + kind + "</extra>")
+        fig.add_bar(x=rows["week"], y=rows["touches"], name=_text(kind),
+                    hovertemplate="semaine du %{x|%d/%m/%Y} : %{y} contacts"
+                                  "<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat="%d/%m/%Y")
     fig.update_yaxes(title_text="contacts")
@@ -257,9 +267,9 @@ def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
     installed households, small counts only as their class; places of at least
     `label_min_class` get their name and figure written on the map."""
     hover = [
-        f"<b>{name}</b><br>"
+        f"<b>{_text(name)}</b><br>"
         + ("Aucun foyer installé" if shown == "0" else f"Foyers installés : {shown}")
-        + (f"<br>{detail}" if isinstance(detail, str) else "")
+        + (f"<br>{_text(detail)}" if isinstance(detail, str) else "")
         for name, shown, detail in zip(places["name"], places["shown"], places["detail"],
                                        strict=True)
     ]
@@ -286,7 +296,7 @@ def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
             xy = [points[code] for code in rows["code"]]
             fig.add_scattergeo(
                 lon=[p[0] for p in xy], lat=[p[1] for p in xy], mode="text",
-                text=[f"{_wrap(name)}<br><b>{shown}</b>" for name, shown in
+                text=[f"{_wrap(_text(name))}<br><b>{shown}</b>" for name, shown in
                       zip(rows["name"], rows["shown"], strict=True)],
                 textfont={"size": 12, "color": colour,
                           "shadow": f"0 0 3px {halo}, 0 0 2px {halo}"},
@@ -386,7 +396,7 @@ def top_origins(origins: pd.DataFrame, measure: str, top: int = 10) -> go.Figure
     noun = {"followed": "foyers suivis", "installed": "foyers installés"}[measure]
     rows = origins[origins[measure] > 0].sort_values(
         [measure, "code"], ascending=[False, True]).head(top).iloc[::-1]
-    labels = [name if zone != "metropole" else f"{name} ({code})"
+    labels = [_text(name if zone != "metropole" else f"{name} ({code})")
               for name, code, zone in zip(rows["name"], rows["code"], rows["zone"],
                                           strict=True)]
     fig = go.Figure(go.Bar(
@@ -544,11 +554,11 @@ def ambassador_growth(growth: pd.DataFrame,
         rows = growth[growth["ambassador_type"] == ambassador_type]
         if rows.empty:
             continue
-        fig.add_scatter(x=rows["month"], y=rows["ambassadors"], name=ambassador_type,
+        fig.add_scatter(x=rows["month"], y=rows["ambassadors"], name=_text(ambassador_type),
                         mode="lines", stackgroup="network", line_width=1,
                         line_color=AMBASSADOR_TYPE_COLOURS.get(ambassador_type, "#999999"),
-                        hovertemplate="%{x|%B %Y} : %{y} ambassadeurs<extra>"
-                                      + ambassador_type + "</extra>")
+                        hovertemplate="%{x|%B %Y} : %{y} ambassadeurs"
+                                      "<extra>%{fullData.name}</extra>")
     fig.update_xaxes(tickformat="%b %Y", dtick="M6")
     fig.update_yaxes(title_text="ambassadeurs")
     return _layout(fig, height=360, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02,

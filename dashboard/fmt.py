@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 NBSP = "\u00a0"  # before % and €
 THIN = "\u202f"  # thousands separator (narrow no-break space, French typography)
@@ -37,6 +38,24 @@ STAGE_LABELS = {"suivi": "Suivis", "accompagné": "Accompagnés", "installé": "
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre"]
+
+
+# Every ASCII punctuation character: CommonMark lets a backslash make each of them literal.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# GFM links bare URLs and emails after parsing, escaped or not: an invisible word joiner after
+# `:`, `@` and `www` breaks them (and emoji and icon shortcodes).
+_AUTOLINK = re.compile(r"(:|@|www)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def plain(value: object) -> str:
+    """Text from the exports made inert where Streamlit renders Markdown (st.markdown, captions,
+    alerts, metric labels, values and help, widget labels): every ASCII punctuation character
+    backslash-escaped, so no link, image, HTML tag, emphasis, LaTeX or colour directive; bare
+    URLs and emails not linked; line breaks as spaces. Looks the same on screen. Not for
+    plain-text places (tables, selectbox options, st.code)."""
+    text = _PUNCTUATION.sub(r"\\\1", " ".join(str(value).splitlines()))
+    return _AUTOLINK.sub(rf"\1{WORD_JOINER}", text)
 
 
 def channel(code: str) -> str:

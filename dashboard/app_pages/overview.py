@@ -17,7 +17,8 @@ status = queries.last_build_status() or {}
 if status.get("status") == "failed":
     st.error(
         f"La dernière construction a échoué ({fmt.timestamp(status.get('built_at'))}) : "
-        f"{status.get('message')} — les chiffres affichés sont ceux de la dernière base valide.",
+        f"{fmt.plain(status.get('message'))} — les chiffres affichés sont ceux de la dernière "
+        "base valide.",
         icon=":material/warning:",
     )
 elif info["rejected"]:

@@ -3,6 +3,8 @@ their row counts reconciled, the rejected rows and the warnings, each with what 
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from dashboard import fmt, queries, widgets
@@ -102,17 +104,19 @@ widgets.table(
 )
 channels = queries.unknown_channels(version)
 if len(channels):
-    labels = ", ".join(f"« {label} » ({fmt.number(n)})"
+    labels = ", ".join(f"« {fmt.plain(label)} » ({fmt.number(n)})"
                        for label, n in zip(channels["label"], channels["occurrences"],
                                            strict=True))
     example = channels["label"].iloc[0]
     st.warning(
         f"Libellés de canal inconnus, comptés en « autre » : {labels}. Pour les classer, "
         "ajoutez chacun à la liste de son canal dans `pipelines/channels.toml`, puis relancez "
-        f"la construction. Par exemple, si « {example} » est un salon :",
+        f"la construction. Par exemple, si « {fmt.plain(example)} » est un salon :",
         icon=":material/label:",
     )
-    st.code(f'salon = ["Salon", "Salons", …, "{example}"]', language="toml")
+    # a TOML string the administrator can paste as is, whatever the label holds
+    st.code(f'salon = ["Salon", "Salons", …, {json.dumps(example, ensure_ascii=False)}]',
+            language="toml")
 options = queries.warning_kind_options(version)
 chosen = st.multiselect("Types d'avertissement", list(options), default=list(options),
                         format_func=options.get, key="avertissements_types",

@@ -50,7 +50,7 @@ with drill:
         format_func=lambda c: f"{fmt.channel(c)} — {fmt.number(followed_by_channel[c])} foyers")
     campaigns = queries.channel_campaigns(version, filters, channel)
     if campaigns.empty:
-        st.info(f"Aucun foyer du canal « {fmt.channel(channel)} » dans la sélection.")
+        st.info(f"Aucun foyer du canal « {fmt.plain(fmt.channel(channel))} » dans la sélection.")
     else:
         by_code = {row.campaign_code: row for row in campaigns.itertuples()}
         campaign = pick_campaign.selectbox(
@@ -61,7 +61,8 @@ with drill:
         chosen = by_code[campaign]
         households = queries.channel_campaign_households(version, filters, channel, campaign)
         st.markdown(
-            f"**{chosen.campaign_label}** ({campaign}) : {fmt.number(chosen.followed)} foyers "
+            f"**{fmt.plain(chosen.campaign_label)}** ({fmt.plain(campaign)}) : "
+            f"{fmt.number(chosen.followed)} foyers "
             f"suivis, accompagnés {fmt.rate(chosen.accompanied, chosen.followed)}, "
             f"installés {fmt.rate(chosen.installed, chosen.followed)}."
         )

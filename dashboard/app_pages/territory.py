@@ -32,11 +32,11 @@ row[1].metric(
                       "installé.")
 top_epci = summary["top_epci"]
 row[2].metric(
-    "Intercommunalité en tête", top_epci["name"] if top_epci else "–", border=True,
+    "Intercommunalité en tête", fmt.plain(top_epci["name"]) if top_epci else "–", border=True,
     help=f"{top_epci['shown']} foyers installés" if top_epci else None)
 top_origin = summary["top_origin"]
 row[3].metric(
-    "Première origine", top_origin["name"] if top_origin else "–", border=True,
+    "Première origine", fmt.plain(top_origin["name"]) if top_origin else "–", border=True,
     help=(f"{fmt.number(top_origin['followed'])} foyers suivis sur "
           f"{fmt.number(summary['followed'])} ({fmt.percent(top_origin['share'])})")
     if top_origin else None)
