@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# This machine only; `make run ADDRESS=0.0.0.0` opens the dashboard to the network (it then asks
+# for a password). Not `?=`: an ADDRESS or HOST set in the environment must not open it.
+ADDRESS = 127.0.0.1
 
 .PHONY: run test build demo setup browser lint e2e clean
 
@@ -31,7 +34,7 @@ build: demo
 # A failed build keeps the last good database: the dashboard opens on it and says why.
 run: demo
 	-$(BIN)/python -m pipelines build
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

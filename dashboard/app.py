@@ -10,7 +10,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import fmt, queries  # noqa: E402
+from dashboard import auth, fmt, queries  # noqa: E402
 from dashboard.state import preset_period, presets  # noqa: E402
 
 # A file, not an icon name: a material page icon makes the browser fetch a font for the tab.
@@ -90,7 +90,11 @@ def sidebar_filters(version) -> queries.Filters:
 
 
 def main() -> None:
-    page = st.navigation(PAGES)
+    # Nothing (page, filter, figure) before the viewer is let in; the page list stays hidden.
+    allowed = auth.gate("Oh my Lot ! – indicateurs")
+    page = st.navigation(PAGES, position="sidebar" if allowed else "hidden")
+    if not allowed:
+        return
     version = queries.database_version()
     if version is None:
         st.title("Oh my Lot ! – indicateurs")
@@ -103,8 +107,10 @@ def main() -> None:
             "campagnes), puis lancez `make build` — ou `make run` pour les données de "
             "démonstration."
         )
+        auth.logout_button()
         return
     st.session_state.filters = sidebar_filters(version)
+    auth.logout_button()
     st.session_state.version = version
     page.run()
 
