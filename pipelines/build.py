@@ -267,7 +267,7 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
 
 
 def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, info: dict,
-              progress: Callable[[str], None]) -> BuildResult:
+              progress: Callable[[str], None], spill_dir: Path) -> BuildResult:
     found, skipped = find_exports(raw_dir)
     con.execute("set variable hash_key = ?", [guard.hash_key(config.HASH_KEY_FILE)])
     con.execute("set variable lookback_days = ?", [config.LOOKBACK_DAYS])
@@ -279,7 +279,7 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
     exports: list[ExportFile] = []
     for name, source in SOURCES.items():
         t0 = time.perf_counter()
-        load_source(con, source, found[name])
+        load_source(con, source, found[name], spill_dir)
         exports += found[name]
         rows = sum(e.rows_read for e in found[name])
         progress(f"{name:<14} {len(found[name])} fichier(s), {rows} ligne(s) lue(s) "
@@ -309,7 +309,8 @@ def build(raw_dir: Path, curated_dir: Path,
             try:
                 with guard.private_work_dir(curated_dir, info["build_id"]) as spill_dir:
                     with connect_work(spill_dir) as con:
-                        result = _build_in(con, raw_dir, curated_dir, info, progress)
+                        result = _build_in(con, raw_dir, curated_dir, info, progress,
+                                           spill_dir)
             except BaseException as exc:
                 failure = guard.classify(exc)
                 if os.environ.get("OMLOT_DEBUG"):

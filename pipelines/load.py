@@ -15,13 +15,14 @@ import itertools
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
-from . import config, pii, xlsx
+from . import config, fastcsv, pii, xlsx
 from .contract import EXTENSIONS, MANDATORY_SOURCE, SOURCES, Source, header_index, normalise
 
 # Excel's own limit on a cell's length: a longer value is not a value an export can hold.
@@ -354,6 +355,24 @@ def _header_message(export: ExportFile, source: Source, missing: list[str],
             f"Colonnes trouvées (ligne {header.number}) : {found}.")
 
 
+def _map_header(export: ExportFile, source: Source, header: Record) -> dict[str, int]:
+    """Position of each contract column in the header; ignored columns noted; a missing
+    required column is a file-level error."""
+    index = header_index(source)
+    positions: dict[str, int] = {}
+    for position, name in enumerate(name.strip() for name in header.values):
+        column = index.get(normalise(name))
+        if column is None or column.key in positions:
+            if name:
+                export.ignored_columns.append(pii.mask(name)[:120])
+            continue
+        positions[column.key] = position
+    missing = [c.label for c in source.required if c.key not in positions]
+    if missing:
+        raise ExportError(_header_message(export, source, missing, header))
+    return positions
+
+
 def raw_schema(source: Source) -> pa.Schema:
     return pa.schema(
         [("file_order", pa.int32()), ("file", pa.string()), ("line", pa.int64()),
@@ -378,19 +397,8 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
     header, rows = records[0], records[1:]
     export.rows_read = len(rows)
 
-    index = header_index(source)
+    positions = _map_header(export, source, header)
     names = [name.strip() for name in header.values]
-    positions: dict[str, int] = {}
-    for position, name in enumerate(names):
-        column = index.get(normalise(name))
-        if column is None or column.key in positions:
-            if name:
-                export.ignored_columns.append(pii.mask(name)[:120])
-            continue
-        positions[column.key] = position
-    missing = [c.label for c in source.required if c.key not in positions]
-    if missing:
-        raise ExportError(_header_message(export, source, missing, header))
 
     width = len(header.values)
     for row in rows:
@@ -420,12 +428,83 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
     return pa.table(columns, schema=raw_schema(source))
 
 
-def load_source(con, source: Source, exports: list[ExportFile]) -> None:
-    """Create raw.<source> with every row of the source's files, values as text."""
-    tables = [read_export(export, source) for export in exports]
-    combined = pa.concat_tables(tables) if tables else raw_schema(source).empty_table()
-    con.register("_raw_arrow", combined)
+def _load_fast(con, export: ExportFile, source: Source, folder: Path) -> None:
+    """A CSV read by DuckDB (fastcsv.py) straight into raw.<source>, with the reference
+    reader's exact rows; raises fastcsv.NotEligible when that cannot be guaranteed."""
     try:
-        con.execute(f"create or replace table raw.{source.name} as select * from _raw_arrow")
-    finally:
-        con.unregister("_raw_arrow")
+        info = export.path.stat()
+    except OSError:
+        raise fastcsv.NotEligible("fichier illisible") from None
+    if info.st_size > config.MAX_FILE_BYTES:
+        raise fastcsv.NotEligible("trop volumineux")  # the reference reader says so
+    plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT, folder)
+    table = f"_fast_{source.name}"
+    try:
+        fastcsv.read(con, plan, table)
+        export.encoding = "utf-8-sig" if _has_utf8_bom(export.path) else "utf-8"
+    except fastcsv.NotUtf8:
+        sha256 = plan.sha256
+        plan = fastcsv.plan(fastcsv.cp1252_or_utf8(export.path, folder), _parse_lines,
+                            sniff_delimiter, _SEP_HINT, folder)
+        plan.sha256 = sha256
+        fastcsv.read(con, plan, table)
+        export.encoding = "cp1252"
+    export.sha256, export.delimiter = plan.sha256, plan.delimiter
+    export.modified_at = dt.datetime.fromtimestamp(info.st_mtime)
+    header = Record(plan.header_number, plan.header_values)
+    positions = _map_header(export, source, header)
+    width = len(header.values)
+    every = [f"c{i}" for i in range(1, width + fastcsv.EXTRA_COLUMNS + 1)]
+    trimmed = {name: f"nullif(trim({name}, $ws), '')" for name in every}
+    too_long = " or ".join(f"length({name}) > {MAX_VALUE_CHARS}" for name in every)
+    problem = f"valeur de plus de {MAX_VALUE_CHARS:_} caractères".replace("_", " ")
+    values = ",\n".join(
+        f"case when not too_long then {trimmed[f'c{positions[c.key] + 1}']} end as {c.key}"
+        if c.key in positions else f"null::varchar as {c.key}" for c in source.columns)
+    extras = " + ".join(f"({trimmed[name]} is not null)::int" for name in every[width:])
+    con.execute(f"""
+        insert into raw.{source.name}
+        select $order::int as file_order, $file::varchar as file, line::bigint as line,
+            ({extras})::int as extra_values,
+            case when too_long then $problem end as load_problem,
+            {values}
+        from (select *, coalesce({too_long}, false) as too_long
+              from ({fastcsv.numbered_select(con, plan, table)}))
+        where coalesce({", ".join(trimmed.values())}) is not null or too_long
+        order by line
+    """, {"ws": fastcsv.WHITESPACE, "order": export.order, "file": export.name,
+          "problem": problem})
+    export.rows_read = con.execute(
+        f"select count(*) from raw.{source.name} where file_order = ?",
+        [export.order]).fetchall()[0][0]
+    con.execute(f"drop table {table}")
+
+
+def _has_utf8_bom(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(3) == codecs.BOM_UTF8
+
+
+def load_source(con, source: Source, exports: list[ExportFile],
+                folder: Path | None = None) -> None:
+    """Create raw.<source> with every row of the source's files, values as text. A CSV is read
+    by DuckDB when that gives the reference reader's rows exactly (fastcsv.py), else — and
+    always with OMLOT_READER=reference — by the reference reader."""
+    con.register("_raw_arrow", raw_schema(source).empty_table())
+    con.execute(f"create or replace table raw.{source.name} as select * from _raw_arrow")
+    con.unregister("_raw_arrow")
+    fast = folder is not None and os.environ.get("OMLOT_READER") != "reference"
+    for export in exports:
+        if fast and export.path.suffix.lower() == ".csv":
+            try:
+                _load_fast(con, export, source, folder)
+                continue
+            except fastcsv.NotEligible as why:
+                export.ignored_columns.clear()
+                if os.environ.get("OMLOT_TIMINGS"):
+                    print(f"  {export.name}: lecteur de référence ({why})", file=sys.stderr)
+        con.register("_raw_arrow", read_export(export, source))
+        try:
+            con.execute(f"insert into raw.{source.name} select * from _raw_arrow")
+        finally:
+            con.unregister("_raw_arrow")

@@ -37,8 +37,8 @@ def published_build(con: duckdb.DuckDBPyConnection, database: str | None = None)
         cursor = con.execute(f"select * from {table}")
     except duckdb.Error:
         return None
-    row = cursor.fetchone()
-    return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
+    rows = cursor.fetchall()
+    return dict(zip([d[0] for d in cursor.description], rows[0], strict=True)) if rows else None
 
 
 def reconcile(attempt: dict | None, published: dict | None) -> dict:

@@ -1,0 +1,116 @@
+"""The fast reading path (DuckDB's CSV reader, pipelines/fastcsv.py) gives exactly the reference
+reader's raw tables — values, file, row number, extra values, problems — and file facts, on
+every conformance fixture, on hostile files and on generated exports (issue 12)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines import load
+from pipelines.contract import SOURCES
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _raw(raw_dir: Path, folder: Path | None) -> dict:
+    """Every raw table and file fact, read with the fast path (folder given) or without."""
+    found, _ = load.find_exports(raw_dir)
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    tables, facts = {}, {}
+    for name, source in SOURCES.items():
+        try:
+            load.load_source(con, source, found[name], folder)
+        except load.ExportError as exc:
+            tables[name] = f"ExportError: {exc}"
+            continue
+        tables[name] = con.execute(
+            f"select * from raw.{name} order by file_order, line").fetchall()
+        facts[name] = [(e.name, e.sha256, e.encoding, e.delimiter, e.rows_read,
+                        e.ignored_columns, e.warnings) for e in found[name]]
+    con.close()
+    return {"tables": tables, "facts": facts}
+
+
+def _same_both_ways(raw_dir: Path, tmp: Path) -> None:
+    folder = tmp / "spill"
+    folder.mkdir(exist_ok=True)
+    os.environ.pop("OMLOT_READER", None)
+    assert _raw(raw_dir, folder) == _raw(raw_dir, None)
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.iterdir()
+                                           if any(p.glob("prospects*"))))
+def test_fast_reader_equals_reference_on_every_fixture(fixture, tmp_path):
+    _same_both_ways(FIXTURES / fixture, tmp_path)
+
+
+HOSTILE = {
+    "blank_lines": b"\n\nID prospect;Date de premier contact\n\nP1;01/02/2023\n\n\n"
+                   b"P2;02/02/2023\n\n",
+    "crlf_and_bom": "\ufeffID prospect;Date de premier contact\r\nP1;01/02/2023\r\n\r\nP2;x\r\n"
+                    .encode(),
+    "sep_hint": b"sep=,\nID prospect,Date de premier contact\nP1,01/02/2023\n\nP2,03/02/2023",
+    "quoted": b'ID prospect;Date de premier contact;Canal\nP1;01/02/2023;"Salon; forum"\n'
+              b'P2;01/02/2023;"dit ""bonjour"""\nP3;01/02/2023;x"y\n',
+    "extra_and_short": b"ID prospect;Date de premier contact;Canal\nP1;01/02/2023;a;b;c\n"
+                       b"P2\nP3;01/02/2023;a;;;;;;;;z\nP4;01/02/2023;;;\n;;\n  \n",
+    "trimming": "ID prospect;Date de premier contact;Canal\n\u00a0P1 ;\t01/02/2023\u202f; "
+                "Salon\x1c\n".encode(),
+    "cp1252": "ID prospect;Date de premier contact;Canal\nP1;01/02/2023;Santé\n".encode("cp1252"),
+    "stray_byte": b"ID prospect;Date de premier contact;Canal\n"
+                  + "P1;01/02/2023;Santé\n".encode() * 5 + b"P2;01/02/2023;Sant\xe9\n",
+    "multi_line": b'ID prospect;Date de premier contact;Note\nP1;01/02/2023;"a\nb"\nP2;x;y\n',
+    "unclosed": b'ID prospect;Date de premier contact;Canal;Email\nP1;01/02/2023;"Salon;a@b.fr\n'
+                + b"P2;01/02/2023;Salon;c@d.fr\n" * 3,
+    "long_value": b"ID prospect;Date de premier contact\nP1;" + b"x" * 40_000 + b"\nP2;y\n",
+    "no_final_newline": b"ID prospect;Date de premier contact\nP1;01/02/2023",
+    "tabs": b"ID prospect\tDate de premier contact\nP1\t01/02/2023\n",
+    "header_only": b"ID prospect;Date de premier contact\n",
+    "mac_line_ends": b"ID prospect;Date de premier contact\rP1;01/02/2023\r",
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_fast_reader_equals_reference_on_hostile_files(case, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "prospects.csv").write_bytes(HOSTILE[case])
+    _same_both_ways(raw, tmp_path)
+
+
+_VALUE = st.text(alphabet=st.sampled_from(list("aé Z0;,\"\n\t\u00a0@.-/")), max_size=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    rows=st.lists(st.lists(_VALUE, min_size=1, max_size=6), max_size=12),
+    blank_every=st.integers(min_value=0, max_value=4),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    line_end=st.sampled_from(["\n", "\r\n"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
+def test_fast_reader_equals_reference_on_generated_exports(
+        rows, blank_every, delimiter, quoting, line_end, encoding, tmp_path_factory):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, quoting=quoting, lineterminator=line_end)
+    writer.writerow(["ID prospect", "Date de premier contact", "Canal", "Email"])
+    for number, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if blank_every and number % blank_every == 0:
+            buffer.write(line_end)
+    tmp = tmp_path_factory.mktemp("gen")
+    raw = tmp / "raw"
+    raw.mkdir()
+    (raw / "prospects.csv").write_bytes(buffer.getvalue().encode(encoding))
+    _same_both_ways(raw, tmp)
