@@ -90,7 +90,9 @@ def sql_setup(con: duckdb.DuckDBPyConnection) -> None:
     ):
         con.execute(f"set variable {name} = ?", [value])
     for text in _SELF_CHECK:
-        in_sql = con.execute("select mask_pii(?)", [text]).fetchone()[0]
+        # fetchall, not fetchone: DuckDB 2 refuses other work on a connection whose result
+        # was not read to its end
+        [(in_sql,)] = con.execute("select mask_pii(?)", [text]).fetchall()
         if in_sql != mask(text):
             raise RuntimeError(
                 f"masquage des données personnelles : SQL et Python diffèrent ({in_sql!r})")

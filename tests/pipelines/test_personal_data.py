@@ -274,3 +274,21 @@ def test_demo_publishes_no_email_or_phone_in_clear(demo_build):
     leaks = [(where, text) for where, text in _published_texts(demo_build["curated"])
              if _personal_data_in(text)]
     assert leaks == []
+
+
+def test_audit_workbook_sheet_named_with_an_email_is_masked(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "suivi jeanne@example.fr"
+    sheet.append(["ID prospect", "Date de premier contact", "Canal"])
+    sheet.append(["P1", "2024-01-10", "Salon"])
+    workbook.save(raw / "prospects.xlsx")
+    curated = tmp_path / "curated"
+    result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert result.returncode == 0, result.stderr
+    assert _query(curated, "select file, sheet from quality.files") == [
+        ("prospects.xlsx", f"suivi {pii.EMAIL_MASK}")]
+    assert [text for _, text in _published_texts(curated) if _personal_data_in(text)] == []
