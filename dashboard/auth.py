@@ -310,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"Mot de passe enregistré (haché) dans {args.secrets}, lisible par vous seul.\n"
           "Le tableau de bord le demande dès la prochaine page chargée ; pour l'ouvrir au "
-          "réseau : make run HOST=0.0.0.0")
+          "réseau : make run ADDRESS=0.0.0.0")
     return 0
 
 

@@ -42,7 +42,9 @@ def app_url(demo_build):
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
          "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false",
+         # a password set in the project's .streamlit/secrets.toml must not hide the pages
+         "--secrets.files", str(demo_build["curated"].parent / "no-secrets.toml")],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
