@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import auth, fmt, queries  # noqa: E402
 from dashboard.state import preset_period, presets  # noqa: E402
+from pipelines.metrics import PeriodError  # noqa: E402
 
 # A file, not an icon name: a material page icon makes the browser fetch a font for the tab.
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
@@ -43,10 +44,17 @@ def _param_date(name: str) -> dt.date | None:
         return None
 
 
-def sidebar_filters(version) -> queries.Filters:
+# « no campaign » in the URL (a campaign code is never empty, so the token is unambiguous
+# as long as no code is literally this).
+NO_CAMPAIGN_PARAM = "(sans)"
+
+
+def sidebar_filters(version) -> queries.Filters | None:
     """Period of first contact (presets or custom), channels, campaigns named by the
-    households' files; mirrored in st.query_params."""
-    first, last = queries.period_bounds(version)
+    households' files (and « (sans campagne) »); mirrored in st.query_params. None when the
+    period is refused (its start after its end), with the reason in the sidebar."""
+    bounds = queries.ask_one(version, "period_bounds")
+    first, last = bounds["first_date"], bounds["last_date"]
     years = list(range(first.year, last.year + 1))
     options = presets(years)
     if "periode" not in st.session_state:
@@ -63,15 +71,17 @@ def sidebar_filters(version) -> queries.Filters:
         date_to = st.sidebar.date_input("Au", key="au", format="DD/MM/YYYY")
     else:
         date_from, date_to = preset_period(key)
+    refs = queries.reference(version)
     if "canaux" not in st.session_state:
         wanted = [c for c in st.query_params.get("canaux", "").split(",") if c]
-        st.session_state.canaux = [c for c in wanted if c in fmt.CHANNEL_LABELS]
-    channels = st.sidebar.multiselect("Canaux", list(fmt.CHANNEL_LABELS),
-                                      format_func=fmt.channel, key="canaux",
+        st.session_state.canaux = [c for c in wanted if c in refs.channel_labels]
+    channels = st.sidebar.multiselect("Canaux", list(refs.channel_labels),
+                                      format_func=refs.channel, key="canaux",
                                       placeholder="Tous les canaux")
     campaigns_known = queries.campaign_options(version)
     if "campagnes" not in st.session_state:
-        wanted = [c for c in st.query_params.get("campagnes", "").split(",") if c]
+        wanted = [queries.NO_CAMPAIGN if c == NO_CAMPAIGN_PARAM else c
+                  for c in st.query_params.get("campagnes", "").split(",") if c]
         st.session_state.campagnes = [c for c in wanted if c in campaigns_known]
     campaigns = st.sidebar.multiselect("Campagnes (du dossier)", list(campaigns_known),
                                        format_func=campaigns_known.get, key="campagnes",
@@ -82,11 +92,16 @@ def sidebar_filters(version) -> queries.Filters:
     if channels:
         params["canaux"] = ",".join(channels)
     if campaigns:
-        params["campagnes"] = ",".join(campaigns)
+        params["campagnes"] = ",".join(NO_CAMPAIGN_PARAM if c == queries.NO_CAMPAIGN else c
+                                       for c in campaigns)
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     st.sidebar.caption("Le lien de la page reproduit exactement cette vue.")
-    return queries.Filters(date_from, date_to, tuple(channels), tuple(campaigns))
+    try:
+        return queries.Filters(date_from, date_to, tuple(channels), tuple(campaigns))
+    except PeriodError as refused:
+        st.sidebar.error(str(refused), icon=":material/event_busy:")
+        return None
 
 
 def main() -> None:
@@ -109,8 +124,15 @@ def main() -> None:
         )
         auth.logout_button()
         return
-    st.session_state.filters = sidebar_filters(version)
+    filters = sidebar_filters(version)
     auth.logout_button()
+    if filters is None:
+        st.title("Oh my Lot ! – indicateurs")
+        st.error("Période refusée : sa date de début est après sa date de fin. Corrigez les "
+                 "dates « Du » et « Au » dans le panneau de gauche.",
+                 icon=":material/event_busy:")
+        return
+    st.session_state.filters = filters
     st.session_state.version = version
     page.run()
 

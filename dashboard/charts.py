@@ -1,4 +1,6 @@
-"""Pure figure builders: DataFrame in, plotly Figure out; no st.* calls."""
+"""Pure figure builders: the metrics layer's answer in, plotly Figure out; no st.* calls and no
+figure computed here (a rate comes with its value and counts; labels and colours come from
+the reference lists, queries.Reference)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import fmt
+from .queries import Reference
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 
@@ -81,32 +84,37 @@ def _layout(fig: go.Figure, height: int = 360, **kwargs) -> go.Figure:
     return fig
 
 
-def funnel(steps: pd.DataFrame) -> go.Figure:
-    """Funnel of the selection: each step with its count, its rate from the previous step and
-    from the first."""
-    labels = [fmt.STAGE_LABELS[s] for s in steps["stage"]]
+def funnel(steps: pd.DataFrame, refs: Reference) -> go.Figure:
+    """Funnel of the selection: each step with its count and its rate from the step before,
+    which says its base (« 54,2 % des accompagnés »)."""
+    labels = [refs.stage_labels[s] for s in steps["stage"]]
     texts = [
-        fmt.number(n) if i == 0 else
-        f"{fmt.number(n)} ({fmt.percent(n / p if p else None)})"
-        for i, (n, p) in enumerate(zip(steps["households"], steps["previous"], strict=True))
+        fmt.number(n) if rate["whole"] is None else
+        f"{fmt.number(n)} ({fmt.share(rate)} des {rate['base']})"
+        for n, rate in zip(steps["households"], steps["rate_of_previous"], strict=True)
     ]
     fig = go.Figure(go.Funnel(
         y=labels, x=steps["households"], text=texts, textinfo="text",
         textposition="inside", textfont={"size": 18},
-        marker={"color": ["#1f4e79", "#2e75b6", "#009E73"]},
+        marker={"color": [refs.stage_colours[s] for s in steps["stage"]]},
         connector={"line": {"color": "#cccccc"}},
         hovertemplate="%{y} : %{x:,} foyers<extra></extra>",
     ))
     return _layout(fig, height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10})
 
 
+# The two measures of queries.ask(..., "monthly"), as the charts name and colour them.
+MONTHLY_SERIES = {"followed": ("Nouveaux foyers suivis", "#2e75b6"),
+                  "installed": ("Installations", "#009E73")}
+
+
 def monthly_trend(trend: pd.DataFrame) -> go.Figure:
     """Monthly new households followed and installations, as two bar series."""
     fig = go.Figure()
-    colours = {"Nouveaux foyers suivis": "#2e75b6", "Installations": "#009E73"}
-    for series, rows in trend.groupby("series", sort=False):
+    for measure, (series, colour) in MONTHLY_SERIES.items():
+        rows = trend[trend["measure"] == measure]
         fig.add_bar(x=rows["month"], y=rows["households"], name=series,
-                    marker_color=colours.get(series),
+                    marker_color=colour,
                     hovertemplate="%{x|%B %Y} : %{y} foyers<extra>" + series + "</extra>")
     fig.update_layout(barmode="group", bargap=0.15)
     fig.update_xaxes(tickformat="%b %Y", dtick="M6")
@@ -116,27 +124,18 @@ def monthly_trend(trend: pd.DataFrame) -> go.Figure:
 
 # --- Campagnes -------------------------------------------------------------------------------
 
-MODEL_COLOURS = {
-    "first_touch": "#1f4e79",
-    "last_touch": "#2e75b6",
-    "linear": "#009E73",
-    "time_decay": "#E69F00",
-    "position_based": "#CC79A7",
-}
-
-
-def models_side_by_side(metrics: pd.DataFrame, conversion: str, models: dict[str, str]
-                        ) -> go.Figure:
+def models_side_by_side(metrics: pd.DataFrame, conversion: str, refs: Reference) -> go.Figure:
     """Credits of each campaign under the five models, side by side: where the bars agree, the
     answer does not depend on the model."""
-    rows = metrics[metrics[[f"{conversion}_{m}" for m in models]].sum(axis=1) > 0]
+    models = refs.models
+    rows = metrics[(metrics[[f"{conversion}_{m}" for m in models]] > 0).any(axis=1)]
     rows = rows.sort_values(f"{conversion}_linear")
     fig = go.Figure()
     for model, label in models.items():
         fig.add_bar(
             y=[_text(c) for c in rows["campaign_label"]], x=rows[f"{conversion}_{model}"],
             name=label,
-            orientation="h", marker_color=MODEL_COLOURS[model],
+            orientation="h", marker_color=refs.model_colours[model],
             hovertemplate="%{y}<br>" + label + " : %{x:.1f} foyers<extra></extra>",
         )
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
@@ -145,7 +144,8 @@ def models_side_by_side(metrics: pd.DataFrame, conversion: str, models: dict[str
     return _layout(fig, height=max(360, 42 * len(rows) + 80))
 
 
-def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame) -> go.Figure:
+def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Reference
+                      ) -> go.Figure:
     """Campaigns as start–end bars (by channel colour) above the monthly new households."""
     from plotly.subplots import make_subplots
 
@@ -157,13 +157,13 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame) -> go.Figure:
         fig.add_bar(
             y=[_text(row["campaign_label"])], x=[(end - start).total_seconds() * 1000],
             base=[start.isoformat()], orientation="h", showlegend=False,
-            marker_color=fmt.CHANNEL_COLOURS.get(row["channel"], "#999999"),
+            marker_color=refs.channel_colour(row["channel"]),
             hovertemplate=(f"%{{y}}<br>{fmt.date(row['start_date'])} → "
-                           f"{fmt.date(row['end_date'])}<br>{fmt.channel(row['channel'])}"
+                           f"{fmt.date(row['end_date'])}<br>{_text(refs.channel(row['channel']))}"
                            "<extra></extra>"),
             row=1, col=1,
         )
-    followed = trend[trend["series"] == "Nouveaux foyers suivis"]
+    followed = trend[trend["measure"] == "followed"]
     fig.add_bar(x=followed["month"], y=followed["households"], name="Nouveaux foyers suivis",
                 marker_color="#2e75b6", showlegend=False,
                 hovertemplate="%{x|%B %Y} : %{y} nouveaux foyers<extra></extra>", row=2, col=1)
@@ -200,7 +200,7 @@ GEO_CREDIT = (
     "Licence Ouverte Etalab"
 )
 
-# One colour per class of queries.COUNT_CLASSES (none, 1 à 2, 3 à 4, 5 à 9, 10 à 19, 20 +).
+# One colour per class of masking.COUNT_CLASSES (none, 1 à 2, 3 à 4, 5 à 9, 10 à 19, 20 +).
 INSTALLED_COLOURS = ("#f1f1f1", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00441b")
 
 
@@ -306,7 +306,7 @@ def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
 
 
 def communes_map(communes: pd.DataFrame, classes: list[str], height: int = 470) -> go.Figure:
-    """The Lot's communes (queries.installed_by_commune) coloured by class of installed
+    """The Lot's communes (metric installed_by_commune) coloured by class of installed
     households; communes of 3 or more named on the map."""
     communes = communes[communes["commune_code"].notna()]
     places = pd.DataFrame({
@@ -318,7 +318,7 @@ def communes_map(communes: pd.DataFrame, classes: list[str], height: int = 470) 
 
 
 def epci_map(epci: pd.DataFrame, classes: list[str], height: int = 470) -> go.Figure:
-    """The Lot's intercommunalities (queries.installed_by_epci, Lot part only) coloured by
+    """The Lot's intercommunalities (metric installed_by_epci, Lot part only) coloured by
     class of installed households, each named with its figure."""
     places = pd.DataFrame({
         "code": epci["epci_code"], "name": epci["epci_short_name"],
@@ -346,9 +346,9 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 470) -> go.Fi
         zmax=max(int(metro[measure].max()), 1),
         colorscale=[[0, "#f4f8fc"], [0.15, "#c6dbef"], [0.5, "#4292c6"], [1, "#08306b"]],
         marker={"line": {"color": "#bbbbbb", "width": 0.4}},
-        text=[f"<b>{name} ({code})</b><br>{fmt.number(n)} {noun} · {fmt.percent(s)}"
+        text=[f"<b>{name} ({code})</b><br>{fmt.number(n)} {noun} · {fmt.share(s)}"
               for name, code, n, s in zip(metro["name"], metro["code"], metro[measure],
-                                          metro[share].fillna(0), strict=True)],
+                                          metro[share], strict=True)],
         hovertemplate="%{text}<extra></extra>",
         colorbar={"orientation": "h", "x": 0.36, "xanchor": "center", "y": -0.02,
                   "yanchor": "top", "thickness": 14, "len": 0.75, "outlinewidth": 0,
@@ -401,7 +401,7 @@ def top_origins(origins: pd.DataFrame, measure: str, top: int = 10) -> go.Figure
                                           strict=True)]
     fig = go.Figure(go.Bar(
         x=rows[measure], y=labels, orientation="h", marker_color="#2e75b6",
-        text=[f"{fmt.number(n)} · {fmt.percent(s)}" for n, s in
+        text=[f"{fmt.number(n)} · {fmt.share(s)}" for n, s in
               zip(rows[measure], rows[f"{measure}_share"], strict=True)],
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y} : %{x:,} " + noun + "<extra></extra>",
@@ -414,32 +414,34 @@ def top_origins(origins: pd.DataFrame, measure: str, top: int = 10) -> go.Figure
 
 # --- Entonnoir par source, réseau accueil, ambassadeurs -------------------------------------
 
-def channel_funnel(by_channel: pd.DataFrame) -> go.Figure:
+def channel_funnel(by_channel: pd.DataFrame, refs: Reference) -> go.Figure:
     """Suivis, accompagnés, installés by channel, side by side on one scale (one colour per
     channel); each bar with its count and its rate from the channel's followed households."""
     from plotly.subplots import make_subplots
 
-    labels = [fmt.channel(c) for c in by_channel["channel"]]
-    colours = [fmt.CHANNEL_COLOURS.get(c, "#999999") for c in by_channel["channel"]]
+    labels = [refs.channel(c) for c in by_channel["channel"]]
+    colours = [refs.channel_colour(c) for c in by_channel["channel"]]
     followed = by_channel["followed"].tolist()
+    stages = list(refs.stage_labels.values())
     fig = make_subplots(rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.02,
-                        subplot_titles=[fmt.STAGE_LABELS[s] for s in fmt.STAGE_LABELS])
-    for col, (column, stage) in enumerate(
-            zip(("followed", "accompanied", "installed"), fmt.STAGE_LABELS, strict=True), 1):
+                        subplot_titles=stages)
+    columns = (("followed", None), ("accompanied", "accompanied_rate"),
+               ("installed", "installed_rate"))
+    for col, ((column, rate_column), stage) in enumerate(zip(columns, stages, strict=True), 1):
         counts = by_channel[column].tolist()
-        if col == 1:
+        if rate_column is None:
             texts = [fmt.number(n) for n in counts]
             hovers = [f"{fmt.number(n)} foyers suivis" for n in counts]
         else:
-            texts = [f"{fmt.number(n)} · {fmt.percent(n / f, 0) if f else '–'}"
-                     for n, f in zip(counts, followed, strict=True)]
-            hovers = [f"{fmt.rate(n, f)} des suivis" if f else "aucun foyer suivi"
-                      for n, f in zip(counts, followed, strict=True)]
+            rates = by_channel[rate_column].tolist()
+            texts = [f"{fmt.number(n)} · {fmt.share(r, 0)}"
+                     for n, r in zip(counts, rates, strict=True)]
+            hovers = [fmt.rate(r, base=True) if r["whole"] else "aucun foyer suivi"
+                      for r in rates]
         fig.add_bar(x=counts, y=labels, orientation="h", marker_color=colours, text=texts,
                     textposition="outside", cliponaxis=False, customdata=hovers,
-                    name=fmt.STAGE_LABELS[stage], showlegend=False,
-                    hovertemplate="%{y} : %{customdata}<extra>"
-                                  + fmt.STAGE_LABELS[stage] + "</extra>",
+                    name=stage, showlegend=False,
+                    hovertemplate="%{y} : %{customdata}<extra>" + stage + "</extra>",
                     row=1, col=col)
     top = max(followed + [1])
     fig.update_xaxes(range=[0, top * 1.55], showticklabels=False, showgrid=False,
@@ -452,46 +454,45 @@ def channel_funnel(by_channel: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def quarterly_install_rate(rates: pd.DataFrame) -> go.Figure:
-    """Installation rate of each quarter's cohort, with its counts; cohorts too recent to
-    judge are hatched and lighter."""
+def quarterly_install_rate(cohorts: pd.DataFrame) -> go.Figure:
+    """Installation rate (to date) of each quarter's cohort, with its counts; cohorts too
+    recent to judge (metrics: cohort_is_complete) are hatched and lighter."""
     fig = go.Figure()
-    quarters = [fmt.quarter(q) for q in rates["quarter"]]
+    quarters = [fmt.quarter(q) for q in cohorts["quarter"]]
     traces = (
-        (False, "Cohorte jugée (12 mois ou plus de recul)", "#2e75b6", ""),
-        (True, "Cohorte trop récente (moins de 12 mois de recul)", "#a9c9e8", "/"),
+        (True, "Cohorte jugée (12 mois ou plus de recul)", "#2e75b6", ""),
+        (False, "Cohorte trop récente (moins de 12 mois de recul)", "#a9c9e8", "/"),
     )
-    for too_recent, name, colour, shape in traces:
-        rows = rates[rates["is_too_recent"] == too_recent]
+    for complete, name, colour, shape in traces:
+        rows = cohorts[cohorts["is_complete"] == complete]
         labels = [fmt.quarter(q) for q in rows["quarter"]]
-        shares = [i / f * 100 if f else None
-                  for i, f in zip(rows["installed"], rows["followed"], strict=True)]
-        texts = [f"{fmt.percent(i / f, 0)}<br>{fmt.number(i)}/{fmt.number(f)}" if f else ""
-                 for i, f in zip(rows["installed"], rows["followed"], strict=True)]
-        hovers = [fmt.rate(i, f) for i, f in zip(rows["installed"], rows["followed"],
-                                                  strict=True)]
+        rates = rows["installed_rate"].tolist()
+        shares = [r["value"] for r in rates]
+        texts = [f"{fmt.share(r, 0)}<br>{fmt.number(r['part'])}/{fmt.number(r['whole'])}"
+                 if r["whole"] else "" for r in rates]
+        hovers = [fmt.rate(r) for r in rates]
         fig.add_bar(x=labels, y=shares, name=name, text=texts, textposition="outside",
                     cliponaxis=False, customdata=hovers, textfont_size=12,
                     marker={"color": colour, "pattern": {"shape": shape, "fgcolor": "#2e75b6",
                                                           "size": 8}},
                     hovertemplate="%{x} : %{customdata} installés<extra></extra>")
-    top = max([i / f * 100 for i, f in zip(rates["installed"], rates["followed"], strict=True)
-               if f] + [10])
+    top = max([r["value"] for r in cohorts["installed_rate"] if r["value"] is not None]
+              + [0.1])
     fig.update_layout(barmode="overlay", bargap=0.25)
     fig.update_xaxes(categoryorder="array", categoryarray=quarters, tickangle=0)
-    fig.update_yaxes(title_text="foyers installés à ce jour", ticksuffix=f"{fmt.NBSP}%",
+    fig.update_yaxes(title_text="foyers installés à ce jour", tickformat=".0%",
                      range=[0, top * 1.3], rangemode="tozero")
     return _layout(fig, height=380, legend={"orientation": "h", "yanchor": "bottom",
                                             "y": 1.02, "x": 0})
 
 
-def install_delay_box(delays: pd.DataFrame) -> go.Figure:
+def install_delay_box(delays: pd.DataFrame, refs: Reference) -> go.Figure:
     """Days from first contact to installation, one box per channel (each household a
     point)."""
     fig = go.Figure()
     for channel, rows in delays.groupby("channel", sort=False):
-        fig.add_box(x=rows["days_to_install"], name=fmt.channel(channel),
-                    marker_color=fmt.CHANNEL_COLOURS.get(channel, "#999999"),
+        fig.add_box(x=rows["days_to_install"], name=refs.channel(channel),
+                    marker_color=refs.channel_colour(channel),
                     boxpoints="all", jitter=0.5, pointpos=0, marker_size=5,
                     hoveron="points", showlegend=False,
                     hovertemplate="%{x} jours<extra>%{fullData.name}</extra>")
@@ -502,21 +503,18 @@ def install_delay_box(delays: pd.DataFrame) -> go.Figure:
                    margin={"l": 10, "r": 20, "t": 20, "b": 10})
 
 
-# A household's current stage (the funnel's « Suivis » counts every household followed).
-CURRENT_STAGE_LABELS = {"suivi": "En suivi", "accompagné": "En accompagnement",
-                        "installé": "Installés"}
-
 # Time in stage: light (recent) to dark (long).
 _DURATION_COLOURS = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 
 
-def stage_durations(durations: pd.DataFrame) -> go.Figure:
-    """Households of each current stage, stacked by the time spent in it."""
+def stage_durations(durations: pd.DataFrame, refs: Reference) -> go.Figure:
+    """Households of each current stage (the funnel's « Suivis » counts every household
+    followed, « En suivi » only those not further), stacked by the time spent in it."""
     fig = go.Figure()
     for (duration_class, rows), colour in zip(durations.groupby("duration_class", sort=False),
                                               _DURATION_COLOURS, strict=False):
         counts = rows["households"].tolist()
-        fig.add_bar(y=[CURRENT_STAGE_LABELS[s] for s in rows["stage"]], x=counts,
+        fig.add_bar(y=[refs.current_stage_labels[s] for s in rows["stage"]], x=counts,
                     orientation="h", name=duration_class, marker_color=colour,
                     text=[fmt.number(n) if n else "" for n in counts],
                     textposition="inside", insidetextanchor="middle",
@@ -528,15 +526,7 @@ def stage_durations(durations: pd.DataFrame) -> go.Figure:
     return _layout(fig, height=300, margin={"l": 10, "r": 10, "t": 50, "b": 10})
 
 
-AMBASSADOR_TYPE_COLOURS = {
-    "Particulier": "#0072B2",
-    "Entreprise": "#D55E00",
-    "Association": "#009E73",
-    "Collectivité": "#CC79A7",
-}
-
-
-def ambassador_growth(growth: pd.DataFrame,
+def ambassador_growth(growth: pd.DataFrame, refs: Reference,
                       period_from: pd.Timestamp | None = None) -> go.Figure:
     """Size of the network at the end of each month, stacked by type of ambassador; the
     months from `period_from` (any date) on are shaded as the selected period."""
@@ -548,15 +538,15 @@ def ambassador_growth(growth: pd.DataFrame,
             fig.add_vrect(x0=start, x1=last, fillcolor="#888888", opacity=0.12, line_width=0,
                           layer="below", annotation_text="période",
                           annotation_position="top left")
-    order = list(AMBASSADOR_TYPE_COLOURS) + sorted(
-        set(growth["ambassador_type"]) - set(AMBASSADOR_TYPE_COLOURS))
+    colours = refs.type_colours
+    order = list(colours) + sorted(set(growth["ambassador_type"]) - set(colours))
     for ambassador_type in order:
         rows = growth[growth["ambassador_type"] == ambassador_type]
         if rows.empty:
             continue
         fig.add_scatter(x=rows["month"], y=rows["ambassadors"], name=_text(ambassador_type),
                         mode="lines", stackgroup="network", line_width=1,
-                        line_color=AMBASSADOR_TYPE_COLOURS.get(ambassador_type, "#999999"),
+                        line_color=colours.get(ambassador_type, "#999999"),
                         hovertemplate="%{x|%B %Y} : %{y} ambassadeurs"
                                       "<extra>%{fullData.name}</extra>")
     fig.update_xaxes(tickformat="%b %Y", dtick="M6")
@@ -565,24 +555,24 @@ def ambassador_growth(growth: pd.DataFrame,
                                             "x": 0, "traceorder": "normal"})
 
 
-def referral_conversion(groups: pd.DataFrame) -> go.Figure:
+def referral_conversion(groups: pd.DataFrame, refs: Reference) -> go.Figure:
     """Follow → accompany and follow → install rates of referred households against the
     others, each bar with its counts."""
     fig = go.Figure()
     steps = ["Suivi → accompagné", "Suivi → installé"]
-    looks = {True: ("Parrainés par un ambassadeur", fmt.CHANNEL_COLOURS["ambassadeur"]),
+    looks = {True: ("Parrainés par un ambassadeur", refs.channel_colour("ambassadeur")),
              False: ("Autres foyers", "#1f4e79")}
-    top = 10.0
+    top = 0.1
     for row in groups.itertuples():
         name, colour = looks[bool(row.is_referred)]
-        parts = [row.accompanied, row.installed]
-        shares = [p / row.followed * 100 if row.followed else None for p in parts]
+        rates = [row.accompanied_rate, row.installed_rate]
+        shares = [r["value"] for r in rates]
         top = max([top] + [s for s in shares if s is not None])
         fig.add_bar(x=steps, y=shares, name=name, marker_color=colour,
-                    text=[fmt.rate(p, row.followed).replace(" (", "<br>(") for p in parts],
+                    text=[fmt.rate(r).replace(" (", "<br>(") for r in rates],
                     textposition="outside", cliponaxis=False,
-                    customdata=[fmt.rate(p, row.followed) for p in parts],
+                    customdata=[fmt.rate(r) for r in rates],
                     hovertemplate="%{x} : %{customdata}<extra>" + name + "</extra>")
     fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.05)
-    fig.update_yaxes(ticksuffix=f"{fmt.NBSP}%", range=[0, top * 1.3])
+    fig.update_yaxes(tickformat=".0%", range=[0, top * 1.3])
     return _layout(fig, height=360)

@@ -9,33 +9,6 @@ import re
 NBSP = "\u00a0"  # before % and €
 THIN = "\u202f"  # thousands separator (narrow no-break space, French typography)
 
-CHANNEL_LABELS = {
-    "salon": "Salons",
-    "site_web": "Site web",
-    "tourisme": "Tourisme",
-    "sante": "Santé",
-    "ambassadeur": "Ambassadeurs",
-    "entreprise": "Entreprises",
-    "digital": "Digital",
-    "presse": "Presse",
-    "autre": "Autre",
-}
-
-# One colour per channel on every page (colour-blind-safe palette, `autre` in grey).
-CHANNEL_COLOURS = {
-    "salon": "#0072B2",
-    "site_web": "#56B4E9",
-    "tourisme": "#009E73",
-    "sante": "#CC79A7",
-    "ambassadeur": "#E69F00",
-    "entreprise": "#D55E00",
-    "digital": "#7B61FF",
-    "presse": "#8C6D31",
-    "autre": "#999999",
-}
-
-STAGE_LABELS = {"suivi": "Suivis", "accompagné": "Accompagnés", "installé": "Installés"}
-
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre"]
 
@@ -56,10 +29,6 @@ def plain(value: object) -> str:
     plain-text places (tables, selectbox options, st.code)."""
     text = _PUNCTUATION.sub(r"\\\1", " ".join(str(value).splitlines()))
     return _AUTOLINK.sub(rf"\1{WORD_JOINER}", text)
-
-
-def channel(code: str) -> str:
-    return CHANNEL_LABELS.get(code, code)
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
@@ -105,19 +74,35 @@ def quarter(value: dt.date) -> str:
     return f"T{(value.month - 1) // 3 + 1} {value.year}"
 
 
-def rate(part: int, whole: int) -> str:
-    """A rate with its counts: `32,5 % (130 / 400)`; never a bare percentage."""
-    if not whole:
+def share(rate: dict | None, decimals: int = 1) -> str:
+    """A rate of the metrics layer ({value, part, whole, base}) as `32,5 %`."""
+    return percent(None if rate is None else rate["value"], decimals)
+
+
+def rate(rate: dict | None, base: bool = False, decimals: int = 1) -> str:
+    """A rate of the metrics layer with its counts, `32,5 % (130 / 400)`, and with `base`
+    what it is a share of: `32,5 % des suivis (130 / 400)`; never a bare percentage."""
+    if rate is None or rate["value"] is None:
         return "–"
-    return f"{percent(part / whole)} ({number(part)} / {number(whole)})"
+    of = f" des {rate['base']}" if base and rate.get("base") else ""
+    return (f"{percent(rate['value'], decimals)}{of} "
+            f"({number(rate['part'])} / {number(rate['whole'])})")
 
 
-def delta(current: float, previous: float | None) -> str | None:
-    """Change against the previous period, as st.metric shows it (None: nothing to compare)."""
-    if previous is None:
+def delta(change: dict | None) -> str | None:
+    """A change of the metrics layer (metrics.change) as st.metric shows it: `+12 (+5 %)`;
+    None when there is nothing to compare with."""
+    if change is None:
         return None
-    diff = current - previous
+    diff = change["difference"]
     sign = "+" if diff > 0 else ""
-    if previous:
-        return f"{sign}{number(diff)} ({sign}{percent(diff / previous, 0)})"
+    if change["relative"] is not None:
+        return f"{sign}{number(diff)} ({sign}{percent(change['relative'], 0)})"
     return f"{sign}{number(diff)}"
+
+
+def points(change: float | None) -> str | None:
+    """A change of a rate in percentage points: `+1,2 pt`."""
+    if change is None:
+        return None
+    return f"{'+' if change > 0 else ''}{number(change, 1)}{NBSP}pt"

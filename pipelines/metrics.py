@@ -112,6 +112,23 @@ def comparison(filters: Filters, rule: str | None = None) -> Comparison | None:
                       else "same_dates_year_before")
 
 
+def change(now: float, before: float | None) -> dict | None:
+    """How a figure moved against its comparison window: the difference and the relative
+    change (a rate of the figure before); None when there is nothing to compare with."""
+    if before is None:
+        return None
+    difference = now - before
+    return {"difference": difference, "relative": difference / before if before else None,
+            "before": before}
+
+
+def point_change(now: dict, before: dict | None) -> float | None:
+    """How a rate ({value, ...}) moved, in percentage points; None if either has no value."""
+    if before is None or now["value"] is None or before["value"] is None:
+        return None
+    return (now["value"] - before["value"]) * 100
+
+
 # --- Running a metric ---------------------------------------------------------------------
 
 @cache

@@ -36,3 +36,21 @@ def demo_build(tmp_path_factory) -> dict[str, Path]:
     result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
     assert result.returncode == 0, result.stderr
     return {"raw": raw, "curated": curated, "database": curated / "lot.duckdb"}
+
+
+def build_with_a_new_channel(base: Path) -> Path:
+    """A build where an administrator added `marche = ["Marché de Cahors"]` to channels.toml
+    (no label, no colour) and one prospect comes from it, another from a salon: its curated
+    folder."""
+    raw, curated = base / "raw", base / "curated"
+    raw.mkdir()
+    (raw / "prospects.csv").write_text(
+        "ID prospect;Date de premier contact;Canal\nP1;2024-01-10;Marché de Cahors\n"
+        "P2;2024-01-11;Salon\n", "utf-8")
+    toml = (ROOT / "pipelines" / "channels.toml").read_text("utf-8").replace(
+        "[labels]", 'marche = ["Marché de Cahors", "Marché"]\n\n[labels]')
+    (base / "channels.toml").write_text(toml, "utf-8")
+    result = run_cli("build", "--raw", str(raw), "--curated", str(curated),
+                     env={"OMLOT_CHANNELS_FILE": str(base / "channels.toml")})
+    assert result.returncode == 0, result.stderr
+    return curated

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, fmt, queries, widgets
+from dashboard import charts, fmt, queries, tables, widgets
 
 filters = st.session_state.filters
 version = st.session_state.version
+refs = queries.reference(version)
 
 st.title("Ambassadeurs")
 end = (f"au plus tard le {fmt.date(filters.date_to)} (fin de la période)" if filters.date_to
@@ -18,33 +19,30 @@ st.caption(
     "réseau. Foyers parrainés : foyers de la sélection dont le dossier nomme un ambassadeur."
 )
 
-figures = queries.headline(version, filters)
-referral = queries.referral_conversion(version, filters)
+network = queries.ask_one(version, "ambassadors", filters)
+referral = queries.ask(version, "referrals", filters)
 referred, others = referral.itertuples()
-adhesions = queries.ambassador_adhesions(version, filters.date_from, filters.date_to)
 cards = st.columns(4)
-cards[0].metric("Ambassadeurs", fmt.number(figures["ambassadors"]), border=True,
-                delta=(f"dont {fmt.number(adhesions['joined'])} adhésions dans la période"
+cards[0].metric("Ambassadeurs", fmt.number(network["ambassadors"]), border=True,
+                delta=(f"dont {fmt.number(network['joined'])} adhésions dans la période"
                        if filters.date_from else
-                       f"premières adhésions en {fmt.month(adhesions['first_joined_date'])}"
-                       if adhesions["first_joined_date"] else None),
+                       f"premières adhésions en {fmt.month(network['first_joined_date'])}"
+                       if network["first_joined_date"] else None),
                 delta_color="off", delta_arrow="off",
                 help="Ambassadeurs (tous statuts) ayant adhéré au plus tard à la fin de la "
                      "période.")
-cards[1].metric("Ambassadeurs actifs", fmt.number(figures["ambassadors_active"]), border=True,
-                delta=f"{fmt.rate(figures['ambassadors_active'], figures['ambassadors'])} "
-                      "du réseau", delta_color="off", delta_arrow="off",
+cards[1].metric("Ambassadeurs actifs", fmt.number(network["ambassadors_active"]),
+                border=True, delta=f"{fmt.rate(network['active_rate'])} du réseau",
+                delta_color="off", delta_arrow="off",
                 help="Ambassadeurs marqués actifs dans l'export de la plateforme.")
 cards[2].metric("Foyers parrainés", fmt.number(referred.followed), border=True,
-                delta=f"{fmt.rate(referred.followed, figures['followed'])} "
-                      "des foyers suivis", delta_color="off", delta_arrow="off",
+                delta=f"{fmt.rate(referred.share_of_followed)} des foyers suivis",
+                delta_color="off", delta_arrow="off",
                 help="Foyers suivis de la sélection dont le dossier nomme un ambassadeur.")
 cards[3].metric("Installés parmi les parrainés",
-                fmt.percent(referred.installed / referred.followed if referred.followed
-                            else None),
-                border=True,
+                fmt.share(referred.installed_rate), border=True,
                 delta=f"{fmt.number(referred.installed)} / {fmt.number(referred.followed)} · "
-                      f"autres foyers : {fmt.rate(others.installed, others.followed)}",
+                      f"autres foyers : {fmt.rate(others.installed_rate)}",
                 delta_color="off", delta_arrow="off",
                 help="Part des foyers parrainés installés, à comparer à celle des autres "
                      "foyers de la sélection.")
@@ -52,37 +50,37 @@ cards[3].metric("Installés parmi les parrainés",
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Taille du réseau")
-    growth = queries.ambassador_growth(version, filters.date_to)
+    growth = queries.ask(version, "ambassador_growth", filters)
     if growth.empty:
         st.info("Aucun ambassadeur n'avait adhéré à la fin de la période.")
     else:
-        st.plotly_chart(charts.ambassador_growth(growth, filters.date_from),
+        st.plotly_chart(charts.ambassador_growth(growth, refs, filters.date_from),
                         config=charts.PLOTLY_CONFIG)
         st.caption("Adhésions cumulées à la fin de chaque mois, par type ; un ambassadeur "
                    "devenu inactif reste compté.")
 with right:
     st.subheader("Par type")
-    by_type = queries.ambassadors_by_type(version, filters.date_to)
+    by_type = queries.ask(version, "ambassadors_by_type", filters)
     widgets.table(
-        queries.ambassadors_by_type_table(by_type), "ambassadeurs_par_type.csv",
+        tables.ambassadors_by_type(by_type), "ambassadeurs_par_type.csv",
         column_config={"Ambassadeurs": st.column_config.NumberColumn(format="%d")},
     )
 
 st.subheader("Les foyers parrainés se convertissent-ils mieux ?")
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.referral_conversion(referral), config=charts.PLOTLY_CONFIG)
+    st.plotly_chart(charts.referral_conversion(referral, refs), config=charts.PLOTLY_CONFIG)
 with right:
     widgets.table(
-        queries.referral_conversion_table(referral), "parraines_vs_autres.csv",
+        tables.referral_conversion(referral), "parraines_vs_autres.csv",
         column_config={"Suivis": st.column_config.NumberColumn(format="%d"),
                        "Délai médian (jours)": st.column_config.NumberColumn(format="%d")},
     )
     st.caption("Délai médian : jours entre le premier contact et l'installation, foyers "
                "installés seulement.")
     st.markdown("**Foyers parrainés par type d'ambassadeur**")
-    by_sponsor = queries.referrals_by_ambassador_type(version, filters)
+    by_sponsor = queries.ask(version, "referrals_by_ambassador_type", filters)
     widgets.table(
-        queries.referrals_by_ambassador_type_table(by_sponsor), "parraines_par_type.csv",
+        tables.referrals_by_ambassador_type(by_sponsor), "parraines_par_type.csv",
         column_config={"Foyers parrainés": st.column_config.NumberColumn(format="%d")},
     )

@@ -5,39 +5,41 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, fmt, queries, widgets
+from dashboard import charts, fmt, queries, tables, widgets
 
 filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
+refs = queries.reference(version)
 
 st.title("Campagnes")
 
-metrics = queries.campaign_metrics(version, filters)
-unexplained = queries.unexplained_conversions(version, filters)
+metrics = queries.ask(version, "campaign_metrics", filters)
+unexplained = queries.ask_one(version, "unexplained_conversions", filters)
 
 top = st.columns([5, 2, 2, 2])
+models = list(refs.models)
 model = top[0].radio(
-    "Modèle d'attribution des coûts", list(queries.MODELS), format_func=queries.MODELS.get,
-    index=2, horizontal=True, key="modele",
+    "Modèle d'attribution des coûts", models, format_func=refs.models.get,
+    index=models.index("linear") if "linear" in models else 0, horizontal=True, key="modele",
     help="Comment le crédit d'un foyer est partagé entre les campagnes qui l'ont touché dans "
          "les 365 jours avant son premier contact (ou son installation).",
 )
 known = metrics[metrics["is_known_campaign"]]
-top[1].metric("Budget des campagnes", fmt.euros(queries.campaigns_budget(metrics)),
-              border=True)
+top[1].metric("Budget des campagnes",
+              fmt.euros(queries.ask_one(version, "campaign_budget")["budget_eur"]), border=True)
 top[2].metric(
     "Suivis sans contact",
-    fmt.percent(unexplained["followed_share"]),
+    fmt.share(unexplained["followed_unexplained_rate"]),
     help=f"{fmt.number(unexplained['followed_unexplained'])} foyers sur "
          f"{fmt.number(unexplained['followed'])} : crédités à leur propre campagne "
          "(ou « non attribué »).", border=True)
 top[3].metric(
     "Installations sans contact",
-    fmt.percent(unexplained["installed_share"]),
+    fmt.share(unexplained["installed_unexplained_rate"]),
     help=f"{fmt.number(unexplained['installed_unexplained'])} installations sur "
          f"{fmt.number(unexplained['installed'])}.", border=True)
 
-table = queries.campaign_table(metrics, model)
+table = tables.campaigns(metrics, model, refs)
 euro = st.column_config.NumberColumn(format="euro")
 count = st.column_config.NumberColumn(format="localized")
 widgets.table(table, "campagnes.csv", height=min(40 + 35 * len(table), 390), column_config={
@@ -62,7 +64,7 @@ conversion = st.segmented_control(
     "Conversion", ["installed", "followed"], default="installed", key="conversion",
     format_func={"installed": "Installations", "followed": "Foyers suivis"}.get,
 ) or "installed"
-st.plotly_chart(charts.models_side_by_side(metrics, conversion, queries.MODELS),
+st.plotly_chart(charts.models_side_by_side(metrics, conversion, refs),
                 config=charts.PLOTLY_CONFIG)
 st.caption("Là où les cinq barres d'une campagne sont proches, la réponse ne dépend pas du "
            "modèle ; là où elles divergent, la campagne agit surtout en premier ou en dernier "
@@ -70,8 +72,8 @@ st.caption("Là où les cinq barres d'une campagne sont proches, la réponse ne 
 
 st.subheader("Calendrier des campagnes et nouveaux foyers suivis")
 st.plotly_chart(
-    charts.campaign_timeline(queries.campaign_calendar(version),
-                             queries.monthly_trend(version, filters)),
+    charts.campaign_timeline(queries.ask(version, "campaign_calendar"),
+                             queries.ask(version, "monthly", filters), refs),
     config=charts.PLOTLY_CONFIG)
 
 st.subheader("Détail d'une campagne")
@@ -92,7 +94,7 @@ if code:
                    border=True)
     left, right = st.columns([2, 3])
     with left:
-        touches = queries.campaign_touches(version, filters, code)
+        touches = queries.ask(version, "campaign_touches", filters, campaign=code)
         if touches.empty:
             st.info("Aucun contact de cette campagne dans la période.")
         else:
@@ -104,12 +106,13 @@ if code:
                          False: "Crédités par le modèle"}.get,
         )
         own = True if own is None else own
-        households = queries.campaign_households(version, filters, code, model, own)
+        households = queries.ask(version, "campaign_households", filters, campaign=code,
+                                 model=model, own=own)
         st.markdown(f"**{fmt.number(len(households))} foyers** "
                     + ("dont le CRM indique cette campagne" if own else
-                       f"crédités à cette campagne ({queries.MODELS[model].lower()})")
+                       f"crédités à cette campagne ({refs.models[model].lower()})")
                     + ", et ce que chacun a coûté :")
-        widgets.table(queries.campaign_households_table(households), f"foyers_{code}.csv",
+        widgets.table(tables.campaign_households(households, refs), f"foyers_{code}.csv",
                       height=320, column_config={
                           "Premier contact": st.column_config.DateColumn(format="DD/MM/YYYY"),
                           "Installation": st.column_config.DateColumn(format="DD/MM/YYYY"),

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, fmt, queries, widgets
-from pipelines import config
+from dashboard import charts, fmt, queries, tables, widgets
+from pipelines import metrics
 
 filters = st.session_state.filters
 version = st.session_state.version
+refs = queries.reference(version)
+STALLED_AFTER_DAYS = metrics.DEFAULTS["after_days"]
 data_date = queries.data_date(version)
 
 st.title("Suivi du réseau accueil")
@@ -20,11 +22,11 @@ st.caption(
     "(installés). Un dossier marqué « Abandon » dans le CRM reste compté dans son étape."
 )
 
-summary = queries.stage_summary(version, filters)
+summary = queries.ask(version, "stage_summary", filters)
 cards = st.columns(4)
 for column, row in zip(cards, summary.itertuples(), strict=False):
     column.metric(
-        charts.CURRENT_STAGE_LABELS[row.stage], fmt.number(row.households), border=True,
+        refs.current_stage_labels[row.stage], fmt.number(row.households), border=True,
         delta=(f"médiane : {fmt.number(row.median_days)} jours dans l'étape"
                if row.households else None),
         delta_color="off", delta_arrow="off",
@@ -35,18 +37,19 @@ stalled_card = cards[3].empty()
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Foyers par étape et temps passé dans l'étape")
-    st.plotly_chart(charts.stage_durations(queries.stage_durations(version, filters)),
+    st.plotly_chart(charts.stage_durations(queries.ask(version, "stage_durations", filters),
+                                           refs),
                     config=charts.PLOTLY_CONFIG)
 with right:
     st.subheader("Foyers accompagnés sans nouvelle")
     after_days = st.number_input(
         "Sans installation ni mise à jour depuis plus de (jours)", min_value=0,
-        max_value=3650, value=config.STALLED_AFTER_DAYS, step=15, key="reseau_seuil",
+        max_value=3650, value=STALLED_AFTER_DAYS, step=15, key="reseau_seuil",
         help="Un foyer accompagné est « sans nouvelle » quand ni son début "
              "d'accompagnement ni la dernière mise à jour de son dossier ne datent de moins "
              "de ce nombre de jours, et qu'il n'est pas installé. Valeur par défaut : "
-             f"{config.STALLED_AFTER_DAYS} jours.")
-    stalled = queries.stalled_summary(version, filters, int(after_days))
+             f"{STALLED_AFTER_DAYS} jours.")
+    stalled = queries.ask_one(version, "stalled_summary", filters, after_days=int(after_days))
     st.markdown(
         f"**{fmt.number(stalled['stalled'])}** foyers accompagnés sur "
         f"{fmt.number(stalled['accompanied'])} sont sans nouvelle depuis plus de "
@@ -64,10 +67,10 @@ stalled_card.metric(
     help="Foyers accompagnés, non installés, sans mise à jour du dossier depuis plus du "
          "seuil choisi ci-dessous.")
 
-households = queries.stalled_households(version, filters, int(after_days))
+households = queries.ask(version, "stalled", filters, after_days=int(after_days))
 day_column = st.column_config.NumberColumn(format="%d")
 widgets.table(
-    queries.stalled_households_table(households), "foyers_sans_nouvelle.csv",
+    tables.stalled_households(households, refs), "foyers_sans_nouvelle.csv",
     column_config={"Jours d'accompagnement": day_column, "Jours sans nouvelle": day_column},
 )
 st.caption("Identifiant du dossier dans le CRM (pseudonyme) : aucune donnée personnelle "

@@ -1,18 +1,20 @@
-"""Vue d'ensemble: headline figures against the previous period, the funnel, the monthly trend,
-and how fresh and clean the data is."""
+"""Vue d'ensemble: headline figures against a comparison window (metrics.comparison), the
+funnel, the monthly trend, and how fresh and clean the data is."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import charts, fmt, queries
+from pipelines import metrics
 
 filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
+refs = queries.reference(version)
 
 st.title("Vue d'ensemble")
 
-info = queries.build_info(version)
+info = queries.ask_one(version, "build")
 status = queries.last_build_status() or {}
 if status.get("status") == "failed":
     st.error(
@@ -31,15 +33,34 @@ if status.get("status") == "failed" or info["rejected"]:
     st.page_link("app_pages/quality.py", label="Voir la qualité des données",
                  icon=":material/fact_check:")
 
-figures = queries.headline(version, filters)
-previous_filters = filters.previous()
-previous = queries.headline(version, previous_filters) if previous_filters else None
+# Compared with the previous calendar year for a year, the same dates one year before for a
+# season or a custom period; the previous period of the same length only when asked.
+COMPARE = {"year_before": "Un an plus tôt", "previous_period": "Période précédente"}
+rule = None
+if filters.date_from and filters.date_to:
+    rule = st.segmented_control(
+        "Comparer avec", list(COMPARE), format_func=COMPARE.get, default="year_before",
+        key="comparaison", help="Une année est comparée à l'année civile précédente, une "
+        "saison ou une période personnalisée aux mêmes dates un an plus tôt ; « Période "
+        "précédente » : la période de même durée juste avant.") or "year_before"
+window = metrics.comparison(filters, "previous_period" if rule == "previous_period" else None)
+
+
+def figures_of(selection: queries.Filters) -> dict:
+    return {**queries.ask_one(version, "headline", selection),
+            **queries.ask_one(version, "ambassadors", selection),
+            **queries.ask_one(version, "reach", selection),
+            "horizon": queries.ask_one(version, "cohort_horizon", selection)}
+
+
+figures = figures_of(filters)
+previous = figures_of(window.filters) if window else None
 
 
 def card(column, label: str, key: str, help_text: str) -> None:
-    before = previous[key] if previous else None
-    column.metric(label, fmt.number(figures[key]), fmt.delta(figures[key], before),
-                  help=help_text, border=True)
+    change = metrics.change(figures[key], previous[key]) if previous else None
+    column.metric(label, fmt.number(figures[key]), fmt.delta(change), help=help_text,
+                  border=True)
 
 
 row = st.columns(4)
@@ -54,37 +75,54 @@ card(row[3], "Personnes installées", "people_installed",
      "Personnes de la première installation de chaque foyer installé (à défaut, taille du "
      "foyer, sinon 1).")
 row = st.columns(4)
-rate = figures["install_rate"]
-previous_rate = previous["install_rate"] if previous else None
+rate = figures["installed_rate"]
+# a rate of cohorts that have not all had 12 months to install still climbs: its change is
+# shown in grey and said to be provisional, never as a fall
+incomplete = not figures["horizon"]["is_complete"] or (
+    previous is not None and not previous["horizon"]["is_complete"])
+points = metrics.point_change(rate, previous["installed_rate"]) if previous else None
 row[0].metric(
-    "Taux suivi → installé", fmt.percent(rate),
-    None if previous_rate is None or rate is None
-    else f"{'+' if rate >= previous_rate else ''}{fmt.number((rate - previous_rate) * 100, 1)} pt",
-    help=f"{fmt.number(figures['installed'])} installés sur {fmt.number(figures['followed'])} "
-         "suivis", border=True)
+    "Taux suivi → installé", fmt.share(rate),
+    None if points is None else fmt.points(points) + (" (provisoire)" if incomplete else ""),
+    delta_color="off" if incomplete else "normal",
+    help=f"{fmt.rate(rate, base=True)}."
+         + (f" Provisoire : les foyers contactés après le "
+            f"{fmt.date(figures['horizon']['complete_until'])} n'ont pas encore eu 12 mois "
+            "pour s'installer." if incomplete else ""),
+    border=True)
 card(row[1], "Ambassadeurs actifs", "ambassadors_active",
      "Ambassadeurs actifs ayant adhéré au plus tard à la fin de la période.")
 card(row[2], "Personnes touchées", "contacts",
      "Personnes distinctes (foyers ou emails) ayant eu un contact de campagne daté dans la "
      "période.")
 card(row[3], "Interactions", "interactions", "Contacts de campagne datés dans la période.")
-if previous_filters:
-    st.caption(f"Évolution par rapport à la période précédente de même durée : du "
-               f"{fmt.date(previous_filters.date_from)} au {fmt.date(previous_filters.date_to)}.")
+if window:
+    against = {
+        "previous_year": f"l'année {window.filters.date_from.year}",
+        "same_dates_year_before": "les mêmes dates un an plus tôt",
+        "previous_period": "la période précédente de même durée",
+    }[window.rule]
+    st.caption(f"Évolution par rapport à {against} : du {fmt.date(window.filters.date_from)} "
+               f"au {fmt.date(window.filters.date_to)}.")
+if incomplete and window:
+    st.caption(
+        f"Taux d'installation provisoire : les foyers contactés après le "
+        f"{fmt.date(figures['horizon']['complete_until'])} n'ont pas encore eu 12 mois pour "
+        f"s'installer (données au {fmt.date(figures['horizon']['data_date'])}) ; son "
+        "évolution n'est pas une baisse.")
 
 left, right = st.columns([2, 3])
 with left:
     st.subheader("Entonnoir")
-    steps = queries.funnel(version, filters)
-    st.plotly_chart(charts.funnel(steps), config=charts.PLOTLY_CONFIG)
-    followed = int(steps["households"].iloc[0])
+    steps = queries.ask(version, "funnel", filters)
+    st.plotly_chart(charts.funnel(steps, refs), config=charts.PLOTLY_CONFIG)
     st.caption(" · ".join(
-        f"{fmt.STAGE_LABELS[stage]} : {fmt.rate(int(n), followed)}"
-        for stage, n in zip(steps["stage"][1:], steps["households"][1:], strict=True)
-    ) + " des foyers suivis")
+        f"{refs.stage_labels[stage]} : {fmt.rate(rate, base=True)}"
+        for stage, rate in zip(steps["stage"][1:], steps["rate_of_followed"][1:], strict=True)
+    ))
 with right:
     st.subheader("Nouveaux foyers et installations par mois")
-    trend = queries.monthly_trend(version, filters)
+    trend = queries.ask(version, "monthly", filters)
     st.plotly_chart(charts.monthly_trend(trend), config=charts.PLOTLY_CONFIG)
 
 st.caption(

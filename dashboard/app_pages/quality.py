@@ -7,13 +7,13 @@ import json
 
 import streamlit as st
 
-from dashboard import fmt, queries, widgets
+from dashboard import fmt, quality, queries, widgets
 
 version = st.session_state.version
 
 st.title("Qualité des données")
 
-outcome = queries.build_outcome(version)
+outcome = quality.build_outcome(version)
 built_at = outcome["built_at"]
 published = f"{built_at.strftime('%d/%m/%Y à %H:%M')}"
 if outcome["failed"]:
@@ -35,10 +35,9 @@ else:
         icon=":material/check_circle:",
     )
 
-sources = queries.quality_sources(version)
 row = st.columns(4)
-row[0].metric("Fichiers lus", fmt.number(int(sources["files"].sum())), border=True)
-row[1].metric("Lignes lues", fmt.number(int(sources["read"].sum())), border=True,
+row[0].metric("Fichiers lus", fmt.number(outcome["files"]), border=True)
+row[1].metric("Lignes lues", fmt.number(outcome["rows_read"]), border=True,
               help="Lignes de données des exports (hors en-têtes).")
 row[2].metric("Lignes rejetées", fmt.number(outcome["rejected"]), border=True,
               help="Lignes refusées (valeur obligatoire manquante, date invalide, prospect "
@@ -51,7 +50,7 @@ count = st.column_config.NumberColumn(format="localized", width="small")
 text_count = st.column_config.TextColumn(alignment="right", width="small")
 st.subheader("Fichiers lus, par source")
 widgets.table(
-    queries.files_table(version), "qualite_fichiers.csv",
+    quality.files_table(version), "qualite_fichiers.csv",
     column_config={
         "SHA-256 (début)": st.column_config.TextColumn(
             help="12 premiers caractères de l'empreinte SHA-256 du fichier : elle change dès "
@@ -67,25 +66,25 @@ st.caption(
 )
 with st.expander("Totaux par source"):
     widgets.table(
-        queries.sources_table(version), "qualite_sources.csv",
+        quality.sources_table(version), "qualite_sources.csv",
         column_config={
             **dict.fromkeys(["Fichiers", "Lues", "Acceptées", "Rejetées", "Doublons"], count),
             "Fusionnées": text_count},
     )
 
 st.subheader("Lignes rejetées")
-counts = queries.reject_counts(version)
+counts = quality.reject_counts(version)
 left, right, _ = st.columns([1, 1, 1])
 source = left.selectbox(
     "Source", [None, *counts["sources"]], key="rejets_source",
     format_func=lambda s: "Toutes les sources" if s is None else
-    f"{queries.source_label(s)} ({fmt.number(counts['sources'][s])})")
+    f"{quality.source_label(s)} ({fmt.number(counts['sources'][s])})")
 files = counts["files"].get(source, {}) if source else {}
 file = right.selectbox(
     "Fichier", [None, *files], key="rejets_fichier", disabled=not source,
     format_func=lambda f: "Tous les fichiers" if f is None else
     f"{f} ({fmt.number(files[f])})")
-rejects = queries.rejects_table(version, source, file)
+rejects = quality.rejects_table(version, source, file)
 if len(rejects):
     widgets.table(rejects, "qualite_rejets.csv",
                   column_config={"Ligne": st.column_config.NumberColumn(format="%d")})
@@ -97,12 +96,12 @@ else:
 
 st.subheader("Avertissements")
 widgets.table(
-    queries.warning_kinds_table(version), "qualite_types_avertissements.csv",
+    quality.warning_kinds_table(version), "qualite_types_avertissements.csv",
     column_config={"Type": st.column_config.TextColumn(width="small"),
                    "Que faire ?": st.column_config.TextColumn(width=900),
                    "Avertissements": count, "Occurrences": count},
 )
-channels = queries.unknown_channels(version)
+channels = quality.unknown_channels(version)
 if len(channels):
     labels = ", ".join(f"« {fmt.plain(label)} » ({fmt.number(n)})"
                        for label, n in zip(channels["label"], channels["occurrences"],
@@ -117,11 +116,11 @@ if len(channels):
     # a TOML string the administrator can paste as is, whatever the label holds
     st.code(f'salon = ["Salon", "Salons", …, {json.dumps(example, ensure_ascii=False)}]',
             language="toml")
-options = queries.warning_kind_options(version)
+options = quality.warning_kind_options(version)
 chosen = st.multiselect("Types d'avertissement", list(options), default=list(options),
                         format_func=options.get, key="avertissements_types",
                         placeholder="Tous les types")
-warnings = queries.warnings_table(version, tuple(chosen))
+warnings = quality.warnings_table(version, tuple(chosen))
 if len(warnings):
     widgets.table(warnings, "qualite_avertissements.csv",
                   column_config={"Ligne": text_count, "Occurrences": count,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, fmt, queries, widgets
+from dashboard import charts, fmt, queries, tables, widgets
 
 filters = st.session_state.filters
 version = st.session_state.version
+refs = queries.reference(version)
 data_date = queries.data_date(version)
 
 st.title("Entonnoir par source")
@@ -19,26 +20,26 @@ st.caption(
     "données)."
 )
 
-by_channel = queries.funnel_by_channel(version, filters)
+by_channel = queries.ask(version, "by_channel", filters)
 left, right = st.columns([11, 9])
 with left:
     st.subheader("Suivis, accompagnés, installés par canal")
-    st.plotly_chart(charts.channel_funnel(by_channel), config=charts.PLOTLY_CONFIG)
+    st.plotly_chart(charts.channel_funnel(by_channel, refs), config=charts.PLOTLY_CONFIG)
 with right:
     st.subheader("Taux par canal")
     widgets.table(
-        queries.channel_funnel_table(by_channel), "entonnoir_par_canal.csv",
+        tables.channel_funnel(by_channel, refs), "entonnoir_par_canal.csv",
         column_config={name: st.column_config.NumberColumn(format="%d")
                        for name in ("Suivis", "Accompagnés", "Installés")},
     )
-    figures = queries.headline(version, filters)
+    figures = queries.ask_one(version, "headline", filters)
     st.caption(
         f"Ensemble : {fmt.number(figures['followed'])} foyers suivis, accompagnés "
-        f"{fmt.rate(figures['accompanied'], figures['followed'])}, installés "
-        f"{fmt.rate(figures['installed'], figures['followed'])}."
+        f"{fmt.rate(figures['accompanied_rate'])}, installés "
+        f"{fmt.rate(figures['installed_rate'])}."
     )
 
-drill, over_time, delays, cohorts = st.tabs(
+drill, over_time, delays, horizons = st.tabs(
     ["Détail : canal → campagne → foyers", "Conversion par trimestre",
      "Délai d'installation", "Cohortes à 3, 6 et 12 mois"])
 
@@ -47,11 +48,16 @@ with drill:
     pick_channel, pick_campaign = st.columns([1, 2])
     channel = pick_channel.selectbox(
         "Canal", list(followed_by_channel), key="entonnoir_canal", placeholder="Choisir un canal",
-        format_func=lambda c: f"{fmt.channel(c)} — {fmt.number(followed_by_channel[c])} foyers")
-    campaigns = queries.channel_campaigns(version, filters, channel)
+        format_func=lambda c: f"{refs.channel(c)} — {fmt.number(followed_by_channel[c])} foyers")
+    campaigns = queries.ask(version, "by_campaign", filters, channel=channel)
     if campaigns.empty:
-        st.info(f"Aucun foyer du canal « {fmt.plain(fmt.channel(channel))} » dans la sélection.")
+        st.info(f"Aucun foyer du canal « {fmt.plain(refs.channel(channel))} » dans la "
+                "sélection.")
     else:
+        # households with no campaign are a choice too (NO_CAMPAIGN), shown by their label
+        campaigns["campaign_code"] = campaigns["campaign_code"].fillna(queries.NO_CAMPAIGN)
+        campaigns["campaign_label"] = campaigns["campaign_label"].fillna(
+            queries.NO_CAMPAIGN_LABEL)
         by_code = {row.campaign_code: row for row in campaigns.itertuples()}
         campaign = pick_campaign.selectbox(
             "Campagne", list(by_code), key=f"entonnoir_campagne_{channel}",
@@ -59,15 +65,17 @@ with drill:
             format_func=lambda c: f"{by_code[c].campaign_label} — "
                                   f"{fmt.number(by_code[c].followed)} foyers")
         chosen = by_code[campaign]
-        households = queries.channel_campaign_households(version, filters, channel, campaign)
+        households = queries.ask(version, "households", filters, channel=channel,
+                                 campaign=campaign)
         st.markdown(
-            f"**{fmt.plain(chosen.campaign_label)}** ({fmt.plain(campaign)}) : "
-            f"{fmt.number(chosen.followed)} foyers "
-            f"suivis, accompagnés {fmt.rate(chosen.accompanied, chosen.followed)}, "
-            f"installés {fmt.rate(chosen.installed, chosen.followed)}."
+            f"**{fmt.plain(chosen.campaign_label)}**"
+            f"{f' ({fmt.plain(campaign)})' if campaign else ''} : "
+            f"{fmt.number(chosen.followed)} foyers suivis, accompagnés "
+            f"{fmt.rate(chosen.accompanied_rate)}, installés {fmt.rate(chosen.installed_rate)}."
         )
         widgets.table(
-            queries.channel_campaign_households_table(households), f"foyers_{campaign}.csv",
+            tables.channel_campaign_households(households),
+            f"foyers_{campaign or 'sans_campagne'}.csv",
             column_config={
                 "Jours jusqu'à l'installation": st.column_config.NumberColumn(format="%d")},
         )
@@ -75,11 +83,11 @@ with drill:
                    "personnelle n'est affichée.")
 
 with over_time:
-    rates = queries.install_rate_by_quarter(version, filters)
-    if rates.empty:
+    cohorts = queries.ask(version, "cohorts", filters)
+    if cohorts.empty:
         st.info("Aucun foyer dans la sélection.")
     else:
-        st.plotly_chart(charts.quarterly_install_rate(rates), config=charts.PLOTLY_CONFIG)
+        st.plotly_chart(charts.quarterly_install_rate(cohorts), config=charts.PLOTLY_CONFIG)
         st.caption(
             "Part des foyers de chaque trimestre de premier contact installés à ce jour. Une "
             "cohorte est « trop récente » tant que son dernier jour a moins de 12 mois au "
@@ -87,25 +95,25 @@ with over_time:
         )
 
 with delays:
-    summary = queries.install_delay_summary(version, filters)
+    summary = queries.ask(version, "install_delay_by_channel", filters)
     box, medians = st.columns([3, 2])
     with box:
-        points = queries.install_delays(version, filters)
+        points = queries.ask(version, "install_delays", filters)
         if points.empty:
             st.info("Aucun foyer installé dans la sélection.")
         else:
-            st.plotly_chart(charts.install_delay_box(points), config=charts.PLOTLY_CONFIG)
+            st.plotly_chart(charts.install_delay_box(points, refs), config=charts.PLOTLY_CONFIG)
     with medians:
         widgets.table(
-            queries.install_delay_table(summary), "delai_installation.csv",
+            tables.install_delays(summary, refs), "delai_installation.csv",
             column_config={name: st.column_config.NumberColumn(format="%d") for name in (
                 "Installés", "1er quartile (j)", "Médiane (jours)", "3e quartile (j)")},
         )
         st.caption("Jours entre le premier contact et la première installation du foyer. "
                    "La moitié des foyers s'installe entre le 1er et le 3e quartile.")
 
-with cohorts:
-    table = queries.install_cohort_table(queries.install_cohorts(version, filters))
+with horizons:
+    table = tables.install_cohorts(queries.ask(version, "cohorts", filters))
     widgets.table(
         table, "cohortes_installation.csv", height=min(35 * (len(table) + 1) + 3, 760),
         column_config={"Nouveaux foyers": st.column_config.NumberColumn(format="%d")},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, fmt, queries, widgets
+from dashboard import charts, fmt, masking, queries, tables, widgets
 
 filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
@@ -15,10 +15,13 @@ MEASURES = {"followed": "Foyers suivis", "installed": "Foyers installés"}
 
 st.title("Territoire")
 
-summary = queries.territory_summary(version, filters)
-communes = queries.installed_by_commune(version, filters)
-epci = queries.installed_by_epci(version, filters)
-origins = queries.origins(version, filters)
+summary = queries.ask_one(version, "territory_summary", filters)
+communes = masking.with_classes(queries.ask(version, "installed_by_commune", filters))
+epci = masking.with_classes(queries.ask(version, "installed_by_epci", filters))
+origins = queries.ask(version, "origins", filters)
+# the first rows of the layer's ordered answers (ties and small counts ordered there)
+top_epci = epci.iloc[0] if len(epci) and epci["households"].iloc[0] > 0 else None
+top_origin = origins.iloc[0] if len(origins) and origins["followed"].iloc[0] > 0 else None
 
 row = st.columns(4)
 row[0].metric(
@@ -30,27 +33,27 @@ row[1].metric(
     f"{fmt.number(summary['communes_installed'])} sur {fmt.number(summary['communes'])}",
     border=True, help="Communes du Lot (COG 2026) où au moins un foyer de la sélection s'est "
                       "installé.")
-top_epci = summary["top_epci"]
 row[2].metric(
-    "Intercommunalité en tête", fmt.plain(top_epci["name"]) if top_epci else "–", border=True,
-    help=f"{top_epci['shown']} foyers installés" if top_epci else None)
-top_origin = summary["top_origin"]
+    "Intercommunalité en tête",
+    fmt.plain(top_epci["epci_short_name"]) if top_epci is not None else "–", border=True,
+    help=f"{top_epci['shown']} foyers installés" if top_epci is not None else None)
 row[3].metric(
-    "Première origine", fmt.plain(top_origin["name"]) if top_origin else "–", border=True,
+    "Première origine", fmt.plain(top_origin["name"]) if top_origin is not None else "–",
+    border=True,
     help=(f"{fmt.number(top_origin['followed'])} foyers suivis sur "
-          f"{fmt.number(summary['followed'])} ({fmt.percent(top_origin['share'])})")
-    if top_origin else None)
+          f"{fmt.number(summary['followed'])} ({fmt.share(top_origin['followed_share'])})")
+    if top_origin is not None else None)
 
 left, middle, right = st.columns([1, 1, 1.3], gap="medium")
 with left:
     st.subheader("Où s'installent-ils ?")
     st.caption("Foyers installés par commune du Lot")
-    st.plotly_chart(charts.communes_map(communes, queries.COUNT_CLASS_LABELS),
+    st.plotly_chart(charts.communes_map(communes, masking.COUNT_CLASS_LABELS),
                     config=charts.MAP_CONFIG, key="carte-communes")
 with middle:
     st.subheader("Par intercommunalité")
     st.caption("Foyers installés par EPCI (partie lotoise)")
-    st.plotly_chart(charts.epci_map(epci, queries.COUNT_CLASS_LABELS),
+    st.plotly_chart(charts.epci_map(epci, masking.COUNT_CLASS_LABELS),
                     config=charts.MAP_CONFIG, key="carte-epci")
 with right:
     st.subheader("D'où viennent-ils ?")
@@ -63,7 +66,7 @@ notes = ["Une commune ou une intercommunalité comptant 1 ou 2 foyers installés
          "« 1 à 2 », sans son chiffre exact."]
 if summary["installed_elsewhere"]:
     notes.append(
-        f"{queries.shown_count(summary['installed_elsewhere'])} foyer(s) installé(s) dans une "
+        f"{masking.shown_count(summary['installed_elsewhere'])} foyer(s) installé(s) dans une "
         "commune absente du référentiel du Lot n'apparaissent pas sur les cartes (voir Qualité "
         "des données).")
 st.caption(" ".join(notes))
@@ -80,13 +83,13 @@ with right:
         ["Par commune", "Par intercommunalité", "Par département d'origine"])
     count = st.column_config.TextColumn(alignment="right")
     with by_commune:
-        widgets.table(queries.communes_table(version, filters), "territoire_communes.csv",
+        widgets.table(tables.communes(communes), "territoire_communes.csv",
                       height=380, column_config={"Foyers installés": count})
     with by_epci:
-        widgets.table(queries.epci_table(version, filters), "territoire_intercommunalites.csv",
+        widgets.table(tables.epci(epci), "territoire_intercommunalites.csv",
                       height=380, column_config={"Foyers installés": count})
     with by_origin:
         share = st.column_config.NumberColumn(format="percent")
-        widgets.table(queries.origins_table(version, filters), "territoire_origines.csv",
+        widgets.table(tables.origins(origins), "territoire_origines.csv",
                       height=380, column_config={"Part des suivis": share,
                                                  "Part des installés": share})

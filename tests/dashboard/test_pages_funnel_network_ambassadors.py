@@ -79,6 +79,19 @@ def _figure(at: AppTest, index: int) -> dict:
     return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
+def _rate(part: int, whole: int) -> str:
+    """A rate as the tables show it, computed here from two counts."""
+    return fmt.rate({"value": part / whole if whole else None, "part": part, "whole": whole})
+
+
+def _channels(demo_build) -> dict[str, tuple[str, str]]:
+    """code -> (label, colour) of the database's channel list (ref.channels), in order."""
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        rows = con.execute("select channel, label, colour from ref.channels "
+                           "order by channel_order").fetchall()
+    return {code: (label, colour) for code, label, colour in rows}
+
+
 def _values(array) -> list:
     """A figure's data array: a list, or plotly's typed array (base64 of a numpy dtype)."""
     if isinstance(array, dict):
@@ -92,16 +105,18 @@ def test_funnel_by_channel_equals_kpis_json_every_channel_shown(demo_env):
     at = _page("sources")
     figures = kpis(demo_env["curated"])
     table = _table(at, "Canal").set_index("Canal")
-    assert list(table.index) == [fmt.channel(c) for c in fmt.CHANNEL_LABELS]  # `autre` too
+    channels = _channels(demo_env)
+    assert list(table.index) == [label for label, _ in channels.values()]  # `autre` too
+    assert list(table.index)[-1] == "Autre" and "Salons" in list(table.index)
     for channel, followed in figures["followed_by_channel"].items():
-        assert table.loc[fmt.channel(channel), "Suivis"] == followed
-        assert table.loc[fmt.channel(channel), "Installés"] == (
+        assert table.loc[channels[channel][0], "Suivis"] == followed
+        assert table.loc[channels[channel][0], "Installés"] == (
             figures["installed_by_channel"][channel])
     assert table.loc["Tourisme", "Suivis"] == 70
-    assert table.loc["Tourisme", "Suivi → installé"] == fmt.rate(
+    assert table.loc["Tourisme", "Suivi → installé"] == _rate(
         figures["installed_by_channel"]["tourisme"], 70)
     bars = _figure(at, 0)["data"][0]
-    assert bars["marker"]["color"] == list(fmt.CHANNEL_COLOURS.values())
+    assert bars["marker"]["color"] == [colour for _, colour in channels.values()]
 
 
 def test_drill_down_from_tourisme_to_its_summer_2023_campaign_and_its_70_households(demo_env):
@@ -240,9 +255,9 @@ def test_referred_households_convert_as_a_sql_count_says(demo_env):
     assert _metric(at, "Foyers parrainés") == fmt.number(referred)
     groups = _table(at, "Foyers").set_index("Foyers")
     assert groups.loc["Parrainés par un ambassadeur", "Suivis"] == referred
-    assert groups.loc["Parrainés par un ambassadeur", "Installés"] == fmt.rate(
+    assert groups.loc["Parrainés par un ambassadeur", "Installés"] == _rate(
         installed, referred)
     figures = kpis(demo_env["curated"])
     assert groups.loc["Autres foyers", "Suivis"] == figures["followed"] - referred
-    assert groups.loc["Autres foyers", "Installés"] == fmt.rate(
+    assert groups.loc["Autres foyers", "Installés"] == _rate(
         figures["installed"] - installed, figures["followed"] - referred)

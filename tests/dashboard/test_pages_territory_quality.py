@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 import shutil
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import fmt, queries
+from dashboard import fmt
+from pipelines import metrics
+from pipelines.metrics import Filters
 from tests.conftest import ROOT, kpis, run_cli
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -51,8 +54,10 @@ def _figures(at: AppTest) -> list[dict]:
             for chart in at.get("plotly_chart")]
 
 
-def _installed_by_commune(filters: queries.Filters):
-    return queries.installed_by_commune(queries.database_version(), filters)
+def _ask(demo_build, name: str, filters: Filters):
+    """The metrics layer's answer, on its own connection to the demo database."""
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        return metrics.ask(con, name, filters)
 
 
 # --- Territoire ----------------------------------------------------------------------------
@@ -85,9 +90,9 @@ def test_installed_households_by_commune_sum_to_installed(demo_env):
     figures = kpis(demo_env["curated"])
     at = _page(TERRITORY)
     assert _metric(at, "Foyers installés") == fmt.number(figures["installed"]) == "130"
-    assert int(_installed_by_commune(queries.Filters())["households"].sum()) == 130
-    epci = queries.installed_by_epci(queries.database_version(), queries.Filters())
-    communes = _installed_by_commune(queries.Filters())
+    assert int(_ask(demo_env, "installed_by_commune", Filters())["households"].sum()) == 130
+    epci = _ask(demo_env, "installed_by_epci", Filters())
+    communes = _ask(demo_env, "installed_by_commune", Filters())
     in_lot = communes[communes["commune_code"].notna()]
     assert int(epci["households"].sum()) == int(in_lot["households"].sum())
 
@@ -99,7 +104,7 @@ def test_channel_filter_applies_to_the_territory_page(demo_env):
     _run(at)
     installed = figures["installed_by_channel"]["tourisme"]
     assert _metric(at, "Foyers installés") == fmt.number(installed)
-    communes = _installed_by_commune(queries.Filters(channels=("tourisme",)))
+    communes = _ask(demo_env, "installed_by_commune", Filters(channels=("tourisme",)))
     assert int(communes["households"].sum()) == installed
 
 
@@ -117,10 +122,10 @@ def test_communes_with_fewer_than_3_households_are_not_shown_exactly(demo_env, p
     at.query_params["periode"] = period
     _run(at)
     _run(at.switch_page(TERRITORY))
-    filters = queries.Filters(*(() if period == "tout" else
-                                (__import__("datetime").date(2021, 1, 1),
-                                 __import__("datetime").date(2021, 12, 31))))
-    exact = _installed_by_commune(filters)
+    filters = Filters(*(() if period == "tout" else
+                        (__import__("datetime").date(2021, 1, 1),
+                         __import__("datetime").date(2021, 12, 31))))
+    exact = _ask(demo_env, "installed_by_commune", filters)
     small = exact[(exact["households"] > 0) & (exact["households"] < 3)
                   & exact["commune_code"].notna()]
     assert len(small) > 0

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pipelines import kpis, metrics
 from pipelines.metrics import NO_CAMPAIGN, Filters
-from tests.conftest import ROOT, run_cli
+from tests.conftest import build_with_a_new_channel
 from tests.conftest import kpis as kpis_json
 
 CHANNELS = ("salon", "site_web", "tourisme", "sante", "ambassadeur", "entreprise", "digital",
@@ -154,17 +154,7 @@ def test_recent_cohorts_are_incomplete_until_they_have_had_12_months(con):
 # --- reference lists come from the database -------------------------------------------------
 
 def test_a_channel_added_in_channels_toml_is_listed_after_a_rebuild(tmp_path):
-    raw, curated = tmp_path / "raw", tmp_path / "curated"
-    raw.mkdir()
-    (raw / "prospects.csv").write_text(
-        "ID prospect;Date de premier contact;Canal\nP1;2024-01-10;Marché de Cahors\n"
-        "P2;2024-01-11;Salon\n", "utf-8")
-    toml = (ROOT / "pipelines" / "channels.toml").read_text("utf-8").replace(
-        "[labels]", 'marche = ["Marché de Cahors", "Marché"]\n\n[labels]')
-    (tmp_path / "channels.toml").write_text(toml, "utf-8")
-    result = run_cli("build", "--raw", str(raw), "--curated", str(curated),
-                     env={"OMLOT_CHANNELS_FILE": str(tmp_path / "channels.toml")})
-    assert result.returncode == 0, result.stderr
+    curated = build_with_a_new_channel(tmp_path)
     with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
         listed = metrics.ask_rows(con, "channels")
         by_channel = {row["channel"]: row["followed"]

@@ -1,0 +1,216 @@
+"""Tables as shown and downloaded: the metrics layer's answers with French headers, labels from
+the reference lists and rates with their counts (fmt.rate). Nothing is computed here."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import fmt
+from dashboard.queries import NO_CAMPAIGN_LABEL, Reference
+
+
+def _rates(rates: pd.Series) -> list[str]:
+    return [fmt.rate(rate) for rate in rates]
+
+
+def _campaign_labels(labels: pd.Series) -> pd.Series:
+    return labels.fillna(NO_CAMPAIGN_LABEL)
+
+
+# --- Entonnoir par source -------------------------------------------------------------------
+
+def channel_funnel(by_channel: pd.DataFrame, refs: Reference) -> pd.DataFrame:
+    """The funnel by channel: counts, then each step's rate from the channel's followed."""
+    return pd.DataFrame({
+        "Canal": by_channel["channel"].map(refs.channel),
+        "Suivis": by_channel["followed"],
+        "Accompagnés": by_channel["accompanied"],
+        "Installés": by_channel["installed"],
+        "Suivi → accompagné": _rates(by_channel["accompanied_rate"]),
+        "Suivi → installé": _rates(by_channel["installed_rate"]),
+    })
+
+
+def channel_campaign_households(households: pd.DataFrame) -> pd.DataFrame:
+    """A campaign's households: pseudonymous ID, stage, CRM status, dates, commune."""
+    return pd.DataFrame({
+        "Identifiant foyer": households["household_id"],
+        "Étape": households["stage"].str.capitalize(),
+        "Statut CRM": households["status"],
+        "Premier contact": households["first_contact_date"],
+        "Début d'accompagnement": households["accompaniment_date"],
+        "Séjour d'immersion": households["immersion_date"],
+        "Installation": households["installation_date"],
+        "Commune d'installation": households["installation_commune_name"],
+        "Intercommunalité": households["installation_epci_name"],
+        "Jours jusqu'à l'installation": households["days_to_install"],
+    })
+
+
+def install_delays(summary: pd.DataFrame, refs: Reference) -> pd.DataFrame:
+    """Days to install by channel (median and quartiles), the whole selection last."""
+    return pd.DataFrame({
+        "Canal": [refs.channel(c) if isinstance(c, str) else "Ensemble"
+                  for c in summary["channel"]],
+        "Installés": summary["installed"],
+        "1er quartile (j)": summary["q1_days"].round(),
+        "Médiane (jours)": summary["median_days"].round(),
+        "3e quartile (j)": summary["q3_days"].round(),
+    })
+
+
+def install_cohorts(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Share of each quarter's new households installed within 3, 6, 12 months and to date;
+    an empty cell where the horizon is not reached yet."""
+    def shares(column: str) -> list[str]:
+        return ["" if rate["part"] is None or pd.isna(rate["part"]) else fmt.rate(rate)
+                for rate in cohorts[column]]
+
+    return pd.DataFrame({
+        "Trimestre de premier contact": cohorts["quarter"].map(fmt.quarter),
+        "Nouveaux foyers": cohorts["followed"],
+        "Installés sous 3 mois": shares("within_3_rate"),
+        "Installés sous 6 mois": shares("within_6_rate"),
+        "Installés sous 12 mois": shares("within_12_rate"),
+        "Installés à ce jour": shares("installed_rate"),
+    })
+
+
+# --- Suivi du réseau accueil ----------------------------------------------------------------
+
+def stalled_households(households: pd.DataFrame, refs: Reference) -> pd.DataFrame:
+    """The stalled households as shown: pseudonymous ID, channel, campaign, dates, days."""
+    return pd.DataFrame({
+        "Identifiant foyer": households["household_id"],
+        "Canal": households["channel"].map(refs.channel),
+        "Code campagne": households["campaign_code"],
+        "Campagne": _campaign_labels(households["campaign_label"]),
+        "Statut CRM": households["status"],
+        "Premier contact": households["first_contact_date"],
+        "Début d'accompagnement": households["accompaniment_date"],
+        "Dernière mise à jour": households["updated_date"],
+        "Jours d'accompagnement": households["days_in_stage"],
+        "Jours sans nouvelle": households["days_without_activity"],
+    })
+
+
+# --- Ambassadeurs ---------------------------------------------------------------------------
+
+def ambassadors_by_type(by_type: pd.DataFrame) -> pd.DataFrame:
+    """Ambassadors by type, with the active share of each type and its counts."""
+    return pd.DataFrame({
+        "Type": by_type["ambassador_type"],
+        "Ambassadeurs": by_type["ambassadors"],
+        "Actifs (part du type)": _rates(by_type["active_rate"]),
+    })
+
+
+def referral_conversion(groups: pd.DataFrame) -> pd.DataFrame:
+    """Referred households against the others: followed, rates with counts, median delay."""
+    return pd.DataFrame({
+        "Foyers": groups["is_referred"].map(
+            {True: "Parrainés par un ambassadeur", False: "Autres foyers"}),
+        "Suivis": groups["followed"],
+        "Accompagnés": _rates(groups["accompanied_rate"]),
+        "Installés": _rates(groups["installed_rate"]),
+        "Délai médian (jours)": groups["median_days_to_install"].round(),
+    })
+
+
+def referrals_by_ambassador_type(by_type: pd.DataFrame) -> pd.DataFrame:
+    """Referred households by type of their ambassador, with their installation rate."""
+    return pd.DataFrame({
+        "Type d'ambassadeur": by_type["ambassador_type"],
+        "Foyers parrainés": by_type["followed"],
+        "Installés": _rates(by_type["installed_rate"]),
+    })
+
+
+# --- Campagnes ------------------------------------------------------------------------------
+
+def campaigns(metrics: pd.DataFrame, model: str, refs: Reference) -> pd.DataFrame:
+    """The campaign table: reach, credits under `model` with the spread between models,
+    budget and costs."""
+    return pd.DataFrame({
+        "Campagne": metrics["campaign_label"],
+        "Canal": metrics["channel"].map(refs.channel),
+        "Budget (€)": metrics["budget_eur"].astype("float64"),
+        "Installations attribuées": metrics[f"installed_{model}"].round(1),
+        "Installations : min–max des modèles": [
+            f"{fmt.number(lo, 1)} – {fmt.number(hi, 1)}"
+            for lo, hi in zip(metrics["installed_min"], metrics["installed_max"], strict=True)],
+        "Coût par installation (€)": metrics[f"cost_per_installed_{model}"].astype("float64"),
+        "Foyers suivis attribués": metrics[f"followed_{model}"].round(1),
+        "Suivis : min–max des modèles": [
+            f"{fmt.number(lo, 1)} – {fmt.number(hi, 1)}"
+            for lo, hi in zip(metrics["followed_min"], metrics["followed_max"], strict=True)],
+        "Coût par foyer suivi (€)": metrics[f"cost_per_followed_{model}"].astype("float64"),
+        "Contacts": metrics["touches"],
+        "Personnes touchées": metrics["persons"],
+        "Interactions anonymes": metrics["anonymous_interactions"],
+        "Devenues foyers": metrics["persons_became_households"],
+        "Part devenue foyer": metrics["became_household_share"],
+        "Délai médian contact → suivi (j)": metrics["median_days_to_followed"],
+        "Délai médian contact → installation (j)": metrics["median_days_to_installed"],
+        "Début": pd.to_datetime(metrics["start_date"]),
+        "Fin": pd.to_datetime(metrics["end_date"]),
+        "Code": metrics["campaign_code"],
+    })
+
+
+def campaign_households(households: pd.DataFrame, refs: Reference) -> pd.DataFrame:
+    """A campaign's households: pseudonymous ID, stage, dates, commune, credits."""
+    return pd.DataFrame({
+        "Foyer": households["household_id"],
+        "Étape": households["stage"],
+        "Canal du foyer": households["channel"].map(refs.channel),
+        "Premier contact": pd.to_datetime(households["first_contact_date"]),
+        "Installation": pd.to_datetime(households["installation_date"]),
+        "Commune": households["installation_commune_name"],
+        "Crédit (suivi)": households["followed_credit"],
+        "Crédit (installation)": households["installed_credit"],
+        "Part du budget (€)": households["cost_share_eur"],
+    })
+
+
+# --- Territoire -----------------------------------------------------------------------------
+
+def communes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Communes with an installation, the figure masked below SMALL_COUNT (masking.py)."""
+    frame = frame[frame["households"] > 0]
+    return pd.DataFrame({
+        "Commune": frame["commune_name"],
+        "Code commune": frame["commune_code"].fillna("–"),
+        "Intercommunalité": frame["epci_name"].fillna("–"),
+        "Foyers installés": frame["shown"],
+    })
+
+
+def epci(frame: pd.DataFrame) -> pd.DataFrame:
+    """Intercommunalities, the figure masked below SMALL_COUNT."""
+    return pd.DataFrame({
+        "Intercommunalité": frame["epci_name"],
+        "Nom court": frame["epci_short_name"],
+        "SIREN": frame["epci_code"],
+        "Communes du Lot": frame["communes"],
+        "Communes avec installation": frame["communes_installed"],
+        "Foyers installés": frame["shown"],
+    })
+
+
+_ZONES = {"metropole": "Métropole", "outre-mer": "Outre-mer", "etranger": "Étranger",
+          "inconnu": "Inconnu"}
+
+
+def origins(frame: pd.DataFrame) -> pd.DataFrame:
+    """Départements of origin with a household, shares as numbers (the column formats them)."""
+    frame = frame[frame["followed"] > 0]
+    return pd.DataFrame({
+        "Origine": frame["name"],
+        "Code": frame["code"].fillna("–"),
+        "Zone": frame["zone"].map(_ZONES),
+        "Foyers suivis": frame["followed"],
+        "Part des suivis": [rate["value"] for rate in frame["followed_share"]],
+        "Foyers installés": frame["installed"],
+        "Part des installés": [rate["value"] for rate in frame["installed_share"]],
+    })

@@ -1,0 +1,243 @@
+"""What the pages show is the metrics layer's answer (pipelines/metrics.py) and `kpis --json`'s
+where they overlap: for random selections (hypothesis: periods, channel and campaign subsets,
+« (sans campagne) », inverted bounds), and for the rules a committee relies on (comparison
+windows said on screen, recent cohorts marked provisional, a refused period, « no campaign »
+giving the same figures to cards and funnel, a channel added in channels.toml shown
+everywhere after a rebuild)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import fmt
+from pipelines import kpis, metrics
+from pipelines.metrics import NO_CAMPAIGN, Filters
+from tests.conftest import ROOT, build_with_a_new_channel
+
+APP = str(ROOT / "dashboard" / "app.py")
+CHANNELS = ("salon", "site_web", "tourisme", "sante", "ambassadeur", "entreprise", "digital",
+            "presse", "autre")
+CAMPAIGNS = (NO_CAMPAIGN, "TOUR-ETE-2023", "WEB-CHOISIRLELOT", "AMB-RESEAU", "SALON-DNV-2022",
+             "SANTE-INT-2022")
+
+
+@pytest.fixture
+def demo_env(demo_build, monkeypatch):
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    return demo_build
+
+
+def _query(filters: Filters) -> dict[str, str]:
+    """The URL of a selection, as the sidebar writes it."""
+    params = {"periode": "tout"}
+    if filters.date_from or filters.date_to:
+        params.update(periode="perso", du=filters.date_from.isoformat(),
+                      au=filters.date_to.isoformat())
+    if filters.channels:
+        params["canaux"] = ",".join(filters.channels)
+    if filters.campaigns:
+        params["campagnes"] = ",".join("(sans)" if c == NO_CAMPAIGN else c
+                                       for c in filters.campaigns)
+    return params
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _page(at: AppTest, name: str) -> AppTest:
+    at.switch_page(f"app_pages/{name}.py").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def _metric(at: AppTest, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def _table(at: AppTest, first_column: str):
+    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
+
+
+# --- random selections: every page shows the layer's figures --------------------------------
+
+_DAY = st.dates(min_value=dt.date(2019, 10, 1), max_value=dt.date(2025, 3, 31))
+
+
+@st.composite
+def selections(draw) -> tuple[dt.date | None, dt.date | None, tuple, tuple]:
+    bounded = draw(st.booleans())
+    start, end = (draw(_DAY), draw(_DAY)) if bounded else (None, None)
+    channels = tuple(draw(st.lists(st.sampled_from(CHANNELS), max_size=3, unique=True)))
+    campaigns = tuple(draw(st.lists(st.sampled_from(CAMPAIGNS), max_size=2, unique=True)))
+    return start, end, channels, campaigns
+
+
+def test_every_page_shows_the_layers_figures_for_random_selections(demo_env):
+    con = duckdb.connect(str(demo_env["database"]), read_only=True)
+
+    @settings(max_examples=8, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(selections())
+    def check(selection) -> None:
+        start, end, channels, campaigns = selection
+        if start and end and start > end:
+            with pytest.raises(metrics.PeriodError):
+                Filters(start, end, channels, campaigns)
+            at = _app(periode="perso", du=start.isoformat(), au=end.isoformat())
+            assert "après sa fin" in at.sidebar.error[0].value
+            assert not at.metric
+            return
+        filters = Filters(start, end, channels, campaigns)
+        at = _app(**_query(filters))
+        head = metrics.ask_one(con, "headline", filters)
+        printed = kpis.headline(con, start, end, list(channels), list(campaigns))
+        for label, key in (("Foyers suivis", "followed"), ("Foyers accompagnés", "accompanied"),
+                           ("Foyers installés", "installed"),
+                           ("Personnes installées", "people_installed"),
+                           ("Ambassadeurs actifs", "ambassadors_active"),
+                           ("Personnes touchées", "contacts"), ("Interactions", "interactions")):
+            assert _metric(at, label).value == fmt.number(printed[key]), label
+        assert _metric(at, "Taux suivi → installé").value == fmt.share(head["installed_rate"])
+        funnel = metrics.ask(con, "funnel", filters)
+        caption = next(c.value for c in at.caption if c.value.startswith("Accompagnés :"))
+        assert caption == " · ".join(
+            f"{label} : {fmt.rate(rate, base=True)}" for label, rate in
+            zip(("Accompagnés", "Installés"), funnel["rate_of_followed"][1:], strict=True))
+
+        _page(at, "sources")
+        table = _table(at, "Canal")
+        by_channel = metrics.ask(con, "by_channel", filters)
+        assert list(table["Suivis"]) == list(by_channel["followed"])
+        assert list(table["Installés"]) == list(by_channel["installed"])
+        assert list(table["Suivi → installé"]) == [fmt.rate(r) for r in
+                                                    by_channel["installed_rate"]]
+
+        _page(at, "network")
+        stages = metrics.ask(con, "stage_summary", filters).set_index("stage")["households"]
+        assert _metric(at, "En suivi").value == fmt.number(stages["suivi"])
+        assert _metric(at, "Installés").value == fmt.number(stages["installé"])
+        stalled = metrics.ask_one(con, "stalled_summary", filters)
+        assert _metric(at, "Accompagnés sans nouvelle").value == fmt.number(stalled["stalled"])
+
+        _page(at, "ambassadors")
+        referred = metrics.ask(con, "referrals", filters).iloc[0]
+        assert _metric(at, "Foyers parrainés").value == fmt.number(referred["followed"])
+        assert _metric(at, "Ambassadeurs").value == fmt.number(printed["ambassadors"])
+
+        _page(at, "territory")
+        territory = metrics.ask_one(con, "territory_summary", filters)
+        assert _metric(at, "Foyers installés").value == fmt.number(territory["installed"])
+        assert territory["installed"] == head["installed"]
+
+        _page(at, "campaigns")
+        unexplained = metrics.ask_one(con, "unexplained_conversions", filters)
+        assert _metric(at, "Suivis sans contact").value == fmt.share(
+            unexplained["followed_unexplained_rate"])
+        credits = printed["attribution"]["linear"]
+        shown = _metric(at, "Foyers suivis attribués").value
+        code = at.selectbox(key="campagne_detail").value
+        assert shown == fmt.number(credits.get(code, {"followed": 0})["followed"], 1)
+
+    try:
+        check()
+    finally:
+        con.close()
+
+
+# --- « no campaign » ------------------------------------------------------------------------
+
+def test_no_campaign_gives_the_same_figures_to_the_cards_and_the_funnel(demo_env):
+    at = _app(campagnes="(sans)")
+    assert at.sidebar.multiselect[1].value == [NO_CAMPAIGN]
+    assert "(sans campagne)" in at.sidebar.multiselect[1].options
+    assert _metric(at, "Foyers suivis").value == "57"
+    assert _metric(at, "Foyers accompagnés").value == "35"
+    assert _metric(at, "Foyers installés").value == "23"
+    caption = next(c.value for c in at.caption if c.value.startswith("Accompagnés :"))
+    assert "des suivis (35 / 57)" in caption and "des suivis (23 / 57)" in caption
+
+
+def test_no_campaign_is_a_choice_of_the_funnel_drill_down(demo_env):
+    at = _page(_app(), "sources")
+    at.selectbox(key="entonnoir_canal").set_value("autre").run()
+    campaign = at.selectbox(key="entonnoir_campagne_autre")
+    assert any(option.startswith("(sans campagne)") for option in campaign.options)
+    campaign.set_value(NO_CAMPAIGN).run()
+    assert not at.exception
+    with duckdb.connect(str(demo_env["database"]), read_only=True) as con:
+        expected = con.execute("select count(*) from core.households "
+                               "where channel = 'autre' and campaign_code is null").fetchone()[0]
+    assert len(_table(at, "Identifiant foyer")) == expected > 0
+
+
+# --- comparisons a committee expects --------------------------------------------------------
+
+def test_a_year_is_compared_with_the_previous_calendar_year_on_screen(demo_env):
+    at = _app(periode="2024")
+    assert any("par rapport à l'année 2023 : du 01/01/2023 au 31/12/2023" in c.value
+               for c in at.caption)
+    assert _metric(at, "Personnes touchées").delta.startswith("-1\u202f062 ")
+    assert _metric(at, "Interactions").delta.startswith("-1\u202f850 ")
+
+
+def test_a_season_is_compared_with_the_same_dates_one_year_before(demo_env):
+    at = _app(periode="ete-2023")
+    assert any("mêmes dates un an plus tôt : du 01/07/2022 au 31/10/2022" in c.value
+               for c in at.caption)
+    with duckdb.connect(str(demo_env["database"]), read_only=True) as con:
+        before = kpis.headline(con, dt.date(2022, 7, 1), dt.date(2022, 10, 31))["followed"]
+        now = kpis.headline(con, dt.date(2023, 7, 1), dt.date(2023, 10, 31))["followed"]
+    assert _metric(at, "Foyers suivis").delta.startswith(f"+{now - before} ")
+
+
+def test_the_previous_period_of_the_same_length_only_when_asked(demo_env):
+    at = _app(periode="ete-2023")
+    at.segmented_control(key="comparaison").set_value("previous_period").run()
+    assert any("période précédente de même durée : du 28/02/2023 au 30/06/2023" in c.value
+               for c in at.caption)
+
+
+def test_recent_cohorts_rate_change_is_said_provisional_not_a_fall(demo_env):
+    at = _app(periode="2024")
+    rate = _metric(at, "Taux suivi → installé")
+    assert rate.delta.endswith("(provisoire)")
+    assert "color: GRAY" in str(rate.proto)  # not a red fall
+    assert any("n'ont pas encore eu 12 mois" in c.value for c in at.caption)
+    judged = _metric(_app(periode="2022"), "Taux suivi → installé")
+    assert not judged.delta.endswith("(provisoire)")
+
+
+def test_a_period_starting_after_its_end_is_refused_with_a_french_message(demo_env):
+    at = _app(periode="perso", du="2023-06-30", au="2023-01-01")
+    assert "La période commence le 30/06/2023, après sa fin le 01/01/2023" in (
+        at.sidebar.error[0].value)
+    assert "Période refusée" in at.error[0].value
+    assert not at.metric
+
+
+# --- reference lists from the database ------------------------------------------------------
+
+def test_a_channel_added_in_channels_toml_shows_in_filter_table_and_chart(tmp_path,
+                                                                           monkeypatch):
+    curated = build_with_a_new_channel(tmp_path)
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    at = _app()
+    assert "Marché de Cahors" in at.sidebar.multiselect[0].options
+    _page(at, "sources")
+    table = _table(at, "Canal").set_index("Canal")
+    assert table.loc["Marché de Cahors", "Suivis"] == 1
+    assert at.selectbox(key="entonnoir_canal").options[-1] == "Marché de Cahors — 1 foyers"
