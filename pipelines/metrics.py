@@ -14,7 +14,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -190,8 +189,3 @@ def ask_one(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None =
     if len(rows) != 1:
         raise ValueError(f"metric {name!r} answered {len(rows)} rows, not one")
     return rows[0]
-
-
-def metric_file(name: str) -> Path:
-    """Where a metric is defined (for a reader who wants to see it)."""
-    return MART_QUERIES.get(name, METRICS_DIR / f"{name}.sql")
