@@ -87,19 +87,21 @@ def _layout(fig: go.Figure, height: int = 360, **kwargs) -> go.Figure:
 def funnel(steps: pd.DataFrame, refs: Reference) -> go.Figure:
     """Funnel of the selection: each step with its count and its rate from the step before,
     which says its base (« 54,2 % des accompagnés »)."""
-    labels = [refs.stage_labels[s] for s in steps["stage"]]
-    texts = [
-        fmt.number(n) if rate["whole"] is None else
-        f"{fmt.number(n)} ({fmt.share(rate)} des {rate['base']})"
-        for n, rate in zip(steps["households"], steps["rate_of_previous"], strict=True)
+    # the rate under the step's name, where it has room: « Installés / 54,2 % des accompagnés »
+    labels = [
+        refs.stage_labels[stage] if rate["whole"] is None else
+        f"{refs.stage_labels[stage]}<br><span style='font-size:13px'>{fmt.share(rate)} des "
+        f"{rate['base']}</span>"
+        for stage, rate in zip(steps["stage"], steps["rate_of_previous"], strict=True)
     ]
     fig = go.Figure(go.Funnel(
-        y=labels, x=steps["households"], text=texts, textinfo="text",
-        textposition="inside", textfont={"size": 18},
+        y=labels, x=steps["households"], text=[fmt.number(n) for n in steps["households"]],
+        textinfo="text", textposition="inside", textfont={"size": 18},
         marker={"color": [refs.stage_colours[s] for s in steps["stage"]]},
         connector={"line": {"color": "#cccccc"}},
-        hovertemplate="%{y} : %{x:,} foyers<extra></extra>",
+        hovertemplate="%{x:,} foyers<extra></extra>",
     ))
+    fig.update_yaxes(automargin=True)
     return _layout(fig, height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10})
 
 
