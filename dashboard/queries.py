@@ -8,7 +8,6 @@ The connection is read-only and cached; it is reopened when a rebuild publishes 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines import config, metrics
+from pipelines import status as build_status
 from pipelines.metrics import NO_CAMPAIGN, Filters  # noqa: F401  (what pages select)
 
 # How the sidebar and tables name the households whose file names no campaign.
@@ -70,13 +70,18 @@ def ask_one(version: tuple[str, int, int], name: str, filters: Filters | None = 
     return metrics.ask_one(_cursor(version), name, filters, **params)
 
 
-def last_build_status() -> dict | None:
-    """The last build's outcome (ok or failed, with its message), if any build ran."""
-    path = curated_dir() / config.STATUS_NAME
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
+def last_build_status(version: tuple[str, int, int] | None = None) -> dict | None:
+    """The last build as the dashboard tells it: « failed » (with when and why) only when an
+    attempt failed after the published database was built; the status file is read against
+    the build identity stored in the database, so the two never contradict each other."""
+    attempt = build_status.read_file(curated_dir())
+    published = build_status.published_build(_cursor(version)) if version else None
+    view = build_status.reconcile(attempt, published)
+    failure = view["failed_attempt"]
+    if failure:
+        return {"status": "failed", "built_at": failure["started_at"],
+                "message": failure["message"], "kind": failure["kind"]}
+    return {"status": "ok"} if attempt or published else None
 
 
 def data_date(version: tuple[str, int, int]) -> dt.date:

@@ -32,6 +32,10 @@ LAYERS = ("staging", "core", "quality", "marts")
 # Filters a mart may take (the dashboard runs it for a selection): NULL in the build.
 MART_PARAMETERS = ("date_from", "date_to", "channels")
 PUBLISHED_SCHEMAS = ("ref", "core", "quality", "marts")
+# Working tables with one row per row read (as large as the exports, tens of millions of
+# touches): readers use the tables built from them, so they are not published.
+UNPUBLISHED = ("core.prospect_rows", "core.installation_rows", "core.ambassador_rows",
+               "core.touch_rows", "core.campaign_rows", "quality.row_fates")
 _REFERENCE = re.compile(r"\b(raw|ref|staging|core|quality|marts)\.(\w+)\b")
 
 
@@ -213,7 +217,9 @@ def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict)
         for schema in PUBLISHED_SCHEMAS:
             con.execute(f"create schema pub.{schema}")
         for schema, table in tables:
-            con.execute(f"create table pub.{schema}.{table} as select * from {schema}.{table}")
+            if f"{schema}.{table}" not in UNPUBLISHED:
+                con.execute(f"create table pub.{schema}.{table} as select * from "
+                            f"{schema}.{table}")
         # The build's identity inside the database: the status file is checked against it.
         con.execute(
             "create table pub.quality.build as select * from (select "

@@ -440,14 +440,14 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path) -> None:
     plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT, folder)
     table = f"_fast_{source.name}"
     try:
-        fastcsv.read(con, plan, table)
+        _, to_trim = fastcsv.read(con, plan, table)
         export.encoding = "utf-8-sig" if _has_utf8_bom(export.path) else "utf-8"
     except fastcsv.NotUtf8:
         sha256 = plan.sha256
         plan = fastcsv.plan(fastcsv.cp1252_or_utf8(export.path, folder), _parse_lines,
                             sniff_delimiter, _SEP_HINT, folder)
         plan.sha256 = sha256
-        fastcsv.read(con, plan, table)
+        _, to_trim = fastcsv.read(con, plan, table)
         export.encoding = "cp1252"
     export.sha256, export.delimiter = plan.sha256, plan.delimiter
     export.modified_at = dt.datetime.fromtimestamp(info.st_mtime)
@@ -455,7 +455,7 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path) -> None:
     positions = _map_header(export, source, header)
     width = len(header.values)
     every = [f"c{i}" for i in range(1, width + fastcsv.EXTRA_COLUMNS + 1)]
-    trimmed = {name: f"nullif(trim({name}, $ws), '')" for name in every}
+    trimmed = {name: fastcsv.trimmed(name, name in to_trim) for name in every}
     too_long = " or ".join(f"length({name}) > {MAX_VALUE_CHARS}" for name in every)
     problem = f"valeur de plus de {MAX_VALUE_CHARS:_} caractères".replace("_", " ")
     values = ",\n".join(
@@ -472,8 +472,7 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path) -> None:
               from ({fastcsv.numbered_select(con, plan, table)}))
         where coalesce({", ".join(trimmed.values())}) is not null or too_long
         order by line
-    """, {"ws": fastcsv.WHITESPACE, "order": export.order, "file": export.name,
-          "problem": problem})
+    """, {"order": export.order, "file": export.name, "problem": problem})
     export.rows_read = con.execute(
         f"select count(*) from raw.{source.name} where file_order = ?",
         [export.order]).fetchall()[0][0]

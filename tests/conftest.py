@@ -27,6 +27,21 @@ def kpis(curated: Path, *period: str) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_project_secrets(tmp_path_factory):
+    """A password set in the project's own .streamlit/secrets.toml (dashboard.auth) must not
+    change the tests: those that need secrets give them through AppTest.secrets."""
+    import streamlit as st
+    from streamlit import config as st_config
+
+    before = st_config.get_option("secrets.files")
+    st_config.set_option("secrets.files", [str(tmp_path_factory.mktemp("secrets") / "no.toml")])
+    st.secrets._reset()
+    yield
+    st_config.set_option("secrets.files", before)
+    st.secrets._reset()
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory) -> dict[str, Path]:
     """The demo exports and their curated database, built once for the whole session."""

@@ -15,7 +15,7 @@ refs = queries.reference(version)
 st.title("Vue d'ensemble")
 
 info = queries.ask_one(version, "build")
-status = queries.last_build_status() or {}
+status = queries.last_build_status(version) or {}
 if status.get("status") == "failed":
     st.error(
         f"La dernière construction a échoué ({fmt.timestamp(status.get('built_at'))}) : "

@@ -16,7 +16,6 @@ import tomllib
 
 import pandas as pd
 import pytest
-import streamlit as st
 import streamlit.testing.v1.app_test as app_test_module
 from google.protobuf.message import Message
 from streamlit import config as st_config
@@ -41,18 +40,6 @@ INJECTIONS = (IMAGE, HTML, LINK, BOLD)
 LIVE_MARKDOWN = re.compile(r"!\[|(?<!\\)<img|\[clic\]\(|\*\*gras|https?:|www\.|[\w.+-]@\w",
                            re.IGNORECASE)
 FORMULAS = ('=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def no_project_secrets(tmp_path_factory):
-    """A password set in the project's own .streamlit/secrets.toml must not change these
-    tests: each gives its secrets through AppTest.secrets."""
-    before = st_config.get_option("secrets.files")
-    st_config.set_option("secrets.files", [str(tmp_path_factory.mktemp("secrets") / "no.toml")])
-    st.secrets._reset()
-    yield
-    st_config.set_option("secrets.files", before)
-    st.secrets._reset()
 
 
 @pytest.fixture(autouse=True)

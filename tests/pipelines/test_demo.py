@@ -49,7 +49,7 @@ def test_headline_figures(demo_build):
 def test_the_older_export_of_a_reexported_prospect_loses(con):
     # rule 1: the latest « Date de mise à jour » wins, a tie goes to the later file
     duplicates = con.execute(
-        "select file, line from quality.row_fates"
+        "select file, line from quality.discarded_rows"
         " where source = 'prospects' and row_status = 'duplicate' order by line").fetchall()
     assert duplicates == [("prospects_crm_2020-2022.csv", line) for line in (122, 135, 141)]
 
