@@ -162,7 +162,7 @@ def unknown_channels(version: tuple[str, int, int]) -> pd.DataFrame:
 def build_outcome(version: tuple[str, int, int]) -> dict:
     """The last build (ok or failed, when, its message) and the published data the page
     shows (built when, in how long, rows rejected, warnings)."""
-    status = queries.last_build_status() or {}
+    status = queries.last_build_status(version) or {}
     try:
         attempted_at = dt.datetime.fromisoformat(str(status.get("built_at")))
     except ValueError:
