@@ -21,10 +21,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from . import config, guard, pii, status
+from . import config, guard, pii, status, targets
 from .contract import SOURCES
 from .guard import BuildFailure, CheckFailed, ModelFailed
 from .load import ExportFile, SkippedFile, find_exports, load_source
+from .progress import Reporter, count, rate
 
 __all__ = ["BuildFailure", "CheckFailed", "ModelFailed", "build"]
 
@@ -54,12 +55,15 @@ def connect_work(spill_dir: Path) -> duckdb.DuckDBPyConnection:
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
         "temp_directory": str(spill_dir),
+        # Past this, DuckDB spills to the private folder instead of growing (issue 12).
+        "memory_limit": config.MEMORY_LIMIT,
     })
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Reference tables: communes of the Lot, intercommunalities, renamed codes, départements,
-    channels (with labels and colours), funnel stages, attribution models, ambassador types."""
+    channels (with labels and colours), funnel stages, attribution models, ambassador types,
+    the objectives and the bilans' settings (targets.toml)."""
     ref = config.REFERENCE_DIR
     con.execute("create schema if not exists ref")
     con.execute(
@@ -118,6 +122,9 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         "(select unnest(?) as source, generate_subscripts(?, 1) as source_order)",
         [list(SOURCES), list(SOURCES)],
     )
+    # The programme's yearly objectives and the bilans' settings (after channels and models,
+    # which they are checked against).
+    targets.load(con)
 
 
 def sql_models(layer_dirs: list[Path]) -> list[tuple[str, str, str]]:
@@ -134,19 +141,48 @@ def sql_models(layer_dirs: list[Path]) -> list[tuple[str, str, str]]:
     return [(*name.split("."), models[name]) for name in order]
 
 
-def run_models(con: duckdb.DuckDBPyConnection) -> None:
+def _last_readers(models: list[tuple[str, str, str]]) -> dict[int, list[str]]:
+    """For each model's position, the working tables no later model, check or reader needs:
+    dropped once it has run, so the work database holds one layer of a large source at a time."""
+    checks = " ".join(path.read_text(encoding="utf-8")
+                      for path in config.CHECKS_DIR.glob("*.sql"))
+    kept = {f"{s}.{t}" for s, t in _REFERENCE.findall(checks)}
+    last: dict[str, int] = {}
+    for position, (_, _, sql) in enumerate(models):
+        for schema, table in _REFERENCE.findall(sql):
+            last[f"{schema}.{table}"] = position
+    droppable = {name: position for name, position in last.items()
+                 if name.split(".")[0] in ("raw", "staging") or name in UNPUBLISHED}
+    by_position: dict[int, list[str]] = {}
+    for name, position in droppable.items():
+        if name not in kept and name not in ("raw.files", "raw.skipped_files",
+                                             "raw.load_warnings"):
+            by_position.setdefault(position, []).append(name)
+    return by_position
+
+
+def run_models(con: duckdb.DuckDBPyConnection, bar=None) -> int:
+    """Build every model in dependency order; the number of models."""
     for layer in LAYERS:
         con.execute(f"create schema if not exists {layer}")
     timings = os.environ.get("OMLOT_TIMINGS")
-    for schema, table, sql in sql_models([config.SQL_DIR / layer for layer in LAYERS]):
+    models = sql_models([config.SQL_DIR / layer for layer in LAYERS])
+    done_with = _last_readers(models)
+    began = time.perf_counter()
+    for position, (schema, table, sql) in enumerate(models):
+        if bar:
+            bar(position, len(models), f"{schema}.{table}", began)
         started = time.perf_counter()
         try:
             params = {name: None for name in MART_PARAMETERS if f"${name}" in sql}
             con.execute(f"create or replace table {schema}.{table} as {sql}", params)
         except duckdb.Error as exc:
             raise ModelFailed(f"le modèle {schema}.{table} a échoué : {exc}") from exc
+        for name in done_with.get(position, []):
+            con.execute(f"drop table if exists {name}")
         if timings:
             print(f"  {schema}.{table}: {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    return len(models)
 
 
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -273,7 +309,7 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
 
 
 def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, info: dict,
-              progress: Callable[[str], None], spill_dir: Path) -> BuildResult:
+              progress: Callable[[str], None], spill_dir: Path, bar=None) -> BuildResult:
     found, skipped = find_exports(raw_dir)
     con.execute("set variable hash_key = ?", [guard.hash_key(config.HASH_KEY_FILE)])
     con.execute("set variable lookback_days = ?", [config.LOOKBACK_DAYS])
@@ -287,25 +323,34 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
         t0 = time.perf_counter()
         load_source(con, source, found[name], spill_dir)
         exports += found[name]
-        rows = sum(e.rows_read for e in found[name])
-        progress(f"{name:<14} {len(found[name])} fichier(s), {rows} ligne(s) lue(s) "
-                 f"en {time.perf_counter() - t0:.1f} s")
+        rows, seconds = sum(e.rows_read for e in found[name]), time.perf_counter() - t0
+        progress(f"{name:<14} {len(found[name])} fichier(s), {count(rows)} ligne(s) lue(s) "
+                 f"en {seconds:.1f} s ({rate(rows, seconds)})")
     _files_table(con, exports, skipped)
-    run_models(con)
+    t0 = time.perf_counter()
+    models = run_models(con, bar)
+    progress(f"{'modèles SQL':<14} {models} modèles en {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
     failures = run_checks(con)
+    progress(f"{'contrôles':<14} en {time.perf_counter() - t0:.1f} s")
     if failures:
         raise CheckFailed("Contrôles en échec, base non publiée :\n" + "\n".join(failures))
     counts = _counts(con)
+    t0 = time.perf_counter()
     info["duration_s"] = round(time.perf_counter() - info.pop("_started"), 2)
     database = publish(con, curated_dir, info)
+    progress(f"{'publication':<14} en {time.perf_counter() - t0:.1f} s")
     return BuildResult(database, exports, info["duration_s"], counts)
 
 
 def build(raw_dir: Path, curated_dir: Path,
-          progress: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BuildResult:
+          progress: Callable[[str], None] | None = None) -> BuildResult:
     """Build and publish, one build at a time per curated folder; any failure is raised as a
     BuildFailure (kind, exit code, a message without personal data) and recorded in the status
     file, and the last good database stays published."""
+    reporter = Reporter()
+    bar = reporter.bar if progress is None else None
+    progress = progress or reporter.line
     info = {"build_id": uuid.uuid4().hex[:12], "started_at": status.now(),
             "built_at": dt.datetime.now().replace(microsecond=0), "raw_dir": str(raw_dir),
             "_started": time.perf_counter()}
@@ -316,7 +361,7 @@ def build(raw_dir: Path, curated_dir: Path,
                 with guard.private_work_dir(curated_dir, info["build_id"]) as spill_dir:
                     with connect_work(spill_dir) as con:
                         result = _build_in(con, raw_dir, curated_dir, info, progress,
-                                           spill_dir)
+                                           spill_dir, bar)
             except BaseException as exc:
                 failure = guard.classify(exc)
                 if os.environ.get("OMLOT_DEBUG"):

@@ -16,6 +16,9 @@ HASH_KEY_FILE = Path(os.environ.get("OMLOT_HASH_KEY_FILE", ROOT / "data" / ".has
 # A CSV's size, or an XLSX's size once decompressed (checked before it is read).
 MAX_FILE_BYTES = int(os.environ.get("OMLOT_MAX_FILE_MB", "2048")) * 2**20
 
+# The work database's memory before it spills to disk (DuckDB syntax: "2GB", "500MB").
+MEMORY_LIMIT = os.environ.get("OMLOT_MEMORY_LIMIT", "1.5GB")
+
 DATABASE_NAME = "lot.duckdb"
 STATUS_NAME = "last_build.json"
 
