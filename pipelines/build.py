@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from . import config, guard, pii, status, targets
+from .cache import StagedCache
 from .contract import SOURCES
 from .guard import BuildFailure, CheckFailed, ModelFailed
 from .load import ExportFile, SkippedFile, find_exports, load_source
@@ -161,7 +162,7 @@ def _last_readers(models: list[tuple[str, str, str]]) -> dict[int, list[str]]:
     return by_position
 
 
-def run_models(con: duckdb.DuckDBPyConnection, bar=None) -> int:
+def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None) -> int:
     """Build every model in dependency order; the number of models."""
     for layer in LAYERS:
         con.execute(f"create schema if not exists {layer}")
@@ -178,6 +179,8 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None) -> int:
             con.execute(f"create or replace table {schema}.{table} as {sql}", params)
         except duckdb.Error as exc:
             raise ModelFailed(f"le modèle {schema}.{table} a échoué : {exc}") from exc
+        if after_model:
+            after_model(schema, table)
         for name in done_with.get(position, []):
             con.execute(f"drop table if exists {name}")
         if timings:
@@ -311,7 +314,8 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
 def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, info: dict,
               progress: Callable[[str], None], spill_dir: Path, bar=None) -> BuildResult:
     found, skipped = find_exports(raw_dir)
-    con.execute("set variable hash_key = ?", [guard.hash_key(config.HASH_KEY_FILE)])
+    key = guard.hash_key(config.HASH_KEY_FILE)
+    con.execute("set variable hash_key = ?", [key])
     con.execute("set variable lookback_days = ?", [config.LOOKBACK_DAYS])
     con.execute("set variable half_life_days = ?", [config.HALF_LIFE_DAYS])
     con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
@@ -319,16 +323,31 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
     con.execute("create schema raw")
     load_reference(con)
     exports: list[ExportFile] = []
+    staged = StagedCache(curated_dir, key) if os.environ.get("OMLOT_CACHE") != "0" else None
+    kept: dict[str, list[ExportFile]] = {}
     for name, source in SOURCES.items():
         t0 = time.perf_counter()
-        load_source(con, source, found[name], spill_dir)
+        kept[name] = [e for e in found[name] if staged and staged.restore(e)]
+        fresh = [e for e in found[name] if e not in kept[name]]
+        load_source(con, source, fresh, spill_dir)
         exports += found[name]
-        rows, seconds = sum(e.rows_read for e in found[name]), time.perf_counter() - t0
-        progress(f"{name:<14} {len(found[name])} fichier(s), {count(rows)} ligne(s) lue(s) "
+        rows, seconds = sum(e.rows_read for e in fresh), time.perf_counter() - t0
+        again = f", {len(kept[name])} inchangé(s) repris" if kept[name] else ""
+        progress(f"{name:<14} {len(fresh)} fichier(s) lu(s){again}, {count(rows)} ligne(s) "
                  f"en {seconds:.1f} s ({rate(rows, seconds)})")
     _files_table(con, exports, skipped)
+
+    def after_model(schema: str, table: str) -> None:
+        # staged rows of files read now are kept; those of unchanged files come back
+        if schema == "staging" and table in found and staged:
+            for export in found[table]:
+                if export in kept[table]:
+                    staged.insert(con, f"staging.{table}", export)
+                else:
+                    staged.save(con, f"staging.{table}", export)
+
     t0 = time.perf_counter()
-    models = run_models(con, bar)
+    models = run_models(con, bar, after_model)
     progress(f"{'modèles SQL':<14} {models} modèles en {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
     failures = run_checks(con)
@@ -340,6 +359,8 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
     info["duration_s"] = round(time.perf_counter() - info.pop("_started"), 2)
     database = publish(con, curated_dir, info)
     progress(f"{'publication':<14} en {time.perf_counter() - t0:.1f} s")
+    if staged:
+        staged.prune()
     return BuildResult(database, exports, info["duration_s"], counts)
 
 

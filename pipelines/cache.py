@@ -1,0 +1,110 @@
+"""Unchanged files are not read again: the staged rows of each export file (typed, with keyed
+hashes for emails and phones and personal data masked: nothing in clear) are kept as Parquet
+in `data/.build/staged/`, keyed by the file's sha256 and by a fingerprint of everything that
+shapes them (the reading code, the staging SQL and macros, the personal-data patterns, the
+hash key's own fingerprint). Adding this month's touches to three years of them then reads
+and stages one file; the rules that join files (duplicates, merges, persons) still run over
+every row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from . import config
+from .load import ExportFile
+
+# Everything whose change must invalidate staged rows.
+_SHAPING = ("load.py", "fastcsv.py", "xlsx.py", "contract.py", "pii.py", "sql/macros.sql")
+_FACTS = ("encoding", "delimiter", "sheet", "ignored_columns", "rows_read", "warnings")
+
+
+def folder_for(curated_dir: Path) -> Path:
+    return curated_dir.parent / ".build" / "staged"
+
+
+def fingerprint(key: str) -> str:
+    digest = hashlib.sha256()
+    for name in _SHAPING:
+        digest.update((config.PACKAGE / name).read_bytes())
+    for path in sorted((config.SQL_DIR / "staging").glob("*.sql")):
+        digest.update(path.read_bytes())
+    digest.update(hashlib.sha256(key.encode()).digest())  # the key's fingerprint, not the key
+    digest.update(str(config.MAX_FILE_BYTES).encode())
+    return digest.hexdigest()[:16]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 24):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class StagedCache:
+    """The staged rows of files already read, for one fingerprint."""
+
+    def __init__(self, curated_dir: Path, key: str):
+        self.root = folder_for(curated_dir)
+        self.dir = self.root / fingerprint(key)
+        self.used: set[Path] = set()
+
+    def _paths(self, source: str, sha256: str) -> tuple[Path, Path]:
+        base = self.dir / source / sha256
+        return base.with_suffix(".parquet"), base.with_suffix(".json")
+
+    def restore(self, export: ExportFile) -> bool:
+        """Fill the file's facts from the cache; whether its staged rows are there."""
+        try:
+            export.sha256 = file_sha256(export.path)
+        except OSError:
+            return False  # the reader reports it
+        rows, facts = self._paths(export.source, export.sha256)
+        if not (rows.exists() and facts.exists()):
+            return False
+        saved = json.loads(facts.read_text("utf-8"))
+        for name in _FACTS:
+            setattr(export, name, saved[name])
+        export.warnings = [tuple(w) for w in saved["warnings"]]
+        export.modified_at = dt.datetime.fromtimestamp(export.path.stat().st_mtime)
+        self.used.update((rows, facts))
+        return True
+
+    def save(self, con: duckdb.DuckDBPyConnection, table: str, export: ExportFile) -> None:
+        """Keep the file's staged rows (without its name and position, which can change)."""
+        rows, facts = self._paths(export.source, export.sha256)
+        rows.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = rows.with_suffix(".parquet.tmp")
+        con.execute(f"copy (select * exclude (file_order, file) from {table} "
+                    "where file_order = ? order by line) to ? (format parquet)",
+                    [export.order, str(tmp)])
+        os.chmod(tmp, 0o600)
+        facts.write_text(json.dumps({name: getattr(export, name) for name in _FACTS},
+                                    ensure_ascii=False), "utf-8")
+        os.replace(tmp, rows)
+        self.used.update((rows, facts))
+
+    def insert(self, con: duckdb.DuckDBPyConnection, table: str, export: ExportFile) -> None:
+        """Put back a file's staged rows, under its current name and position."""
+        rows, _ = self._paths(export.source, export.sha256)
+        con.execute(f"insert into {table} by name select ?::int as file_order, "
+                    "pseudonymise(?::varchar) as file, * from read_parquet(?)",
+                    [export.order, export.name, str(rows)])
+
+    def prune(self) -> None:
+        """Only what this build used stays: older fingerprints and files no longer exported
+        go (the folder never grows beyond one copy of the current exports' staged rows)."""
+        if self.root.exists():
+            for other in self.root.iterdir():
+                if other != self.dir:
+                    shutil.rmtree(other, ignore_errors=True)
+        for path in self.dir.rglob("*") if self.dir.exists() else []:
+            if path.is_file() and path not in self.used:
+                path.unlink(missing_ok=True)
