@@ -25,7 +25,7 @@ from . import config, guard, pii, status, targets
 from .cache import StagedCache
 from .contract import SOURCES
 from .guard import BuildFailure, CheckFailed, ModelFailed
-from .load import ExportFile, SkippedFile, find_exports, load_source
+from .load import ExportFile, SkippedFile, drop_raw, find_exports, load_source
 from .progress import Reporter, count, rate
 
 __all__ = ["BuildFailure", "CheckFailed", "ModelFailed", "build"]
@@ -182,7 +182,10 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None) -> in
         if after_model:
             after_model(schema, table)
         for name in done_with.get(position, []):
-            con.execute(f"drop table if exists {name}")
+            if name.startswith("raw."):
+                drop_raw(con, name.removeprefix("raw."))
+            else:
+                con.execute(f"drop table if exists {name}")
         if timings:
             print(f"  {schema}.{table}: {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return len(models)

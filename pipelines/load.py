@@ -428,9 +428,10 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
     return pa.table(columns, schema=raw_schema(source))
 
 
-def _load_fast(con, export: ExportFile, source: Source, folder: Path) -> None:
-    """A CSV read by DuckDB (fastcsv.py) straight into raw.<source>, with the reference
-    reader's exact rows; raises fastcsv.NotEligible when that cannot be guaranteed."""
+def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str) -> str:
+    """A CSV read by DuckDB (fastcsv.py) into `table` as it is; the SQL that gives its rows as
+    the reference reader's, exactly (numbered, trimmed, named), run lazily by staging so the
+    file is held once. Raises fastcsv.NotEligible when that cannot be guaranteed."""
     try:
         info = export.path.stat()
     except OSError:
@@ -438,7 +439,6 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path) -> None:
     if info.st_size > config.MAX_FILE_BYTES:
         raise fastcsv.NotEligible("trop volumineux")  # the reference reader says so
     plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT, folder)
-    table = f"_fast_{source.name}"
     try:
         _, to_trim = fastcsv.read(con, plan, table)
         export.encoding = "utf-8-sig" if _has_utf8_bom(export.path) else "utf-8"
@@ -462,21 +462,24 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path) -> None:
         f"case when not too_long then {trimmed[f'c{positions[c.key] + 1}']} end as {c.key}"
         if c.key in positions else f"null::varchar as {c.key}" for c in source.columns)
     extras = " + ".join(f"({trimmed[name]} is not null)::int" for name in every[width:])
-    con.execute(f"""
-        insert into raw.{source.name}
-        select $order::int as file_order, $file::varchar as file, line::bigint as line,
+    rows = f"""
+        select {export.order}::int as file_order, {_sql_text(export.name)}::varchar as file,
+            line::bigint as line,
             ({extras})::int as extra_values,
-            case when too_long then $problem end as load_problem,
+            case when too_long then {_sql_text(problem)} end as load_problem,
             {values}
         from (select *, coalesce({too_long}, false) as too_long
               from ({fastcsv.numbered_select(con, plan, table)}))
         where coalesce({", ".join(trimmed.values())}) is not null or too_long
-        order by line
-    """, {"order": export.order, "file": export.name, "problem": problem})
-    export.rows_read = con.execute(
-        f"select count(*) from raw.{source.name} where file_order = ?",
-        [export.order]).fetchall()[0][0]
-    con.execute(f"drop table {table}")
+    """
+    export.rows_read = con.execute(f"select count(*) from ({rows})").fetchall()[0][0]
+    return rows
+
+
+def _sql_text(text: str) -> str:
+    """A string literal (a file name, our own message): quotes doubled. The view that holds it
+    cannot take bound parameters."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _has_utf8_bom(path: Path) -> bool:
@@ -486,17 +489,17 @@ def _has_utf8_bom(path: Path) -> bool:
 
 def load_source(con, source: Source, exports: list[ExportFile],
                 folder: Path | None = None) -> None:
-    """Create raw.<source> with every row of the source's files, values as text. A CSV is read
-    by DuckDB when that gives the reference reader's rows exactly (fastcsv.py), else — and
-    always with OMLOT_READER=reference — by the reference reader."""
-    con.register("_raw_arrow", raw_schema(source).empty_table())
-    con.execute(f"create or replace table raw.{source.name} as select * from _raw_arrow")
-    con.unregister("_raw_arrow")
+    """raw.<source>: every row of the source's files, values as text — a view over one table
+    per file. A CSV is read by DuckDB when that gives the reference reader's rows exactly
+    (fastcsv.py), else — and always with OMLOT_READER=reference — by the reference reader."""
+    drop_raw(con, source.name)
     fast = folder is not None and os.environ.get("OMLOT_READER") != "reference"
+    parts = []
     for export in exports:
+        table = f"raw.{source.name}__{export.order}"
         if fast and export.path.suffix.lower() == ".csv":
             try:
-                _load_fast(con, export, source, folder)
+                parts.append(_load_fast(con, export, source, folder, table))
                 continue
             except fastcsv.NotEligible as why:
                 export.ignored_columns.clear()
@@ -504,6 +507,24 @@ def load_source(con, source: Source, exports: list[ExportFile],
                     print(f"  {export.name}: lecteur de référence ({why})", file=sys.stderr)
         con.register("_raw_arrow", read_export(export, source))
         try:
-            con.execute(f"insert into raw.{source.name} select * from _raw_arrow")
+            con.execute(f"create or replace table {table} as select * from _raw_arrow")
         finally:
             con.unregister("_raw_arrow")
+        parts.append(f"select * from {table}")
+    if parts:
+        con.execute(f"create view raw.{source.name} as " + " union all ".join(parts))
+    else:
+        con.register("_raw_arrow", raw_schema(source).empty_table())
+        con.execute(f"create table raw.{source.name} as select * from _raw_arrow")
+        con.unregister("_raw_arrow")
+
+
+def drop_raw(con, source_name: str) -> None:
+    """Drop raw.<source> and the per-file tables under it (once staging has read them)."""
+    objects = con.execute(
+        "select table_name, 'table' from duckdb_tables() where schema_name = 'raw' "
+        "and (table_name = $name or starts_with(table_name, $name || '__')) "
+        "union all select view_name, 'view' from duckdb_views() where schema_name = 'raw' "
+        "and view_name = $name", {"name": source_name}).fetchall()
+    for name, kind in sorted(objects, key=lambda o: o[1] != "view"):
+        con.execute(f'drop {kind} if exists raw."{name}"')
