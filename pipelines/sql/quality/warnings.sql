@@ -5,13 +5,15 @@ with channels as (
 ),
 
 labelled as (
-    select 'prospects' as source, channel_label, channel_key from core.prospect_rows
+    select 'prospects' as source, file_order, file, line, channel_label, channel_key
+    from core.prospect_rows
     where row_status = 'accepted'
     union all
-    select 'touches', channel_label, channel_key from core.touch_rows
+    select 'touches', file_order, file, line, channel_label, channel_key from core.touch_rows
     where row_status = 'accepted'
     union all
-    select 'campaigns', channel_label, channel_key from core.campaign_rows
+    select 'campaigns', file_order, file, line, channel_label, channel_key
+    from core.campaign_rows
     where row_status = 'accepted'
 ),
 
@@ -19,11 +21,13 @@ unknown_channels as (
     select
         'canal_inconnu' as kind,
         labelled.source,
-        null as file,
-        null as line,
+        -- one row per label, placed at its first occurrence (file, line) so that an officer
+        -- finds it in the export; n says how many rows carry it
+        first(labelled.file order by labelled.file_order, labelled.line) as file,
+        first(labelled.line order by labelled.file_order, labelled.line) as line,
         'Canal' as "column",
         labelled.channel_label as value,
-        'libellé de canal inconnu, compté en « autre » : ajoutez-le à channels.toml' as message,
+        'libellé de canal inconnu, compté en « autre » ; ligne = première occurrence' as message,
         count(*) as n,
     from labelled
     left join channels on labelled.channel_key = channels.label_key
@@ -53,20 +57,21 @@ campaign_codes as (
 ),
 
 referenced_campaigns as (
-    select 'prospects' as source, campaign_code from core.prospects
+    select 'prospects' as source, file, line, campaign_code from core.prospects
     union all
-    select 'touches', campaign_code from core.touches
+    select 'touches', file, line, campaign_code from core.touches
 ),
 
 unknown_campaigns as (
     select
         'code_inconnu' as kind,
         referenced.source,
-        null as file,
-        null as line,
+        first(referenced.file order by referenced.file, referenced.line) as file,
+        first(referenced.line order by referenced.file, referenced.line) as line,
         'Code campagne' as "column",
         referenced.campaign_code as value,
-        'campagne absente de l''export des campagnes (gardée)' as message,
+        'campagne absente de l''export des campagnes (gardée) ; ligne = première occurrence'
+            as message,
         count(*) as n,
     from referenced_campaigns as referenced
     anti join campaign_codes using (campaign_code)
@@ -78,11 +83,12 @@ unknown_ambassadors as (
     select
         'code_inconnu' as kind,
         'prospects' as source,
-        null as file,
-        null as line,
+        first(prospects.file order by prospects.file_order, prospects.line) as file,
+        first(prospects.line order by prospects.file_order, prospects.line) as line,
         'ID ambassadeur' as "column",
         prospects.ambassador_id as value,
-        'ambassadeur absent de l''export des ambassadeurs (gardé)' as message,
+        'ambassadeur absent de l''export des ambassadeurs (gardé) ; ligne = première occurrence'
+            as message,
         count(*) as n,
     from core.prospects as prospects
     anti join core.ambassadors as ambassadors using (ambassador_id)
@@ -94,11 +100,12 @@ unknown_touch_prospects as (
     select
         'code_inconnu' as kind,
         'touches' as source,
-        null as file,
-        null as line,
+        first(file order by file, line) as file,
+        first(line order by file, line) as line,
         'ID prospect' as "column",
         prospect_id as value,
-        'prospect inconnu : le contact est rattaché par son email s''il en a un' as message,
+        'prospect inconnu : le contact est rattaché par son email s''il en a un ; ligne = '
+            || 'première occurrence' as message,
         count(*) as n,
     from core.touches
     where prospect_id is not null and not is_known_prospect_id
@@ -138,7 +145,8 @@ merges as (
         'prospects' as source,
         file,
         line,
-        'Email' as "column",
+        -- the value is the merged file's number: it goes under its own column, not « Email »
+        'ID prospect' as "column",
         merged_prospect_id as value,
         'même email que ' || kept_prospect_id || ' : fusionné dans ce foyer' as message,
         1 as n,
