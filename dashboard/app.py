@@ -10,7 +10,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import auth, fmt, queries  # noqa: E402
+from dashboard import auth, fmt, queries, widgets  # noqa: E402
 from dashboard.state import preset_period, presets  # noqa: E402
 from pipelines.metrics import PeriodError  # noqa: E402
 
@@ -44,9 +44,10 @@ def _param_date(name: str) -> dt.date | None:
         return None
 
 
-# « no campaign » in the URL (a campaign code is never empty, so the token is unambiguous
-# as long as no code is literally this).
-NO_CAMPAIGN_PARAM = "(sans)"
+NO_CAMPAIGN_PARAM = widgets.NO_CAMPAIGN_PARAM  # « no campaign » in the URL
+
+# The URL parameters of the sidebar; every other one belongs to a page (widgets.from_url).
+SIDEBAR_PARAMS = {"periode", "du", "au", "canaux", "campagnes"}
 
 
 def sidebar_filters(version) -> queries.Filters | None:
@@ -83,9 +84,11 @@ def sidebar_filters(version) -> queries.Filters | None:
         wanted = [queries.NO_CAMPAIGN if c == NO_CAMPAIGN_PARAM else c
                   for c in st.query_params.get("campagnes", "").split(",") if c]
         st.session_state.campagnes = [c for c in wanted if c in campaigns_known]
-    campaigns = st.sidebar.multiselect("Campagnes (du dossier)", list(campaigns_known),
-                                       format_func=campaigns_known.get, key="campagnes",
-                                       placeholder="Toutes les campagnes")
+    campaigns = st.sidebar.multiselect(
+        "Campagne d'origine du foyer", list(campaigns_known), format_func=campaigns_known.get,
+        key="campagnes", placeholder="Toutes les campagnes",
+        help="La campagne inscrite dans le dossier du foyer au CRM (celle qui l'a amené "
+             "selon l'accueil), et non les campagnes créditées par les modèles d'attribution.")
     params = {"periode": key}
     if key == "perso":
         params.update(du=date_from.isoformat(), au=date_to.isoformat())
@@ -94,9 +97,13 @@ def sidebar_filters(version) -> queries.Filters | None:
     if campaigns:
         params["campagnes"] = ",".join(NO_CAMPAIGN_PARAM if c == queries.NO_CAMPAIGN else c
                                        for c in campaigns)
-    if dict(st.query_params) != params:
-        st.query_params.from_dict(params)
-    st.sidebar.caption("Le lien de la page reproduit exactement cette vue.")
+    # only the sidebar's own parameters: a page keeps its own (model, threshold, drill-down…)
+    if {k: v for k, v in st.query_params.items() if k in SIDEBAR_PARAMS} != params:
+        for name in SIDEBAR_PARAMS - params.keys():
+            st.query_params.pop(name, None)
+        st.query_params.update(params)
+    st.sidebar.caption("Le lien de la page (barre d'adresse du navigateur) reproduit exactement "
+                       "cette vue : filtres et choix faits dans la page.")
     try:
         return queries.Filters(date_from, date_to, tuple(channels), tuple(campaigns))
     except PeriodError as refused:

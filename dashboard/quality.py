@@ -10,32 +10,81 @@ import pandas as pd
 from dashboard import fmt, queries
 from pipelines.contract import SOURCES
 
-# Warning kinds of quality.warnings: French label and what to do about them.
+# Warning kinds of quality.warnings: French label and what to do about them, in words an
+# officer can act on (docs/guide.md explains channels.toml once).
 WARNING_KINDS = {
     "canal_inconnu": (
         "Canal inconnu",
-        "Ajouter le libellé sous le bon canal dans pipelines/channels.toml, puis relancer "
-        "la construction : il est compté en « autre » d'ici là."),
+        "Le libellé est compté dans le canal « Autre » d'ici là. Ajoutez-le à la liste du bon "
+        "canal dans le fichier pipelines/channels.toml (par exemple « Forum emploi » dans la "
+        "liste du canal Salon), puis relancez la construction (guide, « Corriger un export »)."),
     "valeur_invalide": (
         "Valeur invalide",
-        "Corriger la valeur dans l'outil d'origine : la ligne est gardée, la valeur laissée "
-        "vide."),
+        "La ligne est comptée, cette valeur laissée vide. Corrigez-la dans l'outil d'origine "
+        "(dates : JJ/MM/AAAA ou AAAA-MM-JJ ; nombres : chiffres seulement ; email : "
+        "nom@domaine.fr), puis réexportez."),
     "code_inconnu": (
         "Code inconnu",
-        "Vérifier le code dans l'outil d'origine, ou compléter l'export qui doit le "
-        "contenir (campagnes, ambassadeurs, communes) : la ligne est gardée."),
+        "La ligne est comptée, mais le code ne renvoie à rien de connu. Vérifiez-le dans "
+        "l'outil d'origine, ou ajoutez la campagne, l'ambassadeur ou la commune à l'export "
+        "qui doit la contenir (campagnes, ambassadeurs), puis relancez la construction."),
     "colonne_ignoree": (
         "Colonne ignorée",
-        "Rien à faire si la colonne est inutile ; sinon, la renommer comme le contrat "
-        "d'export l'attend."),
+        "Rien à faire si la colonne est inutile. Si elle devait être lue, renommez son en-tête "
+        "comme le contrat d'export l'attend (par exemple « Date de premier contact »)."),
     "fusion": (
         "Fusion de prospects",
-        "Information : deux prospects de même email forment un seul foyer. Vérifier dans le "
-        "CRM qu'il s'agit bien de la même personne."),
+        "Information : deux dossiers du CRM ont le même email et ne comptent que pour un foyer. "
+        "Vérifiez dans le CRM qu'il s'agit bien de la même famille ; sinon corrigez l'email "
+        "de l'un des deux dossiers."),
     "fichier_ignore": (
         "Fichier ignoré",
-        "Enregistrer le fichier au format .csv ou .xlsx dans le dossier des exports."),
+        "Le fichier n'est pas lu. Enregistrez-le au format .csv ou .xlsx directement dans le "
+        "dossier des exports (pas de sous-dossier, pas de raccourci)."),
+    "lecture": (
+        "Lecture du fichier",
+        "Le fichier est lu, mais quelque chose a été remarqué : caractères illisibles "
+        "(remplacés ; réenregistrez le fichier en UTF-8 ou « CSV (séparateur : "
+        "point-virgule) ») ou autres feuilles d'un classeur non lues (seule la première "
+        "feuille visible compte : mettez-y les données)."),
 }
+
+# Reasons a row is rejected (quality.rejects.reason, matched on their start): what the
+# contract expects. A rejected row is never counted: EFFECTS says what that changes.
+REJECT_REASONS = {
+    "date invalide": "une date réelle : JJ/MM/AAAA, AAAA-MM-JJ, JJ-MM-AAAA ou JJ.MM.AAAA, "
+                     "éventuellement suivie de l'heure (HH:MM)",
+    "valeur obligatoire manquante": "une valeur dans cette colonne obligatoire",
+    "prospect inconnu": "l'ID prospect d'un dossier présent dans l'export des prospects",
+    "code commune invalide": "le code INSEE de la commune, 5 caractères (46042, 2A004)",
+    "ligne avec plus de valeurs": "autant de valeurs que de colonnes : un séparateur (;) en "
+                                  "trop dans une valeur, à mettre entre guillemets",
+    "guillemet ouvert": "des guillemets refermés dans la même valeur",
+    "valeur de plus de": "une valeur de moins de 32 767 caractères (limite d'une cellule)",
+}
+
+EFFECTS = {
+    "prospects": "la ligne n'est pas comptée : ce foyer manque à tous les chiffres",
+    "installations": "la ligne n'est pas comptée : cette installation manque (le foyer "
+                     "n'est pas compté installé s'il n'en a pas d'autre)",
+    "touches": "la ligne n'est pas comptée : ce contact manque aux contacts et à "
+               "l'attribution",
+    "ambassadors": "la ligne n'est pas comptée : cet ambassadeur manque au réseau",
+    "campaigns": "la ligne n'est pas comptée : la campagne n'a ni libellé ni budget",
+}
+
+
+def expected(reason: str | None) -> str | None:
+    """What the contract expects where a row was rejected for `reason`."""
+    for start, text in REJECT_REASONS.items():
+        if reason and reason.startswith(start):
+            return text
+    return None
+
+
+def effect(source: str) -> str:
+    """What a rejected row of `source` changes in the figures."""
+    return EFFECTS.get(source, "la ligne n'est pas comptée")
 
 
 def source_label(source: str) -> str:
@@ -110,6 +159,8 @@ def rejects_table(version: tuple[str, int, int], source: str | None = None,
         "Colonne": _text(frame["column"]),
         "Valeur": _text(frame["value"], "(vide)"),
         "Motif": frame["reason"],
+        "Attendu": frame["reason"].map(expected),
+        "Effet sur les chiffres": frame["source"].map(effect),
     })
 
 
@@ -221,3 +272,70 @@ def warning_kind_options(version: tuple[str, int, int]) -> dict[str, str]:
     frame = warnings_by_kind(version)
     return {kind: label for kind, label, n in
             zip(frame["kind"], frame["label"], frame["warnings"], strict=True) if n}
+
+
+# --- Downloads: numbers as numbers, an empty cell for a missing value (widgets.downloads) ----
+
+def _reconciled(frame: pd.DataFrame) -> list[str]:
+    return ["oui" if ok else "non" for ok in frame["is_reconciled"]]
+
+
+def files_download(version: tuple[str, int, int]) -> pd.DataFrame:
+    frame = quality_files(version)
+    return pd.DataFrame({
+        "Source": frame["source_label"],
+        "Fichier": frame["file"],
+        "Modifié le": frame["modified_at"],
+        "SHA-256": frame["sha256"],
+        "Encodage": frame["encoding"],
+        "Lues": frame["read"],
+        "Acceptées": frame["accepted"],
+        "Rejetées": frame["rejected"],
+        "Doublons": frame["duplicates"],
+        "Fusionnées": frame["merged"],
+        "Lues = acceptées + rejetées + doublons": _reconciled(frame),
+    })
+
+
+def sources_download(version: tuple[str, int, int]) -> pd.DataFrame:
+    frame = quality_sources(version)
+    return pd.DataFrame({
+        "Source": frame["source_label"],
+        "Fichiers": frame["files"],
+        "Lues": frame["read"],
+        "Acceptées": frame["accepted"],
+        "Rejetées": frame["rejected"],
+        "Doublons": frame["duplicates"],
+        "Fusionnées": frame["merged"],
+        "Lues = acceptées + rejetées + doublons": _reconciled(frame),
+    })
+
+
+def rejects_download(version: tuple[str, int, int], source: str | None = None,
+                     file: str | None = None) -> pd.DataFrame:
+    frame = quality_rejects(version, source, file)
+    return pd.DataFrame({
+        "Source": frame["source_label"],
+        "Fichier": frame["file"],
+        "Ligne": frame["line"],
+        "Colonne": frame["column"],
+        "Valeur": frame["value"],
+        "Motif": frame["reason"],
+        "Attendu": frame["reason"].map(expected),
+        "Effet sur les chiffres": frame["source"].map(effect),
+    })
+
+
+def warnings_download(version: tuple[str, int, int],
+                      kinds: tuple[str, ...] = ()) -> pd.DataFrame:
+    frame = quality_warnings(version, kinds)
+    return pd.DataFrame({
+        "Type": frame["kind_label"],
+        "Source": frame["source_label"],
+        "Fichier": frame["file"],
+        "Ligne": frame["line"],
+        "Colonne": frame["column"],
+        "Valeur": frame["value"],
+        "Message": frame["message"],
+        "Occurrences": frame["n"],
+    })

@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard import fmt
 from dashboard.queries import NO_CAMPAIGN_LABEL, Reference
+from pipelines.metrics import SMALL_COUNT
 
 
 def _rates(rates: pd.Series) -> list[str]:
@@ -213,4 +214,223 @@ def origins(frame: pd.DataFrame) -> pd.DataFrame:
         "Part des suivis": [rate["value"] for rate in frame["followed_share"]],
         "Foyers installés": frame["installed"],
         "Part des installés": [rate["value"] for rate in frame["installed_share"]],
+    })
+
+
+# --- Downloads ------------------------------------------------------------------------------
+# What an analyst computes with, built from the metrics layer's answer (never from the display
+# frame above): numbers as numbers, rounded as shown; a rate as a percentage number in a
+# column « … (%) » with its numerator, denominator and base in their own columns; dates as
+# dates; a missing value an empty cell (None / NaN, never « – »); yes/no as « oui » / « non ».
+
+def _percent(value: object, decimals: int = 1) -> float:
+    return float("nan") if value is None or pd.isna(value) else round(float(value) * 100, decimals)
+
+
+def _rate_columns(name: str, rates: pd.Series, decimals: int = 1) -> dict[str, object]:
+    """A rate of the metrics layer ({value, part, whole, base}) as four columns:
+    « name (%) » (63.5), « name : numérateur », « name : dénominateur », « name : base »."""
+    def field(rate: dict | None, key: str) -> object:
+        return None if rate is None else rate.get(key)
+
+    return {
+        f"{name} (%)": [_percent(field(rate, "value"), decimals) for rate in rates],
+        f"{name} : numérateur": pd.array([field(rate, "part") for rate in rates], dtype="Int64"),
+        f"{name} : dénominateur": pd.array([field(rate, "whole") for rate in rates],
+                                           dtype="Int64"),
+        f"{name} : base": [field(rate, "base") for rate in rates],
+    }
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    """Days or euros rounded as shown (no decimals), an empty cell where there is none."""
+    return pd.to_numeric(values).astype("float64").round().astype("Int64")
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values)
+
+
+def channel_funnel_download(by_channel: pd.DataFrame, refs: Reference) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Canal": by_channel["channel"].map(refs.channel),
+        "Code canal": by_channel["channel"],
+        "Suivis": by_channel["followed"],
+        "Accompagnés": by_channel["accompanied"],
+        "Installés": by_channel["installed"],
+        **_rate_columns("Taux suivi → accompagné", by_channel["accompanied_rate"]),
+        **_rate_columns("Taux suivi → installé", by_channel["installed_rate"]),
+    })
+
+
+def channel_campaign_households_download(households: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "N° de dossier CRM": households["household_id"],
+        "Étape": households["stage"].str.capitalize(),
+        "Statut CRM": households["status"],
+        "Premier contact": _dates(households["first_contact_date"]),
+        "Début d'accompagnement": _dates(households["accompaniment_date"]),
+        "Séjour d'immersion": _dates(households["immersion_date"]),
+        "Installation": _dates(households["installation_date"]),
+        "Commune d'installation": households["installation_commune_name"],
+        "Intercommunalité": households["installation_epci_name"],
+        "Jours jusqu'à l'installation": _whole(households["days_to_install"]),
+    })
+
+
+def install_delays_download(summary: pd.DataFrame, refs: Reference) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Canal": [refs.channel(c) if isinstance(c, str) else "Ensemble"
+                  for c in summary["channel"]],
+        "Installés": summary["installed"],
+        "1er quartile (jours)": _whole(summary["q1_days"]),
+        "Médiane (jours)": _whole(summary["median_days"]),
+        "3e quartile (jours)": _whole(summary["q3_days"]),
+    })
+
+
+def install_cohorts_download(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Empty cells where a horizon is not reached yet (numerator and rate), as on screen."""
+    return pd.DataFrame({
+        "Trimestre de premier contact": cohorts["quarter"].map(fmt.quarter),
+        "Début du trimestre": _dates(cohorts["quarter"]),
+        "Nouveaux foyers": cohorts["followed"],
+        **_rate_columns("Installés sous 3 mois", cohorts["within_3_rate"]),
+        **_rate_columns("Installés sous 6 mois", cohorts["within_6_rate"]),
+        **_rate_columns("Installés sous 12 mois", cohorts["within_12_rate"]),
+        **_rate_columns("Installés à ce jour", cohorts["installed_rate"]),
+    })
+
+
+def stalled_households_download(households: pd.DataFrame, refs: Reference) -> pd.DataFrame:
+    return pd.DataFrame({
+        "N° de dossier CRM": households["household_id"],
+        "Canal": households["channel"].map(refs.channel),
+        "Code campagne": households["campaign_code"],
+        "Campagne d'origine du foyer": households["campaign_label"],
+        "Statut CRM": households["status"],
+        "Premier contact": _dates(households["first_contact_date"]),
+        "Début d'accompagnement": _dates(households["accompaniment_date"]),
+        "Dernière mise à jour": _dates(households["updated_date"]),
+        "Jours d'accompagnement": _whole(households["days_in_stage"]),
+        "Jours sans nouvelle": _whole(households["days_without_activity"]),
+    })
+
+
+def ambassadors_by_type_download(by_type: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Type": by_type["ambassador_type"],
+        "Ambassadeurs": by_type["ambassadors"],
+        **_rate_columns("Part d'actifs", by_type["active_rate"]),
+    })
+
+
+def referral_conversion_download(groups: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Foyers": groups["is_referred"].map(
+            {True: "Parrainés par un ambassadeur", False: "Autres foyers"}),
+        "Suivis": groups["followed"],
+        **_rate_columns("Taux d'accompagnement", groups["accompanied_rate"]),
+        **_rate_columns("Taux d'installation", groups["installed_rate"]),
+        "Délai médian (jours)": _whole(groups["median_days_to_install"]),
+    })
+
+
+def referrals_by_ambassador_type_download(by_type: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Type d'ambassadeur": by_type["ambassador_type"],
+        "Foyers parrainés": by_type["followed"],
+        **_rate_columns("Taux d'installation", by_type["installed_rate"]),
+    })
+
+
+def campaigns_download(metrics: pd.DataFrame, model: str, refs: Reference) -> pd.DataFrame:
+    """Credits under `model` (1 decimal, as shown) and the spread of the five models as two
+    numbers, costs in whole euros, the share of persons who became households as a %."""
+    return pd.DataFrame({
+        "Code": metrics["campaign_code"],
+        "Campagne": metrics["campaign_label"],
+        "Canal": metrics["channel"].map(refs.channel),
+        "Modèle d'attribution": refs.models.get(model, model),
+        "Début": _dates(metrics["start_date"]),
+        "Fin": _dates(metrics["end_date"]),
+        "Budget (€)": _whole(metrics["budget_eur"]),
+        "Installations attribuées": metrics[f"installed_{model}"].round(1),
+        "Installations : minimum des modèles": metrics["installed_min"].round(1),
+        "Installations : maximum des modèles": metrics["installed_max"].round(1),
+        "Coût par installation (€)": _whole(metrics[f"cost_per_installed_{model}"]),
+        "Foyers suivis attribués": metrics[f"followed_{model}"].round(1),
+        "Suivis : minimum des modèles": metrics["followed_min"].round(1),
+        "Suivis : maximum des modèles": metrics["followed_max"].round(1),
+        "Coût par foyer suivi (€)": _whole(metrics[f"cost_per_followed_{model}"]),
+        "Contacts": metrics["touches"],
+        "Personnes touchées": metrics["persons"],
+        "Interactions anonymes": metrics["anonymous_interactions"],
+        "Devenues foyers": metrics["persons_became_households"],
+        "Part devenue foyer (%)": [_percent(v) for v in metrics["became_household_share"]],
+        "Part devenue foyer : base": "personnes touchées",
+        "Délai médian contact → suivi (jours)": _whole(metrics["median_days_to_followed"]),
+        "Délai médian contact → installation (jours)": _whole(
+            metrics["median_days_to_installed"]),
+    })
+
+
+def campaign_households_download(households: pd.DataFrame, refs: Reference) -> pd.DataFrame:
+    return pd.DataFrame({
+        "N° de dossier CRM": households["household_id"],
+        "Étape": households["stage"],
+        "Canal du foyer": households["channel"].map(refs.channel),
+        "Premier contact": _dates(households["first_contact_date"]),
+        "Installation": _dates(households["installation_date"]),
+        "Commune": households["installation_commune_name"],
+        "Crédit (suivi)": households["followed_credit"].round(2),
+        "Crédit (installation)": households["installed_credit"].round(2),
+        "Part du budget (€)": _whole(households["cost_share_eur"]),
+    })
+
+
+def _masked(frame: pd.DataFrame) -> dict[str, object]:
+    """Installed households: the number from SMALL_COUNT on (or 0), an empty cell and « 1 à 2 »
+    in « Effectif masqué » below it, as the page shows it."""
+    small = (frame["households"] > 0) & (frame["households"] < SMALL_COUNT)
+    return {
+        "Foyers installés": pd.array([None if hidden else int(n) for n, hidden in
+                                      zip(frame["households"], small, strict=True)],
+                                     dtype="Int64"),
+        "Effectif masqué": [shown if hidden else None for shown, hidden in
+                            zip(frame["shown"], small, strict=True)],
+    }
+
+
+def communes_download(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame[frame["households"] > 0]
+    return pd.DataFrame({
+        "Commune": frame["commune_name"],
+        "Code commune": frame["commune_code"],
+        "Intercommunalité": frame["epci_name"],
+        **_masked(frame),
+    })
+
+
+def epci_download(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Intercommunalité": frame["epci_name"],
+        "Nom court": frame["epci_short_name"],
+        "SIREN": frame["epci_code"],
+        "Communes du Lot": frame["communes"],
+        "Communes avec installation": frame["communes_installed"],
+        **_masked(frame),
+    })
+
+
+def origins_download(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame[frame["followed"] > 0]
+    return pd.DataFrame({
+        "Origine": frame["name"],
+        "Code": frame["code"],
+        "Zone": frame["zone"].map(_ZONES),
+        "Foyers suivis": frame["followed"],
+        **_rate_columns("Part des suivis", frame["followed_share"]),
+        "Foyers installés": frame["installed"],
+        **_rate_columns("Part des installés", frame["installed_share"]),
     })

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import streamlit as st
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,6 +43,77 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
                         lineterminator="\r\n").encode("utf-8-sig")
 
 
+def _is_date_column(column: pd.Series) -> bool:
+    values = column.dropna()
+    return pd.api.types.is_datetime64_any_dtype(column) or (
+        len(values) > 0 and isinstance(values.iloc[0], dt.date))
+
+
+def _xlsx_value(value: object) -> object:
+    """A cell as openpyxl writes it: None for a missing value, Python numbers and dates, text
+    made inert (inert_cell) and rid of the control characters XML cannot hold."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    if isinstance(value, str):
+        return inert_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+# Number formats of the workbook: French Excel shows them with its own separators.
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def _number_format(name: str, values: pd.Series) -> str:
+    if name.endswith("(€)"):
+        return "#,##0"
+    if name.endswith("(%)"):
+        return "0.0"
+    numbers = values.dropna()
+    if len(numbers) and (numbers.astype("float64") % 1 != 0).any():
+        return "#,##0.0#"
+    return "#,##0"
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Données") -> bytes:
+    """The same table as an Excel workbook: numbers typed (percentages as numbers, e.g. 63,5 in
+    a column named « … (%) »), dates as dates shown 31/03/2022, a missing value an empty
+    cell, column widths set, text from the exports never run as a formula (inert_cell)."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append([inert_cell(str(name)) for name in frame.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    formats = []
+    for name in frame.columns:
+        column = frame[name]
+        if _is_date_column(column):
+            formats.append(DATE_FORMAT)
+        elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            formats.append(_number_format(str(name), column))
+        else:
+            formats.append(None)
+    for row in frame.itertuples(index=False):
+        ws.append([_xlsx_value(value) for value in row])
+    for index, (name, number_format) in enumerate(zip(frame.columns, formats, strict=True), 1):
+        letter = get_column_letter(index)
+        if number_format:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = number_format
+        longest = max([len(str(name))] + [len(str(v)) for v in frame[name].dropna().head(500)])
+        ws.column_dimensions[letter].width = min(max(longest, 8) + 2, 60)
+    ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def safe_filename(name: str) -> str:
     """A download's file name (it may hold a campaign code from the exports): letters, digits,
     `.`, `_` and `-` only."""
@@ -60,14 +137,67 @@ def _display(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return frame, dates
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def downloads(frame: pd.DataFrame, filename: str, key: str | None = None) -> None:
+    """The CSV and XLSX downloads of a table, side by side: `frame` is the download frame
+    (tables.py, « download » side): numbers as numbers, rates as a percentage number with
+    their counts and base in their own columns, dates as dates, missing values empty."""
+    name = safe_filename(filename)
+    stem = name.removesuffix(".csv")
+    key = key or f"download-{filename}"
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("Télécharger (CSV)", csv_bytes(frame), file_name=name,
+                           mime="text/csv", key=key, icon=":material/download:")
+        st.download_button("Télécharger (Excel)", xlsx_bytes(frame), file_name=f"{stem}.xlsx",
+                           mime=XLSX_MIME, key=f"{key}-xlsx", icon=":material/table_view:")
+
+
 def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
-          column_config: dict | None = None, key: str | None = None) -> None:
-    """A sortable table and, under it, its CSV download (same columns, no personal data)."""
+          column_config: dict | None = None, key: str | None = None,
+          download: pd.DataFrame | None = None) -> None:
+    """A sortable table and, under it, its CSV and XLSX downloads: `download` (the download
+    frame of tables.py, built from the metrics layer's answer, not from the display frame),
+    else `frame` itself when it already holds plain numbers and dates. No personal data."""
     shown, dates = _display(frame)
     # a date column is text now: a date column config would not apply
     config = {k: v for k, v in (column_config or {}).items() if k not in dates}
     st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", placeholder="–",
                  column_config=config)
-    st.download_button("Télécharger (CSV)", csv_bytes(frame), file_name=safe_filename(filename),
-                       mime="text/csv", key=key or f"download-{filename}",
-                       icon=":material/download:")
+    downloads(frame if download is None else download, filename, key)
+
+
+# --- A page's view in its link -----------------------------------------------------------------
+
+# « no campaign » in the URL (a campaign code is never empty, so the token is unambiguous as
+# long as no code is literally this).
+NO_CAMPAIGN_PARAM = "(sans)"
+# The sidebar's filters are in the URL (app.py); so is each page's own state (model, threshold,
+# drill-down, campaign): the widget's first value comes from the URL, its value goes back to it,
+# so that « Le lien de la page reproduit exactement cette vue » holds.
+
+def from_url(param: str, key: str, options: Iterable, default: object,
+             to_text: Callable[[object], str] = str) -> None:
+    """Before a widget `key` is drawn for the first time: its value is the option named by the
+    URL parameter `param` (compared as text), else `default`. Draw the widget without a default
+    of its own (Streamlit would warn)."""
+    if key not in st.session_state:
+        by_text = {to_text(option): option for option in options}
+        st.session_state[key] = by_text.get(st.query_params.get(param), default)
+
+
+def number_from_url(param: str, key: str, default: int, low: int, high: int) -> None:
+    """As from_url, for a whole number between `low` and `high`."""
+    if key not in st.session_state:
+        text = st.query_params.get(param, "")
+        st.session_state[key] = (int(text) if text.isdigit() and low <= int(text) <= high
+                                 else default)
+
+
+def to_url(param: str, value: object, to_text: Callable[[object], str] = str) -> None:
+    """The widget's value written in the URL parameter `param` (removed when there is none)."""
+    if value is None:
+        st.query_params.pop(param, None)
+    elif st.query_params.get(param) != to_text(value):
+        st.query_params[param] = to_text(value)

@@ -63,6 +63,7 @@ with right:
     by_type = queries.ask(version, "ambassadors_by_type", filters)
     widgets.table(
         tables.ambassadors_by_type(by_type), "ambassadeurs_par_type.csv",
+        download=tables.ambassadors_by_type_download(by_type),
         column_config={"Ambassadeurs": st.column_config.NumberColumn(format="%d")},
     )
 
@@ -73,6 +74,7 @@ with left:
 with right:
     widgets.table(
         tables.referral_conversion(referral), "parraines_vs_autres.csv",
+        download=tables.referral_conversion_download(referral),
         column_config={"Suivis": st.column_config.NumberColumn(format="%d"),
                        "Délai médian (jours)": st.column_config.NumberColumn(format="%d")},
     )
@@ -82,5 +84,6 @@ with right:
     by_sponsor = queries.ask(version, "referrals_by_ambassador_type", filters)
     widgets.table(
         tables.referrals_by_ambassador_type(by_sponsor), "parraines_par_type.csv",
+        download=tables.referrals_by_ambassador_type_download(by_sponsor),
         column_config={"Foyers parrainés": st.column_config.NumberColumn(format="%d")},
     )

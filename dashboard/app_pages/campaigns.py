@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, fmt, queries, tables, widgets
+from dashboard import charts, fmt, help, queries, tables, widgets
 
 filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
@@ -18,12 +18,13 @@ unexplained = queries.ask_one(version, "unexplained_conversions", filters)
 
 top = st.columns([5, 2, 2, 2])
 models = list(refs.models)
+widgets.from_url("modele", "modele", models, "linear" if "linear" in models else models[0])
 model = top[0].radio(
-    "Modèle d'attribution des coûts", models, format_func=refs.models.get,
-    index=models.index("linear") if "linear" in models else 0, horizontal=True, key="modele",
-    help="Comment le crédit d'un foyer est partagé entre les campagnes qui l'ont touché dans "
-         "les 365 jours avant son premier contact (ou son installation).",
+    "Modèle d'attribution des coûts", models,
+    format_func=lambda m: help.model_label(m, refs.models[m]), horizontal=True, key="modele",
+    help=help.models_help(refs.models),
 )
+widgets.to_url("modele", model)
 known = metrics[metrics["is_known_campaign"]]
 top[1].metric("Budget des campagnes",
               fmt.euros(queries.ask_one(version, "campaign_budget")["budget_eur"]), border=True)
@@ -42,7 +43,8 @@ top[3].metric(
 table = tables.campaigns(metrics, model, refs)
 euro = st.column_config.NumberColumn(format="euro")
 count = st.column_config.NumberColumn(format="localized")
-widgets.table(table, "campagnes.csv", height=min(40 + 35 * len(table), 390), column_config={
+widgets.table(table, "campagnes.csv", height=min(40 + 35 * len(table), 390),
+              download=tables.campaigns_download(metrics, model, refs), column_config={
     "Début": st.column_config.DateColumn(format="DD/MM/YYYY"),
     "Fin": st.column_config.DateColumn(format="DD/MM/YYYY"),
     "Budget (€)": euro,
@@ -60,10 +62,12 @@ st.caption(
 )
 
 st.subheader("Les modèles d'attribution côte à côte")
+widgets.from_url("conversion", "conversion", ["installed", "followed"], "installed")
 conversion = st.segmented_control(
-    "Conversion", ["installed", "followed"], default="installed", key="conversion",
+    "Conversion", ["installed", "followed"], key="conversion",
     format_func={"installed": "Installations", "followed": "Foyers suivis"}.get,
 ) or "installed"
+widgets.to_url("conversion", conversion)
 st.plotly_chart(charts.models_side_by_side(metrics, conversion, refs),
                 config=charts.PLOTLY_CONFIG)
 st.caption("Là où les cinq barres d'une campagne sont proches, la réponse ne dépend pas du "
@@ -79,9 +83,11 @@ st.plotly_chart(
 st.subheader("Détail d'une campagne")
 options = list(known["campaign_code"])
 labels = dict(zip(known["campaign_code"], known["campaign_label"], strict=True))
-default = options.index("TOUR-ETE-2023") if "TOUR-ETE-2023" in options else 0
-code = st.selectbox("Campagne", options, index=default if options else None,
-                    format_func=lambda c: labels.get(c, c), key="campagne_detail")
+widgets.from_url("campagne", "campagne_detail", options,
+                 "TOUR-ETE-2023" if "TOUR-ETE-2023" in options else next(iter(options), None))
+code = st.selectbox("Campagne", options, format_func=lambda c: labels.get(c, c),
+                    key="campagne_detail")
+widgets.to_url("campagne", code)
 if code:
     detail = metrics[metrics["campaign_code"] == code].iloc[0]
     cols = st.columns(4)
@@ -100,12 +106,15 @@ if code:
         else:
             st.plotly_chart(charts.touches_by_week(touches), config=charts.PLOTLY_CONFIG)
     with right:
+        widgets.from_url("foyers", "foyers_campagne", [True, False], True,
+                         to_text=lambda own: "crm" if own else "credites")
         own = st.segmented_control(
-            "Foyers", [True, False], default=True, key="foyers_campagne",
+            "Foyers", [True, False], key="foyers_campagne",
             format_func={True: "Issus de la campagne (CRM)",
                          False: "Crédités par le modèle"}.get,
         )
         own = True if own is None else own
+        widgets.to_url("foyers", own, to_text=lambda own: "crm" if own else "credites")
         households = queries.ask(version, "campaign_households", filters, campaign=code,
                                  model=model, own=own)
         st.markdown(f"**{fmt.number(len(households))} foyers** "
@@ -113,6 +122,7 @@ if code:
                        f"crédités à cette campagne ({refs.models[model].lower()})")
                     + ", et ce que chacun a coûté :")
         widgets.table(tables.campaign_households(households, refs), f"foyers_{code}.csv",
+                      download=tables.campaign_households_download(households, refs),
                       height=320, column_config={
                           "Premier contact": st.column_config.DateColumn(format="DD/MM/YYYY"),
                           "Installation": st.column_config.DateColumn(format="DD/MM/YYYY"),

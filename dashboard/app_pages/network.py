@@ -42,13 +42,15 @@ with left:
                     config=charts.PLOTLY_CONFIG)
 with right:
     st.subheader("Foyers accompagnés sans nouvelle")
+    widgets.number_from_url("seuil", "reseau_seuil", STALLED_AFTER_DAYS, 0, 3650)
     after_days = st.number_input(
         "Sans installation ni mise à jour depuis plus de (jours)", min_value=0,
-        max_value=3650, value=STALLED_AFTER_DAYS, step=15, key="reseau_seuil",
+        max_value=3650, step=15, key="reseau_seuil",
         help="Un foyer accompagné est « sans nouvelle » quand ni son début "
              "d'accompagnement ni la dernière mise à jour de son dossier ne datent de moins "
              "de ce nombre de jours, et qu'il n'est pas installé. Valeur par défaut : "
-             f"{STALLED_AFTER_DAYS} jours.")
+             f"{STALLED_AFTER_DAYS} jours (réglage OMLOT_STALLED_AFTER_DAYS).")
+    widgets.to_url("seuil", int(after_days))
     stalled = queries.ask_one(version, "stalled_summary", filters, after_days=int(after_days))
     st.markdown(
         f"**{fmt.number(stalled['stalled'])}** foyers accompagnés sur "
@@ -71,7 +73,8 @@ households = queries.ask(version, "stalled", filters, after_days=int(after_days)
 day_column = st.column_config.NumberColumn(format="%d")
 widgets.table(
     tables.stalled_households(households, refs), "foyers_sans_nouvelle.csv",
+    download=tables.stalled_households_download(households, refs),
     column_config={"Jours d'accompagnement": day_column, "Jours sans nouvelle": day_column},
 )
-st.caption("Identifiant du dossier dans le CRM (pseudonyme) : aucune donnée personnelle "
-           "n'est affichée.")
+st.caption("Identifiant foyer : le numéro du dossier dans le CRM, pour le retrouver ; ni nom, "
+           "ni email, ni téléphone ne sont affichés ou téléchargés.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, fmt, queries
+from dashboard import charts, fmt, queries, widgets
 from pipelines import metrics
 
 filters: queries.Filters = st.session_state.filters
@@ -38,11 +38,13 @@ if status.get("status") == "failed" or info["rejected"]:
 COMPARE = {"year_before": "Un an plus tôt", "previous_period": "Période précédente"}
 rule = None
 if filters.date_from and filters.date_to:
+    widgets.from_url("comparaison", "comparaison", COMPARE, "year_before")
     rule = st.segmented_control(
-        "Comparer avec", list(COMPARE), format_func=COMPARE.get, default="year_before",
+        "Comparer avec", list(COMPARE), format_func=COMPARE.get,
         key="comparaison", help="Une année est comparée à l'année civile précédente, une "
         "saison ou une période personnalisée aux mêmes dates un an plus tôt ; « Période "
         "précédente » : la période de même durée juste avant.") or "year_before"
+    widgets.to_url("comparaison", rule)
 window = metrics.comparison(filters, "previous_period" if rule == "previous_period" else None)
 
 

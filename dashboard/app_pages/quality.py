@@ -40,8 +40,9 @@ row[0].metric("Fichiers lus", fmt.number(outcome["files"]), border=True)
 row[1].metric("Lignes lues", fmt.number(outcome["rows_read"]), border=True,
               help="Lignes de données des exports (hors en-têtes).")
 row[2].metric("Lignes rejetées", fmt.number(outcome["rejected"]), border=True,
-              help="Lignes refusées (valeur obligatoire manquante, date invalide, prospect "
-                   "inconnu…) : elles ne comptent dans aucun chiffre. Détail plus bas.")
+              help="Lignes refusées (valeur obligatoire manquante, date invalide — attendu "
+                   "JJ/MM/AAAA ou AAAA-MM-JJ —, prospect inconnu…) : elles ne comptent dans "
+                   "aucun chiffre. Détail et correction plus bas.")
 row[3].metric("Avertissements", fmt.number(outcome["warnings"]), border=True,
               help="Ce qui a été gardé ou ignoré autrement que prévu par le contrat d'export "
                    "(canal inconnu, colonne ignorée, fusion…). Détail plus bas.")
@@ -51,6 +52,7 @@ text_count = st.column_config.TextColumn(alignment="right", width="small")
 st.subheader("Fichiers lus, par source")
 widgets.table(
     quality.files_table(version), "qualite_fichiers.csv",
+    download=quality.files_download(version),
     column_config={
         "SHA-256 (début)": st.column_config.TextColumn(
             help="12 premiers caractères de l'empreinte SHA-256 du fichier : elle change dès "
@@ -67,6 +69,7 @@ st.caption(
 with st.expander("Totaux par source"):
     widgets.table(
         quality.sources_table(version), "qualite_sources.csv",
+        download=quality.sources_download(version),
         column_config={
             **dict.fromkeys(["Fichiers", "Lues", "Acceptées", "Rejetées", "Doublons"], count),
             "Fusionnées": text_count},
@@ -87,10 +90,13 @@ file = right.selectbox(
 rejects = quality.rejects_table(version, source, file)
 if len(rejects):
     widgets.table(rejects, "qualite_rejets.csv",
+                  download=quality.rejects_download(version, source, file),
                   column_config={"Ligne": st.column_config.NumberColumn(format="%d")})
     st.caption("Ligne : numéro de la ligne dans le fichier, telle qu'un tableur l'affiche "
-               "(l'en-tête est la ligne 1). Corrigez la ligne dans l'outil d'origine puis "
-               "réexportez : elle sera reprise à la prochaine construction.")
+               "(l'en-tête est la ligne 1). Une ligne rejetée ne compte dans aucun chiffre. "
+               "Corrigez-la dans l'outil d'origine comme l'indique « Attendu » (dates : "
+               "JJ/MM/AAAA ou AAAA-MM-JJ), réexportez le fichier dans le dossier des exports et "
+               "relancez la construction : elle sera reprise.")
 else:
     st.info("Aucune ligne rejetée" + (" pour cette sélection." if source else "."))
 
@@ -108,9 +114,11 @@ if len(channels):
                                            strict=True))
     example = channels["label"].iloc[0]
     st.warning(
-        f"Libellés de canal inconnus, comptés en « autre » : {labels}. Pour les classer, "
-        "ajoutez chacun à la liste de son canal dans `pipelines/channels.toml`, puis relancez "
-        f"la construction. Par exemple, si « {fmt.plain(example)} » est un salon :",
+        f"Libellés de canal inconnus, comptés dans le canal « Autre » : {labels}. Pour les "
+        "classer, demandez à la personne qui construit la base d'ajouter chacun à la liste de "
+        "son canal dans le fichier `pipelines/channels.toml`, puis de relancer la "
+        f"construction (Guide, « Corriger un export »). Par exemple, si « {fmt.plain(example)} "
+        "» est un salon, la ligne du canal Salon devient :",
         icon=":material/label:",
     )
     # a TOML string the administrator can paste as is, whatever the label holds
@@ -123,6 +131,7 @@ chosen = st.multiselect("Types d'avertissement", list(options), default=list(opt
 warnings = quality.warnings_table(version, tuple(chosen))
 if len(warnings):
     widgets.table(warnings, "qualite_avertissements.csv",
+                  download=quality.warnings_download(version, tuple(chosen)),
                   column_config={"Ligne": text_count, "Occurrences": count,
                                  "Source": st.column_config.TextColumn(width="small"),
                                  "Colonne": st.column_config.TextColumn(width="small"),

@@ -29,6 +29,7 @@ with right:
     st.subheader("Taux par canal")
     widgets.table(
         tables.channel_funnel(by_channel, refs), "entonnoir_par_canal.csv",
+        download=tables.channel_funnel_download(by_channel, refs),
         column_config={name: st.column_config.NumberColumn(format="%d")
                        for name in ("Suivis", "Accompagnés", "Installés")},
     )
@@ -46,9 +47,12 @@ drill, over_time, delays, horizons = st.tabs(
 with drill:
     followed_by_channel = dict(zip(by_channel["channel"], by_channel["followed"], strict=True))
     pick_channel, pick_campaign = st.columns([1, 2])
+    widgets.from_url("detail_canal", "entonnoir_canal", followed_by_channel,
+                     next(iter(followed_by_channel), None))
     channel = pick_channel.selectbox(
         "Canal", list(followed_by_channel), key="entonnoir_canal", placeholder="Choisir un canal",
         format_func=lambda c: f"{refs.channel(c)} — {fmt.number(followed_by_channel[c])} foyers")
+    widgets.to_url("detail_canal", channel)
     campaigns = queries.ask(version, "by_campaign", filters, channel=channel)
     if campaigns.empty:
         st.info(f"Aucun foyer du canal « {fmt.plain(refs.channel(channel))} » dans la "
@@ -59,11 +63,16 @@ with drill:
         campaigns["campaign_label"] = campaigns["campaign_label"].fillna(
             queries.NO_CAMPAIGN_LABEL)
         by_code = {row.campaign_code: row for row in campaigns.itertuples()}
+        # « no campaign » is "" in the selection, NO_CAMPAIGN_PARAM in the URL
+        as_param = lambda c: c or widgets.NO_CAMPAIGN_PARAM  # noqa: E731
+        widgets.from_url("detail_campagne", f"entonnoir_campagne_{channel}", by_code,
+                         next(iter(by_code)), to_text=as_param)
         campaign = pick_campaign.selectbox(
-            "Campagne", list(by_code), key=f"entonnoir_campagne_{channel}",
+            "Campagne d'origine du foyer", list(by_code), key=f"entonnoir_campagne_{channel}",
             placeholder="Choisir une campagne",
             format_func=lambda c: f"{by_code[c].campaign_label} — "
                                   f"{fmt.number(by_code[c].followed)} foyers")
+        widgets.to_url("detail_campagne", campaign, to_text=as_param)
         chosen = by_code[campaign]
         households = queries.ask(version, "households", filters, channel=channel,
                                  campaign=campaign)
@@ -76,11 +85,12 @@ with drill:
         widgets.table(
             tables.channel_campaign_households(households),
             f"foyers_{campaign or 'sans_campagne'}.csv",
+            download=tables.channel_campaign_households_download(households),
             column_config={
                 "Jours jusqu'à l'installation": st.column_config.NumberColumn(format="%d")},
         )
-        st.caption("Identifiant du dossier dans le CRM (pseudonyme) : aucune donnée "
-                   "personnelle n'est affichée.")
+        st.caption("Identifiant foyer : le numéro du dossier dans le CRM, pour le retrouver ; "
+                   "ni nom, ni email, ni téléphone ne sont affichés ou téléchargés.")
 
 with over_time:
     cohorts = queries.ask(version, "cohorts", filters)
@@ -106,6 +116,7 @@ with delays:
     with medians:
         widgets.table(
             tables.install_delays(summary, refs), "delai_installation.csv",
+            download=tables.install_delays_download(summary, refs),
             column_config={name: st.column_config.NumberColumn(format="%d") for name in (
                 "Installés", "1er quartile (j)", "Médiane (jours)", "3e quartile (j)")},
         )
@@ -113,9 +124,11 @@ with delays:
                    "La moitié des foyers s'installe entre le 1er et le 3e quartile.")
 
 with horizons:
-    table = tables.install_cohorts(queries.ask(version, "cohorts", filters))
+    cohort_rows = queries.ask(version, "cohorts", filters)
+    table = tables.install_cohorts(cohort_rows)
     widgets.table(
         table, "cohortes_installation.csv", height=min(35 * (len(table) + 1) + 3, 760),
+        download=tables.install_cohorts_download(cohort_rows),
         column_config={"Nouveaux foyers": st.column_config.NumberColumn(format="%d")},
     )
     st.caption(

@@ -57,8 +57,10 @@ with middle:
                     config=charts.MAP_CONFIG, key="carte-epci")
 with right:
     st.subheader("D'où viennent-ils ?")
+    widgets.from_url("origine", "origine_mesure", MEASURES, "followed")
     measure = st.radio("Compter les", list(MEASURES), format_func=MEASURES.get,
                        horizontal=True, key="origine_mesure", label_visibility="collapsed")
+    widgets.to_url("origine", measure)
     st.plotly_chart(charts.origins_map(origins, measure), config=charts.MAP_CONFIG,
                     key="carte-origines")
 
@@ -84,12 +86,15 @@ with right:
     count = st.column_config.TextColumn(alignment="right")
     with by_commune:
         widgets.table(tables.communes(communes), "territoire_communes.csv",
+                      download=tables.communes_download(communes),
                       height=380, column_config={"Foyers installés": count})
     with by_epci:
         widgets.table(tables.epci(epci), "territoire_intercommunalites.csv",
+                      download=tables.epci_download(epci),
                       height=380, column_config={"Foyers installés": count})
     with by_origin:
         share = st.column_config.NumberColumn(format="percent")
         widgets.table(tables.origins(origins), "territoire_origines.csv",
+                      download=tables.origins_download(origins),
                       height=380, column_config={"Part des suivis": share,
                                                  "Part des installés": share})

@@ -1,0 +1,74 @@
+"""Plain-French help a committee can act on, whose figures come from the settings
+(pipelines.config), never written by hand: the attribution models with a worked example."""
+
+from __future__ import annotations
+
+from dashboard import fmt
+from pipelines import config
+
+# The worked example: one household touched by three campaigns, this many days before it
+# became a followed household (kept inside the lookback window).
+EXAMPLE = (("un salon", 60), ("le site web", 20), ("une newsletter", 5))
+
+
+def _days(value: float) -> str:
+    return f"{fmt.number(value, 0 if float(value).is_integer() else 1)} jours"
+
+
+def example_days() -> list[tuple[str, int]]:
+    return [(name, min(days, config.LOOKBACK_DAYS)) for name, days in EXAMPLE]
+
+
+def model_label(model: str, label: str) -> str:
+    """A model's label with its setting where it has one: « Dégressif (demi-vie : 30 jours) »."""
+    if model == "time_decay":
+        return f"{label.split(' (')[0]} (demi-vie : {_days(config.HALF_LIFE_DAYS)})"
+    return label
+
+
+def _credits(model: str) -> list[float]:
+    days = [d for _, d in example_days()]
+    n = len(days)
+    if model == "first_touch":
+        return [1.0] + [0.0] * (n - 1)
+    if model == "last_touch":
+        return [0.0] * (n - 1) + [1.0]
+    if model == "linear":
+        return [1 / n] * n
+    if model == "time_decay":
+        weights = [2 ** (-d / config.HALF_LIFE_DAYS) for d in days]
+        return [w / sum(weights) for w in weights]
+    return [0.4] + [0.2 / (n - 2)] * (n - 2) + [0.4]  # position_based, n = 3
+
+
+RULES = {
+    "first_touch": "tout le crédit va à la première campagne qui a touché le foyer.",
+    "last_touch": "tout le crédit va à la dernière campagne avant la conversion.",
+    "linear": "le crédit est partagé à parts égales entre les campagnes.",
+    "time_decay": "plus un contact est proche de la conversion, plus il compte : son poids "
+                  "est divisé par deux tous les {half_life} d'écart.",
+    "position_based": "40 % à la première campagne, 40 % à la dernière, les 20 % restants "
+                      "partagés entre celles du milieu.",
+}
+
+
+def model_sentence(model: str, label: str) -> str:
+    """One sentence for a model, with the worked example's credits."""
+    rule = RULES.get(model, "").format(half_life=_days(config.HALF_LIFE_DAYS))
+    shares = ", ".join(f"{name} {fmt.number(credit, 2)}"
+                       for (name, _), credit in zip(example_days(), _credits(model), strict=True))
+    return f"**{model_label(model, label)}** : {rule} Exemple : {shares}."
+
+
+def models_help(models: dict[str, str]) -> str:
+    """The help of the model choice: the window, the example, then one line per model."""
+    (a, da), (b, db), (c, dc) = example_days()
+    intro = (
+        "Chaque foyer compte pour 1, partagé entre les campagnes qui l'ont touché dans les "
+        f"{_days(config.LOOKBACK_DAYS)} avant son premier contact (ou avant son installation "
+        "pour les installations). Exemple : un foyer touché par "
+        f"{a} ({fmt.number(da)} jours avant), {b} ({fmt.number(db)} jours avant) puis {c} "
+        f"({fmt.number(dc)} jours avant).")
+    lines = [f"- {model_sentence(model, label)}" for model, label in models.items()]
+    return intro + "\n\n" + "\n".join(lines) + (
+        "\n\nRéglages : OMLOT_LOOKBACK_DAYS (fenêtre) et OMLOT_HALF_LIFE_DAYS (demi-vie).")
