@@ -1,0 +1,106 @@
+"""The programme's yearly objectives and the bilans' settings (pipelines/targets.toml), read at
+build time into ref.targets and ref.report_settings."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from . import config
+from .guard import FileProblem
+
+TARGETS_FILE = Path(os.environ.get("OMLOT_TARGETS_FILE", config.PACKAGE / "targets.toml"))
+
+# The measures an objective may name: the figure that answers it (metrics layer), in order.
+# A flow counts the year's cohorts; a stock (the ambassador network) is a size at a date.
+MEASURES = {
+    "followed": ("Foyers suivis", "flow"),
+    "installed": ("Foyers installés", "flow"),
+    "people_installed": ("Personnes installées", "flow"),
+    "ambassadors": ("Ambassadeurs", "stock"),
+}
+DEFAULT_SMALL_COUNT = 5
+DEFAULT_MODEL = "linear"
+
+
+class TargetsError(FileProblem):
+    """The targets file cannot be used: the message names the file and the value."""
+
+
+def _fail(path: Path, message: str) -> TargetsError:
+    return TargetsError(f"{path.name} : {message}")
+
+
+def read(path: Path = TARGETS_FILE) -> tuple[dict, list[dict]]:
+    """(settings, objectives) of the targets file; no file means no objective and the default
+    settings."""
+    if not path.exists():
+        return {"small_count": DEFAULT_SMALL_COUNT, "attribution_model": DEFAULT_MODEL}, []
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise _fail(path, f"fichier illisible ({exc})") from None
+    report = document.get("report", {})
+    small_count = report.get("small_count", DEFAULT_SMALL_COUNT)
+    if not isinstance(small_count, int) or isinstance(small_count, bool) or small_count < 1:
+        raise _fail(path, f"report.small_count doit être un entier ≥ 1, pas {small_count!r}")
+    settings = {"small_count": small_count,
+                "attribution_model": str(report.get("attribution_model", DEFAULT_MODEL))}
+    objectives = []
+    for year, table in document.get("targets", {}).items():
+        if not (year.isdigit() and len(year) == 4):
+            raise _fail(path, f"[targets.{year}] : l'année doit s'écrire sur 4 chiffres")
+        scopes = [(None, None, table)]
+        scopes += [(code, None, t) for code, t in table.get("channels", {}).items()]
+        scopes += [(None, code, t) for code, t in table.get("campaigns", {}).items()]
+        for channel, campaign, values in scopes:
+            for measure, target in values.items():
+                if measure in ("channels", "campaigns") and channel is None and campaign is None:
+                    continue
+                if measure not in MEASURES:
+                    raise _fail(path, f"[targets.{year}] : mesure inconnue « {measure} » "
+                                      f"(attendu : {', '.join(MEASURES)})")
+                if (not isinstance(target, int | float) or isinstance(target, bool)
+                        or target < 0):
+                    raise _fail(path, f"[targets.{year}] {measure} doit être un nombre ≥ 0")
+                if measure == "ambassadors" and (channel or campaign):
+                    raise _fail(path, f"[targets.{year}] : l'objectif d'ambassadeurs vaut pour "
+                                      "tout le réseau, ni par canal ni par campagne")
+                objectives.append({"year": int(year), "measure": measure, "channel": channel,
+                                   "campaign_code": campaign, "target": float(target)})
+    return settings, objectives
+
+
+def load(con: duckdb.DuckDBPyConnection, path: Path = TARGETS_FILE) -> None:
+    """ref.targets (one row per objective) and ref.report_settings (one row); checked against
+    ref.channels and ref.attribution_models, which must be loaded first."""
+    settings, objectives = read(path)
+    order = list(MEASURES)
+    con.register("_targets", pa.table({
+        "year": pa.array([o["year"] for o in objectives], pa.int32()),
+        "measure": pa.array([o["measure"] for o in objectives], pa.string()),
+        "measure_order": pa.array([order.index(o["measure"]) + 1 for o in objectives],
+                                  pa.int32()),
+        "label": pa.array([MEASURES[o["measure"]][0] for o in objectives], pa.string()),
+        "kind": pa.array([MEASURES[o["measure"]][1] for o in objectives], pa.string()),
+        "channel": pa.array([o["channel"] for o in objectives], pa.string()),
+        "campaign_code": pa.array([o["campaign_code"] for o in objectives], pa.string()),
+        "target": pa.array([o["target"] for o in objectives], pa.float64()),
+    }))
+    con.execute("create or replace table ref.targets as select * from _targets")
+    con.unregister("_targets")
+    unknown = con.execute("select distinct channel from ref.targets where channel is not null "
+                          "and channel not in (select channel from ref.channels)").fetchall()
+    if unknown:
+        raise _fail(path, f"canal inconnu « {unknown[0][0]} » (voir channels.toml)")
+    known = {m for (m,) in con.execute("select model from ref.attribution_models").fetchall()}
+    if settings["attribution_model"] not in known:
+        raise _fail(path, f"report.attribution_model « {settings['attribution_model']} » "
+                          f"inconnu (attendu : {', '.join(sorted(known))})")
+    con.execute("create or replace table ref.report_settings as select ?::integer as "
+                "small_count, ?::varchar as attribution_model",
+                [settings["small_count"], settings["attribution_model"]])
