@@ -1,4 +1,4 @@
-"""Command line (shared/spec/exports.md): `python -m pipelines demo|build|kpis`."""
+"""Command line (shared/spec/exports.md): `python -m pipelines demo|build|kpis|report`."""
 
 from __future__ import annotations
 
@@ -44,6 +44,18 @@ def _parser() -> argparse.ArgumentParser:
     kpis.add_argument("--from", dest="date_from", type=_date, default=None)
     kpis.add_argument("--to", dest="date_to", type=_date, default=None)
     kpis.add_argument("--json", action="store_true", help="sortie JSON (format du contrat)")
+    report = commands.add_parser("report", help="écrit le bilan PDF du programme pour une "
+                                 "période, ou celui d'une campagne (--campaign)")
+    report.add_argument("--curated", type=Path, default=config.CURATED_DIR)
+    report.add_argument("--from", dest="date_from", type=_date, default=None)
+    report.add_argument("--to", dest="date_to", type=_date, default=None)
+    report.add_argument("--campaign", action="append", default=[], metavar="CODE",
+                        help="une campagne (répéter pour plusieurs campagnes d'une opération)")
+    report.add_argument("--out", type=Path, required=True, help="fichier PDF à écrire")
+    report.add_argument("--small-count", type=int, default=None, metavar="N",
+                        help="seuil du secret statistique (défaut : targets.toml)")
+    report.add_argument("--model", default=None,
+                        help="modèle d'attribution des coûts (défaut : targets.toml)")
     return parser
 
 
@@ -95,9 +107,15 @@ def _kpis(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .report.command import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"demo": _demo, "build": _build, "kpis": _kpis}
+    handlers = {"demo": _demo, "build": _build, "kpis": _kpis, "report": _report}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

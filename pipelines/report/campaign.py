@@ -1,0 +1,392 @@
+"""The bilan of a campaign, or of several campaigns of one operation (the summer's campsite
+postcards, then the spring's immersion stays): persons reached by phase and type of
+interaction, the households that came to the welcome network, immersion stays,
+installations, credits and costs under the five attribution models, and how long it took."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import config, metrics
+from . import french
+from .blocks import (
+    PROGRAMME,
+    Context,
+    ReportError,
+    bar,
+    bars,
+    card,
+    cards,
+    column,
+    note,
+    one_line,
+    section,
+    table,
+)
+from .disclosure import Table
+
+ACCENT, GREEN = "#1f4e79", "#009E73"
+
+
+def document(ctx: Context, codes: list[str]) -> dict:
+    if not codes:
+        raise ReportError("Indiquez au moins une campagne (--campaign CODE).")
+    codes = list(dict.fromkeys(codes))
+    known = {row["campaign_code"]: row for row in ctx.ask_rows("campaign_metrics")
+             if row["is_known_campaign"]}
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ReportError(f"Campagne inconnue : {', '.join(unknown)} (codes connus : "
+                          f"{', '.join(sorted(known))}).")
+    campaigns = [known[code] for code in codes]
+    campaigns.sort(key=lambda row: (row["start_date"] or dt.date.max, row["campaign_code"]))
+    codes = [row["campaign_code"] for row in campaigns]
+    reach = Reach(ctx, codes, campaigns)
+    start, end = reach.window
+    title = (one_line(campaigns[0]["campaign_label"]) if len(campaigns) == 1
+             else "Opération en " + french.number(len(campaigns)) + " campagnes")
+    return {
+        "kicker": PROGRAMME,
+        "title": "Bilan de campagne" if len(campaigns) == 1 else "Bilan d'opération",
+        "subtitle": title,
+        "header": "Oh my Lot ! – bilan de campagne",
+        "footer": f"Données au {french.date(ctx.data_date)} · base construite le "
+                  f"{ctx.built_at:%d/%m/%Y à %H:%M}",
+        "meta": [
+            "Campagnes : " + " ; ".join(
+                f"{one_line(row['campaign_label'])} ({one_line(row['campaign_code'])}, "
+                f"{french.period(row['start_date'], row['end_date'])}, budget "
+                f"{french.euros(row['budget_eur'])})" for row in campaigns) + ".",
+            f"Fenêtre de l'opération : {french.period(start, end)}. Données au "
+            f"{french.date(ctx.data_date)}.",
+            ctx.secret_note(),
+        ],
+        "sections": [
+            story_section(ctx, codes, campaigns, reach),
+            reach.section(),
+            households_section(ctx, codes, campaigns, reach),
+            credits_section(ctx, codes, campaigns),
+            section("Sources et définitions", [], [note(
+                "Personnes touchées : personnes distinctes (un foyer suivi ou un email) ayant "
+                "un contact de la campagne, quelle qu'en soit la date ; un contact anonyme "
+                "compte comme interaction seulement. Foyers venus au réseau d'accueil : foyers "
+                "dont le dossier du CRM cite la campagne. Crédits : chaque foyer compte pour "
+                "1, partagé entre les campagnes de ses contacts des "
+                f"{config.LOOKBACK_DAYS} jours précédant son premier contact (ou son "
+                "installation) selon le modèle ; coût = budget ÷ crédits.")]),
+        ],
+    }
+
+
+# --- Reach ---------------------------------------------------------------------------------
+
+def _phase_unit(codes: list[str], start: dt.date, end: dt.date) -> str:
+    """A phase is a campaign of the operation, else a month (a season), a quarter or a year."""
+    if len(codes) > 1:
+        return "campaign"
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return "month" if months <= 7 else "quarter" if months <= 24 else "year"
+
+
+class Reach:
+    """Persons reached by phase and type of interaction, protected."""
+
+    def __init__(self, ctx: Context, codes: list[str], campaigns: list[dict]) -> None:
+        self.ctx = ctx
+        whole = ctx.ask_rows("campaign_reach", codes=codes, phase="year")
+        total = next(row for row in whole if row["is_all_phases"] and row["is_all_types"]) \
+            if whole else None
+        starts = [row["start_date"] for row in campaigns if row["start_date"]]
+        ends = [row["end_date"] or row["start_date"] for row in campaigns if row["start_date"]]
+        self.window = (min(starts) if starts else total and total["first_touch_date"],
+                       max(ends) if ends else total and total["last_touch_date"])
+        first = total["first_touch_date"] if total else self.window[0]
+        last = total["last_touch_date"] if total else self.window[1]
+        self.unit = _phase_unit(codes, first or ctx.data_date, last or ctx.data_date)
+        self.labels = {row["campaign_code"]: row["campaign_code"] for row in campaigns}
+        rows = ctx.ask_rows("campaign_reach", codes=codes, phase=self.unit)
+        self.cells = [row for row in rows if not row["is_all_phases"]
+                      and not row["is_all_types"]]
+        self.phases = list(dict.fromkeys(row["phase"] for row in rows
+                                         if not row["is_all_phases"]))
+        self.types = list(dict.fromkeys(row["interaction_type"] for row in rows
+                                        if not row["is_all_types"]))
+        self.rows = rows
+        self.total = next((row for row in rows if row["is_all_phases"]
+                           and row["is_all_types"]), {"persons": 0, "interactions": 0})
+        self.table = Table(ctx.threshold)
+        for row in rows:
+            self.table.add((row["phase"], row["interaction_type"]), row["persons"])
+        for kind in self.types:
+            self.table.line([(phase, kind) for phase in self.phases if (phase, kind)
+                             in self.table.values], (None, kind), additive=False)
+        for phase in self.phases:
+            self.table.line([(phase, kind) for kind in self.types if (phase, kind)
+                             in self.table.values], (phase, None), additive=False)
+        self.table.line([(None, kind) for kind in self.types], (None, None), additive=False)
+        self.table.line([(phase, None) for phase in self.phases], (None, None),
+                        additive=False)
+        self.table.protect()
+
+    def phase_label(self, phase: str) -> str:
+        if self.unit == "campaign":
+            return one_line(phase)
+        day = dt.date.fromisoformat(phase)
+        return {"month": french.short_month, "quarter": french.quarter,
+                "year": lambda d: str(d.year)}[self.unit](day)
+
+    def persons(self, phase: str | None, kind: str | None) -> str:
+        if (phase, kind) not in self.table.values:
+            return "0"
+        return self.table.text((phase, kind), french.number)
+
+    def section(self) -> dict:
+        ctx = self.ctx
+        unit, units = {"campaign": ("campagne", "campagnes"), "month": ("mois", "mois"),
+                       "quarter": ("trimestre", "trimestres"),
+                       "year": ("année", "années")}[self.unit]
+        columns = [column("Type d'interaction", 3.2, "left")] + [
+            column(self.phase_label(phase), 1) for phase in self.phases] + [
+            column("Ensemble", 1)]
+        body = [[one_line(kind)] + [self.persons(phase, kind) for phase in self.phases]
+                + [self.persons(None, kind)] for kind in self.types]
+        total = ["Toutes interactions"] + [self.persons(phase, None) for phase in self.phases] \
+            + [self.persons(None, None)]
+        by_type = {row["interaction_type"]: row for row in self.rows
+                   if row["is_all_phases"] and not row["is_all_types"]}
+        largest = max((row["persons"] for row in by_type.values()), default=0)
+        chart = [{"label": one_line(kind), "bars": [bar(
+            None if self.table.masked((None, kind)) else by_type[kind]["persons"], largest,
+            self.persons(None, kind), ACCENT)]} for kind in self.types]
+        sentences = []
+        if self.types:
+            top = max(self.types, key=lambda kind: by_type[kind]["persons"])
+            sentences.append(
+                f"{french.capitalise(self.persons(None, None))} personnes touchées au total ; "
+                f"le type d'interaction qui en a touché le plus est « {one_line(top)} » "
+                f"({self.persons(None, top)}).")
+        sentences.append("Une personne touchée de plusieurs façons, ou à plusieurs "
+                         f"{units}, compte dans chaque case mais une seule fois dans "
+                         "« Ensemble ».")
+        if not self.types:
+            return section("Personnes touchées", ["Aucun contact de campagne enregistré."],
+                           [])
+        return section(f"Personnes touchées, par {unit} et type d'interaction", sentences, [
+            table(columns, body, total=total, row_totals=True,
+                  caption="Personnes distinctes (foyer ou email) ; contacts anonymes exclus."),
+            bars("Personnes touchées par type d'interaction (nombre de personnes)", chart,
+                 ctx.caption(french.period(self.total.get("first_touch_date"),
+                                           self.total.get("last_touch_date"))),
+                 label_width=6),
+        ])
+
+
+# --- The story -----------------------------------------------------------------------------
+
+def _households(ctx: Context, codes: list[str], window: tuple) -> dict:
+    """The households whose file names one of the campaigns (all, and those first contacted
+    in the campaigns' window), their immersion stays, and their counts protected."""
+    named = metrics.Filters(campaigns=tuple(codes))
+    during = metrics.Filters(window[0], window[1], campaigns=tuple(codes)) \
+        if window[0] and window[1] else None
+    figures = {"all": ctx.ask_one("headline", named),
+               "during": ctx.ask_one("headline", during) if during else None,
+               "immersions": ctx.ask_one("immersions", named)}
+    protected = Table(ctx.threshold)
+    for key in ("followed", "accompanied", "installed", "people_installed"):
+        protected.add(key, figures["all"][key])
+    protected.add("during", figures["during"]["followed"] if during else 0)
+    for key in ("immersed", "immersed_installed"):
+        protected.add(key, figures["immersions"][key])
+    figures["table"] = protected.protect()
+    return figures
+
+
+def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
+                  reach: Reach) -> dict:
+    households = _households(ctx, codes, reach.window)
+    protected = households["table"]
+
+    def text(key: str) -> str:
+        return protected.text(key, french.number)
+
+    chosen = next(row for row in ctx.ask_rows("campaign_credits", codes=codes)
+                  if row["campaign_code"] is None and row["model"] == ctx.model)
+    credits = Table(ctx.threshold, integer=False)
+    for measure in ("followed", "installed"):
+        credits.add(measure, chosen[measure])
+    credits.protect()
+
+    def credit(measure: str) -> str:
+        return credits.text(measure, lambda value: french.number(value, 1))
+
+    cost = ("–" if credits.masked("installed")
+            else french.euros(chosen["cost_per_installed_eur"]))
+    start, end = reach.window
+    name = (f"la campagne « {one_line(campaigns[0]['campaign_label'])} »" if len(campaigns) == 1
+            else f"l'opération ({', '.join(one_line(r['campaign_label']) for r in campaigns)})")
+    length = f" ({french.number((end - start).days + 1)} jours)" if start and end else ""
+    sentences = [
+        f"{french.capitalise(french.period(start, end))}{length}, {name} a touché "
+        f"{reach.persons(None, None)} personnes ({french.number(reach.total['interactions'])} "
+        "interactions).",
+        f"{french.capitalise(text('followed'))} foyers dont le dossier cite "
+        f"{'la campagne' if len(campaigns) == 1 else 'une de ces campagnes'} se sont rapprochés "
+        "du réseau d'accueil" + (f", dont {text('during')} pendant "
+                                 f"{'la campagne' if len(campaigns) == 1 else 'l’opération'}"
+                                 if households["during"] else "") + " ; "
+        f"{text('immersed')} ont fait un séjour d'immersion et {text('installed')} se sont "
+        "installés dans le Lot"
+        + ("" if protected.masked("people_installed")
+           else f" ({text('people_installed')} personnes)") + ".",
+    ]
+    items = [
+        card("Personnes touchées", reach.persons(None, None),
+             f"{french.number(reach.total['interactions'])} interactions"),
+        card("Foyers venus au réseau d'accueil", text("followed"),
+             f"dont {text('during')} pendant "
+             f"{'la campagne' if len(campaigns) == 1 else 'l’opération'}"
+             if households["during"] else None),
+        card("Séjours d'immersion", text("immersed"), "foyers ayant fait un séjour"),
+        card("Foyers installés", text("installed"),
+             None if protected.masked("people_installed")
+             else f"{text('people_installed')} personnes"),
+        card("Budget", french.euros(chosen["budget_eur"]),
+             f"{french.number(len(campaigns))} campagne" + ("s" if len(campaigns) > 1 else "")),
+        card(f"Installations attribuées ({ctx.model_labels[ctx.model].lower()})",
+             credit("installed"), f"{credit('followed')} foyers suivis attribués"),
+        card("Coût par installation", cost, f"modèle {ctx.model_labels[ctx.model].lower()}"),
+        card("Durée", f"{french.number((end - start).days + 1)} jours" if start and end else "–",
+             french.period(start, end)),
+    ]
+    return section("En bref", sentences, [cards(items)])
+
+
+# --- From first contact to installation ----------------------------------------------------
+
+def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
+                       reach: Reach) -> dict:
+    households = _households(ctx, codes, reach.window)
+    figures, immersions = households["all"], households["immersions"]
+    protected = households["table"]
+
+    def text(key: str) -> str:
+        return protected.text(key, french.number)
+
+    def rate(rate: dict, part: str, whole: str) -> str:
+        if protected.masked(part) or protected.masked(whole) or rate["value"] is None:
+            return "–"
+        return f"{french.percent(rate['value'])} des {rate['base']}"
+
+    rows = [
+        ["Foyers dont le dossier cite la campagne", text("followed"), ""],
+        ["… dont premier contact pendant la campagne" if len(codes) == 1
+         else "… dont premier contact pendant l’opération", text("during"), ""]
+        if households["during"] else None,
+        ["… accompagnés", text("accompanied"),
+         rate(figures["accompanied_rate"], "accompanied", "followed")],
+        ["… ayant fait un séjour d'immersion", text("immersed"),
+         rate(immersions["immersed_rate"], "immersed", "followed")],
+        ["… installés dans le Lot", text("installed"),
+         rate(figures["installed_rate"], "installed", "followed")],
+        ["Personnes installées", text("people_installed"), ""],
+    ]
+    delays = [[one_line(row["campaign_label"]),
+               _days(row["median_days_to_followed"]), _days(row["median_days_to_installed"])]
+              for row in campaigns]
+    sentences = [
+        f"Des foyers que {'la campagne' if len(codes) == 1 else 'l’opération'} a amenés au "
+        "réseau d'accueil, "
+        f"{rate(figures['installed_rate'], 'installed', 'followed')} se sont installés."
+        if rate(figures["installed_rate"], "installed", "followed") != "–" else "",
+        f"Le séjour d'immersion a lieu en médiane "
+        f"{french.number(immersions['median_days_to_immersion'])} jours après le premier "
+        "contact." if immersions["median_days_to_immersion"] is not None
+        and not protected.masked("immersed") else "",
+        "Délais médians entre le premier contact d'une personne avec la campagne et son "
+        "premier contact avec le réseau d'accueil, puis son installation : tableau "
+        "ci-dessous.",
+    ]
+    return section("Des premiers contacts aux installations", sentences, [
+        table([column("Foyers", 3, "left"), column("Nombre"), column("Taux", 1.4)],
+              [row for row in rows if row]),
+        table([column("Campagne", 3, "left"),
+               column("Contact → suivi (médiane)", 1.4),
+               column("Contact → installation (médiane)", 1.6)], delays,
+              title="Combien de temps il a fallu"),
+    ])
+
+
+def _days(value: float | None) -> str:
+    return "–" if value is None else f"{french.number(value)} jours"
+
+
+# --- Credits -------------------------------------------------------------------------------
+
+def credits_section(ctx: Context, codes: list[str], campaigns: list[dict]) -> dict:
+    rows = ctx.ask_rows("campaign_credits", codes=codes)
+    protected = Table(ctx.threshold, integer=False)
+    for row in rows:
+        for measure in ("followed", "installed"):
+            protected.add((row["model"], row["campaign_code"], measure), row[measure])
+    if len(codes) > 1:
+        for measure in ("followed", "installed"):
+            protected.line([(ctx.model, code, measure) for code in codes],
+                           (ctx.model, None, measure))
+    protected.protect()
+
+    def credit(row: dict, measure: str) -> str:
+        return protected.text((row["model"], row["campaign_code"], measure),
+                              lambda value: french.number(value, 1))
+
+    def cost(row: dict, measure: str) -> str:
+        if protected.masked((row["model"], row["campaign_code"], measure)):
+            return "–"
+        return french.euros(row[f"cost_per_{measure}_eur"])
+
+    totals = [row for row in rows if row["campaign_code"] is None]
+    body = [[row["label"], credit(row, "followed"), cost(row, "followed"),
+             credit(row, "installed"), cost(row, "installed")] for row in totals]
+    largest = max((row["installed"] for row in totals), default=0)
+    chart = [{"label": row["label"], "bars": [bar(
+        None if protected.masked((row["model"], None, "installed")) else row["installed"],
+        largest, credit(row, "installed"), GREEN)]} for row in totals]
+    chosen = next(row for row in totals if row["model"] == ctx.model)
+    shown = [row for row in totals
+             if not protected.masked((row["model"], None, "installed"))]
+    label = ctx.model_labels[ctx.model].lower()
+    sentences = [
+        f"Selon le modèle « {label} », {'la campagne' if len(codes) == 1 else 'l’opération'} "
+        f"a apporté {credit(chosen, 'followed')} foyers suivis et "
+        f"{credit(chosen, 'installed')} installations"
+        + (f", soit {cost(chosen, 'installed')} par installation"
+           if cost(chosen, "installed") != "–" else "") + ".",
+    ]
+    if len(shown) == len(totals) and totals:
+        low = min(totals, key=lambda row: row["installed"])
+        high = max(totals, key=lambda row: row["installed"])
+        sentences.append(f"Selon les cinq modèles, de {credit(low, 'installed')} "
+                         f"(« {low['label'].lower()} ») à {credit(high, 'installed')} "
+                         f"installations (« {high['label'].lower()} »).")
+    blocks = [
+        table([column("Modèle d'attribution", 2, "left"), column("Foyers suivis attribués"),
+               column("Coût par foyer suivi"), column("Installations attribuées"),
+               column("Coût par installation")], body,
+              caption="Budget : " + french.euros(chosen["budget_eur"]) + "."),
+        bars("Installations attribuées selon le modèle (foyers)", chart,
+             ctx.caption("toute la durée du programme")),
+    ]
+    if len(codes) > 1:
+        per = sorted((row for row in rows if row["model"] == ctx.model and row["campaign_code"]),
+                     key=lambda row: codes.index(row["campaign_code"]))
+        labels = {row["campaign_code"]: one_line(row["campaign_label"]) for row in campaigns}
+        blocks.append(table(
+            [column("Campagne", 3, "left"), column("Budget"), column("Foyers suivis attribués"),
+             column("Installations attribuées"), column("Coût par installation")],
+            [[labels[row["campaign_code"]], french.euros(row["budget_eur"]),
+              credit(row, "followed"), credit(row, "installed"), cost(row, "installed")]
+             for row in per],
+            title=f"Par campagne (modèle « {label} »)",
+            total=["Opération", french.euros(chosen["budget_eur"]), credit(chosen, "followed"),
+                   credit(chosen, "installed"), cost(chosen, "installed")], sums=[2, 3]))
+    return section("Crédits et coûts selon les cinq modèles", sentences, blocks)

@@ -1,0 +1,137 @@
+"""Small-count protection of the bilans (statistical disclosure control, as INSEE protects its
+tables). A count of households or persons from 1 to threshold − 1 is published « < 5 » (primary
+secret); a rate on it is withheld. Where a line of a table (its cells and their total) would
+let a reader recover a masked cell by subtraction, more cells are masked, published « (s) »
+(secondary secret), until every masked cell of every line can take at least two values."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+SHOWN, SMALL, SECONDARY = "shown", "small", "secondary"
+SECONDARY_MARK = "(s)"
+
+
+def small_mark(threshold: int) -> str:
+    return f"<\u00a0{threshold}"
+
+
+def is_small(value: float | None, threshold: int) -> bool:
+    """A count (or a credit, a share of households) that the primary secret masks: 0 < v < t."""
+    return value is not None and not math.isnan(value) and 0 < value < threshold
+
+
+@dataclass
+class Line:
+    """Cells whose values add up to `total` (additive), or whose total is not their sum
+    (distinct persons over types: `additive=False`), where only the count of masked cells can
+    be checked."""
+
+    parts: list[Hashable]
+    total: Hashable | None = None
+    additive: bool = True
+
+
+@dataclass
+class Table:
+    """The figures of one published table and the lines a reader could subtract along."""
+
+    threshold: int
+    # counts of households or persons (a reader knows a masked one is a whole number); False
+    # for attribution credits, shares of households
+    integer: bool = True
+    values: dict[Hashable, float] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+    states: dict[Hashable, str] = field(default_factory=dict)
+
+    def add(self, key: Hashable, value: float | None) -> Hashable:
+        self.values[key] = 0.0 if value is None or math.isnan(value) else float(value)
+        return key
+
+    def line(self, parts: Iterable[Hashable], total: Hashable | None = None,
+             additive: bool = True) -> None:
+        self.lines.append(Line(list(parts), total, additive))
+
+    def protect(self) -> Table:
+        """Primary then secondary secret; returns self with `states` set."""
+        self.states = {key: SMALL if is_small(value, self.threshold) else SHOWN
+                       for key, value in self.values.items()}
+        changed = True
+        while changed:
+            changed = False
+            for line in self.lines:
+                while exposed(line, self.values, self.states, self.threshold,
+                              self.integer):
+                    candidate = _next_to_mask(line, self.values, self.states)
+                    if candidate is None:
+                        break
+                    self.states[candidate] = SECONDARY
+                    changed = True
+        return self
+
+    def masked(self, key: Hashable) -> bool:
+        return self.states.get(key, SHOWN) != SHOWN
+
+    def text(self, key: Hashable, formatter) -> str:
+        """The cell as published: its formatted value, « < 5 » or « (s) »."""
+        state = self.states.get(key, SHOWN)
+        if state == SMALL:
+            return small_mark(self.threshold)
+        if state == SECONDARY:
+            return SECONDARY_MARK
+        return formatter(self.values[key])
+
+
+def bounds(state: str, threshold: int, integer: bool = True) -> tuple[float, float]:
+    """What a reader knows of a masked cell from its mark."""
+    if state == SMALL:
+        return (1, threshold - 1) if integer else (0, threshold)
+    return (threshold, math.inf)
+
+
+def feasible(line: Line, values: dict, states: dict, threshold: int,
+             integer: bool = True) -> dict:
+    """For each masked member of an additive line, the interval of values it can take given
+    the line's published members (sum of parts = total)."""
+    members = [(key, 1) for key in line.parts] + ([(line.total, -1)] if line.total else [])
+    hidden = [(key, sign) for key, sign in members if states[key] != SHOWN]
+    known = -sum(sign * values[key] for key, sign in members if states[key] == SHOWN)
+    result = {}
+    for key, sign in hidden:
+        low = high = 0.0
+        for other, other_sign in hidden:
+            if other == key:
+                continue
+            lo, hi = (other_sign * b for b in bounds(states[other], threshold, integer))
+            low, high = low + min(lo, hi), high + max(lo, hi)
+        # sign · x = known − (sum of the others)
+        first, second = sorted(((known - high) * sign, (known - low) * sign))
+        own_low, own_high = bounds(states[key], threshold, integer)
+        result[key] = (max(own_low, first), min(own_high, second))
+    return result
+
+
+def exposed(line: Line, values: dict, states: dict, threshold: int,
+            integer: bool = True) -> bool:
+    """Whether a masked member of the line is known (to within less than 1) from the others."""
+    members = line.parts + ([line.total] if line.total else [])
+    masked = [key for key in members if states[key] != SHOWN]
+    if len(masked) == 1:
+        return True
+    if not line.additive or not masked:
+        return False
+    intervals = feasible(line, values, states, threshold, integer).values()
+    return any(high - low < 1 for low, high in intervals)
+
+
+def _next_to_mask(line: Line, values: dict, states: dict) -> Hashable | None:
+    """The smallest published non-zero part of the line (a zero tells nothing), else its
+    total."""
+    parts = [key for key in line.parts if states[key] == SHOWN and values[key] > 0]
+    if parts:
+        return min(parts, key=lambda key: (values[key], str(key)))
+    if line.total and states[line.total] == SHOWN and values[line.total] > 0:
+        return line.total
+    return None

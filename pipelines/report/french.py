@@ -1,0 +1,79 @@
+"""French numbers, dates and words for the bilans: `1 234,5`, `31/03/2022`, `32,5 %`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+NBSP = "\u00a0"  # before % and €
+THIN = "\u202f"  # thousands separator (narrow no-break space, French typography)
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre"]
+
+
+def missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    """`1 234` or `1 234,5`; an empty value is a dash."""
+    if missing(value):
+        return "–"
+    value = 0.0 if round(value, decimals) == 0 else value  # never « -0 »
+    return f"{value:,.{decimals}f}".replace(",", THIN).replace(".", ",")
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """A share in [0, 1] as `32,5 %`."""
+    return "–" if missing(value) else f"{number(value * 100, decimals)}{NBSP}%"
+
+
+def euros(value: float | None) -> str:
+    return "–" if missing(value) else f"{number(value)}{NBSP}€"
+
+
+def signed(value: float, decimals: int = 0) -> str:
+    """`+12`, `−3` (a true minus sign), `0`."""
+    text = number(abs(value), decimals)
+    return text if text == "0" else ("+" if value > 0 else "−") + text
+
+
+def date(value: dt.date | None) -> str:
+    return "–" if value is None else value.strftime("%d/%m/%Y")
+
+
+SHORT_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                "oct.", "nov.", "déc."]
+
+
+def short_month(value: dt.date) -> str:
+    return f"{SHORT_MONTHS[value.month - 1]} {value.year}"
+
+
+def month(value: dt.date) -> str:
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def quarter(value: dt.date) -> str:
+    return f"T{(value.month - 1) // 3 + 1} {value.year}"
+
+
+def period(date_from: dt.date | None, date_to: dt.date | None) -> str:
+    """`du 01/01/2023 au 31/12/2023`, `jusqu'au …`, `depuis le …`, `toute la période`."""
+    if date_from and date_to:
+        return f"du {date(date_from)} au {date(date_to)}"
+    if date_to:
+        return f"jusqu'au {date(date_to)}"
+    if date_from:
+        return f"depuis le {date(date_from)}"
+    return "depuis le début du programme"
+
+
+def plural(count: float, singular: str, plural_form: str | None = None) -> str:
+    """The noun agreeing with a count (French: 0 and 1 are singular)."""
+    return singular if abs(count) < 2 else (plural_form or singular + "s")
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,622 @@
+"""The programme bilan for a period: headline figures against the comparison window, targets,
+the funnel, channels, campaigns, ambassadors, territory and data quality; every figure asked
+of the metrics layer, protected by the small-count rule, each section opened by sentences
+written from the published figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import config, metrics
+from . import french, render
+from .blocks import (
+    PROGRAMME,
+    Context,
+    bar,
+    bars,
+    card,
+    cards,
+    column,
+    note,
+    one_line,
+    section,
+    table,
+)
+from .disclosure import Table
+
+ACCENT, GREY, GREEN = "#1f4e79", "#9aa5b1", "#009E73"
+
+
+def document(ctx: Context, filters: metrics.Filters) -> dict:
+    """The programme bilan of a period (the filters' channels and campaigns are not used: the
+    bilan is the programme's)."""
+    filters = metrics.Filters(filters.date_from, filters.date_to)
+    bounds = ctx.ask_one("period_bounds")
+    period = french.period(filters.date_from, filters.date_to)
+    headline = Headline(ctx, filters)
+    sections = [
+        headline.section(),
+        targets_section(ctx, filters, bounds),
+        funnel_section(ctx, filters, period),
+        channels_section(ctx, filters, period, headline),
+        campaigns_section(ctx, filters, period, headline),
+        ambassadors_section(ctx, filters, period, headline),
+        territory_section(ctx, filters, period, headline),
+        quality_section(ctx),
+    ]
+    return {
+        "kicker": PROGRAMME,
+        "title": "Bilan du programme",
+        "subtitle": french.capitalise(period) + " (premier contact des foyers)",
+        "header": "Oh my Lot ! – bilan du programme",
+        "footer": f"Données au {french.date(ctx.data_date)} · base construite le "
+                  f"{ctx.built_at:%d/%m/%Y à %H:%M}",
+        "meta": [
+            f"Foyers : ceux dont le premier contact avec le réseau d'accueil tombe dans la "
+            f"période (cohortes), et leurs installations quelle qu'en soit la date. Données au "
+            f"{french.date(ctx.data_date)} (dernière date des exports).",
+            ctx.secret_note(),
+        ],
+        "sections": sections,
+    }
+
+
+# --- Chiffres clés -------------------------------------------------------------------------
+
+# Figures of the headline, whether the small-count rule applies (households, persons).
+HEADLINE = {
+    "followed": ("Foyers suivis", True),
+    "accompanied": ("Foyers accompagnés", True),
+    "installed": ("Foyers installés", True),
+    "people_installed": ("Personnes installées", True),
+    "ambassadors": ("Ambassadeurs", True),
+    "ambassadors_active": ("Ambassadeurs actifs", True),
+    "contacts": ("Personnes touchées", True),
+    "interactions": ("Interactions", False),
+}
+
+
+class Headline:
+    """The period's headline figures and those of its comparison window, as published."""
+
+    def __init__(self, ctx: Context, filters: metrics.Filters) -> None:
+        self.ctx, self.filters = ctx, filters
+        self.window = metrics.comparison(filters)
+        self.now = self._figures(filters)
+        self.before = self._figures(self.window.filters) if self.window else None
+        self.horizon = ctx.ask_one("cohort_horizon", filters)
+        self.table = Table(ctx.threshold)
+        for key, (_, protected) in HEADLINE.items():
+            self.table.add(("now", key), self.now[key] if protected else 0)
+            if self.before:
+                self.table.add(("before", key), self.before[key] if protected else 0)
+        self.table.protect()
+
+    def _figures(self, filters: metrics.Filters) -> dict:
+        return {**self.ctx.ask_one("headline", filters),
+                **self.ctx.ask_one("ambassadors", filters),
+                **self.ctx.ask_one("reach", filters)}
+
+    def masked(self, key: str, when: str = "now") -> bool:
+        return self.table.masked((when, key))
+
+    def text(self, key: str, when: str = "now") -> str:
+        figures = self.now if when == "now" else self.before
+        if not HEADLINE[key][1]:
+            return french.number(figures[key])
+        return self.table.text((when, key), french.number)
+
+    def rate(self, rate: dict, part: str, whole: str, when: str = "now") -> str:
+        """A rate of two headline figures, withheld when either is masked."""
+        if self.masked(part, when) or self.masked(whole, when) or rate["value"] is None:
+            return "–"
+        return french.percent(rate["value"])
+
+    def against(self) -> str:
+        window = self.window
+        if window.rule == "previous_year":
+            return f"{window.filters.date_from.year}"
+        return f"même période un an plus tôt ({french.period(*_bounds(window.filters))})"
+
+    def change(self, key: str) -> str | None:
+        if not self.before:
+            return None
+        if self.masked(key) or self.masked(key, "before"):
+            return f"{self.against()} : {self.text(key, 'before')}"
+        moved = metrics.change(self.now[key], self.before[key])
+        relative = ("" if moved["relative"] is None
+                    else f" ({french.signed(moved['relative'] * 100, 1)}{french.NBSP}%)")
+        return f"{french.signed(moved['difference'])}{relative} par rapport à {self.against()}"
+
+    def section(self) -> dict:
+        now = self.now
+        items = [card(label, self.text(key), self.change(key))
+                 for key, (label, _) in HEADLINE.items() if key not in ("ambassadors",)]
+        rate_text = self.rate(now["installed_rate"], "installed", "followed")
+        rate_detail = "des foyers suivis"
+        if self.before and rate_text != "–":
+            before = self.rate(self.before["installed_rate"], "installed", "followed", "before")
+            points = metrics.point_change(now["installed_rate"], self.before["installed_rate"])
+            if before != "–" and points is not None:
+                rate_detail += (f" ; {french.signed(points, 1)}{french.NBSP}pt par rapport à "
+                                f"{self.against()}")
+        items.insert(4, card("Taux d'installation", rate_text, rate_detail))
+        sentences = [self._story()]
+        if self.window:
+            sentences.append(
+                f"Les évolutions comparent à {self._window_words()} : du "
+                f"{french.date(self.window.filters.date_from)} au "
+                f"{french.date(self.window.filters.date_to)}.")
+        if not self.horizon["is_complete"]:
+            sentences.append(
+                f"Le taux d'installation est provisoire : les foyers contactés après le "
+                f"{french.date(self.horizon['complete_until'])} n'ont pas encore eu "
+                f"{self.horizon['horizon_months']} mois pour s'installer.")
+        return section("Chiffres clés", sentences, [cards(items)])
+
+    def _window_words(self) -> str:
+        return {"previous_year": f"l'année {self.window.filters.date_from.year}",
+                "same_dates_year_before": "la même période un an plus tôt",
+                "previous_period": "la période précédente"}[self.window.rule]
+
+    def _story(self) -> str:
+        period = french.capitalise(french.period(self.filters.date_from, self.filters.date_to))
+        followed, installed = self.now["followed"], self.now["installed"]
+        if self.masked("followed"):
+            return (f"{period}, moins de {self.ctx.threshold} familles ont pris contact avec le "
+                    "réseau d'accueil.")
+        start = (f"{period}, {self.text('followed')} "
+                 f"{french.plural(followed, 'famille')} ont pris contact avec le réseau "
+                 "d'accueil du Lot")
+        if self.masked("installed"):
+            return f"{start} ; moins de {self.ctx.threshold} s'y sont installées."
+        people = ("" if self.masked("people_installed") else
+                  f", soit {self.text('people_installed')} "
+                  f"{french.plural(self.now['people_installed'], 'personne')}")
+        return (f"{start} ; {self.text('installed')} "
+                f"{french.plural(installed, 'famille')} se sont installées dans le Lot"
+                f"{people}, c'est-à-dire "
+                f"{self.rate(self.now['installed_rate'], 'installed', 'followed')} des "
+                f"{self.text('followed')} familles suivies.")
+
+
+def _bounds(filters: metrics.Filters) -> tuple[dt.date | None, dt.date | None]:
+    return filters.date_from, filters.date_to
+
+
+# --- Objectifs -----------------------------------------------------------------------------
+
+def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dict:
+    """The objectives of the year the period ends in, read at the period's end (never after
+    the data date): what was done since 1 January against the value expected that day."""
+    end = filters.date_to or bounds["last_date"] or ctx.data_date
+    as_of = min(end, ctx.data_date)
+    rows = ctx.ask_rows("targets", metrics.Filters(None, as_of))
+    title = f"Objectifs {as_of.year}"
+    if not rows:
+        return section(title, [f"Aucun objectif n'est fixé pour {as_of.year} "
+                               "(fichier pipelines/targets.toml)."], [])
+    labels = {row["campaign_code"]: row["campaign_label"]
+              for row in ctx.ask_rows("campaign_options")}
+    year_start = rows[0]["year_start"]
+    protected = Table(ctx.threshold)
+    lines = []
+    for index, row in enumerate(rows):
+        if row["measure"] == "ambassadors":
+            actual = ctx.ask_one("ambassadors", metrics.Filters(None, as_of))["ambassadors"]
+        else:
+            selection = metrics.Filters(
+                year_start, as_of, (row["channel"],) if row["channel"] else (),
+                (row["campaign_code"],) if row["campaign_code"] else ())
+            actual = ctx.ask_one("headline", selection)[row["measure"]]
+        protected.add(index, actual)
+        scope = ""
+        if row["channel"]:
+            scope = f" – canal {ctx.channel(row['channel'])}"
+        elif row["campaign_code"]:
+            label = labels.get(row["campaign_code"]) or row["campaign_code"]
+            scope = f" – campagne « {one_line(label)} »"
+        lines.append({**row, "actual": actual, "name": row["label"] + scope,
+                      "on_track": actual >= row["expected"]})
+    protected.protect()
+    body, chart, held = [], [], 0
+    for index, row in enumerate(lines):
+        masked = protected.masked(index)
+        held += row["on_track"]
+        status = "dans les temps" if row["on_track"] else "en retard"
+        if row["actual"] >= row["target"]:
+            status = "atteint"
+        body.append([row["name"], french.number(row["target"]),
+                     french.number(row["expected"]), protected.text(index, french.number),
+                     "–" if masked else french.signed(row["actual"] - row["expected"]),
+                     status])
+        largest = max(row["target"], row["actual"])
+        chart.append({"label": row["name"], "bars": [
+            bar(None if masked else row["actual"], largest,
+                f"{protected.text(index, french.number)} réalisés", ACCENT),
+            bar(row["expected"], largest,
+                f"{french.number(row['expected'])} attendus sur "
+                f"{french.number(row['target'])}", GREY)]})
+    share = rows[0]["elapsed_share"]
+    late = [row["label"].lower() + row["name"][len(row["label"]):] for row in lines
+            if not row["on_track"]]
+    held_words = ("aucun objectif n'est tenu" if held == 0 else
+                  f"1 objectif sur {len(lines)} est tenu ou dépassé" if held == 1 else
+                  f"{french.number(held)} objectifs sur {len(lines)} sont tenus ou dépassés")
+    sentences = [
+        f"Au {french.date(as_of)}, {held_words}"
+        + (f" ; en retard : {', '.join(late)}." if late else "."),
+        f"Le réalisé compte depuis le {french.date(year_start)} ; la valeur attendue est "
+        f"l'objectif de l'année au prorata des jours écoulés ({french.percent(share)} de "
+        f"{as_of.year}), depuis la taille du réseau au 1er janvier pour les ambassadeurs.",
+    ]
+    return section(title, sentences, [
+        table([column("Objectif", 3.2, "left"), column(f"Objectif {as_of.year}"),
+               column(f"Attendu au {french.date(as_of)}", 1.2), column("Réalisé"),
+               column("Écart"), column("Situation", 1.1, "left")], body),
+        bars(f"Réalisé et attendu au {french.date(as_of)} (foyers, personnes, ambassadeurs)",
+             chart, ctx.caption(french.period(year_start, as_of)),
+             legend=[{"colour": ACCENT, "text": "réalisé"},
+                     {"colour": GREY, "text": "attendu à la date"}], label_width=5.2),
+    ])
+
+
+# --- Entonnoir -----------------------------------------------------------------------------
+
+def funnel_section(ctx: Context, filters: metrics.Filters, period: str) -> dict:
+    steps = ctx.ask_rows("funnel", filters)
+    labels = {row["stage"]: row["label"] for row in ctx.ask_rows("funnel_stages")}
+    counts = Table(ctx.threshold)
+    for step in steps:
+        counts.add(step["stage"], step["households"])
+    counts.protect()
+
+    def rate(rate: dict | None, part: str, whole: str | None, base: bool = True) -> str:
+        if rate is None or rate["value"] is None or counts.masked(part) or (
+                whole and counts.masked(whole)):
+            return "–"
+        return french.percent(rate["value"]) + (f" des {rate['base']}" if base else "")
+
+    rows, chart = [], []
+    followed = steps[0]["households"]
+    for index, step in enumerate(steps):
+        previous = steps[index - 1]["stage"] if index else None
+        text = counts.text(step["stage"], french.number)
+        rows.append([labels[step["stage"]], text,
+                     rate(step["rate_of_previous"], step["stage"], previous) if index else "–",
+                     rate(step["rate_of_followed"], step["stage"], steps[0]["stage"])])
+        chart.append({"label": labels[step["stage"]], "bars": [bar(
+            None if counts.masked(step["stage"]) else step["households"], followed,
+            f"{text} foyers", ACCENT)]})
+    stage = {step["stage"]: step for step in steps}
+    first, second, third = (step["stage"] for step in steps[:3])
+    if counts.masked(first):
+        sentences = [f"Moins de {ctx.threshold} foyers suivis dans la période : l'entonnoir "
+                     "n'est pas détaillé."]
+    else:
+        sentences = [
+            f"Sur {counts.text(first, french.number)} foyers suivis, "
+            f"{counts.text(second, french.number)} ont été accompagnés "
+            f"({rate(stage[second]['rate_of_followed'], second, first)}) et "
+            f"{counts.text(third, french.number)} se sont installés : "
+            f"{rate(stage[third]['rate_of_previous'], third, second)}, "
+            f"{rate(stage[third]['rate_of_followed'], third, first)}.",
+            "Chaque taux dit sa base : la part de l'étape précédente, puis celle des foyers "
+            "suivis.",
+        ]
+    return section("Entonnoir", sentences, [
+        table([column("Étape", 1.4, "left"), column("Foyers"),
+               column("Part de l'étape précédente", 1.8), column("Part des suivis", 1.6)],
+              rows),
+        bars("Foyers à chaque étape (nombre de foyers)", chart, ctx.caption(period)),
+    ])
+
+
+# --- Canaux ----------------------------------------------------------------------------------
+
+def channels_section(ctx: Context, filters: metrics.Filters, period: str,
+                     headline: Headline) -> dict:
+    channels = ctx.ask_rows("by_channel", filters)
+    reach = {row["channel"]: row for row in ctx.ask_rows("reach_by_channel", filters)}
+    measures = ("contacts", "followed", "accompanied", "installed")
+    protected = Table(ctx.threshold)
+    for row in channels:
+        protected.add((row["channel"], "contacts"), reach[row["channel"]]["contacts"])
+        for measure in measures[1:]:
+            protected.add((row["channel"], measure), row[measure])
+    for measure in measures:
+        protected.add(("total", measure), headline.now[measure])
+        protected.line([(row["channel"], measure) for row in channels], ("total", measure),
+                       # a person reached through two channels counts in both
+                       additive=measure != "contacts")
+    protected.protect()
+
+    def rate(rate: dict, key: str) -> str:
+        masked = protected.masked((key, "installed")) or protected.masked((key, "followed"))
+        return "–" if masked or rate["value"] is None else french.percent(rate["value"])
+
+    def cells(key: str) -> list[str]:
+        return [protected.text((key, measure), french.number) for measure in measures]
+
+    rows = [[ctx.channel(row["channel"]), *cells(row["channel"]),
+             rate(row["installed_rate"], row["channel"])] for row in channels]
+    total = ["Ensemble", *cells("total"),
+             rate(headline.now["installed_rate"], "total")]
+    largest = max((row["followed"] for row in channels), default=0)
+    chart = [{"label": ctx.channel(row["channel"]), "bars": [
+        bar(None if protected.masked((row["channel"], measure)) else row[measure], largest,
+            protected.text((row["channel"], measure), french.number), colour)
+        for measure, colour in (("followed", ctx.channel_colours.get(row["channel"], ACCENT)),
+                                ("installed", GREEN))]} for row in channels]
+    shown = [row for row in channels if not protected.masked((row["channel"], "followed"))]
+    sentences = []
+    if shown and not protected.masked(("total", "followed")):
+        top = max(shown, key=lambda row: row["followed"])
+        sentences.append(
+            f"Le canal {ctx.channel(top['channel'])} apporte le plus de foyers "
+            f"({protected.text((top['channel'], 'followed'), french.number)} sur "
+            f"{protected.text(('total', 'followed'), french.number)} foyers suivis).")
+        rated = [row for row in shown if rate(row["installed_rate"], row["channel"]) != "–"]
+        if rated:
+            best = max(rated, key=lambda row: row["installed_rate"]["value"])
+            sentences.append(
+                f"Le meilleur taux d'installation est celui du canal "
+                f"{ctx.channel(best['channel'])} ({rate(best['installed_rate'], best['channel'])}"
+                f" de ses foyers suivis), pour "
+                f"{rate(headline.now['installed_rate'], 'total')} sur l'ensemble.")
+    sentences.append("Le canal d'un foyer est celui de son premier contact ; les personnes "
+                     "touchées comptent les contacts de campagne datés dans la période (une "
+                     "personne touchée par deux canaux compte dans chacun).")
+    return section("Canaux", sentences, [
+        table([column("Canal", 1.4, "left"), column("Personnes touchées", 1.2),
+               column("Foyers suivis"), column("Accompagnés"), column("Installés"),
+               column("Taux d'installation (des suivis)", 1.5)], rows, total=total,
+              sums=[1, 2, 3, 4]),
+        bars("Foyers suivis et installés par canal (nombre de foyers)", chart,
+             ctx.caption(period),
+             legend=[{"colour": GREY, "text": "suivis (couleur du canal)"},
+                     {"colour": GREEN, "text": "installés"}]),
+    ])
+
+
+# --- Campagnes -----------------------------------------------------------------------------
+
+def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
+                      headline: Headline) -> dict:
+    model, label = ctx.model, ctx.model_labels[ctx.model]
+    rows = [row for row in ctx.ask_rows("campaign_metrics", filters)
+            if row["touches"] or row[f"followed_{model}"] or row[f"installed_{model}"]]
+    credits = Table(ctx.threshold, integer=False)
+    for row in rows:
+        code = row["campaign_code"]
+        for measure in ("installed", "followed"):
+            credits.add((code, measure), row[f"{measure}_{model}"])
+            credits.add((code, f"{measure}_min"), row[f"{measure}_min"])
+            credits.add((code, f"{measure}_max"), row[f"{measure}_max"])
+    for measure in ("installed", "followed"):
+        credits.add(("total", measure), headline.now[measure])
+        credits.line([(row["campaign_code"], measure) for row in rows], ("total", measure))
+    credits.protect()
+
+    def credit(key: tuple) -> str:
+        return credits.text(key, lambda value: french.number(value, 1))
+
+    def cost(row: dict, measure: str) -> str:
+        if credits.masked((row["campaign_code"], measure)):
+            return "–"
+        return french.euros(row[f"cost_per_{measure}_{model}"])
+
+    body = []
+    for row in rows:
+        code = row["campaign_code"]
+        body.append([one_line(row["campaign_label"]), french.euros(row["budget_eur"]),
+                     credit((code, "installed")),
+                     f"{credit((code, 'installed_min'))} à {credit((code, 'installed_max'))}",
+                     cost(row, "installed"), credit((code, "followed")),
+                     cost(row, "followed")])
+    total = ["Ensemble des foyers de la période", "", credit(("total", "installed")), "", "",
+             credit(("total", "followed")), ""]
+    priced = [row for row in rows if row["budget_eur"] and cost(row, "installed") != "–"]
+    sentences = [f"Chaque foyer compte pour 1, partagé entre les campagnes qui l'ont touché "
+                 f"dans les {config.LOOKBACK_DAYS} jours avant son premier contact (ou son "
+                 f"installation) ; le bilan retient le modèle « {label} » et donne l'écart "
+                 "entre les cinq modèles."]
+    if priced:
+        cheap = min(priced, key=lambda row: row[f"cost_per_installed_{model}"])
+        dear = max(priced, key=lambda row: row[f"cost_per_installed_{model}"])
+        sentences.append(
+            f"Le coût par installation va de {cost(cheap, 'installed')} "
+            f"(« {one_line(cheap['campaign_label'])} ») à {cost(dear, 'installed')} "
+            f"(« {one_line(dear['campaign_label'])} »).")
+    unattributed = [row for row in rows if row["campaign_code"] == "unattributed"]
+    if unattributed and not credits.masked(("unattributed", "installed")):
+        sentences.append(f"{credit(('unattributed', 'installed'))} installations ne "
+                         "s'expliquent par aucun contact de campagne.")
+    return section("Campagnes", sentences, [
+        table([column("Campagne", 3.4, "left"), column("Budget", 1.1),
+               column(f"Installations ({label.lower()})", 1.3),
+               column("Installations : écart des 5 modèles", 1.5),
+               column("Coût par installation", 1.2),
+               column(f"Foyers suivis ({label.lower()})", 1.3),
+               column("Coût par foyer suivi", 1.1)], body, total=total, sums=[2, 5],
+              caption=f"Crédits des foyers de la période (cohortes de premier contact), "
+                      f"modèle « {label} » ; contacts datés dans la période. Budget : celui "
+                      "de la campagne entière."),
+    ])
+
+
+# --- Ambassadeurs --------------------------------------------------------------------------
+
+def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
+                        headline: Headline) -> dict:
+    network = ctx.ask_one("ambassadors", filters)
+    types = ctx.ask_rows("ambassadors_by_type", filters)
+    referrals = ctx.ask_rows("referrals", filters)
+    protected = Table(ctx.threshold)
+    for measure in ("ambassadors", "active"):
+        for row in types:
+            protected.add((row["ambassador_type"], measure), row[measure])
+        protected.add(("total", measure),
+                      network["ambassadors" if measure == "ambassadors" else
+                              "ambassadors_active"])
+        protected.line([(row["ambassador_type"], measure) for row in types],
+                       ("total", measure))
+    for measure in ("followed", "installed"):
+        for row in referrals:
+            protected.add((row["is_referred"], measure), row[measure])
+        protected.add(("households", measure), headline.now[measure])
+        protected.line([(row["is_referred"], measure) for row in referrals],
+                       ("households", measure))
+    protected.protect()
+
+    def number(key: tuple) -> str:
+        return protected.text(key, french.number)
+
+    def rate(row_key: object, part: str, whole: str, rate: dict) -> str:
+        if (protected.masked((row_key, part)) or protected.masked((row_key, whole))
+                or rate["value"] is None):
+            return "–"
+        return french.percent(rate["value"])
+
+    type_rows = [[one_line(row["ambassador_type"]), number((row["ambassador_type"],
+                                                             "ambassadors")),
+                  number((row["ambassador_type"], "active")),
+                  rate(row["ambassador_type"], "active", "ambassadors", row["active_rate"])]
+                 for row in types]
+    referral_rows = [["Parrainés par un ambassadeur" if row["is_referred"] else "Autres foyers",
+                      number((row["is_referred"], "followed")),
+                      number((row["is_referred"], "installed")),
+                      rate(row["is_referred"], "installed", "followed", row["installed_rate"])]
+                     for row in referrals]
+    end = (f"au {french.date(filters.date_to)}" if filters.date_to
+           else f"au {french.date(ctx.data_date)}")
+    sentences = [
+        f"{french.capitalise(end)}, le réseau compte {number(('total', 'ambassadors'))} "
+        f"ambassadeurs, dont {number(('total', 'active'))} actifs"
+        + (f" ({rate('total', 'active', 'ambassadors', network['active_rate'])})"
+           if rate('total', 'active', 'ambassadors', network['active_rate']) != "–" else "")
+        + (f" ; {french.number(network['joined'])} ont adhéré pendant la période."
+           if filters.date_from and not protected.masked(("total", "ambassadors")) else ".")]
+    referred = next((row for row in referrals if row["is_referred"]), None)
+    others = next((row for row in referrals if not row["is_referred"]), None)
+    if referred and others:
+        mine = rate(True, "installed", "followed", referred["installed_rate"])
+        theirs = rate(False, "installed", "followed", others["installed_rate"])
+        if mine != "–" and theirs != "–":
+            sentences.append(f"Les foyers parrainés par un ambassadeur se sont installés à "
+                             f"{mine}, contre {theirs} pour les autres foyers suivis.")
+    return section("Ambassadeurs", sentences, [
+        table([column("Type d'ambassadeur", 2, "left"), column("Ambassadeurs"),
+               column("Actifs"), column("Part d'actifs")], type_rows,
+              title=f"Le réseau {end}",
+              total=["Ensemble", number(("total", "ambassadors")), number(("total", "active")),
+                     rate("total", "active", "ambassadors", network["active_rate"])],
+              sums=[1, 2]),
+        table([column("Foyers de la période", 2, "left"), column("Suivis"),
+               column("Installés"), column("Taux d'installation")], referral_rows,
+              title="Parrainage",
+              total=["Ensemble", number(("households", "followed")),
+                     number(("households", "installed")),
+                     headline.rate(headline.now["installed_rate"], "installed", "followed")],
+              sums=[1, 2]),
+    ])
+
+
+# --- Territoire ----------------------------------------------------------------------------
+
+# Classes of the map, from the published figure (a masked one is hatched, never coloured).
+MAP_CLASSES = ((40, "#08306b"), (20, "#2171b5"), (10, "#6baed6"), (0.5, "#c6dbef"))
+
+
+def territory_section(ctx: Context, filters: metrics.Filters, period: str,
+                      headline: Headline) -> dict:
+    summary = ctx.ask_one("territory_summary", filters)
+    epci = ctx.ask_rows("installed_by_epci", filters, small_count=ctx.threshold)
+    protected = Table(ctx.threshold)
+    for row in epci:
+        protected.add(row["epci_code"], row["households"])
+    protected.add("elsewhere", summary["installed_elsewhere"])
+    protected.add("total", headline.now["installed"])
+    protected.line([row["epci_code"] for row in epci] + ["elsewhere"], "total")
+    protected.protect()
+    rows = [[one_line(row["epci_name"]), french.number(row["communes"]),
+             french.number(row["communes_installed"]),
+             protected.text(row["epci_code"], french.number)] for row in epci]
+    rows.append(["Hors du Lot ou commune inconnue", "", "",
+                 protected.text("elsewhere", french.number)])
+    fills, hatched, legend_used = {}, set(), set()
+    for row in epci:
+        if protected.masked(row["epci_code"]):
+            hatched.add(row["epci_code"])
+            continue
+        for low, colour in MAP_CLASSES:
+            if row["households"] >= low:
+                fills[row["epci_code"]] = colour
+                legend_used.add(low)
+                break
+    positions = render.label_positions()
+    labels = [{"x": positions[row["epci_code"]][0], "y": positions[row["epci_code"]][1],
+               "text": f"{one_line(row['epci_short_name'])}\n"
+                       f"{protected.text(row['epci_code'], french.number)}"}
+              for row in epci if row["epci_code"] in positions]
+    bounds_text = {40: "40 foyers et plus", 20: "20 à 39", 10: "10 à 19",
+                   0.5: f"{ctx.threshold} à 9" if ctx.threshold < 10 else "moins de 10"}
+    legend = [{"colour": colour, "text": bounds_text[low]} for low, colour in MAP_CLASSES]
+    legend += [{"colour": "#ffffff", "text": "aucun"},
+               {"colour": "secret", "text": f"secret ({ctx.small()} ou masqué)"}]
+    shown = [row for row in epci if not protected.masked(row["epci_code"])
+             and row["households"] > 0]
+    sentences = []
+    if not protected.masked("total"):
+        sentences.append(
+            f"{french.capitalise(protected.text('total', french.number))} foyers de la période "
+            f"se sont installés, dans {french.number(summary['communes_installed'])} communes "
+            f"du Lot sur {french.number(summary['communes'])}.")
+    if shown:
+        top = max(shown, key=lambda row: row["households"])
+        sentences.append(f"L'intercommunalité « {one_line(top['epci_short_name'])} » en "
+                         f"accueille le plus ({protected.text(top['epci_code'], french.number)}"
+                         ").")
+    return section("Territoire", sentences, [
+        {"kind": "map", "title": "Foyers installés par intercommunalité (nombre de foyers)",
+         "svg": render.map_svg(fills, hatched=frozenset(hatched)), "labels": labels,
+         "legend": legend, "caption": ctx.caption(period) + " " + render.GEO_CREDIT,
+         "note": "Partie lotoise de chaque intercommunalité (communes au 1er janvier 2026). "
+                 "Les contours fins sont ceux des communes."},
+        table([column("Intercommunalité", 3, "left"), column("Communes du Lot"),
+               column("Communes avec une installation", 1.5), column("Foyers installés")],
+              rows, total=["Ensemble", "", "", protected.text("total", french.number)],
+              sums=[3]),
+    ])
+
+
+# --- Qualité des données -------------------------------------------------------------------
+
+def quality_section(ctx: Context) -> dict:
+    build = ctx.ask_one("build")
+    files = ctx.ask_rows("files")
+    rejects = ctx.ask_rows("rejects")
+    rows = [[one_line(row["file"]), row["source"], french.number(row["read"]),
+             french.number(row["accepted"]), french.number(row["rejected"]),
+             french.number(row["duplicates"])] for row in files]
+    sentences = [
+        f"Données au {french.date(ctx.data_date)} (dernière date trouvée dans les exports) ; "
+        f"base construite le {build['built_at']:%d/%m/%Y à %H:%M} à partir de "
+        f"{french.number(build['files'])} {french.plural(build['files'], 'fichier')} "
+        f"({french.number(build['rows_read'])} lignes lues).",
+        f"{french.capitalise(french.number(build['rejected']))} "
+        f"{french.plural(build['rejected'], 'ligne rejetée', 'lignes rejetées')} et "
+        f"{french.number(build['warnings'])} "
+        f"{french.plural(build['warnings'], 'avertissement')} : le détail est sur la page "
+        "« Qualité des données » du tableau de bord.",
+    ]
+    blocks = [table([column("Fichier", 3, "left"), column("Source", 1.2, "left"),
+                     column("Lignes lues"), column("Acceptées"), column("Rejetées"),
+                     column("Doublons")], rows)]
+    if rejects:
+        shown = rejects[:8]
+        blocks.append(note("Lignes rejetées : " + " ; ".join(
+            f"{one_line(row['file'])}, ligne {row['line']} ({one_line(row['reason'])})"
+            for row in shown) + (f" ; et {len(rejects) - len(shown)} autres." if len(rejects)
+                                 > len(shown) else ".")))
+    return section("Qualité des données", sentences, blocks)

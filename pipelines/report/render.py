@@ -1,0 +1,116 @@
+"""The bilan as a PDF: a document (plain data: sections, sentences, tables, charts) typeset by
+Typst through its Python package, fonts embedded, no browser; and the territory map as SVG.
+
+Text from the exports (campaign labels, file names, interaction types) never enters Typst
+source: the whole document goes in as one JSON value (`sys.inputs`), and the template shows
+its strings as text, so `#`, `$`, `*`, `[`, `<`, `@` or `\\` print as themselves."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from pathlib import Path
+
+import typst
+
+from .. import config
+
+TEMPLATE = Path(__file__).resolve().parent / "bilan.typ"
+# The geometry the Territoire page draws (dashboard/geo/SOURCES.md: sources and licence).
+GEO_DIR = config.ROOT / "dashboard" / "geo"
+GEO_CREDIT = ("Contours : IGN – ADMIN EXPRESS COG 2018 (via gregoiredavid/france-geojson), "
+              "simplifiés ; codes communes et EPCI : INSEE COG 2026 et DGCL 2026 – Licence "
+              "Ouverte Etalab.")
+
+
+class RenderError(RuntimeError):
+    """Typst refused the document (a defect of the template, never of the data)."""
+
+
+def pdf(document: dict) -> bytes:
+    """The PDF of a document: A4, fonts embedded (Typst's own, never the machine's, so every
+    machine gives the same bytes), no creation date."""
+    compiler = typst.Compiler(TEMPLATE, root=TEMPLATE.parent, ignore_system_fonts=True)
+    try:
+        return compiler.compile(format="pdf", sys_inputs={
+            "data": json.dumps(document, ensure_ascii=False, allow_nan=False)})
+    except typst.TypstError as exc:  # pragma: no cover - a template defect
+        raise RenderError(f"Typst : {exc.message}") from exc
+
+
+# --- The map --------------------------------------------------------------------------------
+
+WIDTH = 480.0  # SVG user units; the template scales the picture to its column
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"]
+    return [ring for polygon in geometry["coordinates"] for ring in polygon]
+
+
+@cache
+def _features(name: str) -> tuple[tuple[str, tuple], ...]:
+    collection = json.loads((GEO_DIR / name).read_text(encoding="utf-8"))
+    return tuple((feature["properties"]["code"], tuple(
+        tuple(map(tuple, ring)) for ring in _rings(feature["geometry"])))
+        for feature in collection["features"])
+
+
+def _projection() -> tuple[float, float, float, float]:
+    """(west, north, scale x, scale y) of an equirectangular view of the Lot, true to its
+    latitude."""
+    points = [p for _, rings in _features("epci-46.geojson") for ring in rings for p in ring]
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    squeeze = math.cos(math.radians((north + south) / 2))
+    scale = WIDTH / ((east - west) * squeeze)
+    return west, north, scale * squeeze, scale, (north - south) * scale
+
+
+def _path(rings: tuple, projection: tuple) -> str:
+    west, north, sx, sy, _ = projection
+    return " ".join(
+        "M" + " L".join(f"{(lon - west) * sx:.1f},{(north - lat) * sy:.1f}" for lon, lat in ring)
+        + " Z" for ring in rings)
+
+
+def map_svg(fills: dict[str, str], default: str = "#ffffff",
+            hatched: frozenset[str] = frozenset()) -> str:
+    """The intercommunalities of the Lot filled with `fills` (EPCI code -> colour), hatched
+    where `hatched` (a secret figure), the communes' outlines in thin grey; no text (the
+    legend and the labels are the template's, as real text)."""
+    projection = _projection()
+    height = projection[4]
+    shapes = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-2 -2 {WIDTH + 4:.0f} '
+        f'{height + 4:.0f}" width="{WIDTH + 4:.0f}" height="{height + 4:.0f}">',
+        '<defs><pattern id="secret" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#eeeeee"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#888888" stroke-width="2"/></pattern></defs>',
+    ]
+    for code, rings in _features("epci-46.geojson"):
+        fill = "url(#secret)" if code in hatched else fills.get(code, default)
+        shapes.append(f'<path d="{_path(rings, projection)}" fill="{fill}" stroke="none"/>')
+    communes = " ".join(_path(rings, projection) for _, rings in _features("communes-46.geojson"))
+    shapes.append(f'<path d="{communes}" fill="none" stroke="#ffffff" stroke-width="0.4" '
+                  'stroke-opacity="0.8"/>')
+    for _, rings in _features("epci-46.geojson"):
+        shapes.append(f'<path d="{_path(rings, projection)}" fill="none" stroke="#333333" '
+                      'stroke-width="0.9"/>')
+    shapes.append("</svg>")
+    return "\n".join(shapes)
+
+
+def label_positions() -> dict[str, tuple[float, float]]:
+    """Where to write each intercommunality's label on the map: the centre of its largest
+    ring, as fractions of the map's width and height."""
+    west, north, sx, sy, height = _projection()
+    positions = {}
+    for code, rings in _features("epci-46.geojson"):
+        ring = max(rings, key=len)
+        x = sum((lon - west) * sx for lon, _ in ring) / len(ring)
+        y = sum((north - lat) * sy for _, lat in ring) / len(ring)
+        positions[code] = ((x + 2) / (WIDTH + 4), (y + 2) / (height + 4))
+    return positions

@@ -1,0 +1,306 @@
+"""The bilans (pipelines/report): the committee's PDF for a period and a campaign's, on the demo.
+Their figures are those of `kpis --json` and of the metrics layer; small counts are masked
+everywhere and cannot be recovered from a total; export text never runs as Typst code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import shutil
+import time
+
+import duckdb
+import pypdf
+import pytest
+
+from pipelines import metrics, report
+from pipelines.report import disclosure
+from tests.conftest import kpis, run_cli
+
+YEAR = ("2023-01-01", "2023-12-31")
+FILTERS = metrics.Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+OPERATION = ["TOUR-ETE-2023", "ENTR-IMM-2024"]
+
+
+@pytest.fixture(scope="module")
+def con(demo_build):
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as connection:
+        yield connection
+
+
+@pytest.fixture(scope="module")
+def bilan_2023(demo_build, tmp_path_factory) -> bytes:
+    """The programme bilan of 2023 written by the command line (its time printed)."""
+    out = tmp_path_factory.mktemp("bilan") / "bilan.pdf"
+    started = time.perf_counter()
+    result = run_cli("report", "--curated", str(demo_build["curated"]), "--from", YEAR[0],
+                     "--to", YEAR[1], "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    print(f"\nbilan du programme (commande, Python compris) : "
+          f"{time.perf_counter() - started:.2f} s ; {result.stderr.strip()}")
+    return out.read_bytes()
+
+
+def text_of(pdf: bytes) -> str:
+    """The PDF's text, spaces normalised (no-break and narrow no-break spaces as spaces)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def number(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+def published(value: int, threshold: int = 5) -> tuple[str, ...]:
+    """What a count may print as: itself, or a secret mark when small or secondary."""
+    if 0 < value < threshold:
+        return (f"< {threshold}",)
+    return (number(value), disclosure.SECONDARY_MARK)
+
+
+# --- Figures -------------------------------------------------------------------------------
+
+def test_programme_bilan_figures_equal_kpis_json(demo_build, bilan_2023):
+    expected = kpis(demo_build["curated"], "--from", YEAR[0], "--to", YEAR[1])
+    text = text_of(bilan_2023)
+    cards = {"Foyers suivis": "followed", "Foyers accompagnés": "accompanied",
+             "Foyers installés": "installed", "Personnes installées": "people_installed",
+             "Ambassadeurs actifs": "ambassadors_active", "Personnes touchées": "contacts",
+             "Interactions": "interactions"}
+    for label, key in cards.items():
+        assert f"\n{label}\n{number(expected[key])}\n" in text, label
+    labels = {"salon": "Salons", "site_web": "Site web", "tourisme": "Tourisme",
+              "sante": "Santé", "ambassadeur": "Ambassadeurs", "entreprise": "Entreprises",
+              "digital": "Digital", "presse": "Presse", "autre": "Autre"}
+    channels = text.split("\nCanal Personnes touchées")[1].split("\nCampagnes\n")[0]
+    for code, label in labels.items():
+        # Canal | personnes touchées | suivis | accompagnés | installés | taux
+        row = re.search(rf"^{label} (< 5|\S+) (< 5|\S+) (< 5|\S+) (< 5|\S+) ", channels,
+                        re.M)
+        assert row, label
+        assert row[2] in published(expected["followed_by_channel"][code]), label
+        assert row[4] in published(expected["installed_by_channel"][code]), label
+    assert "\nEnsemble " + " ".join(number(expected[key]) for key in (
+        "contacts", "followed", "accompanied", "installed")) + " " in channels
+    network = re.search(r"Le réseau au 31/12/2023.*?^Ensemble (\S+) (\S+)", text, re.M | re.S)
+    assert network.groups() == (number(expected["ambassadors"]),
+                            number(expected["ambassadors_active"]))
+    share = f"{expected['installed'] / expected['followed'] * 100:.1f}".replace(".", ",")
+    flat = " ".join(text.split())
+    assert (f"{number(expected['installed'])} familles se sont installées dans le Lot, soit "
+            f"{number(expected['people_installed'])} personnes, c'est-à-dire {share} % des "
+            f"{number(expected['followed'])} familles suivies") in flat
+
+
+def test_button_and_command_give_the_same_file(con, bilan_2023):
+    assert report.programme_bilan(con, FILTERS) == bilan_2023
+
+
+def test_campaign_bilan_figures_equal_the_metrics_layer(con):
+    started = time.perf_counter()
+    pdf = report.campaign_bilan(con, ["TOUR-ETE-2023"])
+    print(f"\nbilan de campagne : {time.perf_counter() - started:.2f} s")
+    text = text_of(pdf)
+    campaign = next(row for row in metrics.ask_rows(con, "campaign_metrics")
+                    if row["campaign_code"] == "TOUR-ETE-2023")
+    named = metrics.ask_one(con, "headline", metrics.Filters(campaigns=("TOUR-ETE-2023",)))
+    assert f"Personnes touchées\n{number(campaign['persons'])}\n" in text
+    assert f"{number(campaign['touches'])} interactions" in text
+    assert f"Foyers dont le dossier cite la campagne {named['followed']}" in text
+    assert f"… installés dans le Lot {named['installed']}" in text
+    for model, label in (("first_touch", "Premier contact"), ("linear", "Linéaire"),
+                         ("position_based", "En U (40/20/40)")):
+        followed, installed = campaign[f"followed_{model}"], campaign[f"installed_{model}"]
+        cost = round(campaign[f"cost_per_installed_{model}"])
+        row = (f"{label} {followed:.1f} {round(campaign[f'cost_per_followed_{model}'])} € "
+               f"{installed:.1f} {number(cost)} €").replace(".", ",")
+        assert row in text, row
+    assert f"{round(campaign['median_days_to_installed'])} jours" in text
+
+
+def test_campaign_credits_of_each_campaign_are_the_campagnes_pages(con):
+    """The operation's credits per campaign (campaign_credits) are campaign_metrics' (the
+    Campagnes page's), and its reach per campaign is the page's persons."""
+    pages = {row["campaign_code"]: row for row in metrics.ask_rows(con, "campaign_metrics")}
+    for row in metrics.ask_rows(con, "campaign_credits", codes=OPERATION):
+        if row["campaign_code"]:
+            page = pages[row["campaign_code"]]
+            for measure in ("followed", "installed"):
+                assert math.isclose(row[measure], page[f"{measure}_{row['model']}"])
+            assert math.isclose(row["cost_per_installed_eur"],
+                                page[f"cost_per_installed_{row['model']}"])
+    reach = metrics.ask_rows(con, "campaign_reach", codes=OPERATION, phase="campaign")
+    for row in reach:
+        if row["is_all_types"] and not row["is_all_phases"]:
+            assert row["persons"] == pages[row["phase"]]["persons"]
+
+
+# --- The document --------------------------------------------------------------------------
+
+SECTIONS = ("Chiffres clés", "Objectifs 2023", "Entonnoir", "Canaux", "Campagnes",
+            "Ambassadeurs", "Territoire", "Qualité des données")
+
+
+def test_bilan_is_a4_with_fonts_embedded_and_every_section(bilan_2023):
+    reader = pypdf.PdfReader(io.BytesIO(bilan_2023))
+    assert 3 <= len(reader.pages) <= 8
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (
+            595, 842)
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)[
+                "/FontDescriptor"].get_object()
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2",
+                                                     "/FontFile3")), font["/BaseFont"]
+    text = text_of(bilan_2023)
+    for title in SECTIONS:
+        assert f"\n{title}\n" in text, title
+    assert "Période : du 01/01/2023 au 31/12/2023. Données au 30/06/2025." in text
+    assert "Les évolutions comparent à l'année 2022 : du 01/01/2022 au 31/12/2022." in " ".join(
+        text.split())
+
+
+def test_targets_read_at_build_time_with_the_value_expected_at_a_date(con):
+    targets = metrics.ask_rows(con, "targets", metrics.Filters(None, dt.date(2023, 10, 31)))
+    followed = next(row for row in targets if row["measure"] == "followed"
+                    and not row["channel"] and not row["campaign_code"])
+    assert followed["target"] == 130
+    assert math.isclose(followed["expected"], 130 * 304 / 365)
+    network = next(row for row in targets if row["measure"] == "ambassadors")
+    at_start = metrics.ask_one(con, "ambassadors",
+                               metrics.Filters(None, dt.date(2022, 12, 31)))["ambassadors"]
+    assert math.isclose(network["expected"], at_start + (450 - at_start) * 304 / 365)
+    assert metrics.ask_one(con, "report_settings") == {"small_count": 5,
+                                                       "attribution_model": "linear"}
+
+
+def test_a_wrong_targets_file_stops_the_build_with_its_name(tmp_path):
+    (tmp_path / "objectifs.toml").write_text("[targets.2024]\nsuivis = 10\n", "utf-8")
+    raw = tmp_path / "raw"
+    shutil.copytree("tests/fixtures/good", raw)
+    result = run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "curated"),
+                     env={"OMLOT_TARGETS_FILE": str(tmp_path / "objectifs.toml")})
+    assert result.returncode == 1
+    assert "objectifs.toml" in result.stderr and "mesure inconnue « suivis »" in result.stderr
+
+
+# --- Small counts --------------------------------------------------------------------------
+
+def tables(document: dict) -> list[dict]:
+    return [block for section in document["sections"] for block in section["blocks"]
+            if block["kind"] == "table"]
+
+
+def value(cell: str, threshold: int) -> tuple[str, float | None]:
+    """(state, value) of a published cell: shown with its value, small or secondary."""
+    cell = cell.replace("\u202f", "").replace("\u00a0", " ").replace(",", ".")
+    if cell == f"< {threshold}":
+        return disclosure.SMALL, None
+    if cell == disclosure.SECONDARY_MARK:
+        return disclosure.SECONDARY, None
+    return disclosure.SHOWN, float(cell.removesuffix(" €"))
+
+
+def assert_not_recoverable(cells: list[str], total: str, threshold: int, additive: bool):
+    """No masked cell of a line is known from its published neighbours and total: a reader
+    who knows the marks' meaning (« < t »: 1 to t − 1, « (s) »: t or more) can narrow each
+    masked cell to an interval, which must hold two values at least."""
+    parsed = [value(cell, threshold) for cell in cells + [total]]
+    masked = [i for i, (state, _) in enumerate(parsed) if state != disclosure.SHOWN]
+    assert len(masked) != 1, (cells, total)
+    if not masked or not additive:
+        return
+    signs = [1] * len(cells) + [-1]
+    known = -sum(signs[i] * v for i, (state, v) in enumerate(parsed)
+                 if state == disclosure.SHOWN)
+    span = {disclosure.SMALL: (0, threshold), disclosure.SECONDARY: (threshold, math.inf)}
+    for i in masked:
+        others = [sorted(signs[j] * b for b in span[parsed[j][0]]) for j in masked if j != i]
+        low = known - sum(hi for _, hi in others)
+        high = known - sum(lo for lo, _ in others)
+        own = span[parsed[i][0]]
+        first, second = sorted((low * signs[i], high * signs[i]))
+        assert min(own[1], second) - max(own[0], first) >= 1, (cells, total, i)
+
+
+@pytest.mark.parametrize("threshold", [5, 25])
+def test_no_masked_value_can_be_recovered_from_a_tables_totals(con, threshold):
+    documents = [report.programme_document(con, FILTERS, small_count=threshold),
+                 report.programme_document(con, metrics.Filters(dt.date(2024, 1, 1),
+                                                                dt.date(2024, 6, 30)),
+                                           small_count=threshold),
+                 report.campaign_document(con, OPERATION, small_count=threshold)]
+    checked = 0
+    for document in documents:
+        for block in tables(document):
+            rows = [row["cells"] for row in block["rows"]]
+            total = next((row["cells"] for row in block["rows"] if row["total"]), None)
+            body = [row["cells"] for row in block["rows"] if not row["total"]]
+            for column in block["sums"]:
+                cells = [row[column] for row in body if row[column] != ""]
+                assert_not_recoverable(cells, total[column], threshold, additive=True)
+                checked += 1
+            if block["row_totals"]:
+                for row in rows:
+                    assert_not_recoverable(row[1:-1], row[-1], threshold, additive=False)
+                for column in range(1, len(block["columns"])):
+                    assert_not_recoverable([row[column] for row in body], total[column],
+                                           threshold, additive=False)
+                checked += 1
+    assert checked > 10
+
+
+def test_small_counts_are_masked_in_tables_charts_map_and_sentences(con):
+    """With a threshold of 200, the 2023 cohort's 144 households followed (and every figure
+    below 200) never print: cards, tables, bar labels, map labels and sentences say « < 200 »
+    or « moins de 200 », and no rate is published on them."""
+    document = report.programme_document(con, FILTERS, small_count=200)
+    headline = metrics.ask_one(con, "headline", FILTERS)
+    text = text_of(report.render.pdf(document))
+    assert "\nFoyers suivis\n< 200\n" in text
+    assert "moins de 200 familles ont pris contact" in text
+    assert "\nTaux d'installation\n–\n" in text
+    for block in (b for s in document["sections"] for b in s["blocks"]):
+        if block["kind"] == "bars":
+            for row in block["rows"]:
+                for bar in row["bars"]:
+                    if "< 200" in bar["text"] or "(s)" in bar["text"]:
+                        assert bar["value"] is None  # no bar length to read it from
+        if block["kind"] == "map":
+            for label in block["labels"]:
+                count = label["text"].split("\n")[-1]
+                assert count.replace("\u00a0", " ") in ("0", "< 200", "(s)"), label
+    funnel = next(s for s in document["sections"] if s["title"] == "Entonnoir")
+    assert funnel["sentences"] == ["Moins de 200 foyers suivis dans la période : l'entonnoir "
+                                   "n'est pas détaillé."]
+    for key in ("followed", "accompanied", "installed", "people_installed"):
+        assert not re.search(rf"(?<![\d ]){headline[key]}(?![\d ,])", text.split(
+            "Qualité des données")[0]), key
+
+
+# --- Export text ---------------------------------------------------------------------------
+
+EVIL = ('Été #panic("injecté") $x^2$ *gras* _penché_ [lien] <etiquette> @ref \\ '
+        '#read("/etc/passwd") ]')
+
+
+def test_typst_injection_in_an_export_label_prints_as_text(demo_build, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_build["raw"], raw)
+    campaigns = (raw / "campagnes.csv").read_text("utf-8")
+    quoted = '"' + EVIL.replace('"', '""') + '"'
+    campaigns = campaigns.replace("Été 2023 – campings et sites touristiques", quoted)
+    (raw / "campagnes.csv").write_text(campaigns, "utf-8")
+    result = run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "curated"))
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(tmp_path / "curated" / "lot.duckdb"), read_only=True) as evil_con:
+        for pdf in (report.campaign_bilan(evil_con, ["TOUR-ETE-2023"]),
+                    report.programme_bilan(evil_con, FILTERS)):
+            text = " ".join(text_of(pdf).split())
+            assert EVIL in text
+            assert "root:" not in text
