@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, fmt, help, queries, tables, widgets
+from dashboard import bilans, charts, fmt, help, queries, tables, widgets
 
 filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
@@ -89,6 +89,7 @@ code = st.selectbox("Campagne", options, format_func=lambda c: labels.get(c, c),
                     key="campagne_detail")
 widgets.to_url("campagne", code)
 if code:
+    bilans.campaign_button(version, code)
     detail = metrics[metrics["campaign_code"] == code].iloc[0]
     cols = st.columns(4)
     cols[0].metric("Contacts", fmt.number(detail["touches"]), border=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, fmt, queries, widgets
+from dashboard import bilans, charts, fmt, queries, widgets
 from pipelines import metrics
 
 filters: queries.Filters = st.session_state.filters
@@ -13,6 +13,7 @@ version = st.session_state.version
 refs = queries.reference(version)
 
 st.title("Vue d'ensemble")
+bilans.programme_button(version, filters)
 
 info = queries.ask_one(version, "build")
 status = queries.last_build_status(version) or {}

@@ -20,7 +20,8 @@ from pipelines.report import disclosure
 from tests.conftest import kpis, run_cli
 
 YEAR = ("2023-01-01", "2023-12-31")
-FILTERS = metrics.Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+YEAR_DATES = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+FILTERS = metrics.Filters(*YEAR_DATES)
 OPERATION = ["TOUR-ETE-2023", "ENTR-IMM-2024"]
 
 
@@ -95,8 +96,31 @@ def test_programme_bilan_figures_equal_kpis_json(demo_build, bilan_2023):
             f"{number(expected['followed'])} familles suivies") in flat
 
 
-def test_button_and_command_give_the_same_file(con, bilan_2023):
-    assert report.programme_bilan(con, FILTERS) == bilan_2023
+def test_button_and_command_give_the_same_file(demo_build, con, bilan_2023, tmp_path):
+    from dashboard import bilans
+
+    version = (str(demo_build["database"]), 0, 0)
+    assert bilans.programme_pdf(version, *YEAR_DATES) == bilan_2023
+    out = tmp_path / "campagne.pdf"
+    result = run_cli("report", "--curated", str(demo_build["curated"]), "--campaign",
+                     "TOUR-ETE-2023", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert bilans.campaign_pdf(version, ("TOUR-ETE-2023",)) == out.read_bytes()
+
+
+@pytest.mark.parametrize("page", ["overview", "campaigns"])
+def test_pages_offer_the_bilan_for_download(demo_build, monkeypatch, page):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert ("Bilan du comité (PDF)" if page == "overview" else "Bilan de la campagne (PDF)"
+            ) in labels
 
 
 def test_campaign_bilan_figures_equal_the_metrics_layer(con):

@@ -1,0 +1,58 @@
+"""The bilans' download buttons: the very PDF of `python -m pipelines report` (the same
+function, pipelines/report), made when the button is clicked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import streamlit as st
+
+from pipelines import report
+from pipelines.metrics import Filters
+
+PDF = "application/pdf"
+
+
+def _connection(version: tuple[str, int, int]) -> duckdb.DuckDBPyConnection:
+    """A connection of its own: the file is made on another thread than the page's."""
+    con = duckdb.connect(config={"autoinstall_known_extensions": False,
+                                 "autoload_known_extensions": False})
+    con.execute("attach ? as cur (read_only)", [version[0]])
+    con.execute("use cur")
+    return con
+
+
+def programme_pdf(version: tuple[str, int, int], date_from: dt.date | None,
+                  date_to: dt.date | None) -> bytes:
+    with _connection(version) as con:
+        return report.programme_bilan(con, Filters(date_from, date_to))
+
+
+def campaign_pdf(version: tuple[str, int, int], codes: tuple[str, ...]) -> bytes:
+    with _connection(version) as con:
+        return report.campaign_bilan(con, codes)
+
+
+def programme_button(version: tuple[str, int, int], filters: Filters) -> None:
+    start = filters.date_from.isoformat() if filters.date_from else "debut"
+    end = filters.date_to.isoformat() if filters.date_to else "fin"
+    st.download_button(
+        "Bilan du comité (PDF)", lambda: programme_pdf(version, filters.date_from,
+                                                       filters.date_to),
+        file_name=f"bilan_{start}_{end}.pdf", mime=PDF, on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        help="Le bilan du programme pour la période choisie à gauche (les filtres de canaux et "
+             "de campagnes ne s'y appliquent pas), prêt à envoyer : petits effectifs masqués. "
+             "Le même fichier que « python -m pipelines report --from … --to … ».")
+
+
+def campaign_button(version: tuple[str, int, int], code: str) -> None:
+    st.download_button(
+        "Bilan de la campagne (PDF)", lambda: campaign_pdf(version, (code,)),
+        file_name=f"bilan_campagne_{re.sub(r'[^A-Za-z0-9_-]+', '_', code)}.pdf", mime=PDF,
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        help="Le bilan de cette campagne sur toute sa durée, prêt à envoyer : petits effectifs "
+             "masqués. Le même fichier que « python -m pipelines report --campaign CODE ».")
