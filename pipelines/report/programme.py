@@ -133,7 +133,8 @@ class Headline:
         items = [card(label, self.text(key), self.change(key))
                  for key, (label, _) in HEADLINE.items() if key not in ("ambassadors",)]
         rate_text = self.rate(now["installed_rate"], "installed", "followed")
-        rate_detail = "des foyers suivis"
+        rate_detail = "des foyers suivis" + ("" if self.horizon["is_complete"]
+                                             else " (provisoire)")
         if self.before and rate_text != "–":
             before = self.rate(self.before["installed_rate"], "installed", "followed", "before")
             points = metrics.point_change(now["installed_rate"], self.before["installed_rate"])
