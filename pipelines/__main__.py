@@ -27,6 +27,12 @@ def _date(text: str) -> dt.date:
         ) from None
 
 
+def _scale(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"échelle invalide « {text} » : un entier ≥ 1")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines",
@@ -36,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="écrit les exports de démonstration")
     demo.add_argument("--raw", type=Path, default=config.RAW_DIR)
     demo.add_argument("--seed", type=int, default=None)
+    demo.add_argument("--scale", type=_scale, default=None, metavar="N",
+                      help="N fois le programme, pour les mesures de performance "
+                           "(N = 1000 : 400 000 foyers, 10 M contacts de campagne)")
     build = commands.add_parser("build", help="construit la base à partir des exports")
     build.add_argument("--raw", type=Path, default=config.RAW_DIR)
     build.add_argument("--curated", type=Path, default=config.CURATED_DIR)
@@ -60,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.scale is not None:
+        from .demo_scale import write_scaled
+
+        kwargs = {} if args.seed is None else {"seed": args.seed}
+        paths = write_scaled(args.raw, args.scale, **kwargs)
+        print(f"{len(paths)} exports (×{args.scale}) écrits dans {args.raw}", file=sys.stderr)
+        return 0
     from .demo import write_demo
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
