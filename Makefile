@@ -50,3 +50,14 @@ e2e: $(STAMP) browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Performance at scale (issue 12), not part of `make test`: the build at N = 1, 100 and 1000 times
+# the programme against DuckDB's own reading, a pandas and a polars script, and the dashboard's
+# pages; `make bench SCALES="1 100"` for a shorter run. Table in bench/out/bench.md.
+SCALES ?= 1 100 1000
+.PHONY: bench
+bench: $(STAMP)
+	@$(BIN)/python -c "import polars, psutil" 2>/dev/null || \
+	  { [ -x $(BIN)/uv ] && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[bench]'; } || \
+	  $(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py --scales "$(SCALES)"
