@@ -454,6 +454,10 @@ def test_quality_page_downloads_are_neutralised(injected_env, monkeypatch):
 
 
 def test_the_app_writes_csv_only_through_csv_bytes():
-    writers = [path.name for path in (ROOT / "dashboard").rglob("*.py")
-               if re.search(r"to_csv|csv\.writer|download_button", path.read_text("utf-8"))]
-    assert writers == ["widgets.py"]
+    writers = sorted(path.name for path in (ROOT / "dashboard").rglob("*.py")
+                     if re.search(r"to_csv|csv\.writer|download_button",
+                                  path.read_text("utf-8")))
+    # bilans.py serves the bilan PDFs only (mime application/pdf, no CSV)
+    assert writers == ["bilans.py", "widgets.py"]
+    assert not re.search(r"to_csv|csv\.writer|text/csv",
+                         (ROOT / "dashboard" / "bilans.py").read_text("utf-8"))

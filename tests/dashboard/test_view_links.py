@@ -1,0 +1,103 @@
+"""« Le lien de la page reproduit exactement cette vue »: a link holding the sidebar's filters
+and a page's own choices (model, threshold, drill-down, campaign) opens that page in that
+state, and the page writes its state back into the link."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def demo_env(demo_build, monkeypatch):
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    return demo_build
+
+
+def open_link(page: str, **params: str) -> AppTest:
+    """The app opened with these URL parameters, then shown on `page` (AppTest starts on the
+    default page; the parameters are kept, as in a link to the page)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_campaigns_link_keeps_model_campaign_households_and_conversion(demo_env):
+    at = open_link("app_pages/campaigns.py", periode="2023", modele="first_touch",
+                   campagne="SALON-SIA-2023", foyers="credites", conversion="followed")
+    assert at.selectbox(key="periode").value == "2023"
+    assert at.radio(key="modele").value == "first_touch"
+    assert at.selectbox(key="campagne_detail").value == "SALON-SIA-2023"
+    assert [group.value for group in at.get("button_group")] == ["followed", False]
+    assert any("crédités à cette campagne (premier contact)" in m.value for m in at.markdown)
+    assert any(b.proto.id.endswith("foyers_SALON-SIA-2023.csv") for b in at.get("download_button"))
+    assert at.query_params["modele"] == "first_touch"
+
+    at.radio(key="modele").set_value("last_touch").run()
+    assert at.query_params["modele"] == "last_touch"
+    assert at.query_params["periode"] == "2023"  # the sidebar's filters stay beside it
+
+
+def test_campaigns_link_with_an_unknown_model_falls_back_to_linear(demo_env):
+    at = open_link("app_pages/campaigns.py", modele="n'importe quoi")
+    assert at.radio(key="modele").value == "linear"
+
+
+def test_model_help_gives_the_settings_real_values(demo_env, monkeypatch):
+    from pipelines import config
+
+    monkeypatch.setattr(config, "HALF_LIFE_DAYS", 14.0)
+    monkeypatch.setattr(config, "LOOKBACK_DAYS", 180)
+    at = open_link("app_pages/campaigns.py")
+    radio = at.radio(key="modele")
+    assert "180 jours" in radio.help and "14 jours" in radio.help
+    assert "365" not in radio.help and "30 jours" not in radio.help
+    assert "Dégressif (demi-vie : 14 jours)" in radio.options
+
+
+def test_network_link_keeps_the_stalled_threshold(demo_env):
+    at = open_link("app_pages/network.py", seuil="180")
+    assert at.number_input(key="reseau_seuil").value == 180
+    assert any("sans nouvelle depuis plus de 180 jours" in m.value for m in at.markdown)
+    at.number_input(key="reseau_seuil").set_value(30).run()
+    assert at.query_params["seuil"] == "30"
+
+
+def test_sources_link_keeps_the_drill_down(demo_env):
+    at = open_link("app_pages/sources.py", detail_canal="salon",
+                   detail_campagne="SALON-SIA-2023")
+    assert at.selectbox(key="entonnoir_canal").value == "salon"
+    assert at.selectbox(key="entonnoir_campagne_salon").value == "SALON-SIA-2023"
+    assert any(b.proto.id.endswith("foyers_SALON-SIA-2023.csv") for b in at.get("download_button"))
+
+
+def test_sources_link_keeps_households_without_campaign(demo_env):
+    at = open_link("app_pages/sources.py", detail_canal="site_web", detail_campagne="(sans)")
+    assert at.selectbox(key="entonnoir_campagne_site_web").value == ""
+    assert at.query_params["detail_campagne"] == "(sans)"
+
+
+def test_territory_link_keeps_what_the_origins_count(demo_env):
+    at = open_link("app_pages/territory.py", origine="installed")
+    assert at.radio(key="origine_mesure").value == "installed"
+    assert "Premières origines (foyers installés)" in [s.value for s in at.subheader]
+
+
+def test_overview_link_keeps_the_comparison(demo_env):
+    at = open_link("app_pages/overview.py", periode="2023", comparaison="previous_period")
+    assert any("la période précédente de même durée" in c.value for c in at.caption)
+
+
+def test_the_guide_is_a_page_of_the_app_rendered_offline(demo_env):
+    at = open_link("app_pages/guide.py")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Partager une vue par son lien" in text and "pipelines/channels.toml" in text
+    assert "http" not in text
