@@ -34,6 +34,7 @@ PAGES = [
     _page("ambassadors", "Ambassadeurs", "star", "ambassadeurs"),
     _page("territory", "Territoire", "map", "territoire"),
     _page("quality", "Qualité des données", "fact_check", "qualite"),
+    _page("guide", "Guide", "menu_book", "guide"),
 ]
 
 
