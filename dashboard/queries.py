@@ -70,6 +70,12 @@ def ask_one(version: tuple[str, int, int], name: str, filters: Filters | None = 
     return metrics.ask_one(_cursor(version), name, filters, **params)
 
 
+@st.cache_data(show_spinner=False)
+def target_progress(version: tuple[str, int, int], as_of: dt.date) -> list[dict]:
+    """The year's objectives against what was done (metrics.target_progress)."""
+    return metrics.target_progress(_cursor(version), as_of)
+
+
 def last_build_status(version: tuple[str, int, int] | None = None) -> dict | None:
     """The last build as the dashboard tells it: « failed » (with when and why) only when an
     attempt failed after the published database was built; the status file is read against

@@ -189,3 +189,22 @@ def ask_one(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None =
     if len(rows) != 1:
         raise ValueError(f"metric {name!r} answered {len(rows)} rows, not one")
     return rows[0]
+
+
+def target_progress(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict]:
+    """Each objective of `as_of`'s year (metric `targets`) with what was done from 1 January to
+    `as_of` — the same headline figures as everywhere, for the objective's channel or campaign
+    — and where it stands: `reached` (the year's objective), `on_track` (at least the value
+    expected that day) or late."""
+    rows = ask_rows(con, "targets", Filters(None, as_of))
+    for row in rows:
+        if row["measure"] == "ambassadors":
+            actual = ask_one(con, "ambassadors", Filters(None, as_of))["ambassadors"]
+        else:
+            selection = Filters(row["year_start"], as_of,
+                                (row["channel"],) if row["channel"] else (),
+                                (row["campaign_code"],) if row["campaign_code"] else ())
+            actual = ask_one(con, "headline", selection)[row["measure"]]
+        row.update(actual=actual, on_track=actual >= row["expected"],
+                   reached=actual >= row["target"])
+    return rows

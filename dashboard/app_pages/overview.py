@@ -114,6 +114,33 @@ if incomplete and window:
         f"s'installer (données au {fmt.date(figures['horizon']['data_date'])}) ; son "
         "évolution n'est pas une baisse.")
 
+# The year's objectives (pipelines/targets.toml), read at the period's end, never after the
+# data date: done since 1 January against the value expected that day.
+data_day = queries.data_date(version)
+as_of = min(filters.date_to or data_day, data_day)
+objectives = [row for row in queries.target_progress(version, as_of)
+              if not row["channel"] and not row["campaign_code"]]
+if objectives:
+    st.subheader(f"Objectifs {as_of.year}")
+    STANDING = {"reached": "atteint", "on_track": "dans les temps", "late": "en retard"}
+    columns = st.columns(len(objectives))
+    for column, row in zip(columns, objectives, strict=True):
+        standing = ("reached" if row["reached"] else "on_track" if row["on_track"]
+                    else "late")
+        gap = round(row["actual"] - row["expected"])
+        # Streamlit colours a delta by its leading sign: red when late, green otherwise
+        column.metric(
+            f"{row['label']} : objectif {fmt.number(row['target'])}",
+            fmt.number(row["actual"]),
+            f"{'-' if gap < 0 else '+'}{fmt.number(abs(gap))} · {STANDING[standing]}",
+            help=f"Réalisé du {fmt.date(row['year_start'])} au {fmt.date(as_of)} ; attendu "
+                 f"ce jour-là : {fmt.number(row['expected'])} (objectif de l'année au prorata "
+                 "des jours écoulés ; pour les ambassadeurs, depuis la taille du réseau au 1er "
+                 "janvier). Objectifs : pipelines/targets.toml.",
+            border=True)
+    st.caption(f"Au {fmt.date(as_of)} : réalisé depuis le 1er janvier, écart à la valeur "
+               "attendue ce jour-là (objectif au prorata des jours écoulés).")
+
 left, right = st.columns([2, 3])
 with left:
     st.subheader("Entonnoir")

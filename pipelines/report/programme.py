@@ -192,7 +192,7 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
     the data date): what was done since 1 January against the value expected that day."""
     end = filters.date_to or bounds["last_date"] or ctx.data_date
     as_of = min(end, ctx.data_date)
-    rows = ctx.ask_rows("targets", metrics.Filters(None, as_of))
+    rows = metrics.target_progress(ctx.con, as_of)
     title = f"Objectifs {as_of.year}"
     if not rows:
         return section(title, [f"Aucun objectif n'est fixé pour {as_of.year} "
@@ -203,29 +203,21 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
     protected = Table(ctx.threshold)
     lines = []
     for index, row in enumerate(rows):
-        if row["measure"] == "ambassadors":
-            actual = ctx.ask_one("ambassadors", metrics.Filters(None, as_of))["ambassadors"]
-        else:
-            selection = metrics.Filters(
-                year_start, as_of, (row["channel"],) if row["channel"] else (),
-                (row["campaign_code"],) if row["campaign_code"] else ())
-            actual = ctx.ask_one("headline", selection)[row["measure"]]
-        protected.add(index, actual)
+        protected.add(index, row["actual"])
         scope = ""
         if row["channel"]:
             scope = f" – canal {ctx.channel(row['channel'])}"
         elif row["campaign_code"]:
             label = labels.get(row["campaign_code"]) or row["campaign_code"]
             scope = f" – campagne « {one_line(label)} »"
-        lines.append({**row, "actual": actual, "name": row["label"] + scope,
-                      "on_track": actual >= row["expected"]})
+        lines.append({**row, "name": row["label"] + scope})
     protected.protect()
     body, chart, held = [], [], 0
     for index, row in enumerate(lines):
         masked = protected.masked(index)
         held += row["on_track"]
         status = "dans les temps" if row["on_track"] else "en retard"
-        if row["actual"] >= row["target"]:
+        if row["reached"]:
             status = "atteint"
         body.append([row["name"], french.number(row["target"]),
                      french.number(row["expected"]), protected.text(index, french.number),

@@ -1,0 +1,56 @@
+"""The year's objectives on the overview (issue 11): what was done since 1 January against the
+value expected that day, the same figures as the metrics layer and `kpis --json`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import fmt
+from pipelines import metrics
+from tests.conftest import ROOT, kpis
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def demo_env(demo_build, monkeypatch):
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    return demo_build
+
+
+def test_target_progress_counts_since_january_as_kpis_does(demo_build):
+    as_of = dt.date(2024, 6, 30)
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        rows = metrics.target_progress(con, as_of)
+    programme = {r["measure"]: r for r in rows if not r["channel"] and not r["campaign_code"]}
+    figures = kpis(demo_build["curated"], "--from", "2024-01-01", "--to", "2024-06-30")
+    for measure in ("followed", "installed", "people_installed"):
+        assert programme[measure]["actual"] == figures[measure]
+    assert programme["ambassadors"]["actual"] == figures["ambassadors"]
+    share = (as_of - dt.date(2024, 1, 1)).days + 1
+    assert programme["followed"]["expected"] == pytest.approx(120 * share / 366)
+    for row in rows:
+        assert row["on_track"] == (row["actual"] >= row["expected"])
+
+
+def test_overview_shows_the_years_objectives_against_what_was_done(demo_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["periode"] = "2024"
+    at.run()
+    assert not at.exception, at.exception
+    with duckdb.connect(str(demo_env["database"]), read_only=True) as con:
+        [(data_date,)] = con.execute("select data_date from marts.data_date").fetchall()
+        rows = metrics.target_progress(con, min(dt.date(2024, 12, 31), data_date))
+    shown = {m.label: m for m in at.metric}
+    for row in rows:
+        if row["channel"] or row["campaign_code"]:
+            continue
+        metric = shown[f"{row['label']} : objectif {fmt.number(row['target'])}"]
+        assert metric.value == fmt.number(row["actual"])
+        standing = ("atteint" if row["reached"] else "dans les temps" if row["on_track"]
+                    else "en retard")
+        assert metric.delta.endswith(standing)
