@@ -17,8 +17,20 @@ from pipelines.metrics import PeriodError  # noqa: E402
 # A file, not an icon name: a material page icon makes the browser fetch a font for the tab.
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
 
+# « auto »: open on a laptop or a projector, folded on a phone (it would cover the page).
 st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=str(FAVICON),
-                   layout="wide", initial_sidebar_state="expanded")
+                   layout="wide", initial_sidebar_state="auto")
+
+# Streamlit's own words have no French locale: its element toolbars (a table's « Show/hide
+# columns », « Search », « Fullscreen », a chart's « Fullscreen ») and the « Press Enter to
+# apply » under a text field are hidden; each table has our French downloads. A figure, its
+# label and its note wrap rather than end in « … ».
+STYLE = """<style>
+[data-testid="stElementToolbar"], [data-testid="InputInstructions"] {display: none !important;}
+[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *,
+[data-testid="stMetricDelta"] * {white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: break-word;}
+</style>"""
 
 
 def _page(file: str, title: str, icon: str, url_path: str | None = None) -> st.Page:
@@ -79,7 +91,7 @@ def sidebar_filters(version) -> queries.Filters | None:
         st.session_state.canaux = [c for c in wanted if c in refs.channel_labels]
     channels = st.sidebar.multiselect("Canaux", list(refs.channel_labels),
                                       format_func=refs.channel, key="canaux",
-                                      placeholder="Tous les canaux")
+                                      placeholder="Tous les canaux", select_all=False)
     campaigns_known = queries.campaign_options(version)
     if "campagnes" not in st.session_state:
         wanted = [queries.NO_CAMPAIGN if c == NO_CAMPAIGN_PARAM else c
@@ -87,7 +99,7 @@ def sidebar_filters(version) -> queries.Filters | None:
         st.session_state.campagnes = [c for c in wanted if c in campaigns_known]
     campaigns = st.sidebar.multiselect(
         "Campagne d'origine du foyer", list(campaigns_known), format_func=campaigns_known.get,
-        key="campagnes", placeholder="Toutes les campagnes",
+        key="campagnes", placeholder="Toutes les campagnes", select_all=False,
         help="La campagne inscrite dans le dossier du foyer au CRM (celle qui l'a amené "
              "selon l'accueil), et non les campagnes créditées par les modèles d'attribution.")
     params = {"periode": key}
@@ -114,6 +126,7 @@ def sidebar_filters(version) -> queries.Filters | None:
 
 def main() -> None:
     # Nothing (page, filter, figure) before the viewer is let in; the page list stays hidden.
+    st.html(STYLE)
     allowed = auth.gate("Oh my Lot ! – indicateurs")
     page = st.navigation(PAGES, position="sidebar" if allowed else "hidden")
     if not allowed:
