@@ -17,6 +17,8 @@ FONT = "DejaVu Sans, Arial, sans-serif"
 # plotly.js ships English only: the French dictionary and formats are given in the config.
 PLOTLY_CONFIG = {
     "locale": "fr",
+    # no toolbar: it sat on the legends, and Streamlit adds an English « Fullscreen » to it
+    "displayModeBar": False,
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
@@ -264,7 +266,7 @@ def _class_scale(colours: tuple[str, ...]) -> list:
 
 
 def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
-                   label_min_class: int, height: int) -> go.Figure:
+                   label_min_class: int, height: int, named: bool = True) -> go.Figure:
     """Places (`code`, `name`, `detail`, `count_class`, `shown`) coloured by class of
     installed households, small counts only as their class; places of at least
     `label_min_class` get their name and figure written on the map."""
@@ -281,10 +283,11 @@ def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
         colorscale=_class_scale(INSTALLED_COLOURS[:len(classes)]),
         marker={"line": {"color": "white", "width": 0.6}},
         text=hover, hovertemplate="%{text}<extra></extra>",
+        # upright at the right: every class label shown whole (« 20 et plus ») at any width
         colorbar={
-            "orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top",
-            "thickness": 14, "len": 0.95, "tickvals": list(range(len(classes))),
-            "ticktext": list(classes), "title": {"text": "Foyers installés", "side": "top"},
+            "orientation": "v", "x": 1.0, "xanchor": "left", "y": 0.5, "yanchor": "middle",
+            "thickness": 14, "len": 0.9, "tickvals": list(range(len(classes))),
+            "ticktext": list(classes), "title": {"text": "Foyers<br>installés", "side": "top"},
             "outlinewidth": 0, "tickfont": {"size": 12},
         },
     ))
@@ -298,8 +301,8 @@ def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
             xy = [points[code] for code in rows["code"]]
             fig.add_scattergeo(
                 lon=[p[0] for p in xy], lat=[p[1] for p in xy], mode="text",
-                text=[f"{_wrap(_text(name))}<br><b>{shown}</b>" for name, shown in
-                      zip(rows["name"], rows["shown"], strict=True)],
+                text=[f"{_wrap(_text(name))}<br><b>{shown}</b>" if named else f"<b>{shown}</b>"
+                      for name, shown in zip(rows["name"], rows["shown"], strict=True)],
                 textfont={"size": 12, "color": colour,
                           "shadow": f"0 0 3px {halo}, 0 0 2px {halo}"},
                 hoverinfo="skip", showlegend=False,
@@ -328,7 +331,9 @@ def epci_map(epci: pd.DataFrame, classes: list[str], height: int = 470) -> go.Fi
                    for n, c in zip(epci["communes_installed"], epci["communes"], strict=True)],
         "count_class": epci["count_class"], "shown": epci["shown"],
     })
-    return _installed_map(places, geojson("epci-46"), classes, 1, height)
+    # figures only: the names of neighbouring intercommunalities ran into each other (the
+    # name is in the hover and the table)
+    return _installed_map(places, geojson("epci-46"), classes, 1, height, named=False)
 
 
 def origins_map(origins: pd.DataFrame, measure: str, height: int = 470) -> go.Figure:
@@ -379,16 +384,18 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 470) -> go.Fi
     if unknown[measure].sum():
         bars.append(("Non renseigné", int(unknown[measure].sum()),
                      "Non renseigné ou code inconnu"))
+    # horizontal bars: « Outre-mer » and « Étranger » one under the other, never overlapping
     fig.add_bar(
-        x=[b[0] for b in bars], y=[b[1] for b in bars],
+        y=[b[0] for b in bars], x=[b[1] for b in bars], orientation="h",
         text=[fmt.number(b[1]) for b in bars], textposition="outside", cliponaxis=False,
         customdata=[b[2] for b in bars], marker_color="#2e75b6", showlegend=False,
-        hovertemplate="%{customdata}<br>%{y:,} " + noun + "<extra></extra>", row=1, col=2,
+        hovertemplate="%{customdata}<br>%{x:,} " + noun + "<extra></extra>", row=1, col=2,
     )
     # on the scale of the first département, so a bar compares with the map's colours
-    fig.update_yaxes(visible=False, row=1, col=2,
-                     range=[0, max(origins[measure].max(), 1) * 1.15])
-    fig.update_xaxes(tickfont={"size": 13}, tickangle=0, row=1, col=2)
+    fig.update_xaxes(visible=False, row=1, col=2,
+                     range=[0, max(origins[measure].max(), 1) * 1.3])
+    fig.update_yaxes(tickfont={"size": 13}, autorange="reversed", automargin=True,
+                     row=1, col=2)
     return _geo_layout(fig, height, bargap=0.35)
 
 
@@ -408,10 +415,11 @@ def top_origins(origins: pd.DataFrame, measure: str, top: int = 10) -> go.Figure
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y} : %{x:,} " + noun + "<extra></extra>",
     ))
-    fig.update_xaxes(visible=False, range=[0, rows[measure].max() * 1.3 if len(rows) else 1])
-    fig.update_yaxes(tickfont={"size": 14})
+    fig.update_xaxes(visible=False, range=[0, rows[measure].max() * 1.02 if len(rows) else 1])
+    fig.update_yaxes(tickfont={"size": 14}, automargin=True)
+    # the right margin holds the longest « 47 · 11,8 % » whole beyond its bar
     return _layout(fig, height=36 * max(len(rows), 3) + 30,
-                   margin={"l": 10, "r": 10, "t": 10, "b": 10})
+                   margin={"l": 10, "r": 100, "t": 10, "b": 10})
 
 
 # --- Entonnoir par source, réseau accueil, ambassadeurs -------------------------------------

@@ -44,7 +44,9 @@ row[3].metric(
           f"{fmt.number(summary['followed'])} ({fmt.share(top_origin['followed_share'])})")
     if top_origin is not None else None)
 
-left, middle, right = st.columns([1, 1, 1.3], gap="medium")
+# two maps side by side, the origins on their own row: each wide enough to read its labels
+left, middle = st.columns(2, gap="medium")
+right = st.container()
 with left:
     st.subheader("Où s'installent-ils ?")
     st.caption("Foyers installés par commune du Lot")
@@ -87,11 +89,14 @@ with right:
     with by_commune:
         widgets.table(tables.communes(communes), "territoire_communes.csv",
                       download=tables.communes_download(communes),
-                      height=380, column_config={"Foyers installés": count})
+                      height=380, column_config={"Foyers installés": count},
+                      column_order=["Commune", "Foyers installés", "Intercommunalité"])
     with by_epci:
         widgets.table(tables.epci(epci), "territoire_intercommunalites.csv",
                       download=tables.epci_download(epci),
-                      height=380, column_config={"Foyers installés": count})
+                      height=380, column_config={"Foyers installés": count},
+                      column_order=["Intercommunalité", "Foyers installés",
+                                    "Communes avec installation", "Communes du Lot"])
     with by_origin:
         share = st.column_config.NumberColumn(format="percent")
         widgets.table(tables.origins(origins), "territoire_origines.csv",
