@@ -50,6 +50,18 @@ def euros(value: float | None) -> str:
     return "–" if value is None else f"{number(value)}{NBSP}€"
 
 
+def compact_euros(value: float | None) -> str:
+    """An amount where a card has little room: `9 500 €`, `318 k€` from 10 000 €, `1,2 M€`
+    from a million (rounded for display only)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if abs(value) >= 1_000_000:
+        return f"{number(value / 1_000_000, 1)}{NBSP}M€"
+    if abs(value) >= 10_000:
+        return f"{number(value / 1_000)}{NBSP}k€"
+    return euros(value)
+
+
 def date(value: dt.date | None) -> str:
     return "–" if value is None else value.strftime("%d/%m/%Y")
 

@@ -14,6 +14,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from dashboard import fmt
+
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -154,17 +156,44 @@ def downloads(frame: pd.DataFrame, filename: str, key: str | None = None) -> Non
                            mime=XLSX_MIME, key=f"{key}-xlsx", icon=":material/table_view:")
 
 
+def _french_numbers(shown: pd.DataFrame, config: dict):
+    """The numbers of a table shown the French way whatever the browser's language (`1 234,5`,
+    `9 500 €`, `12,5 %`): a Styler's display text over the numbers, which still sort as
+    numbers; a number column's own `format` (the browser's locale) is dropped."""
+    formats = {}
+    for name in shown.columns:
+        column = shown[name]
+        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+        settings = dict(config.get(name) or {})
+        kind = (settings.get("type_config") or {}).get("format")
+        if settings.get("type_config"):
+            settings["type_config"] = {**settings["type_config"], "format": None}
+            config[name] = settings
+        if kind == "percent":
+            formats[name] = fmt.percent
+        elif kind == "euro":
+            formats[name] = fmt.euros
+        else:
+            decimals = 1 if (column.dropna() % 1 != 0).any() else 0
+            formats[name] = lambda value, decimals=decimals: fmt.number(value, decimals)
+    return shown.style.format(formats, na_rep="–") if formats else shown
+
+
 def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
           column_config: dict | None = None, key: str | None = None,
-          download: pd.DataFrame | None = None) -> None:
+          download: pd.DataFrame | None = None,
+          column_order: list[str] | None = None) -> None:
     """A sortable table and, under it, its CSV and XLSX downloads: `download` (the download
     frame of tables.py, built from the metrics layer's answer, not from the display frame),
     else `frame` itself when it already holds plain numbers and dates. No personal data."""
     shown, dates = _display(frame)
     # a date column is text now: a date column config would not apply
     config = {k: v for k, v in (column_config or {}).items() if k not in dates}
-    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", placeholder="–",
-                 column_config=config)
+    # `column_order`: the columns on screen, key first (the download keeps them all)
+    st.dataframe(_french_numbers(shown, config), hide_index=True, width="stretch",
+                 height=height or "auto", placeholder="–", column_config=config,
+                 column_order=column_order)
     downloads(frame if download is None else download, filename, key)
 
 

@@ -77,6 +77,8 @@ with right:
         download=tables.referral_conversion_download(referral),
         column_config={"Suivis": st.column_config.NumberColumn(format="%d"),
                        "Délai médian (jours)": st.column_config.NumberColumn(format="%d")},
+        # the rates are in the chart beside; the median delay the caption explains stays
+        column_order=["Foyers", "Installés", "Délai médian (jours)"],
     )
     st.caption("Délai médian : jours entre le premier contact et l'installation, foyers "
                "installés seulement.")

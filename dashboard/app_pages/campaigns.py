@@ -26,8 +26,9 @@ model = top[0].radio(
 )
 widgets.to_url("modele", model)
 known = metrics[metrics["is_known_campaign"]]
-top[1].metric("Budget des campagnes",
-              fmt.euros(queries.ask_one(version, "campaign_budget")["budget_eur"]), border=True)
+budget = queries.ask_one(version, "campaign_budget")["budget_eur"]
+top[1].metric("Budget des campagnes", fmt.compact_euros(budget), border=True,
+              help=fmt.euros(budget))
 top[2].metric(
     "Suivis sans contact",
     fmt.share(unexplained["followed_unexplained_rate"]),
@@ -54,7 +55,10 @@ widgets.table(table, "campagnes.csv", height=min(40 + 35 * len(table), 390),
     **{name: count for name in (
         "Foyers suivis attribués", "Installations attribuées", "Contacts", "Personnes touchées",
         "Interactions anonymes", "Devenues foyers")},
-})
+    "Campagne": st.column_config.TextColumn(width="medium"),
+}, column_order=["Campagne", "Budget (€)", "Installations attribuées",
+                 "Coût par installation (€)", "Foyers suivis attribués",
+                 "Coût par foyer suivi (€)"])
 st.caption(
     "Crédits : chaque foyer compte pour 1, partagé entre les campagnes de ses contacts selon "
     "le modèle choisi ; « min–max » montre l'écart entre les cinq modèles. Coût = budget ÷ "
@@ -130,4 +134,5 @@ if code:
                           "Part du budget (€)": euro,
                           "Crédit (suivi)": count,
                           "Crédit (installation)": count,
-                      })
+                      }, column_order=["Foyer", "Étape", "Installation",
+                                       "Crédit (installation)", "Part du budget (€)"])

@@ -74,7 +74,11 @@ day_column = st.column_config.NumberColumn(format="%d")
 widgets.table(
     tables.stalled_households(households, refs), "foyers_sans_nouvelle.csv",
     download=tables.stalled_households_download(households, refs),
-    column_config={"Jours d'accompagnement": day_column, "Jours sans nouvelle": day_column},
+    column_config={"Jours d'accompagnement": day_column, "Jours sans nouvelle": day_column,
+                   "Campagne": st.column_config.TextColumn(width="medium")},
+    # the figure the list is about next to the file number; the rest in the download
+    column_order=["Identifiant foyer", "Jours sans nouvelle", "Dernière mise à jour",
+                  "Canal", "Campagne"],
 )
 st.caption("Identifiant foyer : le numéro du dossier dans le CRM, pour le retrouver ; ni nom, "
            "ni email, ni téléphone ne sont affichés ou téléchargés.")

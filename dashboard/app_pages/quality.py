@@ -60,6 +60,8 @@ widgets.table(
         **dict.fromkeys(["Lues", "Acceptées", "Rejetées", "Doublons"], count),
         "Fusionnées": text_count,
     },
+    column_order=["Fichier", "Lues", "Acceptées", "Rejetées", "Doublons", "Fusionnées",
+                  "Lues = acceptées + rejetées + doublons"],
 )
 st.caption(
     "Chaque ligne lue est acceptée, rejetée ou écartée comme doublon (même identifiant : la "
@@ -91,7 +93,8 @@ rejects = quality.rejects_table(version, source, file)
 if len(rejects):
     widgets.table(rejects, "qualite_rejets.csv",
                   download=quality.rejects_download(version, source, file),
-                  column_config={"Ligne": st.column_config.NumberColumn(format="%d")})
+                  column_config={"Ligne": st.column_config.NumberColumn(format="%d")},
+                  column_order=["Fichier", "Ligne", "Colonne", "Valeur", "Motif", "Attendu"])
     st.caption("Ligne : numéro de la ligne dans le fichier, telle qu'un tableur l'affiche "
                "(l'en-tête est la ligne 1). Une ligne rejetée ne compte dans aucun chiffre. "
                "Corrigez-la dans l'outil d'origine comme l'indique « Attendu » (dates : "
@@ -127,7 +130,7 @@ if len(channels):
 options = quality.warning_kind_options(version)
 chosen = st.multiselect("Types d'avertissement", list(options), default=list(options),
                         format_func=options.get, key="avertissements_types",
-                        placeholder="Tous les types")
+                        placeholder="Tous les types", select_all=False)
 warnings = quality.warnings_table(version, tuple(chosen))
 if len(warnings):
     widgets.table(warnings, "qualite_avertissements.csv",
@@ -135,6 +138,7 @@ if len(warnings):
                   column_config={"Ligne": text_count, "Occurrences": count,
                                  "Source": st.column_config.TextColumn(width="small"),
                                  "Colonne": st.column_config.TextColumn(width="small"),
-                                 "Message": st.column_config.TextColumn(width="large")})
+                                 "Message": st.column_config.TextColumn(width="large")},
+                  column_order=["Type", "Fichier", "Ligne", "Colonne", "Valeur", "Message"])
 else:
     st.info("Aucun avertissement.")

@@ -32,6 +32,8 @@ with right:
         download=tables.channel_funnel_download(by_channel, refs),
         column_config={name: st.column_config.NumberColumn(format="%d")
                        for name in ("Suivis", "Accompagnés", "Installés")},
+        # the accompanied are in the chart beside and in the download
+        column_order=["Canal", "Suivis", "Installés", "Suivi → installé"],
     )
     figures = queries.ask_one(version, "headline", filters)
     st.caption(
@@ -88,6 +90,8 @@ with drill:
             download=tables.channel_campaign_households_download(households),
             column_config={
                 "Jours jusqu'à l'installation": st.column_config.NumberColumn(format="%d")},
+            column_order=["Identifiant foyer", "Étape", "Premier contact", "Installation",
+                          "Commune d'installation", "Jours jusqu'à l'installation"],
         )
         st.caption("Identifiant foyer : le numéro du dossier dans le CRM, pour le retrouver ; "
                    "ni nom, ni email, ni téléphone ne sont affichés ou téléchargés.")
