@@ -57,6 +57,21 @@ def _param_date(name: str) -> dt.date | None:
         return None
 
 
+def _typed_date(text: str) -> dt.date | None:
+    """A date typed as 01/07/2023 (also 1/7/2023, 01-07-2023, 01.07.2023 or 2023-07-01)."""
+    text = (text or "").strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    parts = text.replace("-", "/").replace(".", "/").split("/")
+    try:
+        day, month, year = (int(part) for part in parts)
+        return dt.date(year, month, day) if year >= 1000 else None
+    except ValueError:
+        return None
+
+
 NO_CAMPAIGN_PARAM = widgets.NO_CAMPAIGN_PARAM  # « no campaign » in the URL
 
 # The URL parameters of the sidebar; every other one belongs to a page (widgets.from_url).
@@ -77,12 +92,20 @@ def sidebar_filters(version) -> queries.Filters | None:
     st.sidebar.header("Filtres")
     key = st.sidebar.selectbox("Période de premier contact", list(options),
                                format_func=options.get, key="periode")
+    refused = None
     if key == "perso":
+        # typed dates: Streamlit's calendar speaks English whatever the browser's language
         if "du" not in st.session_state:
-            st.session_state.du = _param_date("du") or first
-            st.session_state.au = _param_date("au") or last
-        date_from = st.sidebar.date_input("Du", key="du", format="DD/MM/YYYY")
-        date_to = st.sidebar.date_input("Au", key="au", format="DD/MM/YYYY")
+            st.session_state.du = fmt.date(_param_date("du") or first)
+            st.session_state.au = fmt.date(_param_date("au") or last)
+        typed = {name: st.sidebar.text_input(label, key=name, placeholder="JJ/MM/AAAA")
+                 for name, label in (("du", "Du (JJ/MM/AAAA)"), ("au", "Au (JJ/MM/AAAA)"))}
+        date_from, date_to = (_typed_date(typed["du"]) or first,
+                              _typed_date(typed["au"]) or last)
+        wrong = [text for text in typed.values() if _typed_date(text) is None]
+        if wrong:
+            refused = (f"Date non reconnue : « {fmt.plain(wrong[0])} ». Écrivez-la "
+                       "JJ/MM/AAAA, par exemple 01/07/2023.")
     else:
         date_from, date_to = preset_period(key)
     refs = queries.reference(version)
@@ -117,10 +140,13 @@ def sidebar_filters(version) -> queries.Filters | None:
         st.query_params.update(params)
     st.sidebar.caption("Le lien de la page (barre d'adresse du navigateur) reproduit exactement "
                        "cette vue : filtres et choix faits dans la page.")
+    if refused:
+        st.sidebar.error(refused, icon=":material/event_busy:")
+        return None
     try:
         return queries.Filters(date_from, date_to, tuple(channels), tuple(campaigns))
-    except PeriodError as refused:
-        st.sidebar.error(str(refused), icon=":material/event_busy:")
+    except PeriodError as period_refused:
+        st.sidebar.error(str(period_refused), icon=":material/event_busy:")
         return None
 
 

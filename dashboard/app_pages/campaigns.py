@@ -55,10 +55,10 @@ widgets.table(table, "campagnes.csv", height=min(40 + 35 * len(table), 390),
     **{name: count for name in (
         "Foyers suivis attribués", "Installations attribuées", "Contacts", "Personnes touchées",
         "Interactions anonymes", "Devenues foyers")},
-    "Campagne": st.column_config.TextColumn(width="medium"),
+    "Campagne": st.column_config.TextColumn(width="large"),
 }, column_order=["Campagne", "Budget (€)", "Installations attribuées",
-                 "Coût par installation (€)", "Foyers suivis attribués",
-                 "Coût par foyer suivi (€)"])
+                 "Coût par installation (€)", "Foyers suivis attribués"])
+# (the cost per household followed is in the downloads: on a projector, five columns fit)
 st.caption(
     "Crédits : chaque foyer compte pour 1, partagé entre les campagnes de ses contacts selon "
     "le modèle choisi ; « min–max » montre l'écart entre les cinq modèles. Coût = budget ÷ "

@@ -71,11 +71,25 @@ def test_custom_period_and_year_filters(demo_env):
     assert _metric(at, "Foyers suivis") == fmt.number(figures["followed"])
     at.sidebar.selectbox[0].set_value("perso")
     _run(at)
-    at.sidebar.date_input[0].set_value(__import__("datetime").date(2021, 3, 1))
-    at.sidebar.date_input[1].set_value(__import__("datetime").date(2021, 9, 30))
+    at.sidebar.text_input[0].set_value("01/03/2021")
+    at.sidebar.text_input[1].set_value("30/09/2021")
     _run(at)
     figures = kpis(demo_env["curated"], "--from", "2021-03-01", "--to", "2021-09-30")
     assert _metric(at, "Foyers suivis") == fmt.number(figures["followed"])
+
+
+def test_a_mistyped_custom_date_is_refused_in_french_and_shows_no_figure(demo_env):
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at.sidebar.selectbox[0].set_value("perso")
+    _run(at)
+    at.sidebar.text_input[0].set_value("31/02/2023")
+    _run(at)
+    assert "Date non reconnue" in at.sidebar.error[0].value
+    assert "JJ/MM/AAAA" in at.sidebar.error[0].value
+    assert not at.metric
+    at.sidebar.text_input[0].set_value("2023-02-01")  # ISO is understood too
+    _run(at)
+    assert not at.sidebar.error and at.metric
 
 
 def test_channel_filter_narrows_to_that_channel(demo_env):
