@@ -168,6 +168,8 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None) -> in
         con.execute(f"create schema if not exists {layer}")
     timings = os.environ.get("OMLOT_TIMINGS")
     models = sql_models([config.SQL_DIR / layer for layer in LAYERS])
+    # the selection filter the metrics layer uses: a mart it also asks is written with it
+    con.execute((config.SQL_DIR / "metrics" / "_selection.sql").read_text(encoding="utf-8"))
     done_with = _last_readers(models)
     began = time.perf_counter()
     for position, (schema, table, sql) in enumerate(models):

@@ -140,7 +140,8 @@ def _sql(name: str) -> str:
 
 @cache
 def _shared() -> str:
-    return (METRICS_DIR / "_shared.sql").read_text(encoding="utf-8")
+    return "\n".join((METRICS_DIR / f"{name}.sql").read_text(encoding="utf-8")
+                     for name in ("_selection", "_shared"))
 
 
 def names() -> list[str]:

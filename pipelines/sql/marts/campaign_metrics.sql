@@ -8,23 +8,17 @@ with campaigns as (
 
 touches as (
     select * from core.touches
-    where ($date_from is null or touch_date >= $date_from)
-      and ($date_to is null or touch_date <= $date_to)
-      and ($channels is null or list_contains($channels, channel))
+    where in_period(touch_date, $date_from, $date_to) and in_list(channel, $channels)
 ),
 
 credits as (
     select * from marts.attribution_credits
-    where ($date_from is null or first_contact_date >= $date_from)
-      and ($date_to is null or first_contact_date <= $date_to)
-      and ($channels is null or list_contains($channels, channel))
+    where in_period(first_contact_date, $date_from, $date_to) and in_list(channel, $channels)
 ),
 
 households as (
     select household_id, first_contact_date, installation_date from core.households
-    where ($date_from is null or first_contact_date >= $date_from)
-      and ($date_to is null or first_contact_date <= $date_to)
-      and ($channels is null or list_contains($channels, channel))
+    where in_period(first_contact_date, $date_from, $date_to) and in_list(channel, $channels)
 ),
 
 all_touches as (

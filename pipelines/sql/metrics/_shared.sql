@@ -3,12 +3,8 @@
 -- Loaded as temporary macros before each metric runs (pipelines/metrics.py). A NULL argument
 -- is no filter; the campaign '' selects the households whose file names no campaign.
 
--- Both ends inclusive, either left open (shared/spec/exports.md, « The period »).
-create or replace temp macro in_period(day, date_from, date_to) as
-    (date_from is null or day >= date_from) and (date_to is null or day <= date_to);
-
-create or replace temp macro in_list(value, allowed) as
-    allowed is null or list_contains(allowed, value);
+-- The period and list filters (in_period, in_list) are in _selection.sql, loaded before this
+-- file: the build runs them too, for the mart the dashboard also asks (campaign_metrics).
 
 -- Households whose first contact falls in the period (cohorts, as a funnel does): their
 -- accompaniment and installation count whenever they happened.
