@@ -76,30 +76,28 @@ if summary["installed_elsewhere"]:
 st.caption(" ".join(notes))
 st.caption(charts.GEO_CREDIT)
 
-left, right = st.columns([2, 3], gap="large")
-with left:
-    st.subheader(f"Premières origines ({MEASURES[measure].lower()})")
-    st.plotly_chart(charts.top_origins(origins, measure), config=charts.PLOTLY_CONFIG,
-                    key="top-origines")
-with right:
-    st.subheader("Tableaux")
-    by_commune, by_epci, by_origin = st.tabs(
-        ["Par commune", "Par intercommunalité", "Par département d'origine"])
-    count = st.column_config.TextColumn(alignment="right")
-    with by_commune:
-        widgets.table(tables.communes(communes), "territoire_communes.csv",
-                      download=tables.communes_download(communes),
-                      height=380, column_config={"Foyers installés": count},
-                      column_order=["Commune", "Foyers installés", "Intercommunalité"])
-    with by_epci:
-        widgets.table(tables.epci(epci), "territoire_intercommunalites.csv",
-                      download=tables.epci_download(epci),
-                      height=380, column_config={"Foyers installés": count},
-                      column_order=["Intercommunalité", "Foyers installés",
-                                    "Communes avec installation", "Communes du Lot"])
-    with by_origin:
-        share = st.column_config.NumberColumn(format="percent")
-        widgets.table(tables.origins(origins), "territoire_origines.csv",
-                      download=tables.origins_download(origins),
-                      height=380, column_config={"Part des suivis": share,
-                                                 "Part des installés": share})
+# one under the other: in half a page the longest origin names and « 47 · 11,8 % » were cut
+st.subheader(f"Premières origines ({MEASURES[measure].lower()})")
+st.plotly_chart(charts.top_origins(origins, measure), config=charts.PLOTLY_CONFIG,
+                key="top-origines")
+st.subheader("Tableaux")
+by_commune, by_epci, by_origin = st.tabs(
+    ["Par commune", "Par intercommunalité", "Par département d'origine"])
+count = st.column_config.TextColumn(alignment="right")
+with by_commune:
+    widgets.table(tables.communes(communes), "territoire_communes.csv",
+                  download=tables.communes_download(communes),
+                  height=380, column_config={"Foyers installés": count},
+                  column_order=["Commune", "Foyers installés", "Intercommunalité"])
+with by_epci:
+    widgets.table(tables.epci(epci), "territoire_intercommunalites.csv",
+                  download=tables.epci_download(epci),
+                  height=380, column_config={"Foyers installés": count},
+                  column_order=["Intercommunalité", "Foyers installés",
+                                "Communes avec installation", "Communes du Lot"])
+with by_origin:
+    share = st.column_config.NumberColumn(format="percent")
+    widgets.table(tables.origins(origins), "territoire_origines.csv",
+                  download=tables.origins_download(origins),
+                  height=380, column_config={"Part des suivis": share,
+                                             "Part des installés": share})
