@@ -7,7 +7,8 @@ Usage: python bench/pages.py CURATED_DIR   (prints {page: [seconds per preset]} 
 A run is the whole script run of the app for that page (sidebar filters, then the page); the
 database connection stays open between runs, as it does in a running server. The first run of
 each page, for the « Tout le programme » preset, is run once more before it is measured, so that
-imports and the first query plans are not counted (that first run is reported apart).
+imports and the first query plans are not counted (that first run is reported apart). A page
+that fails is listed under "errors" (exit status 1) and the other pages are still timed.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def main() -> None:
     # a password in the project's secrets must not put a login page in front of the figures
     st_config.set_option("secrets.files", [str(Path(tempfile.mkdtemp()) / "no-secrets.toml")])
     st.secrets._reset()
+    st_config.set_option("client.showErrorDetails", "full")  # a failing page says why
     at = AppTest.from_file(APP, default_timeout=900)
     started = time.perf_counter()
     at.run()
@@ -48,6 +50,7 @@ def main() -> None:
     by_label = {label: key for key, label in preset_options(sorted(years)).items()}
     presets = [by_label[label] for label in labels if by_label.get(label, "perso") != "perso"]
     times: dict[str, list[float]] = {}
+    errors: dict[str, str] = {}
     for page in PAGES:
         at.switch_page(f"app_pages/{page}.py")
         at.sidebar.selectbox[0].set_value(presets[0])
@@ -59,9 +62,16 @@ def main() -> None:
             started = time.perf_counter()
             at.run()
             times[page].append(round(time.perf_counter() - started, 4))
-            if at.exception:
-                raise SystemExit(f"la page {page} a échoué ({preset}) : {at.exception}")
-    print(json.dumps({"presets": presets, "first_run": round(first, 3), "pages": times}))
+            if at.exception:  # the page is reported as failing, the others still run
+                error = at.exception[0]
+                errors[page] = f"{preset}: {error.message[:200]}"
+                print(f"la page {page} a échoué ({preset}), voir l'exception ci-dessus",
+                      file=sys.stderr)
+                break
+    print(json.dumps({"presets": presets, "first_run": round(first, 3), "pages": times,
+                      "errors": errors}))
+    if errors:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -208,8 +208,10 @@ def bench_scale(n: int, out: Path, args: argparse.Namespace) -> dict:
         run = must(measure([PY, "bench/pages.py", str(curated)], log=log,
                            stdout=base / "pages.json"), "pages", log)
         result["pages_run"] = asdict(run)
-        if run.code == 0:
+        try:  # a failing page still leaves the times of the others
             result["pages"] = json.loads((base / "pages.json").read_text())
+        except (OSError, ValueError):
+            pass
     return result
 
 
@@ -271,22 +273,27 @@ def table(results: list[dict], started: dict) -> str:
     row("exports: households / touches / CSV",
         each(lambda r: f"{400 * r['n']:,} / {r['touches']:,} / {r['csv_bytes'] / 1e6:,.1f} MB"
              .replace(",", " ")))
-    row("exports generated in (`demo --scale N`)",
-        each(lambda r: f"{r['generate']['wall']:.1f} s" if "generate" in r else "(kept)"),
-        "< 60 s")
+    row("exports generated in (`demo --scale N`; CPU)",
+        each(lambda r: f"{r['generate']['wall']:.1f} s; {r['generate']['cpu']:.1f} s"
+             if "generate" in r else "(kept from an earlier run)"), "< 60 s")
     row("**floor**: DuckDB reads every column", each(lambda r: seconds(r["floor"])))
     row("**build** (from scratch)", each(lambda r: seconds(r["build"])))
     row("build CPU time (user + sys)", each(lambda r: f"{median(r['build'], 'cpu'):.1f} s"))
-    row("**build / floor**", each(lambda r: ratio(median(r["build"], "wall"),
-                                                  median(r["floor"], "wall"))), "≤ 8 ×")
+    row("floor CPU time", each(lambda r: f"{median(r['floor'], 'cpu'):.1f} s"))
+    row("**build / floor** (wall; CPU)",
+        each(lambda r: ratio(median(r["build"], "wall"), median(r["floor"], "wall")) + "; "
+             + ratio(median(r["build"], "cpu"), median(r["floor"], "cpu"))), "≤ 8 ×")
     row("build peak memory", each(lambda r: memory(r["build"])), "≤ 2.5 GiB")
-    row("rebuild after adding one month of touches",
+    row("rebuild after adding one month of touches (wall; CPU)",
         each(lambda r: f"{seconds(r['rebuild'])} = "
              + ratio(median(r["rebuild"], "wall"), median(r["build"], "wall"), "{:.0%}")
-             + " of the build"), "≤ 25 % of the build")
+             + f" of the build; CPU {median(r['rebuild'], 'cpu'):.1f} s = "
+             + ratio(median(r["rebuild"], "cpu"), median(r["build"], "cpu"), "{:.0%}")),
+        "≤ 25 % of the build")
     row("rebuild, nothing changed", each(lambda r: seconds(r["rebuild_unchanged"])))
     for tool in ("pandas", "polars"):
-        row(f"{tool} script: time", each(lambda r, t=tool: seconds(r[t])))
+        row(f"{tool} script: time; CPU", each(
+            lambda r, t=tool: f"{seconds(r[t])}; {median(r[t], 'cpu'):.1f} s"))
         row(f"{tool} script: peak memory", each(lambda r, t=tool: memory(r[t])),
             "build ≤ ½ of polars'" if tool == "polars" else "")
     row("**pandas / build** (time)", each(lambda r: ratio(median(r["pandas"], "wall"),
@@ -307,6 +314,9 @@ def table(results: list[dict], started: dict) -> str:
         row(f"`{figure}`: ours · pandas · polars", each(check), "equal")
     for page in PAGES:
         def timing(r, p=page) -> str:
+            error = r["pages"].get("errors", {}).get(p)
+            if error:
+                return "✗ fails (" + error.split("\n")[0][:90] + ")"
             values = r["pages"]["pages"][p]
             return f"{statistics.median(values):.2f} / {percentile(values, 0.95):.2f} s"
         row(f"page `{page}`: median / p95", each(timing), "≤ 1 s (≤ 0.3 s at N = 1)")
