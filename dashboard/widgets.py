@@ -156,6 +156,11 @@ def downloads(frame: pd.DataFrame, filename: str, key: str | None = None) -> Non
                            mime=XLSX_MIME, key=f"{key}-xlsx", icon=":material/table_view:")
 
 
+# Rows of a table on screen: beyond, a browser slows down and pandas' Styler refuses (262 144
+# cells); the downloads keep every row.
+MAX_ROWS_SHOWN = 5_000
+
+
 def _french_numbers(shown: pd.DataFrame, config: dict):
     """The numbers of a table shown the French way whatever the browser's language (`1 234,5`,
     `9 500 €`, `12,5 %`): a Styler's display text over the numbers, which still sort as
@@ -187,13 +192,18 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     """A sortable table and, under it, its CSV and XLSX downloads: `download` (the download
     frame of tables.py, built from the metrics layer's answer, not from the display frame),
     else `frame` itself when it already holds plain numbers and dates. No personal data."""
-    shown, dates = _display(frame)
+    # a screen shows the first rows of a very large table (hundreds of thousands of households
+    # at a regional scale), the download holds them all
+    shown, dates = _display(frame.head(MAX_ROWS_SHOWN))
     # a date column is text now: a date column config would not apply
     config = {k: v for k, v in (column_config or {}).items() if k not in dates}
     # `column_order`: the columns on screen, key first (the download keeps them all)
     st.dataframe(_french_numbers(shown, config), hide_index=True, width="stretch",
                  height=height or "auto", placeholder="–", column_config=config,
                  column_order=column_order)
+    if len(frame) > MAX_ROWS_SHOWN:
+        st.caption(f"{fmt.number(MAX_ROWS_SHOWN)} premières lignes sur "
+                   f"{fmt.number(len(frame))} : le téléchargement les contient toutes.")
     downloads(frame if download is None else download, filename, key)
 
 

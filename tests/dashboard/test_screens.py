@@ -30,3 +30,20 @@ def test_table_numbers_show_in_french_and_stay_numbers():
     # is dropped from the column settings
     assert styled.data["Budget (€)"].tolist() == [9500.0, 318100.0]
     assert config["Budget (€)"]["type_config"]["format"] is None
+
+
+def test_a_very_large_table_shows_its_first_rows_and_downloads_them_all():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+
+        from dashboard import widgets
+        frame = pd.DataFrame({"Foyer": [f"F{i}" for i in range(60_000)],
+                              "Jours": range(60_000), "Taux": [0.5] * 60_000})
+        widgets.table(frame, "grand.csv")
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 5_000
+    assert "5\u202f000 premières lignes sur 60\u202f000" in at.caption[0].value
