@@ -61,3 +61,4 @@ bench: $(STAMP)
 	  { [ -x $(BIN)/uv ] && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[bench]'; } || \
 	  $(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py --scales "$(SCALES)"
+	$(BIN)/python bench/report.py
