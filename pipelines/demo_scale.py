@@ -3,10 +3,10 @@
 For benchmarks (bench/, issue 12), not for the dashboard's own demo (pipelines/demo.py, whose bytes
 do not change). One « unit » is the programme of one département: 400 households followed, about
 134 installation rows, 540 ambassadors and 10 000 campaign touches; N units are drawn at once
-with numpy (no Python loop per row) and written in chunks with pyarrow's string kernels, so
-N = 1000 (400 000 households, 10 M touches, about 1 GB of CSV) takes well under a minute and a
-few hundred MB of memory (the touches' numeric columns, ~30 bytes a touch, plus one month of
-text at a time).
+with numpy (no Python loop per row) and written in chunks with pyarrow's string kernels (the
+monthly files two at a time), so N = 1000 (400 000 households, 10 M touches, 1.2 GB of CSV)
+takes about 15 s on two quiet cores and 1.1 GB of memory at its peak (the touches as numbers,
+~30 bytes a touch, sorted by time, plus a chunk of text per file being written).
 
 The units are grouped into ceil(√N) programmes, each with its own 16 campaigns (codes suffixed
 `-P07` when N > 1): a national network of programmes, not one département with 10 M contacts
