@@ -122,22 +122,22 @@ def _text(values: pd.Series, empty: str = "–") -> pd.Series:
                       fmt.number(int(v)) if isinstance(v, int | float) else str(v))
 
 
+def _shown(download: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """A download frame as shown: merges as text (« – » where a source has none) and the
+    reconciliation written out (« oui : 12 = 10 + 1 + 1 »)."""
+    shown = download.copy()
+    shown["Fusionnées"] = _text(frame["merged"])
+    shown["Lues = acceptées + rejetées + doublons"] = frame["reconciliation"]
+    return shown
+
+
 def files_table(version: tuple[str, int, int]) -> pd.DataFrame:
-    """The files table as shown and downloaded."""
+    """The files table as shown (its download holds the full sha256 and the numbers)."""
     frame = quality_files(version)
-    return pd.DataFrame({
-        "Source": frame["source_label"],
-        "Fichier": frame["file"],
-        "Modifié le": frame["modified_at"].dt.strftime("%d/%m/%Y %H:%M"),
-        "SHA-256 (début)": frame["sha256_prefix"],
-        "Encodage": frame["encoding"],
-        "Lues": frame["read"],
-        "Acceptées": frame["accepted"],
-        "Rejetées": frame["rejected"],
-        "Doublons": frame["duplicates"],
-        "Fusionnées": _text(frame["merged"]),
-        "Lues = acceptées + rejetées + doublons": frame["reconciliation"],
-    })
+    shown = _shown(files_download(version), frame)
+    shown["Modifié le"] = frame["modified_at"].dt.strftime("%d/%m/%Y %H:%M")
+    shown.insert(shown.columns.get_loc("SHA-256"), "SHA-256 (début)", frame["sha256_prefix"])
+    return shown.drop(columns="SHA-256")
 
 
 def quality_rejects(version: tuple[str, int, int], source: str | None = None,
@@ -242,18 +242,8 @@ def reject_counts(version: tuple[str, int, int]) -> dict:
 
 
 def sources_table(version: tuple[str, int, int]) -> pd.DataFrame:
-    """The totals by source as shown and downloaded."""
-    frame = quality_sources(version)
-    return pd.DataFrame({
-        "Source": frame["source_label"],
-        "Fichiers": frame["files"],
-        "Lues": frame["read"],
-        "Acceptées": frame["accepted"],
-        "Rejetées": frame["rejected"],
-        "Doublons": frame["duplicates"],
-        "Fusionnées": _text(frame["merged"]),
-        "Lues = acceptées + rejetées + doublons": frame["reconciliation"],
-    })
+    """The totals by source as shown (its download holds the numbers)."""
+    return _shown(sources_download(version), quality_sources(version))
 
 
 def warning_kinds_table(version: tuple[str, int, int]) -> pd.DataFrame:
