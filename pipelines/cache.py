@@ -26,7 +26,10 @@ _FACTS = ("encoding", "delimiter", "sheet", "ignored_columns", "rows_read", "war
 
 
 def folder_for(curated_dir: Path) -> Path:
-    return curated_dir.parent / ".build" / "staged"
+    """The kept rows of one curated folder: its own sub-folder, used under that folder's build
+    lock, so that builds of different folders sharing a parent never prune each other's."""
+    owner = hashlib.sha256(str(curated_dir.resolve()).encode()).hexdigest()[:12]
+    return curated_dir.parent / ".build" / "staged" / owner
 
 
 def fingerprint(key: str) -> str:

@@ -76,3 +76,18 @@ def test_staged_rows_kept_hold_no_personal_data_in_clear(demo_build, tmp_path):
 def test_a_changed_rule_invalidates_the_kept_rows(demo_build, tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "_SHAPING", cache._SHAPING + ("channels.toml",))
     assert cache.fingerprint("k" * 64) != cache.fingerprint("j" * 64)  # the key counts too
+
+
+def test_builds_of_sibling_folders_keep_each_their_own_rows(demo_build, tmp_path):
+    # two curated folders with one parent (as the contract tests build them, concurrently):
+    # the second build must not prune the rows the first one kept
+    other_raw = tmp_path / "other_raw"
+    other_raw.mkdir()
+    (other_raw / "prospects.csv").write_text(
+        "ID prospect;Date de premier contact\nP1;01/02/2023\n", "utf-8")
+    first, second = tmp_path / "curated_a", tmp_path / "curated_b"
+    assert run_cli("build", "--raw", str(demo_build["raw"]), "--curated",
+                   str(first)).returncode == 0
+    assert run_cli("build", "--raw", str(other_raw), "--curated", str(second)).returncode == 0
+    again = run_cli("build", "--raw", str(demo_build["raw"]), "--curated", str(first))
+    assert again.returncode == 0 and "2 inchangé(s) repris" in again.stderr
