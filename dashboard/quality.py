@@ -93,9 +93,8 @@ def source_label(source: str) -> str:
 
 
 def _reconciliation(frame: pd.DataFrame) -> pd.DataFrame:
-    """read = accepted + rejected + duplicates, written out with its check mark."""
-    frame["is_reconciled"] = frame["read"] == (
-        frame["accepted"] + frame["rejected"] + frame["duplicates"])
+    """The metrics layer's reconciliation (`is_reconciled`: read = accepted + rejected +
+    duplicates) written out with its check mark; the mark is the layer's, never recomputed."""
     frame["reconciliation"] = [
         f"{'✓' if ok else '✗'} {fmt.number(r)} = {fmt.number(a)} + {fmt.number(j)} + "
         f"{fmt.number(d)}"

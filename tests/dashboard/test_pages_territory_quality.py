@@ -170,6 +170,36 @@ def test_quality_page_shows_every_reject_of_kpis_json(demo_env):
     assert "Dernière construction réussie" in at.success[0].value
 
 
+def test_quality_check_marks_are_the_metrics_layers(demo_build, tmp_path, monkeypatch):
+    """✓/✗ on the page is metric `files`' and `source_rows`' is_reconciled, row for row: a
+    copy of the demo whose counts no longer add up (altered after its build) shows ✗ there
+    and only there."""
+    curated = tmp_path / "curated"
+    shutil.copytree(demo_build["curated"], curated)
+    with duckdb.connect(str(curated / demo_build["database"].name)) as con:
+        con.execute("update quality.files set read = read + 1 where file = ?",
+                    ["installations.xlsx"])
+        con.execute("update quality.sources set duplicates = duplicates + 2 "
+                    "where source = 'touches'")
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    at = _page(QUALITY)
+    with duckdb.connect(str(curated / demo_build["database"].name), read_only=True) as con:
+        files = metrics.ask(con, "files")
+        sources = metrics.ask(con, "source_rows")
+    assert list(files.loc[~files["is_reconciled"], "file"]) == ["installations.xlsx"]
+    assert list(sources.loc[~sources["is_reconciled"], "source"]) == ["touches"]
+    column = "Lues = acceptées + rejetées + doublons"
+    shown_files = _table(at, "SHA-256 (début)")
+    assert list(shown_files["Fichier"]) == list(files["file"])
+    assert [mark.startswith("✓") for mark in shown_files[column]] == list(files["is_reconciled"])
+    assert [mark.startswith("✗") for mark in shown_files[column]] == list(~files["is_reconciled"])
+    shown_sources = _table(at, "Fichiers")
+    assert [mark.startswith("✓") for mark in shown_sources[column]] == list(
+        sources["is_reconciled"])
+    assert [mark.startswith("✗") for mark in shown_sources[column]] == list(
+        ~sources["is_reconciled"])
+
+
 def test_quality_filters_narrow_rejects_and_warnings(demo_env):
     rows = kpis(demo_env["curated"])["rows"]
     at = _page(QUALITY)
