@@ -109,17 +109,14 @@ def sidebar_filters(version) -> queries.Filters | None:
     else:
         date_from, date_to = preset_period(key)
     refs = queries.reference(version)
-    if "canaux" not in st.session_state:
-        wanted = [c for c in st.query_params.get("canaux", "").split(",") if c]
-        st.session_state.canaux = [c for c in wanted if c in refs.channel_labels]
+    widgets.choices_from_url("canaux", "canaux", refs.channel_labels, [])
     channels = st.sidebar.multiselect("Canaux", list(refs.channel_labels),
                                       format_func=refs.channel, key="canaux",
                                       placeholder="Tous les canaux", select_all=False)
     campaigns_known = queries.campaign_options(version)
-    if "campagnes" not in st.session_state:
-        wanted = [queries.NO_CAMPAIGN if c == NO_CAMPAIGN_PARAM else c
-                  for c in st.query_params.get("campagnes", "").split(",") if c]
-        st.session_state.campagnes = [c for c in wanted if c in campaigns_known]
+    # « no campaign » is "" in the selection, NO_CAMPAIGN_PARAM in the URL
+    as_param = lambda c: c or NO_CAMPAIGN_PARAM  # noqa: E731
+    widgets.choices_from_url("campagnes", "campagnes", campaigns_known, [], to_text=as_param)
     campaigns = st.sidebar.multiselect(
         "Campagne d'origine du foyer", list(campaigns_known), format_func=campaigns_known.get,
         key="campagnes", placeholder="Toutes les campagnes", select_all=False,
@@ -129,10 +126,9 @@ def sidebar_filters(version) -> queries.Filters | None:
     if key == "perso":
         params.update(du=date_from.isoformat(), au=date_to.isoformat())
     if channels:
-        params["canaux"] = ",".join(channels)
+        params["canaux"] = widgets.choices_url_text(channels)
     if campaigns:
-        params["campagnes"] = ",".join(NO_CAMPAIGN_PARAM if c == queries.NO_CAMPAIGN else c
-                                       for c in campaigns)
+        params["campagnes"] = widgets.choices_url_text(campaigns, to_text=as_param)
     # only the sidebar's own parameters: a page keeps its own (model, threshold, drill-down…)
     if {k: v for k, v in st.query_params.items() if k in SIDEBAR_PARAMS} != params:
         for name in SIDEBAR_PARAMS - params.keys():

@@ -240,3 +240,19 @@ def to_url(param: str, value: object, to_text: Callable[[object], str] = str) ->
         st.query_params.pop(param, None)
     elif st.query_params.get(param) != to_text(value):
         st.query_params[param] = to_text(value)
+
+
+def choices_from_url(param: str, key: str, options: Iterable, default: list,
+                     to_text: Callable[[object], str] = str) -> None:
+    """As from_url, for a multiselect: the URL parameter `param` lists the chosen options'
+    texts separated by commas (unknown ones dropped); `default` when the URL has none."""
+    if key not in st.session_state:
+        by_text = {to_text(option): option for option in options}
+        text = st.query_params.get(param)
+        st.session_state[key] = (list(default) if text is None else
+                                 [by_text[t] for t in text.split(",") if t in by_text])
+
+
+def choices_url_text(values: Iterable, to_text: Callable[[object], str] = str) -> str | None:
+    """A multiselect's choices as one URL parameter's text (None when nothing is chosen)."""
+    return ",".join(to_text(value) for value in values) or None

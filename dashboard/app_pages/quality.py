@@ -80,15 +80,23 @@ with st.expander("Totaux par source"):
 st.subheader("Lignes rejetées")
 counts = quality.reject_counts(version)
 left, right, _ = st.columns([1, 1, 1])
+widgets.from_url("rejets_source", "rejets_source", counts["sources"], None)
 source = left.selectbox(
     "Source", [None, *counts["sources"]], key="rejets_source",
+    placeholder="Toutes les sources",
     format_func=lambda s: "Toutes les sources" if s is None else
     f"{quality.source_label(s)} ({fmt.number(counts['sources'][s])})")
+widgets.to_url("rejets_source", source)
 files = counts["files"].get(source, {}) if source else {}
+widgets.from_url("rejets_fichier", "rejets_fichier", files, None)
+if st.session_state.rejets_fichier not in files:  # a file of the source chosen before
+    st.session_state.rejets_fichier = None
 file = right.selectbox(
     "Fichier", [None, *files], key="rejets_fichier", disabled=not source,
+    placeholder="Tous les fichiers",
     format_func=lambda f: "Tous les fichiers" if f is None else
     f"{f} ({fmt.number(files[f])})")
+widgets.to_url("rejets_fichier", file)
 rejects = quality.rejects_table(version, source, file)
 if len(rejects):
     widgets.table(rejects, "qualite_rejets.csv",
@@ -128,9 +136,13 @@ if len(channels):
     st.code(f'salon = ["Salon", "Salons", …, {json.dumps(example, ensure_ascii=False)}]',
             language="toml")
 options = quality.warning_kind_options(version)
-chosen = st.multiselect("Types d'avertissement", list(options), default=list(options),
-                        format_func=options.get, key="avertissements_types",
-                        placeholder="Tous les types", select_all=False)
+# every kind by default, and then not in the link
+widgets.choices_from_url("avertissements", "avertissements_types", options, list(options))
+chosen = st.multiselect("Types d'avertissement", list(options), format_func=options.get,
+                        key="avertissements_types", placeholder="Tous les types",
+                        select_all=False)
+widgets.to_url("avertissements", None if chosen == list(options) else
+               widgets.choices_url_text(chosen) or "")
 warnings = quality.warnings_table(version, tuple(chosen))
 if len(warnings):
     widgets.table(warnings, "qualite_avertissements.csv",

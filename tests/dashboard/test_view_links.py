@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.quality import warning_kind_options
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -101,3 +102,35 @@ def test_the_guide_is_a_page_of_the_app_rendered_offline(demo_env):
     text = "\n".join(m.value for m in at.markdown)
     assert "Partager une vue par son lien" in text and "pipelines/channels.toml" in text
     assert "http" not in text
+
+
+def test_quality_link_keeps_the_rejects_source_file_and_warning_kinds(demo_env):
+    at = open_link("app_pages/quality.py", rejets_source="prospects",
+                   rejets_fichier="prospects_crm_2023-2024.csv", avertissements="fusion")
+    assert at.selectbox(key="rejets_source").value == "prospects"
+    assert at.selectbox(key="rejets_fichier").value == "prospects_crm_2023-2024.csv"
+    assert at.multiselect(key="avertissements_types").value == ["fusion"]
+    rejects = next(df.value for df in at.dataframe if "Motif" in df.value.columns)
+    assert set(rejects["Fichier"]) == {"prospects_crm_2023-2024.csv"}
+    warnings = next(df.value for df in at.dataframe if "Message" in df.value.columns)
+    assert set(warnings["Type"]) == {"Fusion de prospects"}
+    assert any(b.proto.id.endswith("qualite_rejets.csv") for b in at.get("download_button"))
+
+    # another source: its file choice is dropped, from the page and from the link
+    at.selectbox(key="rejets_source").set_value("installations").run()
+    assert at.selectbox(key="rejets_fichier").value is None
+    assert at.query_params["rejets_source"] == "installations"
+    assert "rejets_fichier" not in at.query_params
+    at.multiselect(key="avertissements_types").set_value([]).run()
+    assert at.query_params["avertissements"] == ""
+    every_kind = list(warning_kind_options(at.session_state["version"]))
+    at.multiselect(key="avertissements_types").set_value(every_kind).run()
+    assert "avertissements" not in at.query_params
+    assert at.query_params["rejets_source"] == "installations"  # the page's state stays
+
+
+def test_quality_link_with_an_unknown_file_shows_every_file_of_the_source(demo_env):
+    at = open_link("app_pages/quality.py", rejets_source="prospects", rejets_fichier="autre.csv",
+                   avertissements="")
+    assert at.selectbox(key="rejets_fichier").value is None
+    assert at.multiselect(key="avertissements_types").value == []
