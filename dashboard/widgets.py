@@ -188,10 +188,11 @@ def _french_numbers(shown: pd.DataFrame, config: dict):
 def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
           column_config: dict | None = None, key: str | None = None,
           download: pd.DataFrame | None = None,
-          column_order: list[str] | None = None) -> None:
+          column_order: list[str] | None = None, row_height: int | None = None) -> None:
     """A sortable table and, under it, its CSV and XLSX downloads: `download` (the download
     frame of tables.py, built from the metrics layer's answer, not from the display frame),
-    else `frame` itself when it already holds plain numbers and dates. No personal data."""
+    else `frame` itself when it already holds plain numbers and dates. `row_height` above
+    64 px lets long text wrap in its cell (Streamlit wraps only then). No personal data."""
     # a screen shows the first rows of a very large table (hundreds of thousands of households
     # at a regional scale), the download holds them all
     shown, dates = _display(frame.head(MAX_ROWS_SHOWN))
@@ -200,7 +201,7 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     # `column_order`: the columns on screen, key first (the download keeps them all)
     st.dataframe(_french_numbers(shown, config), hide_index=True, width="stretch",
                  height=height or "auto", placeholder="–", column_config=config,
-                 column_order=column_order)
+                 column_order=column_order, row_height=row_height)
     if len(frame) > MAX_ROWS_SHOWN:
         st.caption(f"{fmt.number(MAX_ROWS_SHOWN)} premières lignes sur "
                    f"{fmt.number(len(frame))} : le téléchargement les contient toutes.")

@@ -47,34 +47,43 @@ row[3].metric("Avertissements", fmt.number(outcome["warnings"]), border=True,
               help="Ce qui a été gardé ou ignoré autrement que prévu par le contrat d'export "
                    "(canal inconnu, colonne ignorée, fusion…). Détail plus bas.")
 
-count = st.column_config.NumberColumn(format="localized", width="small")
-text_count = st.column_config.TextColumn(alignment="right", width="small")
+# widths that keep the row counts and their check in view on a projector (1280 px)
+RECONCILED = "Lues = acceptées + rejetées + doublons"
+row_counts = {
+    "Lues": st.column_config.NumberColumn(width=60),
+    "Acceptées": st.column_config.NumberColumn(width=80),
+    "Rejetées": st.column_config.NumberColumn(width=72),
+    "Doublons": st.column_config.NumberColumn(width=76),
+    "Fusionnées": st.column_config.TextColumn(alignment="right", width=84),
+    RECONCILED: st.column_config.TextColumn(
+        "Contrôle", width=165, help="✓ quand lues = acceptées + rejetées + doublons"),
+}
 st.subheader("Fichiers lus, par source")
 widgets.table(
     quality.files_table(version), "qualite_fichiers.csv",
     download=quality.files_download(version),
     column_config={
+        "Fichier": st.column_config.TextColumn(width=215),
         "SHA-256 (début)": st.column_config.TextColumn(
             help="12 premiers caractères de l'empreinte SHA-256 du fichier : elle change dès "
                  "que le fichier change."),
-        **dict.fromkeys(["Lues", "Acceptées", "Rejetées", "Doublons"], count),
-        "Fusionnées": text_count,
+        **row_counts,
     },
     column_order=["Fichier", "Lues", "Acceptées", "Rejetées", "Doublons", "Fusionnées",
-                  "Lues = acceptées + rejetées + doublons"],
+                  RECONCILED],
 )
 st.caption(
     "Chaque ligne lue est acceptée, rejetée ou écartée comme doublon (même identifiant : la "
-    "plus récente gagne) : ✓ quand lues = acceptées + rejetées + doublons. Fusionnées : "
-    "prospects acceptés réunis à un autre de même email (comptés dans les acceptées)."
+    "plus récente gagne) : contrôle ✓ quand lues = acceptées + rejetées + doublons. "
+    "Fusionnées : prospects acceptés réunis à un autre de même email (comptés dans les "
+    "acceptées)."
 )
 with st.expander("Totaux par source"):
     widgets.table(
         quality.sources_table(version), "qualite_sources.csv",
         download=quality.sources_download(version),
-        column_config={
-            **dict.fromkeys(["Fichiers", "Lues", "Acceptées", "Rejetées", "Doublons"], count),
-            "Fusionnées": text_count},
+        column_config={"Source": st.column_config.TextColumn(width=170),
+                       "Fichiers": st.column_config.NumberColumn(width=70), **row_counts},
     )
 
 st.subheader("Lignes rejetées")
@@ -99,10 +108,18 @@ file = right.selectbox(
 widgets.to_url("rejets_fichier", file)
 rejects = quality.rejects_table(version, source, file)
 if len(rejects):
+    # narrow columns whose text wraps, so that « Attendu » shows whole on a projector
     widgets.table(rejects, "qualite_rejets.csv",
                   download=quality.rejects_download(version, source, file),
-                  column_config={"Ligne": st.column_config.NumberColumn(format="%d")},
-                  column_order=["Fichier", "Ligne", "Colonne", "Valeur", "Motif", "Attendu"])
+                  column_config={
+                      "Fichier": st.column_config.TextColumn(width=170),
+                      "Ligne": st.column_config.NumberColumn(format="%d", width=55),
+                      "Colonne": st.column_config.TextColumn(width=105),
+                      "Valeur": st.column_config.TextColumn(width=95),
+                      "Motif": st.column_config.TextColumn(width=125),
+                      "Attendu": st.column_config.TextColumn(width=230)},
+                  column_order=["Fichier", "Ligne", "Colonne", "Valeur", "Motif", "Attendu"],
+                  row_height=84, height=36 + 84 * min(len(rejects), 6) + 3)
     st.caption("Ligne : numéro de la ligne dans le fichier, telle qu'un tableur l'affiche "
                "(l'en-tête est la ligne 1). Une ligne rejetée ne compte dans aucun chiffre. "
                "Corrigez-la dans l'outil d'origine comme l'indique « Attendu » (dates : "
@@ -112,11 +129,14 @@ else:
     st.info("Aucune ligne rejetée" + (" pour cette sélection." if source else "."))
 
 st.subheader("Avertissements")
+kinds = quality.warning_kinds_table(version)
 widgets.table(
-    quality.warning_kinds_table(version), "qualite_types_avertissements.csv",
-    column_config={"Type": st.column_config.TextColumn(width="small"),
-                   "Que faire ?": st.column_config.TextColumn(width=900),
-                   "Avertissements": count, "Occurrences": count},
+    kinds, "qualite_types_avertissements.csv",
+    column_config={"Type": st.column_config.TextColumn(width=120),
+                   "Avertissements": st.column_config.NumberColumn(width=105),
+                   "Occurrences": st.column_config.NumberColumn(width=90),
+                   "Que faire ?": st.column_config.TextColumn(width=480)},
+    row_height=84, height=36 + 84 * len(kinds) + 3,
 )
 channels = quality.unknown_channels(version)
 if len(channels):
@@ -147,10 +167,14 @@ warnings = quality.warnings_table(version, tuple(chosen))
 if len(warnings):
     widgets.table(warnings, "qualite_avertissements.csv",
                   download=quality.warnings_download(version, tuple(chosen)),
-                  column_config={"Ligne": text_count, "Occurrences": count,
-                                 "Source": st.column_config.TextColumn(width="small"),
-                                 "Colonne": st.column_config.TextColumn(width="small"),
-                                 "Message": st.column_config.TextColumn(width="large")},
-                  column_order=["Type", "Fichier", "Ligne", "Colonne", "Valeur", "Message"])
+                  column_config={"Type": st.column_config.TextColumn(width=115),
+                                 "Fichier": st.column_config.TextColumn(width=170),
+                                 "Ligne": st.column_config.TextColumn(alignment="right",
+                                                                      width=55),
+                                 "Colonne": st.column_config.TextColumn(width=100),
+                                 "Valeur": st.column_config.TextColumn(width=110),
+                                 "Message": st.column_config.TextColumn(width=230)},
+                  column_order=["Type", "Fichier", "Ligne", "Colonne", "Valeur", "Message"],
+                  row_height=66, height=36 + 66 * min(len(warnings), 8) + 3)
 else:
     st.info("Aucun avertissement.")
