@@ -440,14 +440,14 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
         raise fastcsv.NotEligible("trop volumineux")  # the reference reader says so
     plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT, folder)
     try:
-        _, to_trim = fastcsv.read(con, plan, table)
+        rows_read, long_columns = fastcsv.read(con, plan, table)
         export.encoding = "utf-8-sig" if _has_utf8_bom(export.path) else "utf-8"
     except fastcsv.NotUtf8:
         sha256 = plan.sha256
         plan = fastcsv.plan(fastcsv.cp1252_or_utf8(export.path, folder), _parse_lines,
                             sniff_delimiter, _SEP_HINT, folder)
         plan.sha256 = sha256
-        _, to_trim = fastcsv.read(con, plan, table)
+        rows_read, long_columns = fastcsv.read(con, plan, table)
         export.encoding = "cp1252"
     export.sha256, export.delimiter = plan.sha256, plan.delimiter
     export.modified_at = dt.datetime.fromtimestamp(info.st_mtime)
@@ -455,8 +455,10 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
     positions = _map_header(export, source, header)
     width = len(header.values)
     every = [f"c{i}" for i in range(1, width + fastcsv.EXTRA_COLUMNS + 1)]
-    trimmed = {name: fastcsv.trimmed(name, name in to_trim) for name in every}
-    too_long = " or ".join(f"length({name}) > {MAX_VALUE_CHARS}" for name in every)
+    trimmed = {name: fastcsv.trimmed(name) for name in every}
+    # characters counted only where some value has more bytes than a cell holds characters
+    too_long = " or ".join(f"length({name}) > {MAX_VALUE_CHARS}"
+                           for name in every if name in long_columns) or "false"
     problem = f"valeur de plus de {MAX_VALUE_CHARS:_} caractères".replace("_", " ")
     values = ",\n".join(
         f"case when not too_long then {trimmed[f'c{positions[c.key] + 1}']} end as {c.key}"
@@ -472,7 +474,7 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
               from ({fastcsv.numbered_select(con, plan, table)}))
         where coalesce({", ".join(trimmed.values())}) is not null or too_long
     """
-    export.rows_read = con.execute(f"select count(*) from ({rows})").fetchall()[0][0]
+    export.rows_read = rows_read
     return rows
 
 

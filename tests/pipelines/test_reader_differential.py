@@ -77,6 +77,18 @@ HOSTILE = {
     "tabs": b"ID prospect\tDate de premier contact\nP1\t01/02/2023\n",
     "header_only": b"ID prospect;Date de premier contact\n",
     "mac_line_ends": b"ID prospect;Date de premier contact\rP1;01/02/2023\r",
+    # a value holding an empty line: the scan sees a « blank line » inside it
+    "empty_line_in_value": b'ID prospect;Date de premier contact;Note\nP1;01/02/2023;"a\n\nb"\n'
+                           b"P2;x;y\n\nP3;z;w\n",
+    # one record too few (a value on two lines) and one too many (a lone CR): the counts balance
+    "balanced_line_counts": b'ID prospect;Date de premier contact;Note\nP1;01/02/2023;"a\nb"\n'
+                            b"P2;x\ry;z\n",
+    "white_space_only_rows": "ID prospect;Date de premier contact;Canal\nP1;01/02/2023;a\n"
+                             " ;\u00a0;\t\n\u3000;;\nP2;02/02/2023;b\n".encode(),
+    "long_white_space_value": b"ID prospect;Date de premier contact\nP1;" + b" " * 40_000
+                              + b"\nP2;y\n",
+    "unicode_edges": "ID prospect;Date de premier contact;Canal\n\u2009P1\u3000;01/02/2023\u0085;"
+                     "\u00e9t\u00e9\u202f\nP2;02/02/2023;\u00c9t\u00e9\n".encode(),
 }
 
 
@@ -114,3 +126,24 @@ def test_fast_reader_equals_reference_on_generated_exports(
     raw.mkdir()
     (raw / "prospects.csv").write_bytes(buffer.getvalue().encode(encoding))
     _same_both_ways(raw, tmp)
+
+
+@pytest.mark.parametrize("content", [
+    "ID prospect;Date de premier contact;Canal\nP1;01/02/2023; Salon \n\nP2;02/02/2023;x\n",
+    "ID prospect,Date de premier contact,Canal\r\nP1,01/02/2023,\"Salon, forum\"\r\n",
+    "ID prospect;Date de premier contact;Canal\nP1;01/02/2023;Santé\n",
+])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_ordinary_files_take_the_fast_path(content, encoding, tmp_path):
+    """The equality above would hold trivially if every file fell back to the reference reader:
+    ordinary exports (blank lines, trimming, quoted delimiters, CRLF, Windows-1252) must be
+    read by DuckDB."""
+    path = tmp_path / "prospects.csv"
+    path.write_bytes(content.encode(encoding))
+    export = load.find_exports(tmp_path)[0]["prospects"][0]
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    load._load_fast(con, export, SOURCES["prospects"], spill, "raw.prospects__1")
+    assert export.rows_read == content.count("P")
