@@ -5,6 +5,7 @@ the reference lists, queries.Reference)."""
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -240,6 +241,63 @@ def _label_point(geometry: dict) -> tuple[float, float]:
     return best[1], best[2]
 
 
+# Labels on the small maps: measured at the narrowest the Lot is drawn (about 220 px wide on a
+# phone at 390 px and on a projector at 1280 px, beside its legend), in FONT at 12 px, so
+# that two labels kept never overlap on any screen.
+LOT_WIDTH_PX = 220
+LABEL_FONT_PX = 12
+LABEL_CHAR_PX = 7.4   # the widest average character of FONT at 12 px (bold figures)
+LABEL_LINE_PX = 15
+LABEL_GAP_PX = 3
+
+
+def _mercator_y(lat: float) -> float:
+    """A latitude as the map's mercator projection draws it, in degrees of longitude."""
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def _px_per_degree(geometry: dict) -> float:
+    """Pixels per degree of longitude when the whole geometry is LOT_WIDTH_PX wide."""
+    west, east = math.inf, -math.inf
+    for feature in geometry["features"]:
+        shape = feature["geometry"]
+        polygons = (shape["coordinates"] if shape["type"] == "MultiPolygon"
+                    else [shape["coordinates"]])
+        for polygon in polygons:
+            for lon, _ in polygon[0]:
+                west, east = min(west, lon), max(east, lon)
+    return LOT_WIDTH_PX / (east - west)
+
+
+def label_box(point: tuple[float, float], text: str, px_per_degree: float
+              ) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom, in px from the map's origin, y downwards) a label
+    written at `point` takes: plotly centres the text's lines on the point."""
+    lines = [line.replace("<b>", "").replace("</b>", "") for line in text.split("<br>")]
+    width = max(len(html.unescape(line)) for line in lines) * LABEL_CHAR_PX
+    height = len(lines) * LABEL_LINE_PX
+    x, y = point[0] * px_per_degree, -_mercator_y(point[1]) * px_per_degree
+    return (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+
+
+def spaced_labels(points: list[tuple[float, float]], texts: list[str],
+                  px_per_degree: float) -> list[bool]:
+    """Which labels to write, in the order given (the largest figure first): each one whose
+    box stays LABEL_GAP_PX away from every label kept before it; the others are dropped (the
+    hover and the table carry every figure)."""
+    kept: list[tuple[float, float, float, float]] = []
+    keep = []
+    for point, text in zip(points, texts, strict=True):
+        left, top, right, bottom = label_box(point, text, px_per_degree)
+        free = all(left >= r + LABEL_GAP_PX or right + LABEL_GAP_PX <= left_ or
+                   top >= b + LABEL_GAP_PX or bottom + LABEL_GAP_PX <= t
+                   for left_, t, r, b in kept)
+        keep.append(free)
+        if free:
+            kept.append((left, top, right, bottom))
+    return keep
+
+
 def _wrap(name: str, width: int = 14) -> str:
     """A long place name on two lines, cut at the space nearest its middle."""
     spaces = [i for i, ch in enumerate(name) if ch == " "]
@@ -291,22 +349,29 @@ def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
             "outlinewidth": 0, "tickfont": {"size": 12},
         },
     ))
-    labelled = places[places["count_class"] >= label_min_class]
-    if len(labelled):
-        points = {f["properties"]["code"]: _label_point(f["geometry"])
-                  for f in geometry["features"]}
-        # dark text with a white halo on light places, the reverse on the two darkest classes
-        for dark, (colour, halo) in ((False, ("#111111", "white")), (True, ("white", "black"))):
-            rows = labelled[(labelled["count_class"] >= len(classes) - 2) == dark]
-            xy = [points[code] for code in rows["code"]]
-            fig.add_scattergeo(
-                lon=[p[0] for p in xy], lat=[p[1] for p in xy], mode="text",
-                text=[f"{_wrap(_text(name))}<br><b>{shown}</b>" if named else f"<b>{shown}</b>"
-                      for name, shown in zip(rows["name"], rows["shown"], strict=True)],
-                textfont={"size": 12, "color": colour,
-                          "shadow": f"0 0 3px {halo}, 0 0 2px {halo}"},
-                hoverinfo="skip", showlegend=False,
-            )
+    points = {f["properties"]["code"]: _label_point(f["geometry"])
+              for f in geometry["features"]}
+    candidates = places[places["count_class"] >= label_min_class]
+    texts = [f"{_wrap(_text(name))}<br><b>{shown}</b>" if named else f"<b>{shown}</b>"
+             for name, shown in zip(candidates["name"], candidates["shown"], strict=True)]
+    kept = spaced_labels([points[code] for code in candidates["code"]], texts,
+                         _px_per_degree(geometry))
+    labelled = candidates.assign(label=texts)[pd.Series(kept, index=candidates.index,
+                                                        dtype=bool)]
+    # a name is wider than its commune: dark text with a white halo, whatever lies under it;
+    # a figure alone inside its (large) place: white with a dark halo on the two darkest classes
+    for dark, (colour, halo) in ((False, ("#111111", "white")), (True, ("white", "black"))):
+        rows = labelled[((labelled["count_class"] >= len(classes) - 2) & (not named)) == dark]
+        if not len(rows):
+            continue
+        xy = [points[code] for code in rows["code"]]
+        fig.add_scattergeo(
+            lon=[p[0] for p in xy], lat=[p[1] for p in xy], mode="text", text=list(rows["label"]),
+            textfont={"size": LABEL_FONT_PX, "color": colour, "shadow": ", ".join(
+                f"{x}px {y}px 1px {halo}" for x, y in ((1, 1), (-1, -1), (1, -1), (-1, 1)))
+                + f", 0 0 3px {halo}"},
+            hoverinfo="skip", showlegend=False,
+        )
     return _geo_layout(fig, height)
 
 

@@ -67,7 +67,9 @@ with right:
                     key="carte-origines")
 
 notes = ["Une commune ou une intercommunalité comptant 1 ou 2 foyers installés est affichée "
-         "« 1 à 2 », sans son chiffre exact."]
+         "« 1 à 2 », sans son chiffre exact. La carte des communes nomme celles qui comptent le "
+         "plus de foyers tant que leurs noms ne se chevauchent pas : chaque commune a son "
+         "chiffre au survol et dans le tableau plus bas."]
 if summary["installed_elsewhere"]:
     notes.append(
         f"{masking.shown_count(summary['installed_elsewhere'])} foyer(s) installé(s) dans une "

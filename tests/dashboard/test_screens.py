@@ -47,3 +47,45 @@ def test_a_very_large_table_shows_its_first_rows_and_downloads_them_all():
     assert not at.exception, at.exception
     assert len(at.dataframe[0].value) == 5_000
     assert "5\u202f000 premières lignes sur 60\u202f000" in at.caption[0].value
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    import math
+
+    (lon1, lat1), (lon2, lat2) = (map(math.radians, a), map(math.radians, b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def test_commune_labels_never_crowd_around_cahors():
+    """Every commune of the Lot with installed households, the most around Cahors: the map
+    names the largest first and drops a label that would touch one already written, so no
+    two labels shown are closer than 12 km (about 27 px where the Lot is drawn 220 px wide,
+    two lines of 12 px text); the hover and the table keep every figure."""
+    from dashboard import charts, masking
+
+    features = charts.geojson("communes-46")["features"]
+    centres = {f["properties"]["code"]: charts._label_point(f["geometry"]) for f in features}
+    cahors = centres["46042"]
+    communes = pd.DataFrame({
+        "commune_code": [f["properties"]["code"] for f in features],
+        "commune_name": [f["properties"]["nom"] for f in features],
+        "epci_short_name": [f["properties"]["epci_court"] for f in features],
+        "households": [max(3, 60 - round(_distance_km(centres[f["properties"]["code"]], cahors)))
+                       for f in features],
+    }).sort_values("households", ascending=False, kind="stable")
+    figure = charts.communes_map(masking.with_classes(communes), masking.COUNT_CLASS_LABELS)
+    labels = [(lon, lat, text) for trace in figure.data if trace.type == "scattergeo"
+              for lon, lat, text in zip(trace.lon, trace.lat, trace.text, strict=True)]
+    assert 5 <= len(labels) < len(communes)
+    assert any(text.startswith("Cahors<br>") for _, _, text in labels)
+    scale = charts._px_per_degree(charts.geojson("communes-46"))
+    for i, (lon, lat, text) in enumerate(labels):
+        for lon2, lat2, text2 in labels[i + 1:]:
+            assert _distance_km((lon, lat), (lon2, lat2)) >= 12, (text, text2)
+            a = charts.label_box((lon, lat), text, scale)
+            b = charts.label_box((lon2, lat2), text2, scale)
+            assert (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]), (text, text2)
+    hover = figure.data[0].text
+    assert len(hover) == len(communes)  # every commune keeps its figure in the hover
