@@ -23,14 +23,25 @@ st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=str(FAVIC
 
 # Streamlit's own words have no French locale: its element toolbars (a table's « Show/hide
 # columns », « Search », « Fullscreen », a chart's « Fullscreen ») and the « Press Enter to
-# apply » under a text field are hidden; each table has our French downloads. A figure, its
-# label and its note wrap rather than end in « … ».
+# apply » under a text field are hidden; each table has our French downloads. The rest
+# (screen-reader labels, tooltips, a column's menu, « Running… ») is put in French by
+# static/french_ui.js, whose block takes no room. A figure, its label and its note wrap rather
+# than end in « … ».
 STYLE = """<style>
 [data-testid="stElementToolbar"], [data-testid="InputInstructions"] {display: none !important;}
+[data-testid="stElementContainer"]:has(#omlot-french-ui) {display: none !important;}
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *,
 [data-testid="stMetricDelta"] * {white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: break-word;}
 </style>"""
+
+
+def french_ui() -> str:
+    """The script that puts Streamlit's own words in French (static/french_ui.js): our own
+    constant code, never text from the exports."""
+    script = (Path(__file__).resolve().parent / "static" / "french_ui.js").read_text(
+        encoding="utf-8")
+    return f'<div id="omlot-french-ui"></div><script>{script}</script>'
 
 
 def _page(file: str, title: str, icon: str, url_path: str | None = None) -> st.Page:
@@ -149,6 +160,7 @@ def sidebar_filters(version) -> queries.Filters | None:
 def main() -> None:
     # Nothing (page, filter, figure) before the viewer is let in; the page list stays hidden.
     st.html(STYLE)
+    st.html(french_ui(), unsafe_allow_javascript=True)
     allowed = auth.gate("Oh my Lot ! – indicateurs")
     page = st.navigation(PAGES, position="sidebar" if allowed else "hidden")
     if not allowed:

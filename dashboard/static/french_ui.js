@@ -1,0 +1,101 @@
+// Streamlit's own words have no French locale: the labels screen readers read (« Collapse
+// sidebar », « Help for … », « Remove … »), the tooltip of a code block's copy button, a
+// table column's menu (« Hide column »…), the running indicator (« Running… », « Stop ») and
+// a list's « No results » are put in French as Streamlit draws them. Only Streamlit's own
+// words, matched whole: an attribute that repeats its element's text (an option, a chip:
+// data from the exports) is never touched. Loaded once per browser tab by app.py (st.html).
+(() => {
+  if (window.omlotFrenchUi) return;
+  window.omlotFrenchUi = true;
+  const WORDS = {
+    "Collapse sidebar": "Replier le panneau",
+    "Expand sidebar": "Déplier le panneau",
+    "Sidebar": "Panneau latéral",
+    "App pages": "Pages",
+    "Running...": "Calcul en cours…",
+    "Stop": "Arrêter",
+    "Stopping...": "Arrêt en cours…",
+    "Copy to clipboard": "Copier",
+    "Copied": "Copié",
+    "Clear all": "Tout effacer",
+    "Open": "Ouvrir",
+    "Close": "Fermer",
+    "Increment": "Augmenter",
+    "Decrement": "Diminuer",
+    "Link to heading": "Lien vers ce titre",
+    "Choose an option": "Choisir",
+    "No results": "Aucun résultat",
+    "Dataframe column menu": "Menu de la colonne",
+    "Sort ascending": "Trier par ordre croissant",
+    "Sort descending": "Trier par ordre décroissant",
+    "Autosize": "Largeur automatique",
+    "Pin column": "Épingler la colonne",
+    "Unpin column": "Détacher la colonne",
+    "Hide column": "Masquer la colonne",
+    "Show password": "Afficher le mot de passe",
+    "Hide password": "Masquer le mot de passe",
+    "Connecting": "Connexion…",
+    "Please wait...": "Veuillez patienter…",
+  };
+  const PREFIXES = [["Help for ", "Aide : "], ["Remove ", "Retirer "]];
+  const ATTRIBUTES = ["aria-label", "title", "placeholder"];
+  // where Streamlit writes text of its own (never a table's or a chart's data)
+  const OWN_TEXT = [
+    '[role="menu"]', '[role="tooltip"]', '[data-baseweb="tooltip"]', '[role="listbox"]',
+    '[data-testid="stStatusWidget"]', '[data-testid="stConnectionStatus"]',
+  ].join(", ");
+
+  const french = (value) => {
+    if (Object.hasOwn(WORDS, value)) return WORDS[value];
+    for (const [english, translated] of PREFIXES) {
+      if (value.startsWith(english)) return translated + value.slice(english.length);
+    }
+    return null;
+  };
+
+  const translateAttributes = (element) => {
+    for (const name of ATTRIBUTES) {
+      const value = element.getAttribute(name);
+      if (!value || value === element.textContent.trim()) continue;
+      const translated = french(value);
+      if (translated !== null && translated !== value) element.setAttribute(name, translated);
+    }
+  };
+
+  const translateText = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const value = node.nodeValue.trim();
+      const translated = value && Object.hasOwn(WORDS, value) ? WORDS[value] : null;
+      if (translated !== null) node.nodeValue = node.nodeValue.replace(value, translated);
+    }
+  };
+
+  const translate = (root) => {
+    if (root.nodeType === Node.TEXT_NODE) {
+      if (root.parentElement && root.parentElement.closest(OWN_TEXT)) {
+        translateText(root.parentElement);
+      }
+      return;
+    }
+    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    translateAttributes(root);
+    for (const element of root.querySelectorAll("[aria-label], [title], [placeholder]")) {
+      translateAttributes(element);
+    }
+    const own = root.closest(OWN_TEXT);
+    for (const box of own ? [own] : root.querySelectorAll(OWN_TEXT)) translateText(box);
+  };
+
+  new MutationObserver((mutations) => {
+    for (const mutation of mutations) {
+      if (mutation.type === "attributes") translateAttributes(mutation.target);
+      else if (mutation.type === "characterData") translate(mutation.target);
+      else mutation.addedNodes.forEach(translate);
+    }
+  }).observe(document.body, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+    attributeFilter: ATTRIBUTES,
+  });
+  translate(document.body);
+})();
