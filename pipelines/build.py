@@ -37,7 +37,8 @@ PUBLISHED_SCHEMAS = ("ref", "core", "quality", "marts")
 # Working tables with one row per row read (as large as the exports, tens of millions of
 # touches): readers use the tables built from them, so they are not published.
 UNPUBLISHED = ("core.prospect_rows", "core.installation_rows", "core.ambassador_rows",
-               "core.touch_rows", "core.campaign_rows", "quality.row_fates")
+               "core.touch_rows", "core.touch_duplicates", "core.campaign_rows",
+               "quality.row_fates")
 _REFERENCE = re.compile(r"\b(raw|ref|staging|core|quality|marts)\.(\w+)\b")
 
 
@@ -142,16 +143,31 @@ def sql_models(layer_dirs: list[Path]) -> list[tuple[str, str, str]]:
     return [(*name.split("."), models[name]) for name in order]
 
 
+def is_view(sql: str) -> bool:
+    """A model whose first line is `-- materialized: view` is a view, not a table: one whose
+    copy would cost more than its readers' re-reading (a per-row table of ten million rows)."""
+    return sql.lstrip().startswith("-- materialized: view")
+
+
 def _last_readers(models: list[tuple[str, str, str]]) -> dict[int, list[str]]:
     """For each model's position, the working tables no later model, check or reader needs:
-    dropped once it has run, so the work database holds one layer of a large source at a time."""
+    dropped once it has run, so the work database holds one layer of a large source at a time.
+    A view's sources live as long as the view's own readers."""
     checks = " ".join(path.read_text(encoding="utf-8")
                       for path in config.CHECKS_DIR.glob("*.sql"))
     kept = {f"{s}.{t}" for s, t in _REFERENCE.findall(checks)}
     last: dict[str, int] = {}
-    for position, (_, _, sql) in enumerate(models):
-        for schema, table in _REFERENCE.findall(sql):
-            last[f"{schema}.{table}"] = position
+    sources: dict[str, set[str]] = {}
+    for position, (schema, table, sql) in enumerate(models):
+        read = {f"{s}.{t}" for s, t in _REFERENCE.findall(sql)} - {f"{schema}.{table}"}
+        if is_view(sql):
+            sources[f"{schema}.{table}"] = read
+        for name in read:
+            last[name] = position
+    # (models come in dependency order: a view's readers are met after the view)
+    for view, read in sources.items():
+        for name in read:
+            last[name] = max(last[name], last.get(view, 0))
     droppable = {name: position for name, position in last.items()
                  if name.split(".")[0] in ("raw", "staging") or name in UNPUBLISHED}
     by_position: dict[int, list[str]] = {}
@@ -159,6 +175,9 @@ def _last_readers(models: list[tuple[str, str, str]]) -> dict[int, list[str]]:
         if name not in kept and name not in ("raw.files", "raw.skipped_files",
                                              "raw.load_warnings"):
             by_position.setdefault(position, []).append(name)
+    # a view goes before the tables it reads
+    for names in by_position.values():
+        names.sort(key=lambda name: name not in sources)
     return by_position
 
 
@@ -178,7 +197,8 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None) -> in
         started = time.perf_counter()
         try:
             params = {name: None for name in MART_PARAMETERS if f"${name}" in sql}
-            con.execute(f"create or replace table {schema}.{table} as {sql}", params)
+            kind = "view" if is_view(sql) else "table"
+            con.execute(f"create or replace {kind} {schema}.{table} as {sql}", params)
         except duckdb.Error as exc:
             raise ModelFailed(f"le modèle {schema}.{table} a échoué : {exc}") from exc
         if after_model:
@@ -187,7 +207,9 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None) -> in
             if name.startswith("raw."):
                 drop_raw(con, name.removeprefix("raw."))
             else:
-                con.execute(f"drop table if exists {name}")
+                kind = "view" if any(f"{s}.{t}" == name and is_view(q) for s, t, q in models) \
+                    else "table"
+                con.execute(f"drop {kind} if exists {name}")
         if timings:
             print(f"  {schema}.{table}: {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return len(models)
@@ -369,6 +391,12 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
     return BuildResult(database, exports, info["duration_s"], counts)
 
 
+def new_build_id() -> str:
+    """12 random hex digits with the decimal ones spelt as letters (g–p): a run of nine digits
+    would read as a phone number, and every published text is checked for those."""
+    return uuid.uuid4().hex[:12].translate(str.maketrans("0123456789", "ghijklmnop"))
+
+
 def build(raw_dir: Path, curated_dir: Path,
           progress: Callable[[str], None] | None = None) -> BuildResult:
     """Build and publish, one build at a time per curated folder; any failure is raised as a
@@ -377,7 +405,7 @@ def build(raw_dir: Path, curated_dir: Path,
     reporter = Reporter()
     bar = reporter.bar if progress is None else None
     progress = progress or reporter.line
-    info = {"build_id": uuid.uuid4().hex[:12], "started_at": status.now(),
+    info = {"build_id": new_build_id(), "started_at": status.now(),
             "built_at": dt.datetime.now().replace(microsecond=0), "raw_dir": str(raw_dir),
             "_started": time.perf_counter()}
     try:

@@ -34,6 +34,18 @@ SPACE_LITERAL = "'" + WHITESPACE + "'"
 # last characters are neither has nothing to trim. Two byte comparisons per edge (UTF-8 sorts
 # as code points) instead of a regex: ~10x cheaper on ten million values.
 assert all(c < "!" or c >= "\x85" for c in WHITESPACE)
+# White space other than the plain space, as UTF-8 bytes (\n and \r cannot be inside a value
+# the fast path reads). A file with none of them needs only the plain space trimmed, which two
+# cheap tests find (a value starting below « ! », or ending with a space): the exact test
+# costs ~1 s per million rows of a touches export.
+RARE_SPACE_BYTES = b"\t\x0b\x0c\x1c\x1d\x1e\x1f"
+_RARE_SEQUENCES = re.compile(
+    b"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80")
+_ASCII = bytes(range(0x80))
+assert {c for c in WHITESPACE if c not in " \n\r"} == {
+    chr(c) for c in range(0x110000)
+    if chr(c).isspace() and (chr(c).encode() in RARE_SPACE_BYTES
+                             or _RARE_SEQUENCES.fullmatch(chr(c).encode()))}
 # A value of at most this many bytes has at most as many characters: within a spreadsheet cell.
 CELL_BYTES = 32767
 
@@ -74,6 +86,12 @@ class Plan:
         return self._blank_lines
 
     @property
+    def rare_spaces(self) -> bool:
+        """Whether the file holds white space other than the plain space (a tab, a no-break
+        space…): its values then need the exact test for what to trim."""
+        return self.scan.result()[3]
+
+    @property
     def sha256(self) -> str:
         return self._sha256 or self.scan.result()[2]
 
@@ -86,16 +104,19 @@ class Plan:
 _SCANNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="omlot-scan")
 
 
-def _scan(path: Path, skip: int, find_blanks: bool = False) -> tuple[int, list[int], str]:
+def _scan(path: Path, skip: int, find_blanks: bool = False
+          ) -> tuple[int, list[int], str, bool]:
     """Physical lines after the first `skip` ones, the empty ones among them (when asked: most
     files have none, which the line count shows, and finding them is the costly part), and the
-    file's sha256, in chunks that end on a line break (memory stays flat)."""
-    lines, blanks, last = 0, [], b""
+    file's sha256, whether it holds rare white space (RARE_SPACE_…), in chunks that end on a
+    line break (memory stays flat)."""
+    lines, blanks, last, rare = 0, [], b"", False
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK_BYTES):
             chunk += handle.readline()
             digest.update(chunk)
+            rare = rare or _has_rare_spaces(chunk)
             returns = b"\r" in chunk and chunk.count(b"\r")
             if returns and returns != chunk.count(b"\r\n"):
                 raise NotEligible("retours chariot seuls (fin de ligne Mac)")
@@ -121,7 +142,14 @@ def _scan(path: Path, skip: int, find_blanks: bool = False) -> tuple[int, list[i
             last = chunk[-1:]
     if last and last != b"\n":
         lines += 1  # a last line without a line break
-    return lines - skip, blanks, digest.hexdigest()
+    return lines - skip, blanks, digest.hexdigest(), rare
+
+
+def _has_rare_spaces(chunk: bytes) -> bool:
+    # memchr per byte; the sequences are looked for among the non-ASCII bytes alone (a few
+    # percent of an export; whole UTF-8 sequences stay contiguous when ASCII bytes are removed)
+    return any(byte in chunk for byte in RARE_SPACE_BYTES) or not chunk.isascii() and (
+        _RARE_SEQUENCES.search(chunk.translate(None, _ASCII)) is not None)
 
 
 def _find_all(data: bytes, pattern: bytes) -> list[int]:
@@ -229,12 +257,13 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> tuple[int, 
                                if (most or 0) > CELL_BYTES}
 
 
-def trimmed(name: str) -> str:
+def trimmed(name: str, rare_spaces: bool = True) -> str:
     """A column's values as the reference reader keeps them: stripped as Python's str.strip
     does, empty as NULL. The (costly) trim runs only on values with a possible white space at
-    an edge."""
+    an edge; in a file without rare white space, that is a plain space."""
     edge = (f"{name} < '!' or {name} >= chr(133) "
-            f"or right({name}, 1) < '!' or right({name}, 1) >= chr(133)")
+            f"or right({name}, 1) < '!' or right({name}, 1) >= chr(133)"
+            if rare_spaces else f"{name} < '!' or suffix({name}, ' ')")
     return f"nullif(case when {edge} then trim({name}, {SPACE_LITERAL}) else {name} end, '')"
 
 

@@ -455,7 +455,7 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
     positions = _map_header(export, source, header)
     width = len(header.values)
     every = [f"c{i}" for i in range(1, width + fastcsv.EXTRA_COLUMNS + 1)]
-    trimmed = {name: fastcsv.trimmed(name) for name in every}
+    trimmed = {name: fastcsv.trimmed(name, plan.rare_spaces) for name in every}
     # characters counted only where some value has more bytes than a cell holds characters
     too_long = " or ".join(f"length({name}) > {MAX_VALUE_CHARS}"
                            for name in every if name in long_columns) or "false"

@@ -205,3 +205,20 @@ def test_marts_are_published_as_parquet_beside_the_database(demo_build):
             [(read,)] = con.execute("select count(*) from read_parquet(?)",
                                     [str(folder / f"{table}.parquet")]).fetchall()
             assert read == rows
+
+
+def test_a_view_model_keeps_its_tables_until_its_last_reader():
+    """core.touch_rows is a view over staging.touches: the table must outlive the view's
+    readers (dropped after the last of them, the view first), or they would fail."""
+    from pipelines import build as build_module
+
+    models = build_module.sql_models([config.SQL_DIR / layer for layer in build_module.LAYERS])
+    names = [f"{schema}.{table}" for schema, table, _ in models]
+    readers = [position for position, (_, _, sql) in enumerate(models)
+               if "core.touch_rows" in sql and names[position] != "core.touch_rows"]
+    dropped = {name: position for position, dropped_names in
+               build_module._last_readers(models).items() for name in dropped_names}
+    assert build_module.is_view(models[names.index("core.touch_rows")][2])
+    assert dropped["staging.touches"] == dropped["core.touch_rows"] == max(readers)
+    at_last = build_module._last_readers(models)[max(readers)]
+    assert at_last.index("core.touch_rows") < at_last.index("staging.touches")

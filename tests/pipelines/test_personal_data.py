@@ -292,3 +292,13 @@ def test_audit_workbook_sheet_named_with_an_email_is_masked(tmp_path):
     assert _query(curated, "select file, sheet from quality.files") == [
         ("prospects.xlsx", f"suivi {pii.EMAIL_MASK}")]
     assert [text for _, text in _published_texts(curated) if _personal_data_in(text)] == []
+
+
+def test_a_build_id_never_reads_as_a_phone_number():
+    """It is published (quality.build) and shown: one in twenty random hex ids held a run of
+    nine digits, which the audit above rightly reports as a phone number."""
+    from pipelines import build, pii
+
+    ids = {build.new_build_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    assert not [i for i in ids if pii.looks_personal(i)]

@@ -87,6 +87,9 @@ HOSTILE = {
                              " ;\u00a0;\t\n\u3000;;\nP2;02/02/2023;b\n".encode(),
     "long_white_space_value": b"ID prospect;Date de premier contact\nP1;" + b" " * 40_000
                               + b"\nP2;y\n",
+    # non-ASCII but no rare white space (’ is E2 80 99): only plain spaces to trim
+    "apostrophe_and_spaces": "ID prospect;Date de premier contact;Canal\n"
+                             " P1;01/02/2023 ;l\u2019été \nP2;02/02/2023;  Été\n".encode(),
     "unicode_edges": "ID prospect;Date de premier contact;Canal\n\u2009P1\u3000;01/02/2023\u0085;"
                      "\u00e9t\u00e9\u202f\nP2;02/02/2023;\u00c9t\u00e9\n".encode(),
 }

@@ -4,12 +4,17 @@ with source as (
     select * from raw.touches
 ),
 
+-- a file's name is checked once, not on each of its million rows
+files as (
+    select file_order, pseudonymise(file) as file from raw.files where source = 'touches'
+),
+
 -- every text kept is published: an email or phone typed in it is masked (free text) or the
 -- identifier pseudonymised; the timestamp, only parsed, is masked where reported
 cleaned as (
     select
-        file_order,
-        pseudonymise(file) as file,
+        source.file_order,
+        files.file,
         line,
         extra_values,
         load_problem,
@@ -21,6 +26,7 @@ cleaned as (
         clean(email) as email_raw,
         pseudonymise(clean(prospect_id)) as prospect_id,
     from source
+    inner join files on source.file_order = files.file_order
 ),
 
 typed as (
@@ -56,9 +62,11 @@ final as (
             reject_if(campaign_code is null, 'Code campagne', 'valeur obligatoire manquante',
                       null),
         ) as reject,
-        list_filter([
-            invalid_if(email_raw is not null and email is null, 'Email', email_raw),
-        ], lambda invalid: invalid is not null) as invalid_values,
+        -- (one optional column: a CASE, not a list filtered by a lambda on every row)
+        case when email_raw is not null and email is null
+            then [invalid_if(true, 'Email', email_raw)]
+            else []::struct("column" varchar, "value" varchar)[]
+        end as invalid_values,
     from typed
 )
 
