@@ -68,7 +68,8 @@ with right:
     )
 
 st.subheader("Les foyers parrainés se convertissent-ils mieux ?")
-left, right = st.columns(2)
+# the table the wider: its three columns in view on a projector (1280 px)
+left, right = st.columns([2, 3])
 with left:
     st.plotly_chart(charts.referral_conversion(referral, refs), config=charts.PLOTLY_CONFIG)
 with right:
@@ -76,7 +77,10 @@ with right:
         tables.referral_conversion(referral), "parraines_vs_autres.csv",
         download=tables.referral_conversion_download(referral),
         column_config={"Suivis": st.column_config.NumberColumn(format="%d"),
-                       "Délai médian (jours)": st.column_config.NumberColumn(format="%d")},
+                       "Foyers": st.column_config.TextColumn(width=185),
+                       "Installés": st.column_config.TextColumn(width=125),
+                       "Délai médian (jours)": st.column_config.NumberColumn(format="%d",
+                                                                            width=145)},
         # the rates are in the chart beside; the median delay the caption explains stays
         column_order=["Foyers", "Installés", "Délai médian (jours)"],
     )

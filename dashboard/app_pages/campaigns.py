@@ -44,18 +44,20 @@ top[3].metric(
 table = tables.campaigns(metrics, model, refs)
 euro = st.column_config.NumberColumn(format="euro")
 count = st.column_config.NumberColumn(format="localized")
-widgets.table(table, "campagnes.csv", height=min(40 + 35 * len(table), 390),
+# five columns in view on a projector (1280 px): a long campaign name wraps on two lines
+widgets.table(table, "campagnes.csv", height=min(38 + 66 * len(table), 500), row_height=66,
               download=tables.campaigns_download(metrics, model, refs), column_config={
     "Début": st.column_config.DateColumn(format="DD/MM/YYYY"),
     "Fin": st.column_config.DateColumn(format="DD/MM/YYYY"),
-    "Budget (€)": euro,
     "Coût par foyer suivi (€)": euro,
-    "Coût par installation (€)": euro,
     "Part devenue foyer": st.column_config.NumberColumn(format="percent"),
     **{name: count for name in (
-        "Foyers suivis attribués", "Installations attribuées", "Contacts", "Personnes touchées",
-        "Interactions anonymes", "Devenues foyers")},
-    "Campagne": st.column_config.TextColumn(width="large"),
+        "Contacts", "Personnes touchées", "Interactions anonymes", "Devenues foyers")},
+    "Campagne": st.column_config.TextColumn(width=265),
+    "Budget (€)": st.column_config.NumberColumn(format="euro", width=90),
+    "Installations attribuées": st.column_config.NumberColumn(width=150),
+    "Coût par installation (€)": st.column_config.NumberColumn(format="euro", width=160),
+    "Foyers suivis attribués": st.column_config.NumberColumn(width=145),
 }, column_order=["Campagne", "Budget (€)", "Installations attribuées",
                  "Coût par installation (€)", "Foyers suivis attribués"])
 # (the cost per household followed is in the downloads: on a projector, five columns fit)
@@ -103,7 +105,9 @@ if code:
                    border=True)
     cols[3].metric("Coût par installation", fmt.euros(detail[f"cost_per_installed_{model}"]),
                    border=True)
-    left, right = st.columns([2, 3])
+    # one under the other: side by side, the chart's legend (contact kinds) and the
+    # households' columns were cut on a projector
+    left = right = st.container()
     with left:
         touches = queries.ask(version, "campaign_touches", filters, campaign=code)
         if touches.empty:
