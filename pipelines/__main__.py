@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="construit la base à partir des exports")
     build.add_argument("--raw", type=Path, default=config.RAW_DIR)
     build.add_argument("--curated", type=Path, default=config.CURATED_DIR)
+    build.add_argument("--force", action="store_true",
+                       help="reconstruit même si rien n'a changé depuis la dernière fois")
     kpis = commands.add_parser("kpis", help="affiche les chiffres clés")
     kpis.add_argument("--curated", type=Path, default=config.CURATED_DIR)
     kpis.add_argument("--from", dest="date_from", type=_date, default=None)
@@ -88,13 +90,17 @@ def _build(args: argparse.Namespace) -> int:
     from .build import BuildFailure, build
 
     try:
-        result = build(args.raw, args.curated)
+        result = build(args.raw, args.curated, force=args.force)
     except BuildFailure as exc:
         kept = ("" if exc.exit_code == EXIT_BUSY
                 else "\nLa base publiée précédente reste en place.")
         print(f"Erreur : {exc}{kept}", file=sys.stderr)
         return exc.exit_code
     rejected = sum(c["rejected"] for c in result.counts.values())
+    if result.unchanged:
+        print(f"Base publiée inchangée : {result.database} ({rejected} ligne(s) rejetée(s), "
+              "voir quality.rejects)", file=sys.stderr)
+        return 0
     print(f"Base publiée : {result.database} en {result.seconds:.1f} s "
           f"({rejected} ligne(s) rejetée(s), voir quality.rejects)", file=sys.stderr)
     return 0

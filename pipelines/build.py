@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import graphlib
+import hashlib
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from . import cache as cache_module
 from . import config, guard, pii, status, targets
 from .cache import StagedCache
 from .contract import SOURCES
@@ -48,6 +50,53 @@ class BuildResult:
     files: list[ExportFile] = field(default_factory=list)
     seconds: float = 0.0
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    unchanged: bool = False  # nothing changed since the published build: it was kept
+
+
+# Settings that change no figure (how fast, how verbose): not part of the inputs' fingerprint.
+_NOT_INPUTS = ("OMLOT_TIMINGS", "OMLOT_DEBUG", "OMLOT_CACHE", "OMLOT_MEMORY_LIMIT",
+               "OMLOT_READER", "OMLOT_FORCE_BUILD", "OMLOT_RAW_DIR", "OMLOT_CURATED_DIR")
+
+
+def inputs_fingerprint(raw_dir: Path, key: str) -> str | None:
+    """Everything a build's result follows from: every export's name and bytes, the skipped
+    files, the code and reference data, the channel and target files, the settings, the hash
+    key's own fingerprint, DuckDB's version and today's date (the data date is capped by it).
+    None when an export cannot be read (the build then says why)."""
+    found, skipped = find_exports(raw_dir)
+    digest = hashlib.sha256()
+    try:
+        for export in sorted((e for exports in found.values() for e in exports),
+                             key=lambda e: (e.source, e.name)):
+            digest.update(f"{export.source}|{export.name}|".encode())
+            digest.update(cache_module.file_sha256(export.path).encode())
+    except OSError:
+        return None
+    for skip in skipped:
+        digest.update(f"skipped|{skip.source}|{skip.name}|{skip.reason}".encode())
+    code = sorted(path for path in config.PACKAGE.rglob("*") if path.is_file()
+                  and path.suffix in (".py", ".sql", ".toml", ".csv")
+                  and "__pycache__" not in path.parts)
+    for path in [*code, config.CHANNELS_FILE, targets.TARGETS_FILE]:
+        digest.update(str(path.relative_to(config.PACKAGE) if path.is_relative_to(
+            config.PACKAGE) else path).encode())
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    settings = sorted((name, value) for name, value in os.environ.items()
+                      if name.startswith("OMLOT_") and name not in _NOT_INPUTS)
+    digest.update(repr(settings).encode())
+    digest.update(hashlib.sha256(key.encode()).digest())
+    digest.update(f"{duckdb.__version__}|{dt.date.today().isoformat()}".encode())
+    return digest.hexdigest()[:24]
+
+
+def _kept_build(curated_dir: Path, inputs: str | None) -> dict | None:
+    """The last build's status when it succeeded from the same inputs and is the one
+    published (its id inside the database): then building again would give the same."""
+    last = status.read_file(curated_dir)
+    if not (inputs and last and last.get("status") == "ok" and last.get("inputs") == inputs):
+        return None
+    published = status.current(curated_dir)["published"]
+    return last if published and published.get("build_id") == last.get("build_id") else None
 
 
 def connect_work(spill_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -398,10 +447,11 @@ def new_build_id() -> str:
 
 
 def build(raw_dir: Path, curated_dir: Path,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+          progress: Callable[[str], None] | None = None, force: bool = False) -> BuildResult:
     """Build and publish, one build at a time per curated folder; any failure is raised as a
     BuildFailure (kind, exit code, a message without personal data) and recorded in the status
-    file, and the last good database stays published."""
+    file, and the last good database stays published. When nothing changed since the published
+    build (same exports, code, settings and day), it is kept as it is, unless `force`."""
     reporter = Reporter()
     bar = reporter.bar if progress is None else None
     progress = progress or reporter.line
@@ -411,6 +461,17 @@ def build(raw_dir: Path, curated_dir: Path,
     try:
         with guard.build_lock(curated_dir):
             guard.remove_leftovers(curated_dir)
+            force = force or os.environ.get("OMLOT_FORCE_BUILD") == "1" \
+                or os.environ.get("OMLOT_CACHE") == "0"
+            inputs = None if force else inputs_fingerprint(
+                raw_dir, guard.hash_key(config.HASH_KEY_FILE))
+            kept = _kept_build(curated_dir, inputs)
+            if kept:
+                progress("Rien n'a changé depuis la dernière construction (mêmes exports, "
+                         "mêmes réglages) : la base publiée est gardée telle quelle "
+                         "(--force pour reconstruire).")
+                return BuildResult(config.database_path(curated_dir), [], 0.0,
+                                   kept.get("counts") or {}, unchanged=True)
             try:
                 with guard.private_work_dir(curated_dir, info["build_id"]) as spill_dir:
                     with connect_work(spill_dir) as con:
@@ -428,7 +489,7 @@ def build(raw_dir: Path, curated_dir: Path,
             status.write(curated_dir, {
                 "build_id": info["build_id"], "started_at": info["started_at"],
                 "built_at": info["built_at"], "duration_s": info["duration_s"], "status": "ok",
-                "raw_dir": str(raw_dir), "counts": result.counts,
+                "raw_dir": str(raw_dir), "counts": result.counts, "inputs": inputs,
                 "rejected": sum(c["rejected"] for c in result.counts.values())})
             return result
     except BuildFailure:

@@ -12,6 +12,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Many tests build the same exports again on purpose (a crash, a check, the staged rows): every
+# build really builds. The product keeps an unchanged build (test_build.py's
+# test_nothing_changed_keeps_the_published_build turns this off to check it).
+os.environ["OMLOT_FORCE_BUILD"] = "1"
+
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """`python -m pipelines ARGS` from the repo root, as a user runs it."""

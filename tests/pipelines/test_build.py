@@ -222,3 +222,50 @@ def test_a_view_model_keeps_its_tables_until_its_last_reader():
     assert dropped["staging.touches"] == dropped["core.touch_rows"] == max(readers)
     at_last = build_module._last_readers(models)[max(readers)]
     assert at_last.index("core.touch_rows") < at_last.index("staging.touches")
+
+
+def test_nothing_changed_keeps_the_published_build(demo_build, tmp_path, monkeypatch):
+    """`make run` builds each time: with the same exports, code, settings and day, the published
+    database is kept as it is (same file, same build id) instead of being built again; any
+    change — one export, a setting — builds again, and --force always does."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    monkeypatch.setenv("OMLOT_FORCE_BUILD", "0")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    database = curated / config.DATABASE_NAME
+    first = (database.stat().st_ino, database.stat().st_mtime_ns)
+
+    again = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert again.returncode == 0, again.stderr
+    assert "Base publiée inchangée" in again.stderr
+    assert (database.stat().st_ino, database.stat().st_mtime_ns) == first
+    assert kpis(curated) == kpis(demo_build["curated"])
+
+    setting = run_cli("build", "--raw", str(raw), "--curated", str(curated),
+                      env={"OMLOT_LOOKBACK_DAYS": "200"})
+    assert "Base publiée :" in setting.stderr and "inchangée" not in setting.stderr
+    rebuilt = (database.stat().st_ino, database.stat().st_mtime_ns)
+    assert rebuilt != first
+
+    touches = sorted(raw.glob("contacts_campagnes*"))[0]
+    touches.write_bytes(touches.read_bytes().replace(b"\n", b"\r\n", 1))
+    assert "inchangée" not in run_cli("build", "--raw", str(raw), "--curated",
+                                      str(curated)).stderr
+    assert "inchangée" in run_cli("build", "--raw", str(raw), "--curated", str(curated)).stderr
+    assert "inchangée" not in run_cli("build", "--raw", str(raw), "--curated", str(curated),
+                                      "--force").stderr
+
+
+def test_a_failed_build_is_never_kept_as_unchanged(demo_build, tmp_path, monkeypatch):
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    monkeypatch.setenv("OMLOT_FORCE_BUILD", "0")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    bad = raw / "installations_bad.csv"
+    bad.write_text("ID installation;Date\nI1;01/01/2024\n", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode != 0
+    bad.unlink()
+    # the inputs are back to those of the published build, but the last attempt failed (the
+    # dashboard says so): it is built again, which clears the failure
+    again = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert "Base publiée :" in again.stderr and "inchangée" not in again.stderr

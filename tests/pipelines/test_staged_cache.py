@@ -38,7 +38,8 @@ def test_rebuild_reuses_unchanged_files_and_publishes_the_same(demo_build, tmp_p
     curated, scratch = tmp_path / "curated", tmp_path / "scratch"
     first = run_cli("build", "--raw", str(raw), "--curated", str(curated))
     assert first.returncode == 0 and "inchangé" not in first.stderr
-    again = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    # (--force: with nothing changed at all, the published build would simply be kept)
+    again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
     assert again.returncode == 0, again.stderr
     assert "2 inchangé(s) repris" in again.stderr  # the two touches files
     assert run_cli("build", "--raw", str(raw), "--curated", str(scratch),
