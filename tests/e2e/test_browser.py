@@ -63,24 +63,61 @@ def app_url(demo_build):
     server.wait(timeout=10)
 
 
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--lang=en-US"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for every test of the module (English, as a committee member's
+    browser may be)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is missing: `make browser` installs Debian's package")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+# Counts the page's DOM changes, so that a test waits until the page has settled rather than
+# for a fixed time.
+QUIET_WATCH = """
+window.lastChange = performance.now();
+new MutationObserver(() => { window.lastChange = performance.now(); })
+  .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+"""
+# The script has run (Streamlit's own marker on stApp), and nothing has changed on the page
+# for 400 ms: plotly has drawn, tables are laid out.
+SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('[data-testid="stMainBlockContainer"]')
+    && performance.now() - window.lastChange > 400;
+}"""
+
+
 def _wait_for_app(page, figures: bool = True) -> None:
     """`figures`: the page draws a chart or a table (a text page, the guide, does not)."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
-    page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=30_000)
-    # Streamlit shows a status widget while the script runs; wait until it is gone.
-    # Every page shows a chart or a table once its script has run; plotly draws after it.
-    page.wait_for_selector(f"{CHART}, {TABLE}" if figures else "h1", timeout=30_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-    page.wait_for_timeout(2000)
+    page.wait_for_selector(f"{CHART}, {TABLE}" if figures else "h1", timeout=60_000)
+    page.wait_for_function(SETTLED, timeout=60_000, polling=100)
+    page.evaluate("document.fonts.ready")
 
 
 # The three screens a committee reads on: a projector, a laptop, a phone.
 SIZES = ((1280, 720), (1440, 900), (390, 844))
+# Pages loading at once (each its own Streamlit session): enough to overlap the server's runs
+# and the browser's drawing, not so many that `make test`'s other worker starves.
+AT_ONCE = 6
 # Streamlit's own words, which have no French locale: none may show, whatever the browser's
-# language (matched as whole words in the text, tooltips and labels of visible elements).
+# language (matched as whole words in the text, tooltips and labels of visible elements,
+# screen-reader labels included).
 ENGLISH = ("Select all", "Search", "Fullscreen", "Show/hide columns", "Download as CSV",
-           "Choose an option", "No results", "Press Enter", "Running", "Deploy")
+           "Choose an option", "No results", "Press Enter", "Running", "Deploy",
+           "Collapse sidebar", "Expand sidebar", "Sidebar", "App pages", "Help for", "Remove",
+           "Clear all", "Open", "Close", "Increment", "Decrement", "Link to heading",
+           "Copy to clipboard", "Copied", "Hide column", "Stop")
 # Text that must be read whole: a figure, its label, a heading, a button or a tab.
 READ_WHOLE = ('[data-testid="stMetricValue"], [data-testid="stMetricLabel"], '
               '[data-testid="stMetricDelta"], h1, h2, h3, button, [role="tab"]')
@@ -115,19 +152,41 @@ WORDS_SHOWN = """() => {
 }"""
 
 # Columns of each table drawn in its visible width (the grid's accessible header lists only
-# those), against the columns it has.
+# those), against the columns it has, and whether the grid scrolls sideways (a column past
+# its right edge).
 TABLE_COLUMNS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
   .filter(table => table.getBoundingClientRect().height > 0
           && !table.closest('details:not([open])'))
   .map(table => {
     const grid = table.querySelector('table[role="grid"]');
     const heads = [...table.querySelectorAll('th[role="columnheader"]')];
+    const scroller = table.querySelector('.dvn-scroller');
     const box = table.getBoundingClientRect();
     return {shown: heads.map(th => th.innerText), first: heads.length ?
               heads[0].getAttribute('aria-colindex') : null,
             columns: grid ? Number(grid.getAttribute('aria-colcount')) : 0,
+            sideways: scroller ? scroller.scrollWidth - scroller.clientWidth : 0,
             left: box.left, right: box.right};
   })"""
+
+# Labels written on a map (plotly's text on a geo layer): the boxes of any two that overlap.
+MAP_LABELS_OVERLAPPING = """() => {
+  const found = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const boxes = [...plot.querySelectorAll('.geo .textpoint text, .geolayer .textpoint text')]
+      .map(text => [text.textContent, text.getBoundingClientRect()])
+      .filter(([, box]) => box.width > 0);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, p] = boxes[i], [b, q] = boxes[j];
+        if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) {
+          found.push(`${a} / ${b}`);
+        }
+      }
+    }
+  }
+  return found;
+}"""
 
 
 def _english_words(text: str) -> set[str]:
@@ -138,19 +197,18 @@ def _english_words(text: str) -> set[str]:
 
 def _full_screenshot(page, path: Path, width: int, height: int) -> None:
     """The whole page (the main pane scrolls, not the document): the viewport made as tall as
-    the page for the shot, then put back."""
+    the page for the shot (the page is closed after it)."""
     tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')"
                          ".scrollHeight")
     page.set_viewport_size({"width": width, "height": min(max(tall, height), 7000)})
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(path), full_page=False)
-    page.set_viewport_size({"width": width, "height": height})
+    page.screenshot(path=str(path), full_page=False)  # once the page has drawn at that size
     print(f"screenshot: {path}")
 
 
 def _screen_defects(page, title: str, width: int) -> list[str]:
     """Text cut, English words, a table's key (first) column out of view and, on a laptop or
-    a projector, a column a table shows beyond its width."""
+    a projector, a column a table shows beyond its width or a table that scrolls sideways;
+    map labels on one another."""
     where = f"{title} at {width} px"
     defects = [f"{where}: text cut: {text!r}" for text in page.evaluate(CUT_TEXT, READ_WHOLE)]
     # a table's toolbar (shown on hover) is in the page from the start: its labels count
@@ -159,8 +217,11 @@ def _screen_defects(page, title: str, width: int) -> list[str]:
     for table in page.evaluate(TABLE_COLUMNS):
         if table["first"] != "1" or table["left"] < 0 or table["right"] > width:
             defects.append(f"{where}: key column out of view: {table}")
-        elif width >= 1280 and len(table["shown"]) < table["columns"]:
+        elif width >= 1280 and (len(table["shown"]) < table["columns"]
+                                or table["sideways"] > 1):
             defects.append(f"{where}: columns beyond the table's width: {table}")
+    defects += [f"{where}: map labels overlap: {pair}"
+                for pair in page.evaluate(MAP_LABELS_OVERLAPPING)]
     return defects
 
 
@@ -170,61 +231,82 @@ def _multiselect_defects(page) -> list[str]:
     if not box.is_visible():
         return []
     box.click(timeout=5000)
-    page.wait_for_timeout(500)
+    page.wait_for_function(SETTLED, timeout=10_000, polling=100)
     english = _english_words(page.evaluate(WORDS_SHOWN))
     page.keyboard.press("Escape")
     return [f"channel list: English on screen: {word!r}" for word in english]
 
 
-def test_every_page_reads_whole_and_in_french_on_three_screens(app_url):
+def _tooltip_defects(page) -> list[str]:
+    """The copy button of a code block (the quality page's channels.toml line), hovered: its
+    tooltip in French."""
+    code = page.locator('[data-testid="stCode"]').first
+    code.scroll_into_view_if_needed()
+    code.hover()  # the button shows on hover
+    button = code.locator("button").first
+    button.hover()
+    tooltip = page.locator('[data-baseweb="tooltip"], [role="tooltip"]').first
+    tooltip.wait_for(timeout=5000)
+    text = tooltip.inner_text()
+    page.mouse.move(0, 0)
+    return [] if text == "Copier" else [f"code block: tooltip {text!r}"]
+
+
+def _open(context, url: str):
+    page = context.new_page()
+    page.add_init_script(QUIET_WATCH)
+    page.goto(url, wait_until="commit")
+    return page
+
+
+def test_every_page_reads_whole_and_in_french_on_three_screens(app_url, browser):
     """Every page at 1280 × 720, 1440 × 900 and 390 × 844 in an English browser: renders with
-    no error, no text cut, no English word, every table's key column in view; one whole-page
-    screenshot per page and size."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is missing: `make browser` installs Debian's package")
+    no error, no text cut, no English word, every table's key column in view and no table
+    scrolling sideways on a laptop or a projector, no map label on another; one whole-page
+    screenshot per page and size. Pages load several at a time, each in its own tab."""
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--lang=en-US"],
-        )
-        targets, defects = None, []
-        for width, height in SIZES:
-            page = browser.new_page(viewport={"width": width, "height": height},
-                                    locale="en-US",
-                                    extra_http_headers={"Accept-Language": "en-US,en"})
-            page.goto(app_url)
-            _wait_for_app(page)
-            if targets is None:
-                links = page.locator('[data-testid="stSidebarNav"] a')
-                targets = [(links.nth(i).inner_text().split("\n")[-1],
-                            links.nth(i).get_attribute("href"))
-                           for i in range(links.count())] or [("Vue d'ensemble", app_url)]
-                assert len(targets) >= 7, targets  # the 7 pages (and the guide)
-            elif width < 700:  # a phone opens on the page, the menu folded away
-                sidebar = page.locator('[data-testid="stSidebar"]')
-                if sidebar.get_attribute("data-collapsed") != "true":
-                    defects.append(f"at {width} px: the sidebar covers the page on load")
-            for number, (title, href) in enumerate(targets):
-                if number:
-                    page.goto(href)
-                    _wait_for_app(page, figures=number < 7)
-                errors = page.locator(ERRORS)
-                assert errors.count() == 0, f"{title}: {errors.first.inner_text()}"
-                if number < 7:  # the data pages; a guide may follow them
-                    assert page.locator(f"{CHART}, {TABLE}").count() >= 1, f"{title}: no chart"
-                assert "Error" not in page.inner_text("body"), title
-                defects += _screen_defects(page, title, width)
-                if number == 0 and width >= 1000:  # on a phone the menu is folded away
-                    defects += _multiselect_defects(page)
-                _full_screenshot(page, SCREENSHOTS / f"{width}x{height}-{number}-{title}.png",
-                                 width, height)
-            page.close()
-        browser.close()
+    contexts = {(width, height): browser.new_context(
+        viewport={"width": width, "height": height}, locale="en-US",
+        extra_http_headers={"Accept-Language": "en-US,en"}) for width, height in SIZES}
+    # the page list, as the sidebar of the first screen gives it
+    first = _open(contexts[SIZES[0]], app_url)
+    _wait_for_app(first)
+    links = first.locator('[data-testid="stSidebarNav"] a')
+    targets = [(links.nth(i).inner_text().split("\n")[-1], links.nth(i).get_attribute("href"))
+               for i in range(links.count())] or [("Vue d'ensemble", app_url)]
+    assert len(targets) >= 7, targets  # the 7 pages (and the guide)
+    views = [(size, number, title, href) for size in SIZES
+             for number, (title, href) in enumerate(targets)]
+    opened = {views[0]: first}
+    defects = []
+    for index, view in enumerate(views):
+        for ahead in views[index:index + AT_ONCE]:  # the next ones load meanwhile
+            if ahead not in opened:
+                opened[ahead] = _open(contexts[ahead[0]], ahead[3])
+        page = opened.pop(view)
+        page.bring_to_front()  # a tab behind others draws no frames: no screenshot
+        (width, height), number, title, _ = view
+        _wait_for_app(page, figures=number < 7)
+        errors = page.locator(ERRORS)
+        assert errors.count() == 0, f"{title}: {errors.first.inner_text()}"
+        if number < 7:  # the data pages; a guide may follow them
+            assert page.locator(f"{CHART}, {TABLE}").count() >= 1, f"{title}: no chart"
+        assert "Error" not in page.inner_text("body"), title
+        if number == 0 and width < 700:  # a phone opens on the page, the menu folded away
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            if sidebar.get_attribute("data-collapsed") != "true":
+                defects.append(f"at {width} px: the sidebar covers the page on load")
+        defects += _screen_defects(page, title, width)
+        if number == 0 and width >= 1000:  # on a phone the menu is folded away
+            defects += _multiselect_defects(page)
+        if width == SIZES[0][0] and page.locator('[data-testid="stCode"]').count():
+            defects += _tooltip_defects(page)
+        _full_screenshot(page, SCREENSHOTS / f"{width}x{height}-{number}-{title}.png",
+                         width, height)
+        page.close()
+    for context in contexts.values():
+        context.close()
     assert not defects, "\n".join(defects)
 
 
@@ -233,9 +315,6 @@ def test_every_page_reads_whole_and_in_french_on_three_screens(app_url):
 PASSWORD = "mot de passe e2e 2026"
 LOGIN = 'input[type="password"]'
 FIGURES = f'{CHART}, {TABLE}, [data-testid="stMetric"], [data-testid="stSidebarNav"]'
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--lang=en-US"]
 
 
 def _port_from(first: int = 8765) -> int:
@@ -306,42 +385,41 @@ def test_make_run_answers_on_localhost_only(demo_build):
 
 
 def _wait_for_login(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
     page.wait_for_selector(LOGIN, timeout=30_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-    page.wait_for_timeout(1000)
+    page.wait_for_function(SETTLED, timeout=30_000, polling=100)
 
 
-def test_with_a_password_the_browser_sees_only_the_login_form(demo_build, tmp_path):
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is missing: `make browser` installs Debian's package")
+def test_with_a_password_the_browser_sees_only_the_login_form(demo_build, tmp_path, browser):
     secrets = tmp_path / "secrets.toml"  # not the project's: other tests must not see it
     auth.save_password_hash(secrets, auth.hash_password(PASSWORD))
     port = _port_from()
     url = f"http://127.0.0.1:{port}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     command = [*_make_run_command(port), "--secrets.files", str(secrets)]
-    with _serve(command, demo_build["curated"], url), playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        for width, height in ((1280, 720), (390, 844)):
-            page = browser.new_page(viewport={"width": width, "height": height},
-                                    locale="en-US")
-            for path in ("", "qualite"):
-                page.goto(f"{url}/{path}")
-                _wait_for_login(page)
-                assert page.locator(FIGURES).count() == 0, path
-                body = page.inner_text("body")
-                assert "Mot de passe" in body and "Se connecter" in body
-                assert not {"Password", "Error", "Press Enter"} & set(body.replace("\n", " ")
-                                                                      .split(" ")), body
-            shot = SCREENSHOTS / f"connexion-{width}x{height}.png"
-            page.screenshot(path=str(shot))
-            print(f"screenshot: {shot}")
-            page.close()
-        page = browser.new_page(viewport={"width": 1280, "height": 720}, locale="fr-FR")
-        page.goto(url)
+    with _serve(command, demo_build["curated"], url):
+        contexts = {size: browser.new_context(viewport={"width": size[0], "height": size[1]},
+                                              locale="en-US")
+                    for size in ((1280, 720), (390, 844))}
+        # the four views load at once
+        pages = [(size, path, _open(context, f"{url}/{path}"))
+                 for size, context in contexts.items() for path in ("", "qualite")]
+        for (width, height), path, page in pages:
+            _wait_for_login(page)
+            assert page.locator(FIGURES).count() == 0, path
+            body = page.inner_text("body")
+            assert "Mot de passe" in body and "Se connecter" in body
+            assert not {"Password", "Error", "Press Enter"} & set(body.replace("\n", " ")
+                                                                  .split(" ")), body
+            assert not _english_words(page.evaluate(WORDS_SHOWN)), path
+            if path:
+                shot = SCREENSHOTS / f"connexion-{width}x{height}.png"
+                page.bring_to_front()
+                page.screenshot(path=str(shot))
+                print(f"screenshot: {shot}")
+        for context in contexts.values():
+            context.close()
+        context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+        page = _open(context, url)
         _wait_for_login(page)
         page.fill(LOGIN, "pas le bon")
         page.keyboard.press("Enter")
@@ -351,4 +429,4 @@ def test_with_a_password_the_browser_sees_only_the_login_form(demo_build, tmp_pa
         page.keyboard.press("Enter")
         page.wait_for_selector(CHART, timeout=60_000)  # in: the overview draws its charts
         assert page.get_by_role("button", name="Se déconnecter").count() == 1
-        browser.close()
+        context.close()
