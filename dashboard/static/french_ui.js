@@ -39,11 +39,13 @@
   };
   const PREFIXES = [["Help for ", "Aide : "], ["Remove ", "Retirer "]];
   const ATTRIBUTES = ["aria-label", "title", "placeholder"];
-  // where Streamlit writes text of its own (never a table's or a chart's data)
+  // where Streamlit writes text of its own (never a table's or a chart's data); a list of
+  // options holds data: there, only its empty state is Streamlit's
   const OWN_TEXT = [
     '[role="menu"]', '[role="tooltip"]', '[data-baseweb="tooltip"]', '[role="listbox"]',
     '[data-testid="stStatusWidget"]', '[data-testid="stConnectionStatus"]',
   ].join(", ");
+  const IN_LISTS = new Set(["No results"]);
 
   const french = (value) => {
     if (Object.hasOwn(WORDS, value)) return WORDS[value];
@@ -63,19 +65,19 @@
   };
 
   const translateText = (root) => {
+    const list = root.matches('[role="listbox"]');
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const value = node.nodeValue.trim();
-      const translated = value && Object.hasOwn(WORDS, value) ? WORDS[value] : null;
-      if (translated !== null) node.nodeValue = node.nodeValue.replace(value, translated);
+      if (!value || !Object.hasOwn(WORDS, value) || (list && !IN_LISTS.has(value))) continue;
+      node.nodeValue = node.nodeValue.replace(value, WORDS[value]);
     }
   };
 
   const translate = (root) => {
     if (root.nodeType === Node.TEXT_NODE) {
-      if (root.parentElement && root.parentElement.closest(OWN_TEXT)) {
-        translateText(root.parentElement);
-      }
+      const own = root.parentElement && root.parentElement.closest(OWN_TEXT);
+      if (own) translateText(own);
       return;
     }
     if (root.nodeType !== Node.ELEMENT_NODE) return;

@@ -226,13 +226,20 @@ def _screen_defects(page, title: str, width: int) -> list[str]:
 
 
 def _multiselect_defects(page) -> list[str]:
-    """The sidebar's channel list, opened: no English bulk action (« Select all »)."""
+    """The sidebar's channel list, opened: no English bulk action (« Select all »); searched
+    for a channel that does not exist: no English « No results »."""
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
     if not box.is_visible():
         return []
     box.click(timeout=5000)
     page.wait_for_function(SETTLED, timeout=10_000, polling=100)
     english = _english_words(page.evaluate(WORDS_SHOWN))
+    page.keyboard.type("zzz")
+    page.wait_for_function(SETTLED, timeout=10_000, polling=100)
+    english |= _english_words(page.evaluate(WORDS_SHOWN))
+    assert "Aucun résultat" in page.inner_text("body")
+    for _ in "zzz":
+        page.keyboard.press("Backspace")
     page.keyboard.press("Escape")
     return [f"channel list: English on screen: {word!r}" for word in english]
 
