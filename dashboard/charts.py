@@ -138,14 +138,16 @@ def models_side_by_side(metrics: pd.DataFrame, conversion: str, refs: Reference)
     fig = go.Figure()
     for model, label in models.items():
         fig.add_bar(
-            y=[_text(c) for c in rows["campaign_label"]], x=rows[f"{conversion}_{model}"],
+            y=[_wrap(_text(c), 30) for c in rows["campaign_label"]],
+            x=rows[f"{conversion}_{model}"],
             name=label,
             orientation="h", marker_color=refs.model_colours[model],
             hovertemplate="%{y}<br>" + label + " : %{x:.1f} foyers<extra></extra>",
         )
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_xaxes(title_text="foyers attribués (crédits)")
-    fig.update_yaxes(automargin=True)
+    # long names on two lines, in a smaller font: on a phone they were cut at the left edge
+    fig.update_yaxes(automargin=True, tickfont={"size": 12})
     return _layout(fig, height=max(360, 42 * len(rows) + 80))
 
 
@@ -154,13 +156,16 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     """Campaigns as start–end bars (by channel colour) above the monthly new households."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.58, 0.42],
-                        vertical_spacing=0.04)
+    # a campaign's row tall enough for its name on two lines, the monthly bars below
+    campaigns_px, months_px = 34 * max(len(calendar), 1), 220
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True,
+                        row_heights=[campaigns_px, months_px], vertical_spacing=0.04)
     for _, row in calendar.iterrows():
         start = pd.Timestamp(row["start_date"])
         end = pd.Timestamp(row["end_date"]) + pd.Timedelta(days=1)
         fig.add_bar(
-            y=[_text(row["campaign_label"])], x=[(end - start).total_seconds() * 1000],
+            y=[_wrap(_text(row["campaign_label"]), 30)],
+            x=[(end - start).total_seconds() * 1000],
             base=[start.isoformat()], orientation="h", showlegend=False,
             marker_color=refs.channel_colour(row["channel"]),
             hovertemplate=(f"%{{y}}<br>{fmt.date(row['start_date'])} → "
@@ -172,11 +177,12 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     fig.add_bar(x=followed["month"], y=followed["households"], name="Nouveaux foyers suivis",
                 marker_color="#2e75b6", showlegend=False,
                 hovertemplate="%{x|%B %Y} : %{y} nouveaux foyers<extra></extra>", row=2, col=1)
-    fig.update_yaxes(autorange="reversed", automargin=True, row=1, col=1)
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12}, row=1,
+                     col=1)
     fig.update_yaxes(title_text="nouveaux foyers", row=2, col=1)
     fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M6", row=2, col=1)
     fig.update_layout(barmode="overlay")
-    return _layout(fig, height=max(420, 26 * len(calendar) + 260))
+    return _layout(fig, height=max(420, campaigns_px + months_px + 120))
 
 
 def touches_by_week(touches: pd.DataFrame) -> go.Figure:
