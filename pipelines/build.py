@@ -416,11 +416,10 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
     def after_model(schema: str, table: str) -> None:
         # staged rows of files read now are kept; those of unchanged files come back
         if schema == "staging" and table in found and staged:
-            for export in found[table]:
-                if export in kept[table]:
-                    staged.insert(con, f"staging.{table}", export)
-                else:
-                    staged.save(con, f"staging.{table}", export)
+            staged.save(con, f"staging.{table}",
+                        [e for e in found[table] if e not in kept[table]])
+            for export in kept[table]:
+                staged.insert(con, f"staging.{table}", export)
 
     t0 = time.perf_counter()
     models = run_models(con, bar, after_model)
