@@ -1,9 +1,10 @@
 // Streamlit's own words have no French locale: the labels screen readers read (« Collapse
 // sidebar », « Help for … », « Remove … »), the tooltip of a code block's copy button, a
 // table column's menu (« Hide column »…), the running indicator (« Running… », « Stop ») and
-// a list's « No results » are put in French as Streamlit draws them. Only Streamlit's own
-// words, matched whole: an attribute that repeats its element's text (an option, a chip:
-// data from the exports) is never touched. Loaded once per browser tab by app.py (st.html).
+// a list's « No results » and the message of an unexpected error are put in French as
+// Streamlit draws them. Only Streamlit's own words, matched whole: an attribute that repeats
+// its element's text (an option, a chip: data from the exports) is never touched. Loaded once
+// per browser tab by app.py (st.html).
 (() => {
   if (window.omlotFrenchUi) return;
   window.omlotFrenchUi = true;
@@ -36,6 +37,13 @@
     "Hide password": "Masquer le mot de passe",
     "Connecting": "Connexion…",
     "Please wait...": "Veuillez patienter…",
+    // an unexpected error, its details kept in the server's log (client.showErrorDetails)
+    ["This app has encountered an error. The original error message is redacted to prevent " +
+     "data leaks. Full error details have been recorded in the logs (if you're on Streamlit " +
+     "Cloud, click on 'Manage app' in the lower right of your app)."]:
+      "Une erreur inattendue est survenue. Son détail n'est pas affiché ici : il est " +
+      "enregistré dans le journal du serveur. Signalez-la à la personne qui gère le tableau " +
+      "de bord.",
   };
   const PREFIXES = [["Help for ", "Aide : "], ["Remove ", "Retirer "]];
   const ATTRIBUTES = ["aria-label", "title", "placeholder"];
@@ -44,6 +52,7 @@
   const OWN_TEXT = [
     '[role="menu"]', '[role="tooltip"]', '[data-baseweb="tooltip"]', '[role="listbox"]',
     '[data-testid="stStatusWidget"]', '[data-testid="stConnectionStatus"]',
+    '[data-testid="stExceptionMessage"]',
   ].join(", ");
   const IN_LISTS = new Set(["No results"]);
 

@@ -259,8 +259,12 @@ def _tooltip_defects(page) -> list[str]:
     return [] if text == "Copier" else [f"code block: tooltip {text!r}"]
 
 
-def _open(context, url: str):
+def _open(context, url: str, script_errors: list[str] | None = None):
+    """A new tab on `url`, loading (not waited for); an error of the page's scripts (ours,
+    static/french_ui.js, included) is added to `script_errors`."""
     page = context.new_page()
+    if script_errors is not None:
+        page.on("pageerror", lambda error: script_errors.append(f"{url}: {error}"))
     page.add_init_script(QUIET_WATCH)
     page.goto(url, wait_until="commit")
     return page
@@ -269,15 +273,17 @@ def _open(context, url: str):
 def test_every_page_reads_whole_and_in_french_on_three_screens(app_url, browser):
     """Every page at 1280 × 720, 1440 × 900 and 390 × 844 in an English browser: renders with
     no error, no text cut, no English word, every table's key column in view and no table
-    scrolling sideways on a laptop or a projector, no map label on another; one whole-page
-    screenshot per page and size. Pages load several at a time, each in its own tab."""
+    scrolling sideways on a laptop or a projector, no map label on another, no script error;
+    one whole-page screenshot per page and size. Pages load several at a time, each in its own
+    tab."""
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
     contexts = {(width, height): browser.new_context(
         viewport={"width": width, "height": height}, locale="en-US",
         extra_http_headers={"Accept-Language": "en-US,en"}) for width, height in SIZES}
+    script_errors: list[str] = []
     # the page list, as the sidebar of the first screen gives it
-    first = _open(contexts[SIZES[0]], app_url)
+    first = _open(contexts[SIZES[0]], app_url, script_errors)
     _wait_for_app(first)
     links = first.locator('[data-testid="stSidebarNav"] a')
     targets = [(links.nth(i).inner_text().split("\n")[-1], links.nth(i).get_attribute("href"))
@@ -290,7 +296,7 @@ def test_every_page_reads_whole_and_in_french_on_three_screens(app_url, browser)
     for index, view in enumerate(views):
         for ahead in views[index:index + AT_ONCE]:  # the next ones load meanwhile
             if ahead not in opened:
-                opened[ahead] = _open(contexts[ahead[0]], ahead[3])
+                opened[ahead] = _open(contexts[ahead[0]], ahead[3], script_errors)
         page = opened.pop(view)
         page.bring_to_front()  # a tab behind others draws no frames: no screenshot
         (width, height), number, title, _ = view
@@ -314,6 +320,7 @@ def test_every_page_reads_whole_and_in_french_on_three_screens(app_url, browser)
         page.close()
     for context in contexts.values():
         context.close()
+    defects += [f"script error: {error}" for error in script_errors]
     assert not defects, "\n".join(defects)
 
 
