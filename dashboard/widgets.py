@@ -150,10 +150,13 @@ def downloads(frame: pd.DataFrame, filename: str, key: str | None = None) -> Non
     stem = name.removesuffix(".csv")
     key = key or f"download-{filename}"
     with st.container(horizontal=True, gap="small"):
-        st.download_button("Télécharger (CSV)", csv_bytes(frame), file_name=name,
+        # the files are written when clicked, not at each run of the page: writing every
+        # table's CSV and workbook took up to half of a page's time (deferred download)
+        st.download_button("Télécharger (CSV)", lambda: csv_bytes(frame), file_name=name,
                            mime="text/csv", key=key, icon=":material/download:")
-        st.download_button("Télécharger (Excel)", xlsx_bytes(frame), file_name=f"{stem}.xlsx",
-                           mime=XLSX_MIME, key=f"{key}-xlsx", icon=":material/table_view:")
+        st.download_button("Télécharger (Excel)", lambda: xlsx_bytes(frame),
+                           file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}-xlsx",
+                           icon=":material/table_view:")
 
 
 # Rows of a table on screen: beyond, a browser slows down and pandas' Styler refuses (262 144

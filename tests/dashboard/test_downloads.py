@@ -14,12 +14,12 @@ import subprocess
 import openpyxl
 import pandas as pd
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
 from streamlit.testing.v1 import AppTest
 
 from dashboard import widgets
 from tests.conftest import ROOT
-from tests.dashboard.test_security import FORMULAS, PAGES, _KeptStorage, injected  # noqa: F401
+from tests.dashboard import served
+from tests.dashboard.test_security import FORMULAS, PAGES, injected  # noqa: F401
 
 APP = str(ROOT / "dashboard" / "app.py")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,23 +43,17 @@ DATE_TEXT = re.compile(r"^\d{2}/\d{2}/\d{4}( \d{2}:\d{2})?$")
 
 @pytest.fixture
 def kept_storage(monkeypatch):
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _KeptStorage)
-    return _KeptStorage
+    served.keep(monkeypatch)
 
 
 def _page_downloads(page: str, kept_storage) -> dict[str, bytes]:
-    """Every table download of a page as served: file name -> bytes."""
+    """Every table download of a page as served on click: file name -> bytes."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
-    storage = kept_storage.instances[-1]
-    files = {}
-    for button in at.get("download_button"):
-        if not button.proto.url:  # made on click (the bilan PDFs, tested with their command)
-            continue
-        stored = storage.get_file(button.proto.url.rsplit("/", 1)[1])
-        files[stored.filename] = stored.content
+    files = dict(filter(None, (served.served(button) for button in at.get("download_button"))))
+    assert files, page
     return files
 
 

@@ -16,14 +16,13 @@ import tomllib
 
 import pandas as pd
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
 from google.protobuf.message import Message
 from streamlit import config as st_config
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, fmt, widgets
 from tests.conftest import ROOT, run_cli
+from tests.dashboard import served
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = [f"app_pages/{name}.py" for name in (
@@ -426,29 +425,18 @@ def test_download_file_names_keep_only_safe_characters():
     assert widgets.safe_filename("foyers_ÉTÉ-2023.csv") == "foyers_ÉTÉ-2023.csv"
 
 
-class _KeptStorage(MemoryMediaFileStorage):
-    """The app's in-memory media storage, kept so a test can read what a download serves."""
-
-    instances: list[MemoryMediaFileStorage] = []
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _KeptStorage.instances.append(self)
-
-
-def _download(at: AppTest, name: str, storage: _KeptStorage) -> list[list[str]]:
+def _download(at: AppTest, name: str) -> list[list[str]]:
     button = next(b for b in at.get("download_button") if name in b.id)
-    return _csv_rows(storage.get_file(button.proto.url.rsplit("/", 1)[1]).content)
+    return _csv_rows(served.served(button)[1])
 
 
 def test_quality_page_downloads_are_neutralised(injected_env, monkeypatch):
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _KeptStorage)
+    served.keep(monkeypatch)
     at = _run(_app())
     _run(at.switch_page("app_pages/quality.py"))
-    storage = _KeptStorage.instances[-1]
     for name, cells in (("qualite_rejets", FORMULAS[:4]), ("qualite_avertissements",
                                                              FORMULAS[:1])):
-        parsed = [cell for row in _download(at, name, storage) for cell in row]
+        parsed = [cell for row in _download(at, name) for cell in row]
         for formula in cells:
             assert "'" + formula in parsed, (name, formula)
         assert not [cell for cell in parsed if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
