@@ -145,7 +145,8 @@ def models_side_by_side(metrics: pd.DataFrame, conversion: str, refs: Reference)
             hovertemplate="%{y}<br>" + label + " : %{x:.1f} foyers<extra></extra>",
         )
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
-    fig.update_xaxes(title_text="foyers attribués (crédits)")
+    # (short: centred under a narrow plot on a phone, a longer title was cut at the right edge)
+    fig.update_xaxes(title_text="foyers (crédits)")
     # long names on two lines, in a smaller font: on a phone they were cut at the left edge
     fig.update_yaxes(automargin=True, tickfont={"size": 12})
     return _layout(fig, height=max(360, 42 * len(rows) + 80))
