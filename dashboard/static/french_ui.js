@@ -37,6 +37,15 @@
     "Hide password": "Masquer le mot de passe",
     "Connecting": "Connexion…",
     "Please wait...": "Veuillez patienter…",
+    // the dialog shown when the server stops (its command is Streamlit's, not ours)
+    "Connection error": "Connexion perdue",
+    ["Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in " +
+     "your terminal:"]:
+      "Le serveur du tableau de bord ne répond plus. S'il a été arrêté, relancez-le dans un " +
+      "terminal, dans le dossier du projet :",
+    "streamlit run yourscript.py": "make run",
+    "Streamlit server is not responding. Are you connected to the internet?":
+      "Le serveur du tableau de bord ne répond pas. La connexion réseau est-elle active ?",
     // an unexpected error, its details kept in the server's log (client.showErrorDetails)
     ["This app has encountered an error. The original error message is redacted to prevent " +
      "data leaks. Full error details have been recorded in the logs (if you're on Streamlit " +
@@ -52,7 +61,7 @@
   const OWN_TEXT = [
     '[role="menu"]', '[role="tooltip"]', '[data-baseweb="tooltip"]', '[role="listbox"]',
     '[data-testid="stStatusWidget"]', '[data-testid="stConnectionStatus"]',
-    '[data-testid="stExceptionMessage"]',
+    '[data-testid="stExceptionMessage"]', '[role="dialog"]',
   ].join(", ");
   const IN_LISTS = new Set(["No results"]);
 
