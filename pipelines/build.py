@@ -239,6 +239,7 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None) -> in
     # the selection filter the metrics layer uses: a mart it also asks is written with it
     con.execute((config.SQL_DIR / "metrics" / "_selection.sql").read_text(encoding="utf-8"))
     done_with = _last_readers(models)
+    views = {f"{s}.{t}" for s, t, sql in models if is_view(sql)}
     began = time.perf_counter()
     for position, (schema, table, sql) in enumerate(models):
         if bar:
@@ -246,7 +247,7 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None) -> in
         started = time.perf_counter()
         try:
             params = {name: None for name in MART_PARAMETERS if f"${name}" in sql}
-            kind = "view" if is_view(sql) else "table"
+            kind = "view" if f"{schema}.{table}" in views else "table"
             con.execute(f"create or replace {kind} {schema}.{table} as {sql}", params)
         except duckdb.Error as exc:
             raise ModelFailed(f"le modèle {schema}.{table} a échoué : {exc}") from exc
@@ -256,9 +257,7 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None) -> in
             if name.startswith("raw."):
                 drop_raw(con, name.removeprefix("raw."))
             else:
-                kind = "view" if any(f"{s}.{t}" == name and is_view(q) for s, t, q in models) \
-                    else "table"
-                con.execute(f"drop {kind} if exists {name}")
+                con.execute(f"drop {'view' if name in views else 'table'} if exists {name}")
         if timings:
             print(f"  {schema}.{table}: {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return len(models)

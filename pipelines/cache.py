@@ -43,12 +43,21 @@ def fingerprint(key: str) -> str:
     return digest.hexdigest()[:16]
 
 
+_SHA256: dict[tuple[str, int, int], str] = {}
+
+
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 24):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """A file's sha256, computed once per state of the file (size, modification time) in a
+    process: the unchanged-build check and the kept rows' lookup both ask it."""
+    info = path.stat()
+    state = (str(path.resolve()), info.st_size, info.st_mtime_ns)
+    if state not in _SHA256:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 24):
+                digest.update(chunk)
+        _SHA256[state] = digest.hexdigest()
+    return _SHA256[state]
 
 
 class StagedCache:

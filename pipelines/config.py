@@ -18,6 +18,8 @@ MAX_FILE_BYTES = int(os.environ.get("OMLOT_MAX_FILE_MB", "2048")) * 2**20
 
 # The work database's memory before it spills to disk (DuckDB syntax: "2GB", "500MB").
 MEMORY_LIMIT = os.environ.get("OMLOT_MEMORY_LIMIT", "1.5GB")
+# The most characters a value may hold: a spreadsheet cell's (a longer one rejects its row).
+MAX_VALUE_CHARS = 32_767
 
 DATABASE_NAME = "lot.duckdb"
 STATUS_NAME = "last_build.json"

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from . import config
+
 # Extra columns read beyond the header's width (strict mode refuses a row with more values than
 # columns declared: the file then goes to the reference reader).
 EXTRA_COLUMNS = 4
@@ -46,8 +48,6 @@ assert {c for c in WHITESPACE if c not in " \n\r"} == {
     chr(c) for c in range(0x110000)
     if chr(c).isspace() and (chr(c).encode() in RARE_SPACE_BYTES
                              or _RARE_SEQUENCES.fullmatch(chr(c).encode()))}
-# A value of at most this many bytes has at most as many characters: within a spreadsheet cell.
-CELL_BYTES = 32767
 
 
 class NotEligible(Exception):
@@ -234,7 +234,8 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> tuple[int, 
         raise NotEligible(f"lecteur DuckDB : {type(exc).__name__}") from None
     names = list(columns)
     # one pass of cheap aggregates (no regex): records, overflow, longest value per column in
-    # bytes (≥ characters); then rows whose values are all empty once trimmed (a WHERE, so the
+    # bytes (≥ characters: a column within the cell limit in bytes needs no count of them);
+    # then rows whose values are all empty once trimmed (a WHERE, so the
     # exact test runs only on rows passing the cheap one: every value missing or starting with
     # a possible white space)
     lengths = ", ".join(f"max(strlen({n}))" for n in names)
@@ -243,7 +244,8 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> tuple[int, 
     ).fetchall()[0]
     maybe_blank = " and ".join(f"({n} is null or {n} < '!' or {n} >= chr(133))" for n in names)
     # (a value longer than a cell is not blank: its row is rejected, as the reference does)
-    blank = " and ".join(f"{trimmed(n)} is null and coalesce(length({n}), 0) <= {CELL_BYTES}"
+    limit = config.MAX_VALUE_CHARS
+    blank = " and ".join(f"{trimmed(n)} is null and coalesce(length({n}), 0) <= {limit}"
                          for n in names)
     blank_rows = con.execute(
         f"select count(*) from {table} where {maybe_blank} and {blank}").fetchall()[0][0]
@@ -254,7 +256,7 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> tuple[int, 
     elif rows + len(plan_.find_blank_lines()) != plan_.data_lines:
         raise NotEligible("le nombre de lignes ne se rapproche pas")
     return rows - blank_rows, {n for n, most in zip(names, longest, strict=True)
-                               if (most or 0) > CELL_BYTES}
+                               if (most or 0) > config.MAX_VALUE_CHARS}
 
 
 def trimmed(name: str, rare_spaces: bool = True) -> str:

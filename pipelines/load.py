@@ -25,8 +25,8 @@ from python_calamine import CalamineWorkbook
 from . import config, fastcsv, pii, xlsx
 from .contract import EXTENSIONS, MANDATORY_SOURCE, SOURCES, Source, header_index, normalise
 
-# Excel's own limit on a cell's length: a longer value is not a value an export can hold.
-MAX_VALUE_CHARS = 32_767
+# Excel's own limit on a cell's length (config): a longer value is not one an export can hold.
+MAX_VALUE_CHARS = config.MAX_VALUE_CHARS
 _SEP_HINT = re.compile(r"sep=(.)[ \t]*(?:\r\n|\n|\r|$)", re.IGNORECASE)
 
 
