@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from . import cache as cache_module
-from . import config, guard, pii, status, targets
+from . import config, guard, metrics, pii, status, targets
 from .cache import StagedCache
 from .contract import SOURCES
 from .guard import BuildFailure, CheckFailed, ModelFailed
@@ -35,7 +35,7 @@ __all__ = ["BuildFailure", "CheckFailed", "ModelFailed", "build"]
 LAYERS = ("staging", "core", "quality", "marts")
 # Filters a mart may take (the dashboard runs it for a selection): NULL in the build.
 MART_PARAMETERS = ("date_from", "date_to", "channels")
-PUBLISHED_SCHEMAS = ("ref", "core", "quality", "marts")
+PUBLISHED_SCHEMAS = ("ref", "core", "quality", "marts", metrics.ANSWERS_SCHEMA)
 # Working tables with one row per row read (as large as the exports, tens of millions of
 # touches): readers use the tables built from them, so they are not published.
 UNPUBLISHED = ("core.prospect_rows", "core.installation_rows", "core.ambassador_rows",
@@ -417,11 +417,11 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
         if schema == "staging" and table in found and staged:
             staged.save(con, f"staging.{table}",
                         [e for e in found[table] if e not in kept[table]])
-            for export in kept[table]:
-                staged.insert(con, f"staging.{table}", export)
+            staged.insert(con, f"staging.{table}", kept[table])
 
     t0 = time.perf_counter()
     models = run_models(con, bar, after_model)
+    metrics.precompute(con)
     progress(f"{'modèles SQL':<14} {models} modèles en {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
     failures = run_checks(con)

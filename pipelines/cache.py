@@ -119,12 +119,26 @@ class StagedCache:
         finally:
             shutil.rmtree(parts, ignore_errors=True)
 
-    def insert(self, con: duckdb.DuckDBPyConnection, table: str, export: ExportFile) -> None:
-        """Put back a file's staged rows, under its current name and position."""
-        rows, _ = self._paths(export.source, export.sha256)
-        con.execute(f"insert into {table} by name select ?::int as file_order, "
-                    "pseudonymise(?::varchar) as file, * from read_parquet(?)",
-                    [export.order, export.name, str(rows)])
+    def insert(self, con: duckdb.DuckDBPyConnection, table: str,
+               exports: list[ExportFile]) -> None:
+        """Put back the staged rows of unchanged files, under their current names and
+        positions: one pass over their Parquet files (an insert per file was sixty appends,
+        half of a rebuild's staging at ten million touches)."""
+        if not exports:
+            return
+        kept = [(str(self._paths(e.source, e.sha256)[0]), e.order, e.name) for e in exports]
+        con.execute("create or replace temp table _kept_files "
+                    "(path varchar, file_order int, file varchar)")
+        con.executemany("insert into _kept_files values (?, ?, ?)", kept)
+        try:
+            # (a name is checked for personal data once, not on each of its rows)
+            con.execute(f"insert into {table} by name select kept.file_order, kept.file, "
+                        "rows.* exclude (filename) "
+                        "from read_parquet(?, filename = true) as rows inner join (select "
+                        "path, file_order, pseudonymise(file) as file from _kept_files) as kept "
+                        "on rows.filename = kept.path", [[path for path, _, _ in kept]])
+        finally:
+            con.execute("drop table _kept_files")
 
     def prune(self) -> None:
         """Only what this build used stays: older fingerprints and files no longer exported

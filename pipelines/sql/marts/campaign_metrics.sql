@@ -31,7 +31,9 @@ reach as (
         count(*) as touches,
         count(distinct person_key) as persons,
         count(*) filter (where person_key is null) as anonymous_interactions,
-        count(distinct household_id) as persons_became_households,
+        -- (a household is one person number: counting numbers, not household IDs as text)
+        count(distinct case when household_id is not null then person_key end)
+            as persons_became_households,
     from touches
     group by campaign_code
 ),
