@@ -161,16 +161,20 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     campaigns_px, months_px = 34 * max(len(calendar), 1), 220
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True,
                         row_heights=[campaigns_px, months_px], vertical_spacing=0.04)
-    for _, row in calendar.iterrows():
-        start = pd.Timestamp(row["start_date"])
-        end = pd.Timestamp(row["end_date"]) + pd.Timedelta(days=1)
+    # one trace per channel, not per campaign: hundreds of campaigns (a region's calendar)
+    # made as many traces, and the figure took most of the page's run
+    for channel, rows in calendar.groupby("channel", sort=False):
+        starts = pd.to_datetime(rows["start_date"])
+        ends = pd.to_datetime(rows["end_date"]) + pd.Timedelta(days=1)
         fig.add_bar(
-            y=[_wrap(_text(row["campaign_label"]), 30)],
-            x=[(end - start).total_seconds() * 1000],
-            base=[start.isoformat()], orientation="h", showlegend=False,
-            marker_color=refs.channel_colour(row["channel"]),
-            hovertemplate=(f"%{{y}}<br>{fmt.date(row['start_date'])} → "
-                           f"{fmt.date(row['end_date'])}<br>{_text(refs.channel(row['channel']))}"
+            y=[_wrap(_text(label), 30) for label in rows["campaign_label"]],
+            x=((ends - starts).dt.total_seconds() * 1000).tolist(),
+            base=[start.isoformat() for start in starts], orientation="h", showlegend=False,
+            marker_color=refs.channel_colour(channel),
+            customdata=[f"{fmt.date(start)} → {fmt.date(end)}"
+                        for start, end in zip(rows["start_date"], rows["end_date"],
+                                              strict=True)],
+            hovertemplate=(f"%{{y}}<br>%{{customdata}}<br>{_text(refs.channel(channel))}"
                            "<extra></extra>"),
             row=1, col=1,
         )
@@ -178,8 +182,11 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     fig.add_bar(x=followed["month"], y=followed["households"], name="Nouveaux foyers suivis",
                 marker_color="#2e75b6", showlegend=False,
                 hovertemplate="%{x|%B %Y} : %{y} nouveaux foyers<extra></extra>", row=2, col=1)
-    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12}, row=1,
-                     col=1)
+    # the calendar's order (by start date), whatever the channel of each trace
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12},
+                     categoryorder="array",
+                     categoryarray=[_wrap(_text(label), 30)
+                                    for label in calendar["campaign_label"]], row=1, col=1)
     fig.update_yaxes(title_text="nouveaux foyers", row=2, col=1)
     fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M6", row=2, col=1)
     fig.update_layout(barmode="overlay")

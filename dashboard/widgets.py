@@ -159,9 +159,10 @@ def downloads(frame: pd.DataFrame, filename: str, key: str | None = None) -> Non
                            icon=":material/table_view:")
 
 
-# Rows of a table on screen: beyond, a browser slows down and pandas' Styler refuses (262 144
-# cells); the downloads keep every row.
-MAX_ROWS_SHOWN = 5_000
+# Rows of a table on screen: the French number formats (a pandas Styler) cost about 0.1 s per
+# thousand rows at each run of a page, and pandas refuses beyond 262 144 cells; nobody reads
+# further on a screen (the tables come sorted by what matters), the downloads keep every row.
+MAX_ROWS_SHOWN = 1_000
 
 
 def _french_numbers(shown: pd.DataFrame, config: dict):

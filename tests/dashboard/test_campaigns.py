@@ -73,3 +73,34 @@ def test_campaign_metrics_mart_credits_add_up_to_the_funnel(demo_build):
                 "from marts.campaign_metrics").fetchone()
             assert followed == pytest.approx(figures["followed"])
             assert installed == pytest.approx(figures["installed"])
+
+
+def test_the_campaign_calendar_is_one_trace_per_channel_in_calendar_order(demo_build):
+    """A region's calendar holds hundreds of campaigns: one bar trace per channel (a trace per
+    campaign made the figure most of the page's run), every campaign still on its own row, in
+    the calendar's order, coloured by its channel, its dates in its hover."""
+    import pandas as pd
+
+    from dashboard import charts, queries
+    from pipelines import metrics
+
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        calendar = metrics.ask(con, "campaign_calendar")
+        trend = metrics.ask(con, "monthly")
+    refs = queries.Reference(
+        channel_labels={"salon": "Salons"}, channel_colours={"salon": "#123456"},
+        stage_labels={}, current_stage_labels={}, stage_colours={}, models={},
+        model_colours={}, type_colours={})
+    fig = charts.campaign_timeline(calendar, trend, refs)
+    bars = [trace for trace in fig.data if trace.orientation == "h"]
+    assert len(bars) == calendar["channel"].nunique() < len(calendar)
+    shown = [label for trace in bars for label in trace.y]
+    assert sorted(shown) == sorted(charts._wrap(charts._text(label), 30)
+                                   for label in calendar["campaign_label"])
+    assert list(fig.layout.yaxis.categoryarray) == [
+        charts._wrap(charts._text(label), 30) for label in calendar["campaign_label"]]
+    salon = next(trace for trace in bars if trace.marker.color == "#123456")
+    first = calendar[calendar["channel"] == "salon"].iloc[0]
+    assert salon.customdata[0] == (f"{fmt.date(first['start_date'])} → "
+                                   f"{fmt.date(first['end_date'])}")
+    assert pd.Timestamp(salon.base[0]) == pd.Timestamp(first["start_date"])
