@@ -207,7 +207,8 @@ def touches_by_week(touches: pd.DataFrame) -> go.Figure:
 
 
 # --- Territoire: maps --------------------------------------------------------------------
-# `geo` maps (SVG, no WebGL) on the local geometry of dashboard/geo/. plotly.js still fetches
+# `geo` maps (SVG, no WebGL) on the local geometry of dashboard/static/geo/, which the browser
+# fetches from this server (geojson_url). plotly.js still fetches
 # a world topojson for them: MAP_CONFIG points it at the empty stub that Streamlit serves from
 # dashboard/static/ (`server.enableStaticServing` in .streamlit/config.toml), never a CDN.
 MAP_CONFIG = {**PLOTLY_CONFIG, "topojsonURL": "app/static/plotly-topojson/",
@@ -227,14 +228,22 @@ _GEOJSON: dict[str, dict] = {}
 
 
 def geojson(name: str) -> dict:
-    """A geometry file of dashboard/geo/ (read once per process)."""
+    """A geometry file of dashboard/static/geo/ (read once per process), for what Python
+    computes on it (where a label goes)."""
     if name not in _GEOJSON:
         import json
         from pathlib import Path
 
-        path = Path(__file__).resolve().parent / "geo" / f"{name}.geojson"
+        path = Path(__file__).resolve().parent / "static" / "geo" / f"{name}.geojson"
         _GEOJSON[name] = json.loads(path.read_text(encoding="utf-8"))
     return _GEOJSON[name]
+
+
+def geojson_url(name: str) -> str:
+    """The same file as the browser fetches it from this server (Streamlit's static serving,
+    as the topojson stub): a figure names it instead of embedding 0.8 MB of geometry, which
+    every run of the page serialised again (nothing is downloaded from elsewhere)."""
+    return f"app/static/geo/{name}.geojson"
 
 
 def _label_point(geometry: dict) -> tuple[float, float]:
@@ -337,7 +346,7 @@ def _class_scale(colours: tuple[str, ...]) -> list:
     return scale
 
 
-def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
+def _installed_map(places: pd.DataFrame, geometry_name: str, classes: list[str],
                    label_min_class: int, height: int, named: bool = True) -> go.Figure:
     """Places (`code`, `name`, `detail`, `count_class`, `shown`) coloured by class of
     installed households, small counts only as their class; places of at least
@@ -350,7 +359,8 @@ def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
                                        strict=True)
     ]
     fig = go.Figure(go.Choropleth(
-        geojson=geometry, featureidkey="properties.code", locations=places["code"],
+        geojson=geojson_url(geometry_name), featureidkey="properties.code",
+        locations=places["code"],
         z=places["count_class"], zmin=-0.5, zmax=len(classes) - 0.5,
         colorscale=_class_scale(INSTALLED_COLOURS[:len(classes)]),
         marker={"line": {"color": "white", "width": 0.6}},
@@ -363,6 +373,7 @@ def _installed_map(places: pd.DataFrame, geometry: dict, classes: list[str],
             "outlinewidth": 0, "tickfont": {"size": 12},
         },
     ))
+    geometry = geojson(geometry_name)
     points = {f["properties"]["code"]: _label_point(f["geometry"])
               for f in geometry["features"]}
     candidates = places[places["count_class"] >= label_min_class]
@@ -398,7 +409,7 @@ def communes_map(communes: pd.DataFrame, classes: list[str], height: int = 470) 
         "detail": communes["epci_short_name"], "count_class": communes["count_class"],
         "shown": communes["shown"],
     })
-    return _installed_map(places, geojson("communes-46"), classes, 2, height)
+    return _installed_map(places, "communes-46", classes, 2, height)
 
 
 def epci_map(epci: pd.DataFrame, classes: list[str], height: int = 470) -> go.Figure:
@@ -412,7 +423,7 @@ def epci_map(epci: pd.DataFrame, classes: list[str], height: int = 470) -> go.Fi
     })
     # figures only: the names of neighbouring intercommunalities ran into each other (the
     # name is in the hover and the table)
-    return _installed_map(places, geojson("epci-46"), classes, 1, height, named=False)
+    return _installed_map(places, "epci-46", classes, 1, height, named=False)
 
 
 def origins_map(origins: pd.DataFrame, measure: str, height: int = 470) -> go.Figure:
@@ -427,7 +438,7 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 470) -> go.Fi
     fig = make_subplots(rows=1, cols=2, column_widths=[0.72, 0.28], horizontal_spacing=0.03,
                         specs=[[{"type": "geo"}, {"type": "xy"}]])
     fig.add_choropleth(
-        geojson=geojson("departements"), featureidkey="properties.code",
+        geojson=geojson_url("departements"), featureidkey="properties.code",
         locations=metro["code"], z=metro[measure], zmin=0,
         zmax=max(int(metro[measure].max()), 1),
         colorscale=[[0, "#f4f8fc"], [0.15, "#c6dbef"], [0.5, "#4292c6"], [1, "#08306b"]],
@@ -445,7 +456,7 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 470) -> go.Fi
         row=1, col=1,
     )
     fig.add_choropleth(
-        geojson=geojson("departement-46"), featureidkey="properties.code", locations=["46"],
+        geojson=geojson_url("departement-46"), featureidkey="properties.code", locations=["46"],
         z=[0],
         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
         marker={"line": {"color": "#D55E00", "width": 2}},

@@ -89,3 +89,22 @@ def test_commune_labels_never_crowd_around_cahors():
             assert (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]), (text, text2)
     hover = figure.data[0].text
     assert len(hover) == len(communes)  # every commune keeps its figure in the hover
+
+
+def test_maps_name_their_geometry_served_here_instead_of_embedding_it():
+    """A map names its geometry by a URL of this server (Streamlit's static serving of
+    dashboard/static/): 0.8 MB of geometry is not serialised into every run of the page, and
+    the file it names is there (the browser test checks that the places are drawn)."""
+    from pathlib import Path
+
+    from dashboard import charts
+
+    communes = pd.DataFrame({"commune_code": ["46042", "46102"], "commune_name": ["A", "B"],
+                             "epci_short_name": ["X", "X"], "count_class": [3, 0],
+                             "shown": ["5 à 9", "0"]})
+    fig = charts.communes_map(communes, ["aucun", "1 à 2", "3 à 4", "5 à 9"])
+    url = fig.data[0].geojson
+    assert url == "app/static/geo/communes-46.geojson"
+    served = Path(charts.__file__).parent / "static" / url.removeprefix("app/static/")
+    assert served.is_file()
+    assert len(fig.to_json()) < 20_000

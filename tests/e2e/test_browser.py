@@ -189,6 +189,13 @@ MAP_LABELS_OVERLAPPING = """() => {
 }"""
 
 
+# Every map has drawn its places: the browser fetched their geometry from this server
+# (dashboard/static/geo/, charts.geojson_url); a failed fetch leaves an empty map.
+MAPS_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(plot => (plot.data || []).some(trace => trace.type === 'choropleth'))
+  .every(plot => plot.querySelectorAll('.choroplethlocation').length > 0)"""
+
+
 def _english_words(text: str) -> set[str]:
     import re
 
@@ -222,6 +229,12 @@ def _screen_defects(page, title: str, width: int) -> list[str]:
             defects.append(f"{where}: columns beyond the table's width: {table}")
     defects += [f"{where}: map labels overlap: {pair}"
                 for pair in page.evaluate(MAP_LABELS_OVERLAPPING)]
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(MAPS_DRAWN, timeout=10_000, polling=100)
+    except PlaywrightTimeout:
+        defects.append(f"{where}: a map without its places (geometry not loaded)")
     return defects
 
 
