@@ -1,18 +1,31 @@
 -- one row per accepted touch, with its person: the household named by « ID prospect » if
 -- known, else the household with that email, else the email itself; neither: anonymous.
--- The person is a number (households first, by ID, then emails, by hash), not a text: the
--- pages count distinct persons over millions of touches, and a number costs a fraction of a
--- 24-character hash there and in the published file (issue 12). It holds within one build.
+-- The person is a number, not a text: the pages count distinct persons over millions of
+-- touches, and a number costs a fraction of a 24-character hash there and in the published
+-- file (issue 12). A household is minus its rank among the households' IDs (valid within one
+-- build); an email is its keyed hash read as a number (the same 96 bits: two emails are one
+-- person exactly when their hashes are equal, as before), so no touch is joined for it.
 with accepted as (
     select * from core.touch_rows where row_status = 'accepted'
 ),
 
-prospects as (
-    select prospect_id, household_id, email_hash from core.prospects
+household_numbers as (
+    select household_id, -row_number() over (order by household_id) as person_key
+    from (select distinct household_id from core.prospects where household_id is not null)
 ),
 
+prospects as (
+    select prospects.prospect_id, prospects.household_id, prospects.email_hash,
+        household_numbers.person_key,
+    from core.prospects as prospects
+    left join household_numbers on prospects.household_id = household_numbers.household_id
+),
+
+-- (the household and its number from one prospect: they go together)
 email_households as (
-    select email_hash, any_value(household_id) as household_id
+    select
+        email_hash,
+        any_value({'household_id': household_id, 'person_key': person_key}) as household,
     from prospects
     where email_hash is not null
     group by email_hash
@@ -29,26 +42,18 @@ channels as (
 resolved as (
     select
         accepted.*,
-        coalesce(by_id.household_id, by_email.household_id) as household_id,
+        coalesce(by_id.household_id, by_email.household.household_id) as household_id,
+        case
+            when by_id.household_id is not null then by_id.person_key
+            when by_email.household.household_id is not null
+                then by_email.household.person_key
+            when accepted.email_hash is not null
+                then ('0x' || accepted.email_hash)::hugeint
+        end as person_key,
         by_id.prospect_id is not null as is_known_prospect_id,
     from accepted
     left join prospects as by_id on accepted.prospect_id = by_id.prospect_id
     left join email_households as by_email on accepted.email_hash = by_email.email_hash
-),
-
--- the persons' numbers: every household a prospect names, then every email of a touch
-household_numbers as (
-    select household_id, row_number() over (order by household_id) as person_key
-    from (select distinct household_id from prospects where household_id is not null)
-),
-
-email_numbers as (
-    select
-        email_hash,
-        (select count(*) from household_numbers) + row_number() over (order by email_hash)
-            as person_key,
-    -- (from the staged rows: the accepted ones are a view, and a number left unused is harmless)
-    from (select distinct email_hash from staging.touches where email_hash is not null)
 ),
 
 final as (
@@ -64,7 +69,7 @@ final as (
         end as channel,
         resolved.interaction_type,
         resolved.household_id,
-        coalesce(household_numbers.person_key, email_numbers.person_key) as person_key,
+        resolved.person_key,
         resolved.prospect_id,
         resolved.is_known_prospect_id,
         resolved.file,
@@ -72,10 +77,6 @@ final as (
     from resolved
     left join campaigns on resolved.campaign_code = campaigns.campaign_code
     left join channels on resolved.channel_key = channels.label_key
-    left join household_numbers on resolved.household_id = household_numbers.household_id
-    left join email_numbers
-        on case when resolved.household_id is null then resolved.email_hash end
-            = email_numbers.email_hash
 )
 
 select * from final
