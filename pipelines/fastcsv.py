@@ -93,29 +93,27 @@ class Plan:
 
     @property
     def sha256(self) -> str:
+        """The export's (given, else hashed by the scan)."""
         return self._sha256 or self.scan.result()[2]
-
-    @sha256.setter
-    def sha256(self, value: str) -> None:
-        self._sha256 = value
 
 
 # One scanning thread: hashing and counting release the interpreter to DuckDB's own threads.
 _SCANNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="omlot-scan")
 
 
-def _scan(path: Path, skip: int, find_blanks: bool = False
-          ) -> tuple[int, list[int], str, bool]:
+def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = True
+          ) -> tuple[int, list[int], str | None, bool]:
     """Physical lines after the first `skip` ones, the empty ones among them (when asked: most
     files have none, which the line count shows, and finding them is the costly part), and the
     file's sha256, whether it holds rare white space (RARE_SPACE_…), in chunks that end on a
     line break (memory stays flat)."""
     lines, blanks, last, rare = 0, [], b"", False
-    digest = hashlib.sha256()
+    digest = hashlib.sha256() if hash_bytes else None
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK_BYTES):
             chunk += handle.readline()
-            digest.update(chunk)
+            if digest:
+                digest.update(chunk)
             rare = rare or _has_rare_spaces(chunk)
             returns = b"\r" in chunk and chunk.count(b"\r")
             if returns and returns != chunk.count(b"\r\n"):
@@ -142,7 +140,7 @@ def _scan(path: Path, skip: int, find_blanks: bool = False
             last = chunk[-1:]
     if last and last != b"\n":
         lines += 1  # a last line without a line break
-    return lines - skip, blanks, digest.hexdigest(), rare
+    return lines - skip, blanks, digest.hexdigest() if digest else None, rare
 
 
 def _has_rare_spaces(chunk: bytes) -> bool:
@@ -185,8 +183,10 @@ def _utf8_evidence(path: Path) -> tuple[int, int]:
 
 
 def plan(path: Path, parse_head, sniff, sep_hint: re.Pattern, folder: Path,
-         encoding: str = "utf-8") -> Plan:
-    """How DuckDB must read the file to give the reference reader's rows, or NotEligible."""
+         encoding: str = "utf-8", sha256: str | None = None) -> Plan:
+    """How DuckDB must read the file to give the reference reader's rows, or NotEligible.
+    `sha256`: the export's, when already known (the build's unchanged-inputs check computed
+    it): the scan then does not hash the bytes a second time."""
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
@@ -210,7 +210,7 @@ def plan(path: Path, parse_head, sniff, sep_hint: re.Pattern, folder: Path,
         raise NotEligible("en-tête sur plusieurs lignes")
     skip = header.number + number_offset
     return Plan(path, encoding, delimiter, header.values, header.number, skip, number_offset,
-                _SCANNER.submit(_scan, path, skip))
+                _SCANNER.submit(_scan, path, skip, hash_bytes=sha256 is None), sha256)
 
 
 def read(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> tuple[int, set[str]]:

@@ -438,15 +438,16 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
         raise fastcsv.NotEligible("fichier illisible") from None
     if info.st_size > config.MAX_FILE_BYTES:
         raise fastcsv.NotEligible("trop volumineux")  # the reference reader says so
-    plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT, folder)
+    # (its sha256 is known when the unchanged-inputs check or the kept rows' lookup asked it)
+    plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT, folder,
+                        sha256=export.sha256 or None)
     try:
         rows_read, long_columns = fastcsv.read(con, plan, table)
         export.encoding = "utf-8-sig" if _has_utf8_bom(export.path) else "utf-8"
     except fastcsv.NotUtf8:
-        sha256 = plan.sha256
+        # the transcoding is read; the sha256 stays the export's own
         plan = fastcsv.plan(fastcsv.cp1252_or_utf8(export.path, folder), _parse_lines,
-                            sniff_delimiter, _SEP_HINT, folder)
-        plan.sha256 = sha256
+                            sniff_delimiter, _SEP_HINT, folder, sha256=plan.sha256)
         rows_read, long_columns = fastcsv.read(con, plan, table)
         export.encoding = "cp1252"
     export.sha256, export.delimiter = plan.sha256, plan.delimiter

@@ -269,3 +269,24 @@ def test_a_failed_build_is_never_kept_as_unchanged(demo_build, tmp_path, monkeyp
     # dashboard says so): it is built again, which clears the failure
     again = run_cli("build", "--raw", str(raw), "--curated", str(curated))
     assert "Base publiée :" in again.stderr and "inchangée" not in again.stderr
+
+
+def test_each_file_s_sha256_is_its_bytes_whether_hashed_once_or_by_the_scan(demo_build,
+                                                                             tmp_path,
+                                                                             monkeypatch):
+    """An export is hashed once per build: by the unchanged-inputs check (or the kept rows'
+    lookup), which the reader's scan then reuses instead of hashing again; with neither (no
+    kept rows), by the scan. Either way, and for a Windows-1252 file read through its UTF-8
+    transcoding, the sha256 recorded is the file's own bytes'."""
+    expected = {path.name: _sha(path) for path in demo_build["raw"].iterdir()}
+    assert any(b"\xe9" in path.read_bytes() for path in demo_build["raw"].iterdir()
+               if path.suffix == ".csv")  # a Windows-1252 export is among them
+    for cache in ("1", "0"):
+        monkeypatch.setenv("OMLOT_CACHE", cache)
+        curated = tmp_path / f"curated-{cache}"
+        assert run_cli("build", "--raw", str(demo_build["raw"]), "--curated",
+                       str(curated)).returncode == 0
+        with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
+            recorded = dict(con.execute("select file, sha256 from quality.files").fetchall())
+        assert recorded == {name: expected[name] for name in recorded}, cache
+        assert len(recorded) == len(expected)
