@@ -36,6 +36,12 @@ create or replace temp macro selected_ambassadors(date_to) as table
     select * from core.ambassadors
     where date_to is null or joined_date <= date_to;
 
+-- The contract's reconciliation of a file's or a source's rows (shared/spec/exports.md, `rows`):
+-- every row read is accepted, rejected or a duplicate (checks/reconciliation.sql refuses to
+-- publish otherwise, so a published database reads true unless it was altered after its build).
+create or replace temp macro is_reconciled(rows_read, accepted, rejected, duplicates) as
+    coalesce(rows_read = accepted + rejected + duplicates, false);
+
 -- A rate always travels with its base: value = part / whole, the counts, and what the whole
 -- counts (« suivis », « accompagnés »…); NULL value when the whole is 0.
 create or replace temp macro rate(part, whole, base) as
