@@ -58,6 +58,10 @@ def test_rebuild_reuses_unchanged_files_and_publishes_the_same(demo_build, tmp_p
     assert run_cli("build", "--raw", str(raw), "--curated", str(scratch),
                    env={"OMLOT_CACHE": "0"}).returncode == 0
     assert _published(curated) == _published(scratch)
+    # the new month's rows, kept by a build that also put back the others, come back alone
+    third = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert re.search(r"touches\s+0 fichier\(s\) lu\(s\), 3 inchangé", third.stderr)
+    assert _published(curated) == _published(scratch)
 
 
 def test_staged_rows_kept_hold_no_personal_data_in_clear(demo_build, tmp_path):
