@@ -1,4 +1,7 @@
--- one row per data row read from any export (grain: source, file, line), with its fate
+-- materialized: view
+-- one row per data row read from any export (grain: source, file, line), with its fate. A view:
+-- its few readers (counts per file, the rejected and duplicate rows, the invalid values) filter
+-- eleven million rows, which a copy of them cost more than
 with prospects as (
     select
         'prospects' as source, file_order, file, line, row_status, reject, invalid_values,
