@@ -48,7 +48,8 @@ invalid_values as (
     from (
         select source, file, line, unnest(invalid_values) as invalid
         from quality.row_fates
-        where row_status <> 'rejected'
+        -- (the few rows with one, before the unnest: eleven million rows have none)
+        where row_status <> 'rejected' and len(invalid_values) > 0
     )
 ),
 
