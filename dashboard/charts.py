@@ -189,6 +189,9 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
                                     for label in calendar["campaign_label"]], row=1, col=1)
     fig.update_yaxes(title_text="nouveaux foyers", row=2, col=1)
     fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M6", row=2, col=1)
+    # (the campaigns' axis a date axis too, explicitly: guessed from the bars' lengths, it was
+    # linear, and a trace of several campaigns had its start dates ignored)
+    fig.update_xaxes(type="date", row=1, col=1)
     fig.update_layout(barmode="overlay")
     return _layout(fig, height=max(420, campaigns_px + months_px + 120))
 

@@ -104,3 +104,7 @@ def test_the_campaign_calendar_is_one_trace_per_channel_in_calendar_order(demo_b
     assert salon.customdata[0] == (f"{fmt.date(first['start_date'])} → "
                                    f"{fmt.date(first['end_date'])}")
     assert pd.Timestamp(salon.base[0]) == pd.Timestamp(first["start_date"])
+    # the bars' axis is a date axis: guessed from their lengths (numbers), it was linear and
+    # plotly.js drew every campaign of a trace from the axis' start (seen in a screenshot)
+    assert {trace.xaxis for trace in bars} == {"x"}
+    assert fig.layout.xaxis.type == "date"
