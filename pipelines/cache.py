@@ -20,8 +20,7 @@ import duckdb
 from . import config
 from .load import ExportFile
 
-# Everything whose change must invalidate staged rows.
-# What shapes the kept rows (the file format too: cache.py itself)
+# Everything whose change must invalidate staged rows (their file format too: cache.py).
 _SHAPING = ("load.py", "fastcsv.py", "xlsx.py", "contract.py", "pii.py", "sql/macros.sql",
             "cache.py")
 _FACTS = ("encoding", "delimiter", "sheet", "ignored_columns", "rows_read", "warnings")
@@ -95,8 +94,8 @@ class StagedCache:
              exports: list[ExportFile]) -> None:
         """Keep the staged rows of files read now (without their name and position, which can
         change), before the kept files' rows are put back (insert): one pass over the table,
-        one Parquet file per export (a COPY per file would
-        scan the table once per file: sixty times for five years of monthly touches)."""
+        one Parquet file per export (a COPY per file would scan the table once per file: sixty
+        times for five years of monthly touches)."""
         if not exports:
             return
         source = exports[0].source
