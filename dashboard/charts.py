@@ -10,6 +10,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from pipelines import config
+
 from . import fmt
 from .queries import Reference
 
@@ -161,13 +163,15 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     campaigns_px, months_px = 34 * max(len(calendar), 1), 220
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True,
                         row_heights=[campaigns_px, months_px], vertical_spacing=0.04)
+    # a campaign's row name, as the traces and the calendar's order both give it
+    names = calendar["campaign_label"].map(lambda label: _wrap(_text(label), 30))
     # one trace per channel, not per campaign: hundreds of campaigns (a region's calendar)
     # made as many traces, and the figure took most of the page's run
     for channel, rows in calendar.groupby("channel", sort=False):
         starts = pd.to_datetime(rows["start_date"])
         ends = pd.to_datetime(rows["end_date"]) + pd.Timedelta(days=1)
         fig.add_bar(
-            y=[_wrap(_text(label), 30) for label in rows["campaign_label"]],
+            y=names[rows.index].tolist(),
             x=((ends - starts).dt.total_seconds() * 1000).tolist(),
             base=[start.isoformat() for start in starts], orientation="h", showlegend=False,
             marker_color=refs.channel_colour(channel),
@@ -184,9 +188,7 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
                 hovertemplate="%{x|%B %Y} : %{y} nouveaux foyers<extra></extra>", row=2, col=1)
     # the calendar's order (by start date), whatever the channel of each trace
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12},
-                     categoryorder="array",
-                     categoryarray=[_wrap(_text(label), 30)
-                                    for label in calendar["campaign_label"]], row=1, col=1)
+                     categoryorder="array", categoryarray=names.tolist(), row=1, col=1)
     fig.update_yaxes(title_text="nouveaux foyers", row=2, col=1)
     fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M6", row=2, col=1)
     # (the campaigns' axis a date axis too, explicitly: guessed from the bars' lengths, it was
@@ -214,7 +216,9 @@ def touches_by_week(touches: pd.DataFrame) -> go.Figure:
 # fetches from this server (geojson_url). plotly.js still fetches
 # a world topojson for them: MAP_CONFIG points it at the empty stub that Streamlit serves from
 # dashboard/static/ (`server.enableStaticServing` in .streamlit/config.toml), never a CDN.
-MAP_CONFIG = {**PLOTLY_CONFIG, "topojsonURL": "app/static/plotly-topojson/",
+# Where the browser finds config.STATIC_DIR's files on this server.
+STATIC_URL = "app/static/"
+MAP_CONFIG = {**PLOTLY_CONFIG, "topojsonURL": f"{STATIC_URL}plotly-topojson/",
               "scrollZoom": False}
 
 GEO_CREDIT = (
@@ -230,15 +234,17 @@ INSTALLED_COLOURS = ("#f1f1f1", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00
 _GEOJSON: dict[str, dict] = {}
 
 
+def _geojson_path(name: str):
+    return config.GEO_DIR / f"{name}.geojson"
+
+
 def geojson(name: str) -> dict:
-    """A geometry file of dashboard/static/geo/ (read once per process), for what Python
-    computes on it (where a label goes)."""
+    """A geometry file of config.GEO_DIR (read once per process), for what Python computes on
+    it (where a label goes)."""
     if name not in _GEOJSON:
         import json
-        from pathlib import Path
 
-        path = Path(__file__).resolve().parent / "static" / "geo" / f"{name}.geojson"
-        _GEOJSON[name] = json.loads(path.read_text(encoding="utf-8"))
+        _GEOJSON[name] = json.loads(_geojson_path(name).read_text(encoding="utf-8"))
     return _GEOJSON[name]
 
 
@@ -246,7 +252,7 @@ def geojson_url(name: str) -> str:
     """The same file as the browser fetches it from this server (Streamlit's static serving,
     as the topojson stub): a figure names it instead of embedding 0.8 MB of geometry, which
     every run of the page serialised again (nothing is downloaded from elsewhere)."""
-    return f"app/static/geo/{name}.geojson"
+    return STATIC_URL + _geojson_path(name).relative_to(config.STATIC_DIR).as_posix()
 
 
 def _label_point(geometry: dict) -> tuple[float, float]:

@@ -21,6 +21,11 @@ MEMORY_LIMIT = os.environ.get("OMLOT_MEMORY_LIMIT", "1.5GB")
 # The most characters a value may hold: a spreadsheet cell's (a longer one rejects its row).
 MAX_VALUE_CHARS = 32_767
 
+# What the dashboard's server serves as static files (Streamlit's static serving), among them
+# the map geometry, also drawn by the PDF bilan (geo/SOURCES.md: sources and licence).
+STATIC_DIR = ROOT / "dashboard" / "static"
+GEO_DIR = STATIC_DIR / "geo"
+
 DATABASE_NAME = "lot.duckdb"
 STATUS_NAME = "last_build.json"
 

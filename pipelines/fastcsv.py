@@ -244,8 +244,8 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> tuple[int, 
     ).fetchall()[0]
     maybe_blank = " and ".join(f"({n} is null or {n} < '!' or {n} >= chr(133))" for n in names)
     # (a value longer than a cell is not blank: its row is rejected, as the reference does)
-    limit = config.MAX_VALUE_CHARS
-    blank = " and ".join(f"{trimmed(n)} is null and coalesce(length({n}), 0) <= {limit}"
+    blank = " and ".join(f"{trimmed(n)} is null "
+                         f"and coalesce(length({n}), 0) <= {config.MAX_VALUE_CHARS}"
                          for n in names)
     blank_rows = con.execute(
         f"select count(*) from {table} where {maybe_blank} and {blank}").fetchall()[0][0]

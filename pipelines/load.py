@@ -25,8 +25,9 @@ from python_calamine import CalamineWorkbook
 from . import config, fastcsv, pii, xlsx
 from .contract import EXTENSIONS, MANDATORY_SOURCE, SOURCES, Source, header_index, normalise
 
-# Excel's own limit on a cell's length (config): a longer value is not one an export can hold.
-MAX_VALUE_CHARS = config.MAX_VALUE_CHARS
+# Excel's own limit on a cell's length (config.MAX_VALUE_CHARS): a longer value is not one an
+# export can hold, and its row is rejected with this reason, whichever reader read it.
+TOO_LONG = f"valeur de plus de {config.MAX_VALUE_CHARS:_} caractères".replace("_", " ")
 _SEP_HINT = re.compile(r"sep=(.)[ \t]*(?:\r\n|\n|\r|$)", re.IGNORECASE)
 
 
@@ -229,10 +230,8 @@ def _parse_lines(lines: list[str], delimiter: str) -> list[Record]:
                     "du fichier) : la ligne est écartée, les suivantes sont lues")))
                 restart = first + 1
                 break
-            problem = None
-            if any(len(v) > MAX_VALUE_CHARS for v in values):
-                problem = f"valeur de plus de {MAX_VALUE_CHARS:_} caractères".replace("_", " ")
-            records.append(Record(number, values, problem))
+            too_long = any(len(v) > config.MAX_VALUE_CHARS for v in values)
+            records.append(Record(number, values, TOO_LONG if too_long else None))
         if restart is None:
             break
         start = restart
@@ -300,8 +299,8 @@ def _xlsx_records(export: ExportFile) -> list[Record]:
     finally:
         workbook.close()
     for record in records:
-        if any(len(v) > MAX_VALUE_CHARS for v in record.values):
-            record.problem = f"valeur de plus de {MAX_VALUE_CHARS:_} caractères".replace("_", " ")
+        if any(len(v) > config.MAX_VALUE_CHARS for v in record.values):
+            record.problem = TOO_LONG
     return records
 
 
@@ -458,9 +457,8 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
     every = [f"c{i}" for i in range(1, width + fastcsv.EXTRA_COLUMNS + 1)]
     trimmed = {name: fastcsv.trimmed(name, plan.rare_spaces) for name in every}
     # characters counted only where some value has more bytes than a cell holds characters
-    too_long = " or ".join(f"length({name}) > {MAX_VALUE_CHARS}"
+    too_long = " or ".join(f"length({name}) > {config.MAX_VALUE_CHARS}"
                            for name in every if name in long_columns) or "false"
-    problem = f"valeur de plus de {MAX_VALUE_CHARS:_} caractères".replace("_", " ")
     values = ",\n".join(
         f"case when not too_long then {trimmed[f'c{positions[c.key] + 1}']} end as {c.key}"
         if c.key in positions else f"null::varchar as {c.key}" for c in source.columns)
@@ -469,7 +467,7 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
         select {export.order}::int as file_order, {_sql_text(export.name)}::varchar as file,
             line::bigint as line,
             ({extras})::int as extra_values,
-            case when too_long then {_sql_text(problem)} end as load_problem,
+            case when too_long then {_sql_text(TOO_LONG)} end as load_problem,
             {values}
         from (select *, coalesce({too_long}, false) as too_long
               from ({fastcsv.numbered_select(con, plan, table)}))

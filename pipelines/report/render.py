@@ -17,8 +17,8 @@ import typst
 from .. import config
 
 TEMPLATE = Path(__file__).resolve().parent / "bilan.typ"
-# The geometry the Territoire page draws (dashboard/static/geo/SOURCES.md: sources and licence).
-GEO_DIR = config.ROOT / "dashboard" / "static" / "geo"
+# The geometry the Territoire page draws.
+GEO_DIR = config.GEO_DIR
 GEO_CREDIT = ("Contours : IGN – ADMIN EXPRESS COG 2018 (via gregoiredavid/france-geojson), "
               "simplifiés ; codes communes et EPCI : INSEE COG 2026 et DGCL 2026 – Licence "
               "Ouverte Etalab.")
