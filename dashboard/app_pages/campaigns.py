@@ -105,38 +105,35 @@ if code:
                    border=True)
     cols[3].metric("Coût par installation", fmt.euros(detail[f"cost_per_installed_{model}"]),
                    border=True)
-    # one under the other: side by side, the chart's legend (contact kinds) and the
-    # households' columns were cut on a projector
-    left = right = st.container()
-    with left:
-        touches = queries.ask(version, "campaign_touches", filters, campaign=code)
-        if touches.empty:
-            st.info("Aucun contact de cette campagne dans la période.")
-        else:
-            st.plotly_chart(charts.touches_by_week(touches), config=charts.PLOTLY_CONFIG)
-    with right:
-        widgets.from_url("foyers", "foyers_campagne", [True, False], True,
-                         to_text=lambda own: "crm" if own else "credites")
-        own = st.segmented_control(
-            "Foyers", [True, False], key="foyers_campagne",
-            format_func={True: "Issus de la campagne (CRM)",
-                         False: "Crédités par le modèle"}.get,
-        )
-        own = True if own is None else own
-        widgets.to_url("foyers", own, to_text=lambda own: "crm" if own else "credites")
-        households = queries.ask(version, "campaign_households", filters, campaign=code,
-                                 model=model, own=own)
-        st.markdown(f"**{fmt.number(len(households))} foyers** "
-                    + ("dont le CRM indique cette campagne" if own else
-                       f"crédités à cette campagne ({refs.models[model].lower()})")
-                    + ", et ce que chacun a coûté :")
-        widgets.table(tables.campaign_households(households, refs), f"foyers_{code}.csv",
-                      download=tables.campaign_households_download(households, refs),
-                      height=320, column_config={
-                          "Premier contact": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                          "Installation": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                          "Part du budget (€)": euro,
-                          "Crédit (suivi)": count,
-                          "Crédit (installation)": count,
-                      }, column_order=["Foyer", "Étape", "Installation",
-                                       "Crédit (installation)", "Part du budget (€)"])
+    # the chart, then the households, one under the other: side by side, the chart's legend
+    # (contact kinds) and the households' columns were cut on a projector
+    touches = queries.ask(version, "campaign_touches", filters, campaign=code)
+    if touches.empty:
+        st.info("Aucun contact de cette campagne dans la période.")
+    else:
+        st.plotly_chart(charts.touches_by_week(touches), config=charts.PLOTLY_CONFIG)
+    widgets.from_url("foyers", "foyers_campagne", [True, False], True,
+                     to_text=lambda own: "crm" if own else "credites")
+    own = st.segmented_control(
+        "Foyers", [True, False], key="foyers_campagne",
+        format_func={True: "Issus de la campagne (CRM)",
+                     False: "Crédités par le modèle"}.get,
+    )
+    own = True if own is None else own
+    widgets.to_url("foyers", own, to_text=lambda own: "crm" if own else "credites")
+    households = queries.ask(version, "campaign_households", filters, campaign=code,
+                             model=model, own=own)
+    st.markdown(f"**{fmt.number(len(households))} foyers** "
+                + ("dont le CRM indique cette campagne" if own else
+                   f"crédités à cette campagne ({refs.models[model].lower()})")
+                + ", et ce que chacun a coûté :")
+    widgets.table(tables.campaign_households(households, refs), f"foyers_{code}.csv",
+                  download=tables.campaign_households_download(households, refs),
+                  height=320, column_config={
+                      "Premier contact": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                      "Installation": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                      "Part du budget (€)": euro,
+                      "Crédit (suivi)": count,
+                      "Crédit (installation)": count,
+                  }, column_order=["Foyer", "Étape", "Installation",
+                                   "Crédit (installation)", "Part du budget (€)"])
