@@ -198,11 +198,17 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     return _layout(fig, height=max(420, campaigns_px + months_px + 120))
 
 
+# The longest line of a legend entry: within a phone's width (390 px) at the legend's font.
+LEGEND_CHARS = 40
+
+
 def touches_by_week(touches: pd.DataFrame) -> go.Figure:
     """A campaign's touches per week, stacked by interaction type."""
     fig = go.Figure()
+    # (a long kind on two lines: « Portrait site touristique – Phosphatières du Cloup
+    # d'Aural » ran past a phone's edge)
     for kind, rows in touches.groupby("interaction_type"):
-        fig.add_bar(x=rows["week"], y=rows["touches"], name=_text(kind),
+        fig.add_bar(x=rows["week"], y=rows["touches"], name=_wrap(_text(kind), LEGEND_CHARS),
                     hovertemplate="semaine du %{x|%d/%m/%Y} : %{y} contacts"
                                   "<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack")

@@ -108,3 +108,19 @@ def test_the_campaign_calendar_is_one_trace_per_channel_in_calendar_order(demo_b
     # plotly.js drew every campaign of a trace from the axis' start (seen in a screenshot)
     assert {trace.xaxis for trace in bars} == {"x"}
     assert fig.layout.xaxis.type == "date"
+
+
+def test_a_campaign_s_contact_kinds_fit_a_phone_s_legend(demo_build):
+    """A kind of contact names its place (« Portrait site touristique – Phosphatières du Cloup
+    d'Aural »): its legend entry runs on two lines rather than past a phone's edge."""
+    from dashboard import charts
+    from pipelines import metrics
+
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        touches = metrics.ask(con, "campaign_touches", campaign="TOUR-ETE-2023")
+    assert touches["interaction_type"].str.len().max() > charts.LEGEND_CHARS
+    fig = charts.touches_by_week(touches)
+    lines = [line for trace in fig.data for line in trace.name.split("<br>")]
+    assert max(len(line) for line in lines) <= charts.LEGEND_CHARS
+    assert {trace.name.replace("<br>", " ") for trace in fig.data} == set(
+        touches["interaction_type"])
