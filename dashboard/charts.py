@@ -200,6 +200,7 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
 
 # The longest line of a legend entry: within a phone's width (390 px) at the legend's font.
 LEGEND_CHARS = 40
+LEGEND_LINE_PX = 19  # a legend line's height at the charts' font
 
 
 def touches_by_week(touches: pd.DataFrame) -> go.Figure:
@@ -214,7 +215,12 @@ def touches_by_week(touches: pd.DataFrame) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat="%d/%m/%Y")
     fig.update_yaxes(title_text="contacts")
-    return _layout(fig, height=340)
+    # on a phone the legend is one entry per line: the figure grows with its lines, so that
+    # the legend (up to half the height) never hides an entry nor scrolls over the bars
+    lines = sum(trace.name.count("<br>") + 1 for trace in fig.data)
+    return _layout(fig, height=max(340, 200 + 2 * LEGEND_LINE_PX * lines),
+                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
+                           "maxheight": 0.5})
 
 
 # --- Territoire: maps --------------------------------------------------------------------

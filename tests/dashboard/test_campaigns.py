@@ -122,5 +122,8 @@ def test_a_campaign_s_contact_kinds_fit_a_phone_s_legend(demo_build):
     fig = charts.touches_by_week(touches)
     lines = [line for trace in fig.data for line in trace.name.split("<br>")]
     assert max(len(line) for line in lines) <= charts.LEGEND_CHARS
+    # one entry per line on a phone: the legend's share of the figure holds every line
+    # (a shorter one scrolled over the bars and hid the last kind)
+    assert fig.layout.height * fig.layout.legend.maxheight >= charts.LEGEND_LINE_PX * len(lines)
     assert {trace.name.replace("<br>", " ") for trace in fig.data} == set(
         touches["interaction_type"])
