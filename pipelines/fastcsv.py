@@ -72,6 +72,7 @@ class Plan:
     scan: Future
     _sha256: str | None = None
     _blank_lines: list[int] | None = None
+    state: tuple[int, int] | None = None  # the file's (size, mtime) when `read` checked it
 
     @property
     def data_lines(self) -> int:
@@ -213,50 +214,82 @@ def plan(path: Path, parse_head, sniff, sep_hint: re.Pattern, folder: Path,
                 _SCANNER.submit(_scan, path, skip, hash_bytes=sha256 is None), sha256)
 
 
-def read(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> tuple[int, set[str]]:
-    """Read the data rows into `table` (c1, c2, … as text, in file order) and check that every
-    physical line is accounted for; the number of non-blank rows, and the columns holding a
-    value that may be longer than a spreadsheet cell. A value spanning lines makes a record of
-    several physical lines, so the count does not reconcile and the file goes to the reference
-    reader."""
+def source_sql(plan_: Plan) -> str:
+    """DuckDB's reading of the file's data rows (c1, c2, … as text), numbered in file order
+    from 0 (`rowid`): a query, not a table. The file is parsed where it is read (by the checks
+    of `read`, then by staging), never held as a ten-million-row table of text (issue 12: the
+    copy cost four times DuckDB's reading and spilled gigabytes). `row_number() over ()` is
+    DuckDB's streaming window, which runs in the order the reader gives the rows (an operator
+    of fixed order, whatever `preserve_insertion_order` says)."""
+    return f"(select row_number() over () - 1 as rowid, * from {_read_csv(plan_)})"
+
+
+def _read_csv(plan_: Plan) -> str:
     width = len(plan_.header_values) + EXTRA_COLUMNS
-    columns = {f"c{i}": "VARCHAR" for i in range(1, width + 1)}
-    try:
-        con.execute(
-            f"create or replace table {table} as select * from read_csv(?, "
-            "delim = ?, quote = '\"', escape = '\"', header = false, skip = ?, "
-            "auto_detect = false, columns = ?, null_padding = true, strict_mode = true, "
-            "encoding = 'utf-8')",
-            [str(plan_.path), plan_.delimiter, plan_.skip, columns])
-    except duckdb.Error as exc:
-        if "unicode" in str(exc).lower() or "utf-8" in str(exc).lower():
-            raise NotUtf8("octets non UTF-8") from None
-        raise NotEligible(f"lecteur DuckDB : {type(exc).__name__}") from None
-    names = list(columns)
-    # one pass of cheap aggregates (no regex): records, overflow, longest value per column in
-    # bytes (≥ characters: a column within the cell limit in bytes needs no count of them);
-    # then rows whose values are all empty once trimmed (a WHERE, so the
-    # exact test runs only on rows passing the cheap one: every value missing or starting with
-    # a possible white space)
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1))
+    return (f"read_csv({_literal(plan_.path)}, delim = {_literal(plan_.delimiter)}, "
+            f"quote = '\"', escape = '\"', header = false, skip = {int(plan_.skip)}, "
+            f"auto_detect = false, columns = {{{columns}}}, null_padding = true, "
+            "strict_mode = true, encoding = 'utf-8')")
+
+
+def _literal(value: object) -> str:
+    """A SQL string literal (a path, a delimiter): quotes doubled. The view that reads the file
+    cannot take bound parameters."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def read(con: duckdb.DuckDBPyConnection, plan_: Plan) -> tuple[int, set[str]]:
+    """Check, in one pass of DuckDB's reader, that every physical line is accounted for; the
+    number of non-blank rows, and the columns holding a value that may be longer than a
+    spreadsheet cell. A value spanning lines makes a record of several physical lines, so the
+    count does not reconcile and the file goes to the reference reader."""
+    names = [f"c{i}" for i in range(1, len(plan_.header_values) + EXTRA_COLUMNS + 1)]
+    # cheap aggregates (no regex): records, overflow, longest value per column in bytes
+    # (≥ characters: a column within the cell limit in bytes needs no count of them), and the
+    # rows whose values are all empty once trimmed (the exact test runs only on rows passing
+    # the cheap one: every value missing or starting with a possible white space; a CASE, as
+    # an AND in an aggregate's argument evaluates both sides on every row: 2.5 s instead of
+    # 10 s over ten million touches)
     lengths = ", ".join(f"max(strlen({n}))" for n in names)
-    rows, overflow, *longest = con.execute(
-        f"select count(*), bool_or({names[-1]} is not null), {lengths} from {table}"
-    ).fetchall()[0]
     maybe_blank = " and ".join(f"({n} is null or {n} < '!' or {n} >= chr(133))" for n in names)
     # (a value longer than a cell is not blank: its row is rejected, as the reference does)
     blank = " and ".join(f"{trimmed(n)} is null "
                          f"and coalesce(length({n}), 0) <= {config.MAX_VALUE_CHARS}"
                          for n in names)
-    blank_rows = con.execute(
-        f"select count(*) from {table} where {maybe_blank} and {blank}").fetchall()[0][0]
+    try:
+        rows, overflow, blank_rows, *longest = con.execute(
+            f"select count(*), bool_or({names[-1]} is not null), "
+            f"coalesce(count_if(case when {maybe_blank} then {blank} else false end), 0), "
+            f"{lengths} from {_read_csv(plan_)}"
+        ).fetchall()[0]
+    except duckdb.Error as exc:
+        if "unicode" in str(exc).lower() or "utf-8" in str(exc).lower():
+            raise NotUtf8("octets non UTF-8") from None
+        raise NotEligible(f"lecteur DuckDB : {type(exc).__name__}") from None
     if overflow:
         raise NotEligible(f"plus de {EXTRA_COLUMNS} valeurs en trop sur une ligne")
     if rows == plan_.data_lines:
         plan_._blank_lines = []  # as many records as lines: no blank line, no value on two
     elif rows + len(plan_.find_blank_lines()) != plan_.data_lines:
         raise NotEligible("le nombre de lignes ne se rapproche pas")
+    plan_.state = _state(plan_.path)
     return rows - blank_rows, {n for n, most in zip(names, longest, strict=True)
                                if (most or 0) > config.MAX_VALUE_CHARS}
+
+
+def _state(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
+
+
+def unchanged_since_read(plan_: Plan) -> bool:
+    """Whether the file is as it was when checked (staging reads it again: a file re-saved
+    meanwhile would give rows that its checks and its sha256 do not describe)."""
+    try:
+        return _state(plan_.path) == plan_.state
+    except OSError:
+        return False
 
 
 def trimmed(name: str, rare_spaces: bool = True) -> str:
@@ -270,20 +303,21 @@ def trimmed(name: str, rare_spaces: bool = True) -> str:
 
 
 def numbered_select(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> str:
-    """SQL giving `line` (the row number a spreadsheet shows) and c1… for every row of
-    `table`: physical line numbers, shifted past the blank lines DuckDB skipped."""
+    """SQL giving `line` (the row number a spreadsheet shows) and c1… for every row of the
+    file: physical line numbers, shifted past the blank lines DuckDB skipped (`table`: the name
+    of the small table of those shifts, when there are blank lines)."""
     first = plan_.skip + 1 - plan_.number_offset
     blank_lines = plan_.find_blank_lines()
     if not blank_lines:
-        return f"select rowid + {first} as line, * from {table}"
+        return f"select rowid + {first} as line, * exclude (rowid) from {source_sql(plan_)}"
     # the j-th blank line (0-based) at physical line p comes after p - skip - 1 - j data rows
     # (several blank lines in a row share their k: the last one holds the total shift)
     breaks = list({p - plan_.skip - 1 - j: j + 1 for j, p in enumerate(blank_lines)}
                   .items())
     con.execute(f"create or replace table {table}_breaks (k bigint, shift bigint)")
     con.executemany(f"insert into {table}_breaks values (?, ?)", breaks)
-    return (f"select rows.rowid + {first} + coalesce(breaks.shift, 0) as line, rows.* "
-            f"from (select rowid, * from {table}) as rows "
+    return (f"select rows.rowid + {first} + coalesce(breaks.shift, 0) as line, "
+            f"rows.* exclude (rowid) from {source_sql(plan_)} as rows "
             f"asof left join {table}_breaks as breaks on rows.rowid >= breaks.k")
 
 

@@ -48,6 +48,8 @@ class ExportFile:
     sheet: str = ""
     ignored_columns: list[str] = field(default_factory=list)
     rows_read: int = 0
+    # how the fast path reads it again in staging (fastcsv.Plan), to check it did not change
+    read_plan: object | None = field(default=None, repr=False, compare=False)
     # (row number or None, column or None, message): kept, but not as the contract expects
     warnings: list[tuple[int | None, str | None, str]] = field(default_factory=list)
 
@@ -428,9 +430,10 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
 
 
 def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str) -> str:
-    """A CSV read by DuckDB (fastcsv.py) into `table` as it is; the SQL that gives its rows as
-    the reference reader's, exactly (numbered, trimmed, named), run lazily by staging so the
-    file is held once. Raises fastcsv.NotEligible when that cannot be guaranteed."""
+    """A CSV checked by DuckDB's reader (fastcsv.py); the SQL that reads its rows as the
+    reference reader gives them, exactly (numbered, trimmed, named), run by staging: the file is
+    parsed where it is used, never copied into a table (`table`: the name for its blank lines'
+    shifts, if any). Raises fastcsv.NotEligible when that cannot be guaranteed."""
     try:
         info = export.path.stat()
     except OSError:
@@ -441,13 +444,13 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
     plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT, folder,
                         sha256=export.sha256 or None)
     try:
-        rows_read, long_columns = fastcsv.read(con, plan, table)
+        rows_read, long_columns = fastcsv.read(con, plan)
         export.encoding = "utf-8-sig" if _has_utf8_bom(export.path) else "utf-8"
     except fastcsv.NotUtf8:
         # the transcoding is read; the sha256 stays the export's own
         plan = fastcsv.plan(fastcsv.cp1252_or_utf8(export.path, folder), _parse_lines,
                             sniff_delimiter, _SEP_HINT, folder, sha256=plan.sha256)
-        rows_read, long_columns = fastcsv.read(con, plan, table)
+        rows_read, long_columns = fastcsv.read(con, plan)
         export.encoding = "cp1252"
     export.sha256, export.delimiter = plan.sha256, plan.delimiter
     export.modified_at = dt.datetime.fromtimestamp(info.st_mtime)
@@ -474,6 +477,7 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
         where coalesce({", ".join(trimmed.values())}) is not null or too_long
     """
     export.rows_read = rows_read
+    export.read_plan = plan
     return rows
 
 
@@ -518,6 +522,17 @@ def load_source(con, source: Source, exports: list[ExportFile],
         con.register("_raw_arrow", raw_schema(source).empty_table())
         con.execute(f"create table raw.{source.name} as select * from _raw_arrow")
         con.unregister("_raw_arrow")
+
+
+def check_unchanged(exports: list[ExportFile]) -> None:
+    """After staging: every file the fast path read twice (its checks, then staging) is as it
+    was checked; one re-saved meanwhile stops the build, rather than publish rows that its
+    checks and its sha256 do not describe."""
+    for export in exports:
+        if export.read_plan is not None and not fastcsv.unchanged_since_read(export.read_plan):
+            raise ExportError(f"{export.name} : le fichier a changé pendant la construction "
+                              "(enregistré ou copié à nouveau) ; relancez-la une fois la copie "
+                              "terminée.")
 
 
 def drop_raw(con, source_name: str) -> None:

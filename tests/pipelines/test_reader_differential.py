@@ -150,3 +150,54 @@ def test_ordinary_files_take_the_fast_path(content, encoding, tmp_path):
     spill.mkdir()
     load._load_fast(con, export, SOURCES["prospects"], spill, "raw.prospects__1")
     assert export.rows_read == content.count("P")
+
+
+def test_row_numbers_hold_across_the_readers_buffers_and_threads(tmp_path):
+    """Staging reads a CSV through DuckDB's parallel reader, numbered as it goes (fastcsv.
+    source_sql): on a file of many buffers (60 MB, where several threads read), with blank
+    lines before and deep inside it, every row keeps the number a spreadsheet shows. Each
+    row's ID is its own physical line number, so any shift or reordering shows."""
+    lines = ["ID interaction,Horodatage,Code campagne,Source,Type d'interaction,Email,"
+             "ID prospect"]
+    blanks = {3, 4, 700_001, 1_400_000}
+    while len(lines) < 1_500_000:
+        number = len(lines) + 1
+        lines.append("" if number in blanks else
+                     f"T{number},2023-01-01T10:00:00,CODE-{number % 97},Web,Clic,,")
+    path = tmp_path / "raw" / "contacts_campagnes.csv"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 60_000_000
+    (path.parent / "prospects.csv").write_text("ID prospect\nP1\n", encoding="utf-8")
+    export = load.find_exports(path.parent)[0]["touches"][0]
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    load.load_source(con, SOURCES["touches"], [export], spill)
+    assert export.read_plan is not None  # the fast path read it
+    rows, wrong, last = con.execute(
+        "select count(*), count_if(touch_id <> 'T' || line), max(line) from raw.touches"
+    ).fetchone()
+    assert (rows, wrong, last) == (len(lines) - 1 - len(blanks), 0, len(lines))
+
+
+def test_a_file_saved_again_during_the_build_stops_it(tmp_path):
+    """Staging reads a CSV a second time, after its checks: a file re-saved in between (an
+    officer's copy still running) stops the build with the file's name, instead of publishing
+    rows that its checks and its sha256 do not describe."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    path = raw / "prospects.csv"
+    path.write_text("ID prospect;Date de premier contact\nP1;01/02/2023\n", encoding="utf-8")
+    export = load.find_exports(raw)[0]["prospects"][0]
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    load.load_source(con, SOURCES["prospects"], [export], spill)
+    load.check_unchanged([export])  # as checked: no complaint
+    path.write_text("ID prospect;Date de premier contact\nP1;01/02/2023\nP2;03/02/2023\n",
+                    encoding="utf-8")
+    with pytest.raises(load.ExportError, match="prospects.csv : le fichier a changé"):
+        load.check_unchanged([export])
