@@ -14,11 +14,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from . import config
+
+if TYPE_CHECKING:  # (the build asks no DataFrame: pandas stays out of its memory, ~45 MB)
+    import pandas as pd
 
 METRICS_DIR = config.SQL_DIR / "metrics"
 

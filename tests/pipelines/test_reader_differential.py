@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import load
+from pipelines import fastcsv, load
 from pipelines.contract import SOURCES
 from tests.conftest import ROOT
 
@@ -201,3 +201,16 @@ def test_a_file_saved_again_during_the_build_stops_it(tmp_path):
                     encoding="utf-8")
     with pytest.raises(load.ExportError, match="prospects.csv : le fichier a changé"):
         load.check_unchanged([export])
+
+
+def test_the_white_space_constants_are_pythons():
+    """The fast path trims what Python's str.strip() trims (the reference reader), and finds
+    the rare white space by its bytes: both sets written out in fastcsv.py must be exactly
+    Python's, and every one of them must sort below « ! » or from U+0085 on (the cheap edge
+    test of `trimmed` relies on it)."""
+    every = {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert set(fastcsv.WHITESPACE) == every and len(fastcsv.WHITESPACE) == len(every)
+    assert all(c < "!" or c >= "\x85" for c in every)
+    assert {c for c in every if c not in " \n\r"} == {
+        c for c in every if c.encode() in fastcsv.RARE_SPACE_BYTES
+        or fastcsv._RARE_SEQUENCES.fullmatch(c.encode())}
