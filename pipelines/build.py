@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from . import cache as cache_module
-from . import config, guard, metrics, pii, status, targets
+from . import config, fastcsv, guard, metrics, pii, status, targets
 from .cache import StagedCache
 from .contract import SOURCES
 from .guard import BuildFailure, CheckFailed, ModelFailed
@@ -485,9 +485,12 @@ def build(raw_dir: Path, curated_dir: Path,
                                    kept.get("counts") or {}, unchanged=True)
             try:
                 with guard.private_work_dir(curated_dir, info["build_id"]) as spill_dir:
-                    with connect_work(spill_dir) as con:
-                        result = _build_in(con, raw_dir, curated_dir, info, progress,
-                                           spill_dir, bar)
+                    try:
+                        with connect_work(spill_dir) as con:
+                            result = _build_in(con, raw_dir, curated_dir, info, progress,
+                                               spill_dir, bar)
+                    finally:
+                        fastcsv.close_transcoded()  # (Windows-1252 exports, in memory)
             except BaseException as exc:
                 failure = guard.classify(exc)
                 if os.environ.get("OMLOT_DEBUG"):

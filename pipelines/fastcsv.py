@@ -4,14 +4,16 @@ spans lines, so that a record is a physical line and row numbers follow from the
 and the positions of the blank lines (DuckDB drops those); every other file, or any doubt
 (a count that does not reconcile, a reader error), goes back to the reference reader.
 
-Windows-1252 is transcoded in a streaming pass into the build's private folder (it holds
-personal data in clear, like the work database's own spill files)."""
+Windows-1252 is transcoded in a streaming pass into an anonymous in-memory file that DuckDB
+reads (`transcoded`): the UTF-8 text, which holds personal data in clear, never touches the
+disk; the line scans read the export's own bytes."""
 
 from __future__ import annotations
 
 import codecs
 import hashlib
 import io
+import os
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -57,7 +59,7 @@ class NotUtf8(NotEligible):
 
 @dataclass
 class Plan:
-    path: Path  # what DuckDB reads (the export, or its UTF-8 transcoding)
+    path: Path  # the export (its bytes are scanned, its state checked)
     encoding: str
     delimiter: str
     header_values: list[str]
@@ -70,6 +72,12 @@ class Plan:
     _sha256: str | None = None
     _blank_lines: list[int] | None = None
     state: tuple[int, int] | None = None  # the file's (size, mtime) when `read` checked it
+    # what DuckDB reads: the export, or its UTF-8 transcoding in memory (`transcoded`)
+    read_path: Path | None = None
+
+    @property
+    def source(self) -> Path:
+        return self.read_path or self.path
 
     @property
     def data_lines(self) -> int:
@@ -80,7 +88,8 @@ class Plan:
         """Physical numbers of the empty lines after the header (a second pass over the file,
         run when the records are fewer than the lines)."""
         if self._blank_lines is None:
-            self._blank_lines = _scan(self.path, self.skip, find_blanks=True)[1]
+            self._blank_lines = _scan(self.path, self.skip, find_blanks=True,
+                                      encoding=self.encoding)[1]
         return self._blank_lines
 
     @property
@@ -99,8 +108,8 @@ class Plan:
 _SCANNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="omlot-scan")
 
 
-def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = True
-          ) -> tuple[int, list[int], str | None, bool]:
+def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = True,
+          encoding: str = "utf-8") -> tuple[int, list[int], str | None, bool]:
     """Physical lines after the first `skip` ones, the empty ones among them (when asked: most
     files have none, which the line count shows, and finding them is the costly part), and the
     file's sha256, whether it holds rare white space (RARE_SPACE_…), in chunks that end on a
@@ -112,7 +121,7 @@ def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = T
             chunk += handle.readline()
             if digest:
                 digest.update(chunk)
-            rare = rare or _has_rare_spaces(chunk)
+            rare = rare or _has_rare_spaces(chunk, encoding)
             returns = b"\r" in chunk and chunk.count(b"\r")
             if returns and returns != chunk.count(b"\r\n"):
                 raise NotEligible("retours chariot seuls (fin de ligne Mac)")
@@ -141,7 +150,9 @@ def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = T
     return lines - skip, blanks, digest.hexdigest() if digest else None, rare
 
 
-def _has_rare_spaces(chunk: bytes) -> bool:
+def _has_rare_spaces(chunk: bytes, encoding: str = "utf-8") -> bool:
+    if encoding == "cp1252":  # (its one white space beyond ASCII: the no-break space, A0)
+        return any(byte in chunk for byte in RARE_SPACE_BYTES) or b"\xa0" in chunk
     # memchr per byte; the sequences are looked for among the non-ASCII bytes alone (a few
     # percent of an export; whole UTF-8 sequences stay contiguous when ASCII bytes are removed)
     return any(byte in chunk for byte in RARE_SPACE_BYTES) or not chunk.isascii() and (
@@ -158,14 +169,34 @@ def _find_all(data: bytes, pattern: bytes) -> list[int]:
     return found
 
 
-def _transcode(path: Path, encoding: str, folder: Path) -> Path:
-    target = folder / f"{path.stem}.utf8.csv"
+_TRANSCODED: list[int] = []  # the in-memory files' descriptors, closed at the build's end
+
+
+def transcoded(path: Path, encoding: str, folder: Path) -> Path:
+    """A UTF-8 copy of a Windows-1252 export, written in a streaming pass where only memory
+    holds it: an anonymous in-memory file (Linux `memfd_create`), which DuckDB opens by its
+    /proc path like any file (seekable: read in parallel). The text in clear never touches
+    the disk. Where the system has no such file, a copy in the build's owner-only folder."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    with open(path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("omlot-transcoded", os.MFD_CLOEXEC)
+        _TRANSCODED.append(fd)
+        out = open(fd, "wb", closefd=False)
+        target = Path(f"/proc/{os.getpid()}/fd/{fd}")
+    else:
+        target = folder / f"{path.stem}.utf8.csv"
+        out = open(target, "wb")
+    with out, open(path, "rb") as source:
         while chunk := source.read(CHUNK_BYTES):
-            out.write(decoder.decode(chunk))
-        out.write(decoder.decode(b"", final=True))
+            out.write(decoder.decode(chunk).encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
     return target
+
+
+def close_transcoded() -> None:
+    """Free the in-memory copies (the build's end: staging has read them)."""
+    while _TRANSCODED:
+        os.close(_TRANSCODED.pop())
 
 
 def _utf8_evidence(path: Path) -> tuple[int, int]:
@@ -181,7 +212,8 @@ def _utf8_evidence(path: Path) -> tuple[int, int]:
 
 
 def plan(path: Path, parse_head, sniff, sep_hint: re.Pattern, folder: Path,
-         encoding: str = "utf-8", sha256: str | None = None) -> Plan:
+         encoding: str = "utf-8", sha256: str | None = None,
+         read_path: Path | None = None) -> Plan:
     """How DuckDB must read the file to give the reference reader's rows, or NotEligible.
     `sha256`: the export's, when already known (the build's unchanged-inputs check computed
     it): the scan then does not hash the bytes a second time."""
@@ -208,7 +240,8 @@ def plan(path: Path, parse_head, sniff, sep_hint: re.Pattern, folder: Path,
         raise NotEligible("en-tête sur plusieurs lignes")
     skip = header.number + number_offset
     return Plan(path, encoding, delimiter, header.values, header.number, skip, number_offset,
-                _SCANNER.submit(_scan, path, skip, hash_bytes=sha256 is None), sha256)
+                _SCANNER.submit(_scan, path, skip, hash_bytes=sha256 is None,
+                                encoding=encoding), sha256, read_path=read_path)
 
 
 def source_sql(plan_: Plan) -> str:
@@ -224,7 +257,7 @@ def source_sql(plan_: Plan) -> str:
 def _read_csv(plan_: Plan) -> str:
     width = len(plan_.header_values) + EXTRA_COLUMNS
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1))
-    return (f"read_csv({_literal(plan_.path)}, delim = {_literal(plan_.delimiter)}, "
+    return (f"read_csv({_literal(plan_.source)}, delim = {_literal(plan_.delimiter)}, "
             f"quote = '\"', escape = '\"', header = false, skip = {int(plan_.skip)}, "
             f"auto_detect = false, columns = {{{columns}}}, null_padding = true, "
             "strict_mode = true, encoding = 'utf-8')")
@@ -319,14 +352,15 @@ def numbered_select(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> 
 
 
 def cp1252_or_utf8(path: Path, folder: Path) -> Path:
-    """After DuckDB refused a file as UTF-8: its Windows-1252 transcoding, or NotEligible when
-    the evidence says UTF-8 with a few bad bytes (the reference reader reports those)."""
+    """After DuckDB refused a file as UTF-8: its Windows-1252 transcoding (`transcoded`), or
+    NotEligible when the evidence says UTF-8 with a few bad bytes (the reference reader
+    reports those) or a byte has no Windows-1252 character."""
     invalid, valid = _utf8_evidence(path)
     with open(path, "rb") as handle:
         has_bom = handle.read(3) == codecs.BOM_UTF8
     if has_bom or valid > invalid:
         raise NotEligible("UTF-8 avec des octets invalides")
     try:
-        return _transcode(path, "cp1252", folder)
+        return transcoded(path, "cp1252", folder)
     except UnicodeDecodeError:
         raise NotEligible("octets sans caractère en Windows-1252") from None

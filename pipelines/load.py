@@ -448,8 +448,9 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
         export.encoding = "utf-8-sig" if _has_utf8_bom(export.path) else "utf-8"
     except fastcsv.NotUtf8:
         # the transcoding is read; the sha256 stays the export's own
-        plan = fastcsv.plan(fastcsv.cp1252_or_utf8(export.path, folder), _parse_lines,
-                            sniff_delimiter, _SEP_HINT, folder, sha256=plan.sha256)
+        plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT, folder,
+                            encoding="cp1252", sha256=plan.sha256,
+                            read_path=fastcsv.cp1252_or_utf8(export.path, folder))
         rows_read, long_columns = fastcsv.read(con, plan)
         export.encoding = "cp1252"
     export.sha256, export.delimiter = plan.sha256, plan.delimiter

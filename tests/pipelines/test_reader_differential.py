@@ -214,3 +214,20 @@ def test_the_white_space_constants_are_pythons():
     assert {c for c in every if c not in " \n\r"} == {
         c for c in every if c.encode() in fastcsv.RARE_SPACE_BYTES
         or fastcsv._RARE_SEQUENCES.fullmatch(c.encode())}
+
+
+@pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="no in-memory files here")
+def test_a_windows_1252_export_is_transcoded_in_memory_only(tmp_path):
+    """DuckDB reads UTF-8 only: a Windows-1252 export is transcoded for it, and that copy holds
+    personal data in clear. It lives in memory (an anonymous in-memory file), not in the
+    build's folder nor anywhere on disk, and is gone once the build frees it."""
+    export = tmp_path / "prospects.csv"
+    export.write_bytes("ID prospect;Email\nP1;zoé.müller@exemple.fr\n".encode("cp1252"))
+    folder = tmp_path / "work"
+    folder.mkdir()
+    copy = fastcsv.cp1252_or_utf8(export, folder)
+    assert copy.read_text(encoding="utf-8") == "ID prospect;Email\nP1;zoé.müller@exemple.fr\n"
+    assert list(folder.iterdir()) == []
+    assert copy.is_relative_to("/proc") and os.readlink(copy).startswith("/memfd:")
+    fastcsv.close_transcoded()
+    assert not copy.exists()
