@@ -67,6 +67,9 @@ HOSTILE = {
     "trimming": "ID prospect;Date de premier contact;Canal\n\u00a0P1 ;\t01/02/2023\u202f; "
                 "Salon\x1c\n".encode(),
     "cp1252": "ID prospect;Date de premier contact;Canal\nP1;01/02/2023;Santé\n".encode("cp1252"),
+    # (its lines are scanned in Windows-1252 bytes: a no-break space there is the byte A0)
+    "cp1252_no_break_spaces": "ID prospect;Date de premier contact;Canal\n\u00a0P1\u00a0;"
+                              "01/02/2023;Santé\u00a0\n".encode("cp1252"),
     "stray_byte": b"ID prospect;Date de premier contact;Canal\n"
                   + "P1;01/02/2023;Santé\n".encode() * 5 + b"P2;01/02/2023;Sant\xe9\n",
     "multi_line": b'ID prospect;Date de premier contact;Note\nP1;01/02/2023;"a\nb"\nP2;x;y\n',
