@@ -430,7 +430,13 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
     # an order says it (file_order, line): DuckDB may then write tables in parallel, without
     # keeping the order rows came in (staging at ten million touches: 19 → 14 s).
     con.execute("set preserve_insertion_order = false")
-    models = run_models(con, bar, after_model)
+    try:
+        models = run_models(con, bar, after_model)
+    except ModelFailed:
+        # staging reads the CSV files again: one removed or re-saved since its checks makes
+        # DuckDB fail there, which the file's own message says better
+        check_unchanged([e for exports in found.values() for e in exports])
+        raise
     # (the answers and the publication's copies keep the rows in the order the marts wrote
     # them: a reader of an ordered mart reads it without an ORDER BY)
     con.execute("set preserve_insertion_order = true")

@@ -290,3 +290,26 @@ def test_each_file_s_sha256_is_its_bytes_whether_hashed_once_or_by_the_scan(demo
             recorded = dict(con.execute("select file, sha256 from quality.files").fetchall())
         assert recorded == {name: expected[name] for name in recorded}, cache
         assert len(recorded) == len(expected)
+
+
+def test_an_export_removed_during_the_build_is_named_and_the_last_good_one_stays(
+        published, monkeypatch):
+    """Staging reads a CSV a second time, after its checks: an export removed in between (an
+    officer tidying the folder while a build runs) makes DuckDB fail there. The build stops
+    with the file's own name and what happened, not DuckDB's words, and the last good
+    database stays published."""
+    (published["raw"] / "prospects_2.csv").write_text(
+        "ID prospect;Date de premier contact\nP3;01/04/2023\n", "utf-8")
+    before = _sha(published["database"])
+    original = build_module.run_models
+
+    def tidy_then_run(*args, **kwargs):
+        (published["raw"] / "prospects_2.csv").unlink()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "run_models", tidy_then_run)
+    with pytest.raises(guard.BuildFailure,
+                       match="prospects_2.csv : le fichier a changé pendant la construction"):
+        build_module.build(published["raw"], published["curated"], progress=lambda _: None,
+                           force=True)
+    assert _sha(published["database"]) == before
