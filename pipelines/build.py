@@ -496,7 +496,7 @@ def build(raw_dir: Path, curated_dir: Path,
                             result = _build_in(con, raw_dir, curated_dir, info, progress,
                                                spill_dir, bar)
                     finally:
-                        fastcsv.close_transcoded()  # (Windows-1252 exports, in memory)
+                        fastcsv.close_transcoded(spill_dir)  # (Windows-1252 exports, in memory)
             except BaseException as exc:
                 failure = guard.classify(exc)
                 if os.environ.get("OMLOT_DEBUG"):

@@ -169,7 +169,8 @@ def _find_all(data: bytes, pattern: bytes) -> list[int]:
     return found
 
 
-_TRANSCODED: list[int] = []  # the in-memory files' descriptors, closed at the build's end
+# the in-memory files' descriptors, by build folder: freed at that build's end
+_TRANSCODED: dict[Path, list[int]] = {}
 
 
 def transcoded(path: Path, encoding: str, folder: Path) -> Path:
@@ -180,7 +181,7 @@ def transcoded(path: Path, encoding: str, folder: Path) -> Path:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     if hasattr(os, "memfd_create"):
         fd = os.memfd_create("omlot-transcoded", os.MFD_CLOEXEC)
-        _TRANSCODED.append(fd)
+        _TRANSCODED.setdefault(folder, []).append(fd)
         out = open(fd, "wb", closefd=False)
         target = Path(f"/proc/{os.getpid()}/fd/{fd}")
     else:
@@ -193,10 +194,11 @@ def transcoded(path: Path, encoding: str, folder: Path) -> Path:
     return target
 
 
-def close_transcoded() -> None:
-    """Free the in-memory copies (the build's end: staging has read them)."""
-    while _TRANSCODED:
-        os.close(_TRANSCODED.pop())
+def close_transcoded(folder: Path) -> None:
+    """Free the in-memory copies made for the build of `folder` (its end: staging has read
+    them; another build in the same process keeps its own)."""
+    for fd in _TRANSCODED.pop(folder, []):
+        os.close(fd)
 
 
 def _utf8_evidence(path: Path) -> tuple[int, int]:

@@ -232,5 +232,5 @@ def test_a_windows_1252_export_is_transcoded_in_memory_only(tmp_path):
     assert copy.read_text(encoding="utf-8") == "ID prospect;Email\nP1;zoé.müller@exemple.fr\n"
     assert list(folder.iterdir()) == []
     assert copy.is_relative_to("/proc") and os.readlink(copy).startswith("/memfd:")
-    fastcsv.close_transcoded()
+    fastcsv.close_transcoded(folder)
     assert not copy.exists()
