@@ -130,19 +130,16 @@ class StagedCache:
         half of a rebuild's staging at ten million touches)."""
         if not exports:
             return
-        kept = [(str(self._paths(e.source, e.sha256)[0]), e.order, e.name) for e in exports]
-        con.execute("create or replace temp table _kept_files "
-                    "(path varchar, file_order int, file varchar)")
-        con.executemany("insert into _kept_files values (?, ?, ?)", kept)
-        try:
-            # (a name is checked for personal data once, not on each of its rows)
-            con.execute(f"insert into {table} by name select kept.file_order, kept.file, "
-                        "rows.* exclude (filename) "
-                        "from read_parquet(?, filename = true) as rows inner join (select "
-                        "path, file_order, pseudonymise(file) as file from _kept_files) as kept "
-                        "on rows.filename = kept.path", [[path for path, _, _ in kept]])
-        finally:
-            con.execute("drop table _kept_files")
+        paths = [str(self._paths(e.source, e.sha256)[0]) for e in exports]
+        # (a name is checked for personal data once, not on each of its rows)
+        con.execute(f"insert into {table} by name select kept.file_order, kept.file, "
+                    "rows.* exclude (filename) "
+                    "from read_parquet($paths, filename = true) as rows inner join (select "
+                    "unnest($paths) as path, unnest($orders)::int as file_order, "
+                    "pseudonymise(unnest($names)) as file) as kept "
+                    "on rows.filename = kept.path",
+                    {"paths": paths, "orders": [e.order for e in exports],
+                     "names": [e.name for e in exports]})
 
     def prune(self) -> None:
         """Only what this build used stays: older fingerprints and files no longer exported

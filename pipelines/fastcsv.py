@@ -71,7 +71,7 @@ class Plan:
     scan: Future
     _sha256: str | None = None
     _blank_lines: list[int] | None = None
-    state: tuple[int, int] | None = None  # the file's (size, mtime) when `read` checked it
+    state: tuple[int, int] | None = None  # the file's (size, mtime) when planned
     # what DuckDB reads: the export, or its UTF-8 transcoding in memory (`transcoded`)
     read_path: Path | None = None
 
@@ -213,9 +213,8 @@ def _utf8_evidence(path: Path) -> tuple[int, int]:
     return invalid, valid
 
 
-def plan(path: Path, parse_head, sniff, sep_hint: re.Pattern, folder: Path,
-         encoding: str = "utf-8", sha256: str | None = None,
-         read_path: Path | None = None) -> Plan:
+def plan(path: Path, parse_head, sniff, sep_hint: re.Pattern, encoding: str = "utf-8",
+         sha256: str | None = None, read_path: Path | None = None) -> Plan:
     """How DuckDB must read the file to give the reference reader's rows, or NotEligible.
     `sha256`: the export's, when already known (the build's unchanged-inputs check computed
     it): the scan then does not hash the bytes a second time."""
@@ -243,7 +242,8 @@ def plan(path: Path, parse_head, sniff, sep_hint: re.Pattern, folder: Path,
     skip = header.number + number_offset
     return Plan(path, encoding, delimiter, header.values, header.number, skip, number_offset,
                 _SCANNER.submit(_scan, path, skip, hash_bytes=sha256 is None,
-                                encoding=encoding), sha256, read_path=read_path)
+                                encoding=encoding), sha256, state=_state(path),
+                read_path=read_path)
 
 
 def source_sql(plan_: Plan) -> str:
@@ -259,16 +259,16 @@ def source_sql(plan_: Plan) -> str:
 def _read_csv(plan_: Plan) -> str:
     width = len(plan_.header_values) + EXTRA_COLUMNS
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1))
-    return (f"read_csv({_literal(plan_.source)}, delim = {_literal(plan_.delimiter)}, "
+    return (f"read_csv({sql_text(str(plan_.source))}, delim = {sql_text(plan_.delimiter)}, "
             f"quote = '\"', escape = '\"', header = false, skip = {int(plan_.skip)}, "
             f"auto_detect = false, columns = {{{columns}}}, null_padding = true, "
             "strict_mode = true, encoding = 'utf-8')")
 
 
-def _literal(value: object) -> str:
-    """A SQL string literal (a path, a delimiter): quotes doubled. The view that reads the file
-    cannot take bound parameters."""
-    return "'" + str(value).replace("'", "''") + "'"
+def sql_text(text: str) -> str:
+    """A SQL string literal (a path, a delimiter, a file name, our own message): quotes
+    doubled. The view that reads a file cannot take bound parameters."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def read(con: duckdb.DuckDBPyConnection, plan_: Plan) -> tuple[int, set[str]]:
@@ -305,7 +305,6 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan) -> tuple[int, set[str]]:
         plan_._blank_lines = []  # as many records as lines: no blank line, no value on two
     elif rows + len(plan_.find_blank_lines()) != plan_.data_lines:
         raise NotEligible("le nombre de lignes ne se rapproche pas")
-    plan_.state = _state(plan_.path)
     return rows - blank_rows, {n for n, most in zip(names, longest, strict=True)
                                if (most or 0) > config.MAX_VALUE_CHARS}
 
@@ -316,7 +315,7 @@ def _state(path: Path) -> tuple[int, int]:
 
 
 def unchanged_since_read(plan_: Plan) -> bool:
-    """Whether the file is as it was when checked (staging reads it again: a file re-saved
+    """Whether the file is as it was when planned (staging reads it again: a file re-saved
     meanwhile would give rows that its checks and its sha256 do not describe)."""
     try:
         return _state(plan_.path) == plan_.state

@@ -49,7 +49,7 @@ class ExportFile:
     ignored_columns: list[str] = field(default_factory=list)
     rows_read: int = 0
     # how the fast path reads it again in staging (fastcsv.Plan), to check it did not change
-    read_plan: object | None = field(default=None, repr=False, compare=False)
+    read_plan: fastcsv.Plan | None = field(default=None, repr=False, compare=False)
     # (row number or None, column or None, message): kept, but not as the contract expects
     warnings: list[tuple[int | None, str | None, str]] = field(default_factory=list)
 
@@ -441,14 +441,14 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
     if info.st_size > config.MAX_FILE_BYTES:
         raise fastcsv.NotEligible("trop volumineux")  # the reference reader says so
     # (its sha256 is known when the unchanged-inputs check or the kept rows' lookup asked it)
-    plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT, folder,
+    plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT,
                         sha256=export.sha256 or None)
     try:
         rows_read, long_columns = fastcsv.read(con, plan)
         export.encoding = "utf-8-sig" if _has_utf8_bom(export.path) else "utf-8"
     except fastcsv.NotUtf8:
         # the transcoding is read; the sha256 stays the export's own
-        plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT, folder,
+        plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT,
                             encoding="cp1252", sha256=plan.sha256,
                             read_path=fastcsv.cp1252_or_utf8(export.path, folder))
         rows_read, long_columns = fastcsv.read(con, plan)
@@ -468,10 +468,10 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
         if c.key in positions else f"null::varchar as {c.key}" for c in source.columns)
     extras = " + ".join(f"({trimmed[name]} is not null)::int" for name in every[width:])
     rows = f"""
-        select {export.order}::int as file_order, {_sql_text(export.name)}::varchar as file,
+        select {export.order}::int as file_order, {fastcsv.sql_text(export.name)}::varchar as file,
             line::bigint as line,
             ({extras})::int as extra_values,
-            case when too_long then {_sql_text(TOO_LONG)} end as load_problem,
+            case when too_long then {fastcsv.sql_text(TOO_LONG)} end as load_problem,
             {values}
         from (select *, coalesce({too_long}, false) as too_long
               from ({fastcsv.numbered_select(con, plan, table)}))
@@ -480,12 +480,6 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
     export.rows_read = rows_read
     export.read_plan = plan
     return rows
-
-
-def _sql_text(text: str) -> str:
-    """A string literal (a file name, our own message): quotes doubled. The view that holds it
-    cannot take bound parameters."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _has_utf8_bom(path: Path) -> bool:

@@ -17,8 +17,6 @@ import typst
 from .. import config
 
 TEMPLATE = Path(__file__).resolve().parent / "bilan.typ"
-# The geometry the Territoire page draws.
-GEO_DIR = config.GEO_DIR
 GEO_CREDIT = ("Contours : IGN – ADMIN EXPRESS COG 2018 (via gregoiredavid/france-geojson), "
               "simplifiés ; codes communes et EPCI : INSEE COG 2026 et DGCL 2026 – Licence "
               "Ouverte Etalab.")
@@ -52,7 +50,7 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
 
 @cache
 def _features(name: str) -> tuple[tuple[str, tuple], ...]:
-    collection = json.loads((GEO_DIR / name).read_text(encoding="utf-8"))
+    collection = json.loads((config.GEO_DIR / name).read_text(encoding="utf-8"))
     return tuple((feature["properties"]["code"], tuple(
         tuple(map(tuple, ring)) for ring in _rings(feature["geometry"])))
         for feature in collection["features"])
