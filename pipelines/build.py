@@ -412,8 +412,9 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
         exports += found[name]
         rows, seconds = sum(e.rows_read for e in fresh), time.perf_counter() - t0
         again = f", {len(kept[name])} inchangé(s) repris" if kept[name] else ""
+        speed = f" ({rate(rows, seconds)})" if rows else ""  # (not « 0 lignes/s »)
         progress(f"{name:<14} {len(fresh)} fichier(s) lu(s){again}, {count(rows)} ligne(s) "
-                 f"en {seconds:.1f} s ({rate(rows, seconds)})")
+                 f"en {seconds:.1f} s{speed}")
     _files_table(con, exports, skipped)
 
     def after_model(schema: str, table: str) -> None:

@@ -61,6 +61,7 @@ def test_rebuild_reuses_unchanged_files_and_publishes_the_same(demo_build, tmp_p
     # the new month's rows, kept by a build that also put back the others, come back alone
     third = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
     assert re.search(r"touches\s+0 fichier\(s\) lu\(s\), 3 inchangé", third.stderr)
+    assert "0 lignes/s" not in third.stderr  # nothing read: no rate to give
     assert _published(curated) == _published(scratch)
 
 
