@@ -202,6 +202,17 @@ def is_view(sql: str) -> bool:
     return sql.lstrip().startswith("-- materialized: view")
 
 
+_PUBLISHED_COLUMNS = re.compile(r"^-- published columns: (.+)$", re.MULTILINE)
+
+
+def published_columns(sql: str) -> str:
+    """The columns of a model that the database publishes: all of them, unless its header says
+    `-- published columns: a, b` (a working table of ten million rows whose readers after the
+    build ask a few: each column more is seconds of every build and megabytes of the file)."""
+    found = _PUBLISHED_COLUMNS.search(sql)
+    return found.group(1).strip() if found else "*"
+
+
 def _last_readers(models: list[tuple[str, str, str]]) -> dict[int, list[str]]:
     """For each model's position, the working tables no later model, check or reader needs:
     dropped once it has run, so the work database holds one layer of a large source at a time.
@@ -334,10 +345,14 @@ def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict)
         ).fetchall()
         for schema in PUBLISHED_SCHEMAS:
             con.execute(f"create schema pub.{schema}")
+        columns = {f"{schema}.{table}": published_columns(sql)
+                   for schema, table, sql in sql_models([config.SQL_DIR / layer
+                                                         for layer in LAYERS])}
         for schema, table in tables:
-            if f"{schema}.{table}" not in UNPUBLISHED:
-                con.execute(f"create table pub.{schema}.{table} as select * from "
-                            f"{schema}.{table}")
+            name = f"{schema}.{table}"
+            if name not in UNPUBLISHED:
+                con.execute(f"create table pub.{name} as select {columns.get(name, '*')} "
+                            f"from {name}")
         # The build's identity inside the database: the status file is checked against it.
         con.execute(
             "create table pub.quality.build as select * from (select "

@@ -207,6 +207,22 @@ def test_marts_are_published_as_parquet_beside_the_database(demo_build):
             assert read == rows
 
 
+def test_touches_are_published_with_the_columns_their_readers_ask(demo_build):
+    """core.touches is ten million rows at scale: the database keeps what the metrics and
+    campaign_metrics read after the build, not the ID, time, file and line the build's own
+    readers used (issue 12)."""
+    sql = (config.SQL_DIR / "core" / "touches.sql").read_text(encoding="utf-8")
+    declared = [c.strip() for c in build_module.published_columns(sql).split(",")]
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        columns = [row[0] for row in con.execute("describe core.touches").fetchall()]
+        [(rows,)] = con.execute("select count(*) from core.touches").fetchall()
+    assert columns == declared
+    assert "touch_id" not in columns and "file" not in columns
+    assert rows == kpis(demo_build["curated"])["interactions"]
+    # a model without the header is published whole
+    assert build_module.published_columns("select 1 as a") == "*"
+
+
 def test_a_view_model_keeps_its_tables_until_its_last_reader():
     """core.touch_rows is a view over staging.touches: the table must outlive the view's
     readers (dropped after the last of them, the view first), or they would fail."""

@@ -145,10 +145,9 @@ def test_touch_with_a_placeholder_email_is_anonymous(placeholders):
     # T3 (claire@example.fr) is household P7
     assert figures["interactions"] == 4
     assert figures["contacts"] == 1
-    rows = _query(placeholders, "select touch_id, household_id, person_key is not null "
-                                "from core.touches order by touch_id")
-    assert rows == [("T1", None, False), ("T2", None, False), ("T3", "P7", True),
-                    ("T4", None, False)]
+    rows = _query(placeholders, "select household_id, person_key is not null, count(*) "
+                                "from core.touches group by all order by all")
+    assert rows == [("P7", True, 1), (None, False, 3)]
 
 
 def test_email_validity_is_the_contracts(sql):
