@@ -44,6 +44,15 @@ def fingerprint(key: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def _has_file(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether staged rows carry their file's name (the touches keep only its position)."""
+    schema, name = table.split(".")
+    return bool(con.execute(
+        "select count(*) from duckdb_columns() where database_name = current_database() and "
+        "schema_name = ? and table_name = ? and column_name = 'file'", [schema, name]
+    ).fetchone()[0])
+
+
 _SHA256: dict[tuple[str, int, int], str] = {}
 
 
@@ -106,7 +115,8 @@ class StagedCache:
         # (the table holds these files' rows alone: the kept ones are inserted after this;
         # Parquet's version 2 encodings and LZ4: at ten million touches 8.6 s to write instead
         # of 10 s with Snappy, the same size, and read back faster)
-        con.execute(f"copy (select * exclude (file) from {table}) to ? "
+        columns = "* exclude (file)" if _has_file(con, table) else "*"
+        con.execute(f"copy (select {columns} from {table}) to ? "
                     "(format parquet, parquet_version 'V2', compression 'lz4', "
                     "partition_by (file_order), filename_pattern 'rows')", [str(parts)])
         try:
@@ -132,7 +142,8 @@ class StagedCache:
             return
         paths = [str(self._paths(e.source, e.sha256)[0]) for e in exports]
         # (a name is checked for personal data once, not on each of its rows)
-        con.execute(f"insert into {table} by name select kept.file_order, kept.file, "
+        name = ", kept.file" if _has_file(con, table) else ""
+        con.execute(f"insert into {table} by name select kept.file_order{name}, "
                     "rows.* exclude (filename) "
                     "from read_parquet($paths, filename = true) as rows inner join (select "
                     "unnest($paths) as path, unnest($orders)::int as file_order, "

@@ -39,8 +39,13 @@ campaigns as (
     select campaign_code, channel from core.campaigns
 ),
 
-channels as (
-    select * from ref.channel_labels
+-- each distinct label's channel, its key computed once per label, not on ten million rows
+-- (the labels of every staged row: a second reader of `accepted` would make DuckDB copy it)
+label_channels as (
+    select labels.channel_label, channels.channel,
+    from (select distinct channel_label from staging.touches where channel_label is not null)
+        as labels
+    left join ref.channel_labels as channels on norm_label(labels.channel_label) = channels.label_key
 ),
 
 resolved as (
@@ -64,23 +69,23 @@ final as (
     select
         resolved.touch_id,
         resolved.touched_at,
-        resolved.touch_date,
+        cast(resolved.touched_at as date) as touch_date,
         resolved.campaign_code,
         -- an empty channel is the campaign's; an unknown label is `autre` (reported)
         case
             when resolved.channel_label is null then coalesce(campaigns.channel, 'autre')
-            else coalesce(channels.channel, 'autre')
+            else coalesce(label_channels.channel, 'autre')
         end as channel,
         resolved.interaction_type,
         resolved.household_id,
         resolved.person_key,
         resolved.prospect_id,
         resolved.is_known_prospect_id,
-        resolved.file,
+        resolved.file_order,
         resolved.line,
     from resolved
     left join campaigns on resolved.campaign_code = campaigns.campaign_code
-    left join channels on resolved.channel_key = channels.label_key
+    left join label_channels on resolved.channel_label = label_channels.channel_label
 )
 
 select * from final

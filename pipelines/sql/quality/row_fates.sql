@@ -20,10 +20,12 @@ ambassadors as (
     from core.ambassador_rows
 ),
 
+-- (the touches keep their file's position only: its name is joined here)
 touches as (
     select
-        'touches' as source, file_order, file, line, row_status, reject, invalid_values,
+        'touches' as source, file_order, files.file, line, row_status, reject, invalid_values,
     from core.touch_rows
+    inner join core.touch_files as files using (file_order)
 ),
 
 campaigns as (

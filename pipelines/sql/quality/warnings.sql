@@ -5,14 +5,24 @@ with channels as (
 ),
 
 labelled as (
-    select 'prospects' as source, file_order, file, line, channel_label, channel_key
+    select 'prospects' as source, file_order, file, line, channel_label, channel_key, 1 as n
     from core.prospect_rows
     where row_status = 'accepted'
     union all
-    select 'touches', file_order, file, line, channel_label, channel_key from core.touch_rows
-    where row_status = 'accepted'
+    -- (ten million touches: each label's first occurrence and count first, then its key and
+    -- its file's name, once per label)
+    select 'touches', first_at.file_order, files.file, first_at.line, channel_label,
+        norm_label(channel_label), n,
+    from (
+        select channel_label, min({'file_order': file_order, 'line': line}) as first_at,
+            count(*) as n,
+        from core.touch_rows
+        where row_status = 'accepted' and channel_label is not null
+        group by channel_label
+    )
+    inner join core.touch_files as files on files.file_order = first_at.file_order
     union all
-    select 'campaigns', file_order, file, line, channel_label, channel_key
+    select 'campaigns', file_order, file, line, channel_label, channel_key, 1
     from core.campaign_rows
     where row_status = 'accepted'
 ),
@@ -28,7 +38,7 @@ unknown_channels as (
         'Canal' as "column",
         labelled.channel_label as value,
         'libellé de canal inconnu, compté en « autre » ; ligne = première occurrence' as message,
-        count(*) as n,
+        sum(labelled.n) as n,
     from labelled
     left join channels on labelled.channel_key = channels.label_key
     where labelled.channel_label is not null and channels.label_key is null
@@ -60,7 +70,9 @@ campaign_codes as (
 referenced_campaigns as (
     select 'prospects' as source, file, line, campaign_code from core.prospects
     union all
-    select 'touches', file, line, campaign_code from core.touches
+    select 'touches', files.file, touches.line, touches.campaign_code
+    from core.touches as touches
+    inner join core.touch_files as files using (file_order)
 ),
 
 unknown_campaigns as (
@@ -109,6 +121,7 @@ unknown_touch_prospects as (
             || 'première occurrence' as message,
         count(*) as n,
     from core.touches
+    inner join core.touch_files as files using (file_order)
     where prospect_id is not null and not is_known_prospect_id
     group by all
 ),
