@@ -64,6 +64,42 @@ def test_rebuild_reuses_unchanged_files_and_publishes_the_same(demo_build, tmp_p
     assert "0 lignes/s" not in third.stderr  # nothing read: no rate to give
     assert _published(curated) == _published(scratch)
 
+    # one file of the first build's batch re-exported with a row more: it alone is read, the
+    # batch's other file comes back without the changed file's old rows
+    first_touches = next(path for path in sorted(raw.glob("contacts_campagnes_*.csv"))
+                         if path.name != "contacts_campagnes_2025-07.csv")
+    with first_touches.open("a", encoding=_encoding(first_touches)) as handle:
+        handle.write(_row_like(first_touches, "AJOUT1"))
+    changed = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert re.search(r"touches\s+1 fichier\(s\) lu\(s\), 2 inchangé", changed.stderr), \
+        changed.stderr
+    shutil.rmtree(scratch)
+    assert run_cli("build", "--raw", str(raw), "--curated", str(scratch),
+                   env={"OMLOT_CACHE": "0"}).returncode == 0
+    assert _published(curated) == _published(scratch)
+    # the touches' batches: the first build's (its other file still used), the new month's,
+    # the changed file's
+    assert len(list(cache.folder_for(curated).rglob("touches/batch-*.parquet"))) == 3
+
+
+def _encoding(path) -> str:
+    try:
+        path.read_text("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"
+
+
+def _row_like(path, touch_id: str) -> str:
+    """A copy of the file's last data row under another ID, with the file's line ending and
+    delimiter."""
+    text = path.read_text(_encoding(path))
+    ending = "\r\n" if "\r\n" in text else "\n"
+    last = text.rstrip("\r\n").split(ending)[-1]
+    delimiter = ";" if last.count(";") > last.count(",") else ","
+    return ("" if text.endswith(ending) else ending) + delimiter.join(
+        [touch_id, *last.split(delimiter)[1:]]) + ending
+
 
 def test_staged_rows_kept_hold_no_personal_data_in_clear(demo_build, tmp_path):
     raw = tmp_path / "raw"
