@@ -233,12 +233,6 @@ STATIC_URL = "app/static/"
 MAP_CONFIG = {**PLOTLY_CONFIG, "topojsonURL": f"{STATIC_URL}plotly-topojson/",
               "scrollZoom": False}
 
-GEO_CREDIT = (
-    "Contours : IGN – ADMIN EXPRESS COG 2018 (via gregoiredavid/france-geojson), simplifiés ; "
-    "codes communes/EPCI : INSEE COG 2026 & DGCL 2026 (via etalab/decoupage-administratif) – "
-    "Licence Ouverte Etalab"
-)
-
 # One colour per class of masking.COUNT_CLASSES (none, 1 à 2, 3 à 4, 5 à 9, 10 à 19, 20 +).
 INSTALLED_COLOURS = ("#f1f1f1", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00441b")
 

@@ -27,6 +27,10 @@ MAX_VALUE_CHARS = 32_767
 # the map geometry, also drawn by the PDF bilan (geo/SOURCES.md: sources and licence).
 STATIC_DIR = ROOT / "dashboard" / "static"
 GEO_DIR = STATIC_DIR / "geo"
+# The credit line of every map drawn from it (the dashboard's and the bilan's): one text.
+GEO_CREDIT = ("Contours : IGN – ADMIN EXPRESS COG 2018 (via gregoiredavid/france-geojson), "
+              "simplifiés ; codes communes et EPCI : INSEE COG 2026 et DGCL 2026 (via "
+              "etalab/decoupage-administratif) – Licence Ouverte Etalab.")
 
 DATABASE_NAME = "lot.duckdb"
 STATUS_NAME = "last_build.json"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, fmt, masking, queries, tables, widgets
+from pipelines import config
 
 filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
@@ -76,7 +77,7 @@ if summary["installed_elsewhere"]:
         "commune absente du référentiel du Lot n'apparaissent pas sur les cartes (voir Qualité "
         "des données).")
 st.caption(" ".join(notes))
-st.caption(charts.GEO_CREDIT)
+st.caption(config.GEO_CREDIT)
 
 # one under the other: in half a page the longest origin names and « 47 · 11,8 % » were cut
 st.subheader(f"Premières origines ({MEASURES[measure].lower()})")

@@ -573,7 +573,7 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
     return section("Territoire", sentences, [
         {"kind": "map", "title": "Foyers installés par intercommunalité (nombre de foyers)",
          "svg": render.map_svg(fills, hatched=frozenset(hatched)), "labels": labels,
-         "legend": legend, "caption": ctx.caption(period) + " " + render.GEO_CREDIT,
+         "legend": legend, "caption": ctx.caption(period) + " " + config.GEO_CREDIT,
          "note": "Partie lotoise de chaque intercommunalité (communes au 1er janvier 2026). "
                  "Les contours fins sont ceux des communes."},
         table([column("Intercommunalité", 3, "left"), column("Communes du Lot"),

@@ -17,9 +17,6 @@ import typst
 from .. import config
 
 TEMPLATE = Path(__file__).resolve().parent / "bilan.typ"
-GEO_CREDIT = ("Contours : IGN – ADMIN EXPRESS COG 2018 (via gregoiredavid/france-geojson), "
-              "simplifiés ; codes communes et EPCI : INSEE COG 2026 et DGCL 2026 – Licence "
-              "Ouverte Etalab.")
 
 
 class RenderError(RuntimeError):
