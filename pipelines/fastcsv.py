@@ -1,8 +1,12 @@
 """The fast reading path of a CSV export: DuckDB's own reader, for the files it can read with
-exactly the reference reader's result (load.py's `_parse_lines`). A file qualifies when no value
-spans lines, so that a record is a physical line and row numbers follow from the line count
-and the positions of the blank lines (DuckDB drops those); every other file, or any doubt
-(a count that does not reconcile, a reader error), goes back to the reference reader.
+exactly the reference reader's result (load.py's `_parse_lines`). Row numbers are the records'
+as a spreadsheet shows them: they follow from DuckDB's record order and the positions of the
+blank lines (DuckDB drops those). When values span lines (a note typed on two lines), the lines
+each record spans are counted from its own values, and the file is read by one thread (DuckDB's
+parallel reader refuses quoted line breaks with padded rows); a value whose lines would hold a
+whole row (a stray quote, as the reference reader judges it) sends the file back. Every other
+file, or any doubt (a count that does not reconcile, a reader error), goes back to the
+reference reader.
 
 Windows-1252 is transcoded in a streaming pass into an anonymous in-memory file that DuckDB
 reads (`transcoded`): the UTF-8 text, which holds personal data in clear, never touches the
@@ -57,6 +61,11 @@ class NotUtf8(NotEligible):
     """DuckDB refused the file's bytes as UTF-8."""
 
 
+class QuotedLineBreaks(NotEligible):
+    """DuckDB's parallel reader refused a value spanning lines (with rows padded): one thread
+    reads the file."""
+
+
 @dataclass
 class Plan:
     path: Path  # the export (its bytes are scanned, its state checked)
@@ -74,6 +83,10 @@ class Plan:
     state: tuple[int, int] | None = None  # the file's (size, mtime) when planned
     # what DuckDB reads: the export, or its UTF-8 transcoding in memory (`transcoded`)
     read_path: Path | None = None
+    # values span lines: read by one thread, every value's edges tested for white space
+    multi_line: bool = False
+    # (k, shift): the rows from the k-th record on come after `shift` blank lines (`read`)
+    breaks: list[tuple[int, int]] | None = None
 
     @property
     def source(self) -> Path:
@@ -95,8 +108,9 @@ class Plan:
     @property
     def rare_spaces(self) -> bool:
         """Whether the file holds white space other than the plain space (a tab, a no-break
-        space…): its values then need the exact test for what to trim."""
-        return self.scan.result()[3]
+        space…): its values then need the exact test for what to trim. A value spanning lines
+        may end with a line break: the exact test too."""
+        return self.multi_line or self.scan.result()[3]
 
     @property
     def sha256(self) -> str:
@@ -262,7 +276,8 @@ def _read_csv(plan_: Plan) -> str:
     return (f"read_csv({sql_text(str(plan_.source))}, delim = {sql_text(plan_.delimiter)}, "
             f"quote = '\"', escape = '\"', header = false, skip = {int(plan_.skip)}, "
             f"auto_detect = false, columns = {{{columns}}}, null_padding = true, "
-            "strict_mode = true, encoding = 'utf-8')")
+            "strict_mode = true, encoding = 'utf-8'"
+            + (", parallel = false)" if plan_.multi_line else ")"))
 
 
 def sql_text(text: str) -> str:
@@ -274,9 +289,32 @@ def sql_text(text: str) -> str:
 def read(con: duckdb.DuckDBPyConnection, plan_: Plan) -> tuple[int, set[str]]:
     """Check, in one pass of DuckDB's reader, that every physical line is accounted for; the
     number of non-blank rows, and the columns holding a value that may be longer than a
-    spreadsheet cell. A value spanning lines makes a record of several physical lines, so the
-    count does not reconcile and the file goes to the reference reader."""
+    spreadsheet cell. Where records are fewer than lines, values span lines (`_spans`) or
+    DuckDB skipped blank lines: either is reconciled with the line count, or the file goes to
+    the reference reader."""
     names = [f"c{i}" for i in range(1, len(plan_.header_values) + EXTRA_COLUMNS + 1)]
+    try:
+        rows, overflow, blank_rows, *longest = _checks(con, plan_, names)
+    except QuotedLineBreaks:
+        plan_.multi_line = True
+        rows, overflow, blank_rows, *longest = _checks(con, plan_, names)
+    if overflow:
+        raise NotEligible(f"plus de {EXTRA_COLUMNS} valeurs en trop sur une ligne")
+    if rows == plan_.data_lines and not plan_.multi_line:
+        plan_.breaks = []  # as many records as lines: no blank line, no value on two
+    elif not plan_.multi_line and rows + len(plan_.find_blank_lines()) == plan_.data_lines:
+        # the j-th blank line (0-based) at physical line p comes after p - skip - 1 - j data
+        # rows (several blank lines in a row share their k: the last one holds the total)
+        plan_.breaks = list({p - plan_.skip - 1 - j: j + 1 for j, p
+                             in enumerate(plan_.find_blank_lines())}.items())
+    else:
+        plan_.multi_line = True
+        plan_.breaks = _spans(con, plan_, names, rows)
+    return rows - blank_rows, {n for n, most in zip(names, longest, strict=True)
+                               if (most or 0) > config.MAX_VALUE_CHARS}
+
+
+def _checks(con: duckdb.DuckDBPyConnection, plan_: Plan, names: list[str]) -> list:
     # cheap aggregates (no regex): records, overflow, longest value per column in bytes
     # (≥ characters: a column within the cell limit in bytes needs no count of them), and the
     # rows whose values are all empty once trimmed (the exact test runs only on rows passing
@@ -290,23 +328,87 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan) -> tuple[int, set[str]]:
                          f"and coalesce(length({n}), 0) <= {config.MAX_VALUE_CHARS}"
                          for n in names)
     try:
-        rows, overflow, blank_rows, *longest = con.execute(
+        return list(con.execute(
             f"select count(*), bool_or({names[-1]} is not null), "
             f"coalesce(count_if(case when {maybe_blank} then {blank} else false end), 0), "
             f"{lengths} from {_read_csv(plan_)}"
-        ).fetchall()[0]
+        ).fetchall()[0])
     except duckdb.Error as exc:
         if "unicode" in str(exc).lower() or "utf-8" in str(exc).lower():
             raise NotUtf8("octets non UTF-8") from None
+        if "quoted new lines" in str(exc) and not plan_.multi_line:
+            raise QuotedLineBreaks("valeurs sur plusieurs lignes") from None
         raise NotEligible(f"lecteur DuckDB : {type(exc).__name__}") from None
-    if overflow:
-        raise NotEligible(f"plus de {EXTRA_COLUMNS} valeurs en trop sur une ligne")
-    if rows == plan_.data_lines:
-        plan_._blank_lines = []  # as many records as lines: no blank line, no value on two
-    elif rows + len(plan_.find_blank_lines()) != plan_.data_lines:
+
+
+# Line breaks Python's str.splitlines knows beyond \n and \r (the reference reader splits a
+# value there when it judges a stray quote): a value spanning lines with one goes back to it.
+_OTHER_LINE_BREAKS = "[\\x0b\\x0c\\x1c-\\x1e\\x{85}\\x{2028}\\x{2029}]"
+
+
+def _spans(con: duckdb.DuckDBPyConnection, plan_: Plan, names: list[str],
+           records: int) -> list[tuple[int, int]]:
+    """The blank-line shifts of a file whose values may span lines, from the records that do
+    (one more pass, by one thread, over the rows holding a line break): each such record
+    spans 1 + its values' line breaks physical lines, and the empty lines inside its values
+    are not blank rows. The lines must add up to the file's; a record the reference reader
+    would judge a stray quote (a line of a value holding as many delimiters as a whole row,
+    `load._swallows`) sends the file back to it."""
+    width = len(plan_.header_values)
+    delimiter = sql_text(plan_.delimiter)
+    extra = " + ".join(f"coalesce(strlen({n}) - strlen(replace({n}, chr(10), '')), 0)"
+                       for n in names)
+    inner_blank = " + ".join(
+        f"coalesce(len(list_filter(string_split({n}, chr(10))[2:-2], "
+        f"lambda line: line = '' or line = chr(13))), 0)" for n in names)
+    swallows = " or ".join(
+        f"coalesce(list_bool_or(list_transform(string_split({n}, chr(10))[2:], lambda line: "
+        f"strlen(line) - strlen(replace(line, {delimiter}, '')) >= {width - 1})), false)"
+        for n in names) if width >= 3 else "false"
+    other_breaks = " or ".join(f"coalesce(regexp_matches({n}, '{_OTHER_LINE_BREAKS}'), false)"
+                               for n in names)
+    try:
+        spanning = con.execute(
+            f"select rowid, {extra}, {inner_blank}, {swallows} or {other_breaks} "
+            f"from {source_sql(plan_)} "
+            f"where {' or '.join(f'contains({n}, chr(10))' for n in names)} order by rowid"
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise NotEligible(f"lecteur DuckDB : {type(exc).__name__}") from None
+    if any(refused for *_, refused in spanning):
+        raise NotEligible("une valeur sur plusieurs lignes contient une ligne entière")
+    blanks = plan_.find_blank_lines()
+    outside = len(blanks) - sum(inner for _, _, inner, _ in spanning)
+    if records + sum(lines for _, lines, _, _ in spanning) + outside != plan_.data_lines:
         raise NotEligible("le nombre de lignes ne se rapproche pas")
-    return rows - blank_rows, {n for n, most in zip(names, longest, strict=True)
-                               if (most or 0) > config.MAX_VALUE_CHARS}
+    return _outside_breaks(blanks, [(rowid, lines) for rowid, lines, _, _ in spanning],
+                           plan_.skip + 1)
+
+
+def _outside_breaks(blanks: list[int], spans: list[tuple[int, int]],
+                    base: int) -> list[tuple[int, int]]:
+    """(k, shift) for the blank lines outside values: `blanks`, the physical numbers of the
+    empty lines; `spans`, (record, extra lines) of the records spanning lines, in order;
+    `base`, the physical line of the first record. A record starts at base + its number + the
+    extra lines of the records before it + the blank lines before it."""
+    breaks: dict[int, int] = {}
+    extra = outside = position = 0  # (position: the next spanning record to place)
+    for blank in blanks:
+        inside = False
+        while position < len(spans):
+            record, lines = spans[position]
+            start = base + record + extra + outside
+            if start >= blank:
+                break
+            if blank <= start + lines:
+                inside = True  # an empty line within this record's value
+                break
+            extra += lines
+            position += 1
+        if not inside:
+            outside += 1
+            breaks[blank - base - extra - (outside - 1)] = outside
+    return list(breaks.items())
 
 
 def _state(path: Path) -> tuple[int, int]:
@@ -335,18 +437,13 @@ def trimmed(name: str, rare_spaces: bool = True) -> str:
 
 def numbered_select(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> str:
     """SQL giving `line` (the row number a spreadsheet shows) and c1… for every row of the
-    file: physical line numbers, shifted past the blank lines DuckDB skipped (`table`: the name
-    of the small table of those shifts, when there are blank lines)."""
+    file: record numbers, shifted past the blank lines DuckDB skipped (`table`: the name of
+    the small table of those shifts, when there are blank lines). After `read`."""
     first = plan_.skip + 1 - plan_.number_offset
-    blank_lines = plan_.find_blank_lines()
-    if not blank_lines:
+    if not plan_.breaks:
         return f"select rowid + {first} as line, * exclude (rowid) from {source_sql(plan_)}"
-    # the j-th blank line (0-based) at physical line p comes after p - skip - 1 - j data rows
-    # (several blank lines in a row share their k: the last one holds the total shift)
-    breaks = list({p - plan_.skip - 1 - j: j + 1 for j, p in enumerate(blank_lines)}
-                  .items())
     con.execute(f"create or replace table {table}_breaks (k bigint, shift bigint)")
-    con.executemany(f"insert into {table}_breaks values (?, ?)", breaks)
+    con.executemany(f"insert into {table}_breaks values (?, ?)", plan_.breaks)
     return (f"select rows.rowid + {first} + coalesce(breaks.shift, 0) as line, "
             f"rows.* exclude (rowid) from {source_sql(plan_)} as rows "
             f"asof left join {table}_breaks as breaks on rows.rowid >= breaks.k")
