@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-# The summer 2023 tourism campaign (campsite postcards, tourist-site portraits).
-SUMMER_2023 = (dt.date(2023, 7, 1), dt.date(2023, 10, 31))
+from pipelines import metrics
 
 
 def presets(years: list[int]) -> dict[str, str]:
@@ -18,8 +17,10 @@ def presets(years: list[int]) -> dict[str, str]:
 
 
 def preset_period(key: str) -> tuple[dt.date | None, dt.date | None]:
+    """The period of a preset (the build answers the costliest metrics for each of them:
+    metrics.preset_periods)."""
     if key == "ete-2023":
-        return SUMMER_2023
+        return metrics.SUMMER_2023
     if key.isdigit():
         return dt.date(int(key), 1, 1), dt.date(int(key), 12, 31)
     return None, None

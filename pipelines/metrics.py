@@ -44,6 +44,27 @@ MART_QUERIES = {"campaign_metrics": config.SQL_DIR / "marts" / "campaign_metrics
 PRECOMPUTED = ("reach", "reach_by_channel")
 ANSWERS_SCHEMA = "answers"
 
+# The periods a reader picks in one click (the sidebar's presets, dashboard/state.py): every
+# calendar year of the data, and the summer 2023 tourism campaign (campsite postcards,
+# tourist-site portraits).
+SUMMER_2023 = (dt.date(2023, 7, 1), dt.date(2023, 10, 31))
+
+# Metrics the build also answers for each preset period (no other filter), published as
+# `answers.<name>__<from>_<to>`: the campaigns' table counts distinct persons per campaign
+# over the period's touches, 0.7 s for 2023 at ten million touches, and a committee opens a
+# year. Any other selection runs the query, which stays the definition.
+PERIOD_PRECOMPUTED = ("campaign_metrics",)
+
+
+def preset_periods(first_year: int, last_year: int) -> list[tuple[dt.date, dt.date]]:
+    """The preset periods of data spanning these years: each year, then summer 2023."""
+    return [(dt.date(year, 1, 1), dt.date(year, 12, 31))
+            for year in range(first_year, last_year + 1)] + [SUMMER_2023]
+
+
+def _period_table(name: str, date_from: dt.date, date_to: dt.date) -> str:
+    return f"{ANSWERS_SCHEMA}.{name}__{date_from:%Y%m%d}_{date_to:%Y%m%d}"
+
 # Parameters a metric may take besides the filters, with their default.
 DEFAULTS = {"small_count": SMALL_COUNT, "after_days": config.STALLED_AFTER_DAYS}
 
@@ -185,6 +206,14 @@ def _execute(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None,
                 return con.execute(f"select * from {ANSWERS_SCHEMA}.{name}")
             except duckdb.CatalogException:
                 pass  # a database published before the answers were: the query answers
+    elif (name in PERIOD_PRECOMPUTED and arguments.get("date_from") and arguments.get("date_to")
+          and all(value is None for key, value in arguments.items()
+                  if key not in ("date_from", "date_to"))):
+        try:  # a preset period: the build ran this query for it (its table keeps the order)
+            return con.execute(f"select * from "
+                               f"{_period_table(name, values['date_from'], values['date_to'])}")
+        except duckdb.CatalogException:
+            pass  # not a preset of this database: the query answers
     con.execute(_shared())
     return con.execute(_sql(name), arguments)
 
@@ -197,6 +226,15 @@ def precompute(con: duckdb.DuckDBPyConnection) -> None:
     for name in PRECOMPUTED:
         con.execute(f"create or replace table {ANSWERS_SCHEMA}.{name} as {_sql(name)}",
                     {key: None for key in _parameters(name)})
+    bounds = ask_rows(con, "period_bounds")[0]
+    if bounds["first_date"] and bounds["last_date"]:
+        for date_from, date_to in preset_periods(bounds["first_date"].year,
+                                                 bounds["last_date"].year):
+            for name in PERIOD_PRECOMPUTED:
+                arguments = {key: None for key in _parameters(name)}
+                con.execute(f"create or replace table "
+                            f"{_period_table(name, date_from, date_to)} as {_sql(name)}",
+                            arguments | {"date_from": date_from, "date_to": date_to})
 
 
 def ask(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None,
