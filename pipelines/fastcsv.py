@@ -368,21 +368,30 @@ def _spans(con: duckdb.DuckDBPyConnection, plan_: Plan, names: list[str],
     other_breaks = " or ".join(f"coalesce(regexp_matches({n}, '{_OTHER_LINE_BREAKS}'), false)"
                                for n in names)
     try:
-        spanning = con.execute(
-            f"select rowid, {extra}, {inner_blank}, {swallows} or {other_breaks} "
+        # (kept in the work database, which spills, not in Python: an export of millions of
+        # rows may hold a note on two lines in each)
+        con.execute(
+            f"create or replace temp table fastcsv_spans as select rowid, {extra} as lines, "
+            f"{inner_blank} as inner_blank, {swallows} or {other_breaks} as refused "
             f"from {source_sql(plan_)} "
-            f"where {' or '.join(f'contains({n}, chr(10))' for n in names)} order by rowid"
-        ).fetchall()
+            f"where {' or '.join(f'contains({n}, chr(10))' for n in names)}")
+        refused, lines, inner = con.execute(
+            "select coalesce(bool_or(refused), false), coalesce(sum(lines), 0), "
+            "coalesce(sum(inner_blank), 0) from fastcsv_spans").fetchall()[0]
+        if refused:
+            raise NotEligible("une valeur sur plusieurs lignes contient une ligne entière")
+        blanks = plan_.find_blank_lines()
+        if records + lines + len(blanks) - inner != plan_.data_lines:
+            raise NotEligible("le nombre de lignes ne se rapproche pas")
+        # the records spanning lines matter only before the last blank line (none: no shift)
+        spans = con.execute(
+            "select rowid, lines from fastcsv_spans where rowid < ? order by rowid",
+            [blanks[-1] - plan_.skip - 1 if blanks else 0]).fetchall()
     except duckdb.Error as exc:
         raise NotEligible(f"lecteur DuckDB : {type(exc).__name__}") from None
-    if any(refused for *_, refused in spanning):
-        raise NotEligible("une valeur sur plusieurs lignes contient une ligne entière")
-    blanks = plan_.find_blank_lines()
-    outside = len(blanks) - sum(inner for _, _, inner, _ in spanning)
-    if records + sum(lines for _, lines, _, _ in spanning) + outside != plan_.data_lines:
-        raise NotEligible("le nombre de lignes ne se rapproche pas")
-    return _outside_breaks(blanks, [(rowid, lines) for rowid, lines, _, _ in spanning],
-                           plan_.skip + 1)
+    finally:
+        con.execute("drop table if exists fastcsv_spans")
+    return _outside_breaks(blanks, spans, plan_.skip + 1)
 
 
 def _outside_breaks(blanks: list[int], spans: list[tuple[int, int]],

@@ -98,6 +98,9 @@ HOSTILE = {
     "spanning_lines": b'ID prospect;Date de premier contact;Canal\r\n\r\nP1;01/02/2023;"Salon\r\n'
                       b'forum"\r\n\r\nP2;02/02/2023;"a\r\n\r\nb"\r\nP3;03/02/2023;"\r\n"\r\n'
                       b'\r\n\r\nP4;04/02/2023;z\r\n',
+    # values on several lines after the last blank line only (they shift no blank line)
+    "blank_then_spanning": b'ID prospect;Date de premier contact;Canal\n\nP1;01/02/2023;"a\nb"\n'
+                           b'P2;02/02/2023;"c\n\nd"\nP3;03/02/2023;e\n',
     # a line of a value holding a whole row: a stray quote, as the reference reader judges it
     "value_holding_a_row": b'ID prospect;Date de premier contact;Canal\nP1;01/02/2023;"a\n'
                            b'P2;02/02/2023;b"\nP3;03/02/2023;c\n',
