@@ -87,6 +87,8 @@ class Plan:
     multi_line: bool = False
     # (k, shift): the rows from the k-th record on come after `shift` blank lines (`read`)
     breaks: list[tuple[int, int]] | None = None
+    # the values of the reference reader's first record (its test of a stray quote)
+    reference_width: int = 0
 
     @property
     def source(self) -> Path:
@@ -112,6 +114,16 @@ class Plan:
         may end with a line break: the exact test too."""
         return self.multi_line or self.scan.result()[3]
 
+    def quotes_pair_up(self) -> bool:
+        """Whether the file holds an even number of quotes: one left open at the end does
+        not (DuckDB, reading with one thread, accepts it and drops the value's text). A pass
+        over the file, for the few whose values span lines."""
+        quotes = 0
+        with open(self.path, "rb") as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                quotes += chunk.count(b'"')
+        return quotes % 2 == 0
+
     @property
     def sha256(self) -> str:
         """The export's (given, else hashed by the scan)."""
@@ -123,11 +135,15 @@ _SCANNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="omlot-scan")
 
 
 def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = True,
-          encoding: str = "utf-8") -> tuple[int, list[int], str | None, bool]:
+          encoding: str = "utf-8", delimiter: str | None = None,
+          ) -> tuple[int, list[int], str | None, bool]:
     """Physical lines after the first `skip` ones, the empty ones among them (when asked: most
     files have none, which the line count shows, and finding them is the costly part), and the
-    file's sha256, whether it holds rare white space (RARE_SPACE_…), in chunks that end on a
-    line break (memory stays flat)."""
+    file's sha256 and whether it holds rare white space (RARE_SPACE_…), in chunks that end
+    on a line break (memory stays flat). What DuckDB reads
+    otherwise than the reference reader sends the file back to it: a quote after spaces at a
+    value's start (DuckDB opens a quoted value, Python's csv keeps the quote as text), a « � »
+    in UTF-8 (the reference warns of it as an unreadable character)."""
     lines, blanks, last, rare = 0, [], b"", False
     digest = hashlib.sha256() if hash_bytes else None
     with open(path, "rb") as handle:
@@ -135,7 +151,15 @@ def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = T
             chunk += handle.readline()
             if digest:
                 digest.update(chunk)
-            rare = rare or _has_rare_spaces(chunk, encoding)
+            # (a UTF-8 chunk's non-ASCII bytes, a few percent of it: its rare white space and
+            # its « \ufffd » are looked for there)
+            high = (chunk.translate(None, _ASCII)
+                    if encoding == "utf-8" and not chunk.isascii() else b"")
+            rare = rare or _has_rare_spaces(chunk, encoding, high)
+            if delimiter and _quote_after_spaces(chunk, delimiter.encode()):
+                raise NotEligible("espace avant un guillemet en début de valeur")
+            if "\ufffd".encode() in high:
+                raise NotEligible("caractère « \ufffd » dans le fichier")
             returns = b"\r" in chunk and chunk.count(b"\r")
             if returns and returns != chunk.count(b"\r\n"):
                 raise NotEligible("retours chariot seuls (fin de ligne Mac)")
@@ -164,13 +188,28 @@ def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = T
     return lines - skip, blanks, digest.hexdigest() if digest else None, rare
 
 
-def _has_rare_spaces(chunk: bytes, encoding: str = "utf-8") -> bool:
+def _quote_after_spaces(chunk: bytes, delimiter: bytes) -> bool:
+    """Whether a value starts with plain spaces then a quote (` "…"`), in a chunk that starts
+    a line; bytes.find runs at memory speed, and most exports hold no ` "` at all."""
+    at = chunk.find(b' "')
+    while at >= 0:
+        start = at
+        while start > 0 and chunk[start - 1] == 0x20:
+            start -= 1
+        if start == 0 or chunk[start - 1:start] in (delimiter, b"\n"):
+            return True
+        at = chunk.find(b' "', at + 1)
+    return False
+
+
+def _has_rare_spaces(chunk: bytes, encoding: str = "utf-8", high: bytes = b"") -> bool:
+    """`high`: a UTF-8 chunk's non-ASCII bytes (empty when it has none)."""
     if encoding == "cp1252":  # (its one white space beyond ASCII: the no-break space, A0)
         return any(byte in chunk for byte in RARE_SPACE_BYTES) or b"\xa0" in chunk
     # memchr per byte; the sequences are looked for among the non-ASCII bytes alone (a few
     # percent of an export; whole UTF-8 sequences stay contiguous when ASCII bytes are removed)
-    return any(byte in chunk for byte in RARE_SPACE_BYTES) or not chunk.isascii() and (
-        _RARE_SEQUENCES.search(chunk.translate(None, _ASCII)) is not None)
+    return any(byte in chunk for byte in RARE_SPACE_BYTES) or (
+        _RARE_SEQUENCES.search(high) is not None)
 
 
 def _find_all(data: bytes, pattern: bytes) -> list[int]:
@@ -245,8 +284,8 @@ def plan(path: Path, parse_head, sniff, sep_hint: re.Pattern, encoding: str = "u
     lines = io.StringIO(text, newline="").readlines()
     if len(head) == HEAD_BYTES:
         lines = lines[:-1]  # the last line of the head may be cut
-    header = next((r for r in parse_head(lines, delimiter)
-                   if any(v.strip() for v in r.values)), None)
+    records = parse_head(lines, delimiter)
+    header = next((r for r in records if any(v.strip() for v in r.values)), None)
     if header is None or header.problem:
         raise NotEligible("pas d'en-tête lisible au début du fichier")
     # the header's physical line: rows before it are single lines (blank ones) or it spans
@@ -254,10 +293,13 @@ def plan(path: Path, parse_head, sniff, sep_hint: re.Pattern, encoding: str = "u
     if any("\n" in v or "\r" in v for v in header.values):
         raise NotEligible("en-tête sur plusieurs lignes")
     skip = header.number + number_offset
+    # (the reference reader's width for a stray quote: its first record with values, which
+    # may be a line of delimiters above the header)
+    width = len(next(r.values for r in records if r.values))
     return Plan(path, encoding, delimiter, header.values, header.number, skip, number_offset,
                 _SCANNER.submit(_scan, path, skip, hash_bytes=sha256 is None,
-                                encoding=encoding), sha256, state=_state(path),
-                read_path=read_path)
+                                encoding=encoding, delimiter=delimiter), sha256,
+                state=_state(path), read_path=read_path, reference_width=width)
 
 
 def source_sql(plan_: Plan) -> str:
@@ -310,6 +352,8 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan) -> tuple[int, set[str]]:
     else:
         plan_.multi_line = True
         plan_.breaks = _spans(con, plan_, names, rows)
+    if plan_.multi_line and not plan_.quotes_pair_up():
+        raise NotEligible("guillemet ouvert jamais refermé")
     return rows - blank_rows, {n for n, most in zip(names, longest, strict=True)
                                if (most or 0) > config.MAX_VALUE_CHARS}
 
@@ -354,7 +398,7 @@ def _spans(con: duckdb.DuckDBPyConnection, plan_: Plan, names: list[str],
     are not blank rows. The lines must add up to the file's; a record the reference reader
     would judge a stray quote (a line of a value holding as many delimiters as a whole row,
     `load._swallows`) sends the file back to it."""
-    width = len(plan_.header_values)
+    width = plan_.reference_width
     delimiter = sql_text(plan_.delimiter)
     extra = " + ".join(f"coalesce(strlen({n}) - strlen(replace({n}, chr(10), '')), 0)"
                        for n in names)

@@ -104,6 +104,23 @@ HOSTILE = {
     # a line of a value holding a whole row: a stray quote, as the reference reader judges it
     "value_holding_a_row": b'ID prospect;Date de premier contact;Canal\nP1;01/02/2023;"a\n'
                            b'P2;02/02/2023;b"\nP3;03/02/2023;c\n',
+    # found by probing the fast path (each gave other rows than the reference before):
+    # a quote left open at the end, the file read by one thread for a value on two lines
+    "open_quote_at_the_end": b'ID prospect;Date de premier contact;Canal;Email\nP0;d;"a\nb";e\n'
+                             b'P1;d;"note\n\n',
+    "open_quote_at_the_end_crlf": b'ID prospect;Date de premier contact;Canal;Email\r\nP0;d;"\n"'
+                                  b'\r\n""P1;d;"\r\n\r\n',
+    # the reference's width for a stray quote is its first record's, a line above the header
+    "delimiters_above_the_header": b';;\nID prospect;Date de premier contact;Canal;Email;'
+                                   b'T\xc3\xa9l\xc3\xa9phone\nP1;d;"a\nb;c;d";e;f\nP2;d;c;e;f\n',
+    # a space before a value's opening quote: DuckDB opens a quoted value, Python keeps it
+    "space_before_quote": b'ID prospect;Date de premier contact;Canal;Email\nP1;d; "a;b";e\n'
+                          b'P2;d;c;e\n',
+    "space_before_quote_spanning": b'ID prospect;Date de premier contact;Canal;Email\r\nP1;d; '
+                                   b'"note\r\nsuite";e\r\nP2;d;c;e\r\n',
+    # a « \ufffd » typed in a UTF-8 file: the reference reader warns of it
+    "replacement_character": b'ID prospect;Date de premier contact;Canal;Email\nP1;d;ab\xef\xbf'
+                             b'\xbd;e\n',
     "unicode_edges": "ID prospect;Date de premier contact;Canal\n\u2009P1\u3000;01/02/2023\u0085;"
                      "\u00e9t\u00e9\u202f\nP2;02/02/2023;\u00c9t\u00e9\n".encode(),
 }
