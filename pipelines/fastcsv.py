@@ -33,6 +33,7 @@ EXTRA_COLUMNS = 4
 HEAD_BYTES = 1 << 16
 CHUNK_BYTES = 1 << 24
 MAX_BLANK_LINES = 10_000
+MAX_QUOTES_WALKED = 2_000_000
 # What Python's str.strip() removes: the reference reader's trimming, exactly (written out:
 # computing it over every code point cost 0.15 s at each start; a test checks it is the set).
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
@@ -114,15 +115,38 @@ class Plan:
         may end with a line break: the exact test too."""
         return self.multi_line or self.scan.result()[3]
 
-    def quotes_pair_up(self) -> bool:
-        """Whether the file holds an even number of quotes: one left open at the end does
-        not (DuckDB, reading with one thread, accepts it and drops the value's text). A pass
-        over the file, for the few whose values span lines."""
-        quotes = 0
+    def quotes_well_formed(self) -> bool:
+        """Whether every quote of the file opens a value at its start, closes it before a
+        delimiter or a line break, or is doubled inside it, and none is left open at the end:
+        DuckDB, reading with one thread, and Python's csv part ways on any other (a quote
+        inside an unquoted value, text after a closing quote, a quote never closed). A walk
+        from quote to quote, for the few files whose values span lines; one with too many
+        quotes to walk goes to the reference reader."""
+        delimiter = self.delimiter.encode()
+        inside, quotes, first = False, 0, True
         with open(self.path, "rb") as handle:
-            while chunk := handle.read(CHUNK_BYTES):
-                quotes += chunk.count(b'"')
-        return quotes % 2 == 0
+            # (chunks end on a line break: a quote's next byte is in its own chunk)
+            while data := handle.read(CHUNK_BYTES) + handle.readline():
+                quotes += data.count(b'"')
+                if quotes > MAX_QUOTES_WALKED:
+                    return False
+                if first and data.startswith(codecs.BOM_UTF8):
+                    data = data[len(codecs.BOM_UTF8):]
+                first, at = False, data.find(b'"')
+                while at >= 0:
+                    after = data[at + 1:at + 2]
+                    if not inside:
+                        if at > 0 and data[at - 1:at] not in (delimiter, b"\n"):
+                            return False  # a quote inside an unquoted value
+                        inside = True
+                    elif after == b'"':
+                        at += 1  # a doubled quote inside the value
+                    elif after in (delimiter, b"\r", b"\n", b""):
+                        inside = False
+                    else:
+                        return False  # text after a closing quote
+                    at = data.find(b'"', at + 1)
+        return not inside
 
     @property
     def sha256(self) -> str:
@@ -352,8 +376,8 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan) -> tuple[int, set[str]]:
     else:
         plan_.multi_line = True
         plan_.breaks = _spans(con, plan_, names, rows)
-    if plan_.multi_line and not plan_.quotes_pair_up():
-        raise NotEligible("guillemet ouvert jamais refermé")
+    if plan_.multi_line and not plan_.quotes_well_formed():
+        raise NotEligible("guillemets hors des règles du CSV")
     return rows - blank_rows, {n for n, most in zip(names, longest, strict=True)
                                if (most or 0) > config.MAX_VALUE_CHARS}
 

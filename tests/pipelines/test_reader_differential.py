@@ -118,6 +118,21 @@ HOSTILE = {
                           b'P2;d;c;e\n',
     "space_before_quote_spanning": b'ID prospect;Date de premier contact;Canal;Email\r\nP1;d; '
                                    b'"note\r\nsuite";e\r\nP2;d;c;e\r\n',
+    # values on several lines with quotes outside the CSV rules (found by a second probe):
+    # a quote inside an unquoted value or after a closing one, with one left open later
+    "literal_quote_then_open_quote": b'ID prospect;Date de premier contact;Canal;Email\nP1;d;'
+                                     b'x"y;e\nP2;d;"a\nb";e\nP3;d;"open\n',
+    "literal_quote_no_final_newline": b'ID prospect;Date de premier contact;Canal;Email\nP2;d;'
+                                      b'"a\nb";e\nP1;d;x"y;e\nP3;d;"open',
+    "quote_ending_an_unquoted_value": b'"ID prospect"\t"Date de premier contact"\t"Canal"\t'
+                                      b'"Email"\n"P0"\t"d"\t"x\ny"\n"a""b"\t"P1"\t"d"\t"a"\t'
+                                      b'"x\ny"\na"\tP2\td\ta\nP9\td\t"\n\n',
+    "text_after_a_closing_quote": b'ID prospect;Date de premier contact;Canal;Email\nP1;d;"\n'
+                                  b'"x";"\n',
+    "doubled_quotes_then_text": b'ID prospect;Date de premier contact;Canal;Email\nP0;d;""a;"";'
+                                b'"\n"x"y;"\n',
+    "quotes_across_lines_tab": b'\xef\xbb\xbfID prospect\tDate de premier contact\tCanal\tEmail'
+                               b'\r\nP0\td\tP1\td\t\r\n\r\nP2\td\t"\n"""ab"P3\td\t\t\t"\r\n',
     # a « \ufffd » typed in a UTF-8 file: the reference reader warns of it
     "replacement_character": b'ID prospect;Date de premier contact;Canal;Email\nP1;d;ab\xef\xbf'
                              b'\xbd;e\n',
