@@ -22,5 +22,5 @@ def preset_period(key: str) -> tuple[dt.date | None, dt.date | None]:
     if key == "ete-2023":
         return metrics.SUMMER_2023
     if key.isdigit():
-        return dt.date(int(key), 1, 1), dt.date(int(key), 12, 31)
+        return metrics.year_period(int(key))
     return None, None

@@ -52,6 +52,7 @@ RARE_SPACE_BYTES = b"\t\x0b\x0c\x1c\x1d\x1e\x1f"
 _RARE_SEQUENCES = re.compile(
     b"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80")
 _ASCII = bytes(range(0x80))
+_REPLACEMENT = "\ufffd".encode()  # (U+FFFD in UTF-8)
 
 
 class NotEligible(Exception):
@@ -164,10 +165,10 @@ def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = T
     """Physical lines after the first `skip` ones, the empty ones among them (when asked: most
     files have none, which the line count shows, and finding them is the costly part), and the
     file's sha256 and whether it holds rare white space (RARE_SPACE_…), in chunks that end
-    on a line break (memory stays flat). What DuckDB reads
-    otherwise than the reference reader sends the file back to it: a quote after spaces at a
-    value's start (DuckDB opens a quoted value, Python's csv keeps the quote as text), a « � »
-    in UTF-8 (the reference warns of it as an unreadable character)."""
+    on a line break (memory stays flat). What DuckDB reads otherwise than the reference reader
+    sends the file back to it: a quote after spaces at a value's start (DuckDB opens a quoted
+    value, Python's csv keeps the quote as text), a « � » in UTF-8 (the reference warns of it
+    as an unreadable character)."""
     lines, blanks, last, rare = 0, [], b"", False
     digest = hashlib.sha256() if hash_bytes else None
     with open(path, "rb") as handle:
@@ -182,7 +183,7 @@ def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = T
             rare = rare or _has_rare_spaces(chunk, encoding, high)
             if delimiter and _quote_after_spaces(chunk, delimiter.encode()):
                 raise NotEligible("espace avant un guillemet en début de valeur")
-            if "\ufffd".encode() in high:
+            if _REPLACEMENT in high:
                 raise NotEligible("caractère « \ufffd » dans le fichier")
             returns = b"\r" in chunk and chunk.count(b"\r")
             if returns and returns != chunk.count(b"\r\n"):
@@ -369,10 +370,7 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan) -> tuple[int, set[str]]:
     if rows == plan_.data_lines and not plan_.multi_line:
         plan_.breaks = []  # as many records as lines: no blank line, no value on two
     elif not plan_.multi_line and rows + len(plan_.find_blank_lines()) == plan_.data_lines:
-        # the j-th blank line (0-based) at physical line p comes after p - skip - 1 - j data
-        # rows (several blank lines in a row share their k: the last one holds the total)
-        plan_.breaks = list({p - plan_.skip - 1 - j: j + 1 for j, p
-                             in enumerate(plan_.find_blank_lines())}.items())
+        plan_.breaks = _outside_breaks(plan_.find_blank_lines(), [], plan_.skip + 1)
     else:
         plan_.multi_line = True
         plan_.breaks = _spans(con, plan_, names, rows)
@@ -467,7 +465,8 @@ def _outside_breaks(blanks: list[int], spans: list[tuple[int, int]],
     """(k, shift) for the blank lines outside values: `blanks`, the physical numbers of the
     empty lines; `spans`, (record, extra lines) of the records spanning lines, in order;
     `base`, the physical line of the first record. A record starts at base + its number + the
-    extra lines of the records before it + the blank lines before it."""
+    extra lines of the records before it + the blank lines before it; several blank lines in
+    a row share their k, the last one holding the total shift."""
     breaks: dict[int, int] = {}
     extra = outside = position = 0  # (position: the next spanning record to place)
     for blank in blanks:

@@ -56,14 +56,31 @@ SUMMER_2023 = (dt.date(2023, 7, 1), dt.date(2023, 10, 31))
 PERIOD_PRECOMPUTED = ("campaign_metrics",)
 
 
+def year_period(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
 def preset_periods(first_year: int, last_year: int) -> list[tuple[dt.date, dt.date]]:
     """The preset periods of data spanning these years: each year, then summer 2023."""
-    return [(dt.date(year, 1, 1), dt.date(year, 12, 31))
-            for year in range(first_year, last_year + 1)] + [SUMMER_2023]
+    return [year_period(year) for year in range(first_year, last_year + 1)] + [SUMMER_2023]
 
 
-def _period_table(name: str, date_from: dt.date, date_to: dt.date) -> str:
-    return f"{ANSWERS_SCHEMA}.{name}__{date_from:%Y%m%d}_{date_to:%Y%m%d}"
+def _answer_table(name: str, arguments: dict) -> str | None:
+    """Where the build published its answer for these arguments, when it computed one: the
+    whole programme's (every argument NULL) of a mart's query or a PRECOMPUTED metric, a
+    preset period's (the period alone) of a PERIOD_PRECOMPUTED one. The table keeps the
+    query's order; its name holds the period's dates, as digits."""
+    period = (arguments.get("date_from"), arguments.get("date_to"))
+    if any(value is not None for key, value in arguments.items()
+           if key not in ("date_from", "date_to")):
+        return None
+    if period == (None, None):
+        if name in MART_QUERIES:
+            return f"marts.{name}"
+        return f"{ANSWERS_SCHEMA}.{name}" if name in PRECOMPUTED else None
+    if None in period or name not in PERIOD_PRECOMPUTED:
+        return None
+    return f"{ANSWERS_SCHEMA}.{name}__{period[0]:%Y%m%d}_{period[1]:%Y%m%d}"
 
 # Parameters a metric may take besides the filters, with their default.
 DEFAULTS = {"small_count": SMALL_COUNT, "after_days": config.STALLED_AFTER_DAYS}
@@ -196,45 +213,34 @@ def _execute(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None,
         raise TypeError(f"metric {name!r} takes no parameter {sorted(unknown)}")
     values = {**DEFAULTS, **(filters or Filters()).params(), **params}
     arguments = {key: values.get(key) for key in wanted}
-    if all(value is None for value in arguments.values()):
-        # no filter: the build ran this very query with these NULLs and published the answer
-        # (its table keeps the query's order); ten million touches are not read again
-        if name in MART_QUERIES:
-            return con.execute(f"select * from marts.{name}")
-        if name in PRECOMPUTED:
-            try:
-                return con.execute(f"select * from {ANSWERS_SCHEMA}.{name}")
-            except duckdb.CatalogException:
-                pass  # a database published before the answers were: the query answers
-    elif (name in PERIOD_PRECOMPUTED and arguments.get("date_from") and arguments.get("date_to")
-          and all(value is None for key, value in arguments.items()
-                  if key not in ("date_from", "date_to"))):
-        try:  # a preset period: the build ran this query for it (its table keeps the order)
-            return con.execute(f"select * from "
-                               f"{_period_table(name, values['date_from'], values['date_to'])}")
+    answer = _answer_table(name, arguments)
+    if answer:
+        # the build ran this very query with these arguments and published the answer: ten
+        # million touches are not read again
+        try:
+            return con.execute(f"select * from {answer}")
         except duckdb.CatalogException:
-            pass  # not a preset of this database: the query answers
+            pass  # not a preset of this database, or one published before the answers were
     con.execute(_shared())
     return con.execute(_sql(name), arguments)
 
 
 def precompute(con: duckdb.DuckDBPyConnection) -> None:
-    """The build's step: the whole-programme answer of each PRECOMPUTED metric, as a table of
-    the schema `answers` (published with the others)."""
+    """The build's step: the whole-programme answer of each PRECOMPUTED metric and each preset
+    period's of each PERIOD_PRECOMPUTED one, as tables of the schema `answers` (published with
+    the others; where `_answer_table` says)."""
     con.execute(f"create schema if not exists {ANSWERS_SCHEMA}")
     con.execute(_shared())
-    for name in PRECOMPUTED:
-        con.execute(f"create or replace table {ANSWERS_SCHEMA}.{name} as {_sql(name)}",
-                    {key: None for key in _parameters(name)})
     bounds = ask_rows(con, "period_bounds")[0]
-    if bounds["first_date"] and bounds["last_date"]:
-        for date_from, date_to in preset_periods(bounds["first_date"].year,
-                                                 bounds["last_date"].year):
-            for name in PERIOD_PRECOMPUTED:
-                arguments = {key: None for key in _parameters(name)}
-                con.execute(f"create or replace table "
-                            f"{_period_table(name, date_from, date_to)} as {_sql(name)}",
-                            arguments | {"date_from": date_from, "date_to": date_to})
+    periods = preset_periods(bounds["first_date"].year, bounds["last_date"].year) \
+        if bounds["first_date"] else []
+    asked = [(name, None, None) for name in PRECOMPUTED] + [
+        (name, *period) for period in periods for name in PERIOD_PRECOMPUTED]
+    for name, date_from, date_to in asked:
+        arguments = {key: None for key in _parameters(name)}
+        arguments |= {"date_from": date_from, "date_to": date_to} if date_from else {}
+        con.execute(f"create or replace table {_answer_table(name, arguments)} as {_sql(name)}",
+                    arguments)
 
 
 def ask(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None,

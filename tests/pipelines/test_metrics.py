@@ -69,7 +69,9 @@ def test_each_preset_period_is_answered_by_the_build_as_its_query_answers(con):
     con.execute(metrics._shared())
     for date_from, date_to in periods:
         for name in metrics.PERIOD_PRECOMPUTED:
-            kept = con.execute(f"select * from {metrics._period_table(name, date_from, date_to)}")
+            table = metrics._answer_table(name, {"date_from": date_from, "date_to": date_to,
+                                                 "channels": None})
+            kept = con.execute(f"select * from {table}")
             columns = [d[0] for d in kept.description]
             published = [dict(zip(columns, row, strict=True)) for row in kept.fetchall()]
             query = con.execute(metrics._sql(name), {"date_from": date_from, "date_to": date_to,
@@ -87,7 +89,7 @@ def test_a_preset_period_is_read_from_its_answer_and_any_other_period_computed(
         assert metrics.ask_rows(writable, "campaign_metrics", year)
         # (an answer emptied by hand: the layer reads it, it does not run the query)
         writable.execute("delete from "
-                         + metrics._period_table("campaign_metrics", year.date_from, year.date_to))
+                         + metrics._answer_table("campaign_metrics", year.params()))
         assert metrics.ask_rows(writable, "campaign_metrics", year) == []
         # a period that is no preset, or a preset with another filter: the query answers
         assert metrics.ask_rows(writable, "campaign_metrics",
