@@ -98,10 +98,19 @@ SETTLED = """() => {
 }"""
 
 
+# Every table shown has drawn its grid (the data grid mounts its header cells after its first
+# frame: measured before, a table of a loaded machine read as one without columns).
+TABLES_DRAWN = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+  .filter(table => table.getBoundingClientRect().height > 0
+          && !table.closest('details:not([open])'))
+  .every(table => table.querySelector('table[role="grid"] th[role="columnheader"]'))"""
+
+
 def _wait_for_app(page, figures: bool = True) -> None:
     """`figures`: the page draws a chart or a table (a text page, the guide, does not)."""
     page.wait_for_selector(f"{CHART}, {TABLE}" if figures else "h1", timeout=60_000)
     page.wait_for_function(SETTLED, timeout=60_000, polling=100)
+    page.wait_for_function(TABLES_DRAWN, timeout=30_000, polling=100)
     page.evaluate("document.fonts.ready")
 
 
