@@ -65,11 +65,12 @@ def inputs_fingerprint(raw_dir: Path, key: str) -> str | None:
     None when an export cannot be read (the build then says why)."""
     found, skipped = find_exports(raw_dir)
     digest = hashlib.sha256()
+    exports = sorted((e for exports in found.values() for e in exports),
+                     key=lambda e: (e.source, e.name))
     try:
-        for export in sorted((e for exports in found.values() for e in exports),
-                             key=lambda e: (e.source, e.name)):
-            digest.update(f"{export.source}|{export.name}|".encode())
-            digest.update(cache_module.file_sha256(export.path).encode())
+        for export, sha256 in zip(exports, cache_module.file_sha256s([e.path for e in exports]),
+                                  strict=True):
+            digest.update(f"{export.source}|{export.name}|{sha256}".encode())
     except OSError:
         return None
     for skip in skipped:

@@ -291,6 +291,24 @@ def test_the_white_space_constants_are_pythons():
         or fastcsv._RARE_SEQUENCES.fullmatch(c.encode())}
 
 
+def _spaced_quote_by_lines(chunk: bytes, delimiter: bytes) -> bool:
+    """The rule written plainly: some value of some line starts with spaces then a quote."""
+    return any(value.lstrip(b" ").startswith(b'"') and value.startswith(b" ")
+               for line in chunk.split(b"\n") for value in line.split(delimiter))
+
+
+@settings(max_examples=200, deadline=None)
+@given(chunk=st.text(alphabet=' "\n;a', max_size=40).map(str.encode),
+       per_chunk=st.sampled_from([0, 1, 3, 20_000]))
+def test_a_spaced_quote_is_found_quote_by_quote_and_in_a_chunk_dense_in_quotes(
+        chunk, per_chunk):
+    """The scan finds a value opening with spaces then a quote by walking the quotes, or, past
+    a number of them in a chunk, by looking for ` "` itself: both ways say what the rule says."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastcsv, "QUOTES_PER_CHUNK", per_chunk)
+        assert fastcsv._quote_after_spaces(chunk, b";") == _spaced_quote_by_lines(chunk, b";")
+
+
 @pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="no in-memory files here")
 def test_a_windows_1252_export_is_transcoded_in_memory_only(tmp_path):
     """DuckDB reads UTF-8 only: a Windows-1252 export is transcoded for it, and that copy holds
