@@ -25,17 +25,42 @@ all_touches as (
     select * from core.touches
 ),
 
-reach as (
+-- reach counted in two steps: each (campaign, person) once, then those per campaign (a
+-- count(distinct) per campaign cost 2.8 s instead of 1.7 s over ten million touches)
+touch_counts as (
     select
         campaign_code,
         count(*) as touches,
-        count(distinct person_key) as persons,
         count(*) filter (where person_key is null) as anonymous_interactions,
-        -- (a household is one person number: counting numbers, not household IDs as text)
-        count(distinct case when household_id is not null then person_key end)
-            as persons_became_households,
     from touches
     group by campaign_code
+),
+
+campaign_persons as (
+    select
+        campaign_code,
+        person_key,
+        -- (a household is one person number: counting numbers, not household IDs as text)
+        bool_or(household_id is not null) as became_household,
+    from touches
+    where person_key is not null
+    group by campaign_code, person_key
+),
+
+reach as (
+    select
+        touch_counts.*,
+        coalesce(persons.persons, 0) as persons,
+        coalesce(persons.persons_became_households, 0) as persons_became_households,
+    from touch_counts
+    left join (
+        select
+            campaign_code,
+            count(*) as persons,
+            count(*) filter (where became_household) as persons_became_households,
+        from campaign_persons
+        group by campaign_code
+    ) as persons on touch_counts.campaign_code = persons.campaign_code
 ),
 
 model_credits as (

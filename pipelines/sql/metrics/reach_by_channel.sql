@@ -2,14 +2,28 @@
 -- unknown label is `autre`): every channel the filter keeps, even at 0.
 -- grain: one row per channel · filters: period (touch date), channels, campaigns
 -- (counted per channel first, then put on the channels' list: joining ten million touches to
--- the list before counting cost twice as much)
-with reach as (
-    select
-        channel,
-        count(distinct person_key) as contacts,
-        count(*) as interactions,
-    from selected_touches($date_from, $date_to, $channels, $campaigns)
+-- the list before counting cost twice as much; persons in two steps, each (channel, person)
+-- once then those per channel: a count(distinct) per channel cost 1.2 s instead of 0.85 s)
+with touches as (
+    select channel, person_key from selected_touches($date_from, $date_to, $channels, $campaigns)
+),
+
+interactions as (
+    select channel, count(*) as interactions from touches group by channel
+),
+
+contacts as (
+    select channel, count(*) as contacts
+    from (select channel, person_key from touches where person_key is not null
+          group by channel, person_key)
     group by channel
+),
+
+reach as (
+    select interactions.channel, coalesce(contacts.contacts, 0) as contacts,
+        interactions.interactions,
+    from interactions
+    left join contacts on interactions.channel = contacts.channel
 )
 
 select
