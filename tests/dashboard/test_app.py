@@ -3,10 +3,13 @@ install; filters change what is shown; figures on screen equal `kpis --json`."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
+from pipelines import metrics
 from tests.conftest import ROOT, kpis
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -114,6 +117,36 @@ def test_a_rebuild_is_picked_up_without_restarting_the_app(tmp_path, monkeypatch
     assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
     _run(at)
     assert _metric(at, "Foyers suivis") == "3"
+
+
+def test_a_page_run_asks_on_its_own_thread_s_cursor_and_a_rebuild_gives_a_new_one(
+        tmp_path, monkeypatch):
+    """A page's queries share one cursor in its thread (made once, with the metrics' macros);
+    another thread never uses it (a DuckDB connection is not shared between threads); a newly
+    published file is asked on a cursor of the new connection, whose answer is the new one."""
+    from dashboard import queries
+    from tests.conftest import run_cli
+
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    header = "ID prospect;Date de premier contact\n"
+    (raw / "prospects.csv").write_text(header + "P1;01/02/2023\n", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    version = queries.database_version()
+    first = queries._cursor(version)
+    assert queries._cursor(version) is first
+    assert metrics.ask_one(first, "headline")["followed"] == 1
+    other: list = []
+    thread = threading.Thread(target=lambda: other.append(queries._cursor(version)))
+    thread.start()
+    thread.join()
+    assert other[0] is not first
+    (raw / "prospects_2.csv").write_text(header + "P2;01/04/2023\n", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    again = queries._cursor(queries.database_version())
+    assert again is not first
+    assert metrics.ask_one(again, "headline")["followed"] == 2
 
 
 def test_campaign_filter_from_the_url_narrows_every_page(demo_env):
