@@ -102,19 +102,23 @@ def test_channel_filter_narrows_to_that_channel(demo_env):
     assert _metric(at, "Foyers suivis") == "70"
 
 
-def test_a_rebuild_is_picked_up_without_restarting_the_app(tmp_path, monkeypatch):
+def _build_prospects(tmp_path, monkeypatch, name: str, rows: str) -> None:
+    """Add a prospects export of `rows` to tmp_path/raw, build tmp_path/curated, and point the
+    app at it."""
     from tests.conftest import run_cli
 
     raw, curated = tmp_path / "raw", tmp_path / "curated"
-    raw.mkdir()
-    header = "ID prospect;Date de premier contact\n"
-    (raw / "prospects.csv").write_text(header + "P1;01/02/2023\nP2;01/03/2023\n", "utf-8")
+    raw.mkdir(exist_ok=True)
+    (raw / name).write_text("ID prospect;Date de premier contact\n" + rows, "utf-8")
     assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+
+
+def test_a_rebuild_is_picked_up_without_restarting_the_app(tmp_path, monkeypatch):
+    _build_prospects(tmp_path, monkeypatch, "prospects.csv", "P1;01/02/2023\nP2;01/03/2023\n")
     at = _run(AppTest.from_file(APP, default_timeout=60))
     assert _metric(at, "Foyers suivis") == "2"
-    (raw / "prospects_2.csv").write_text(header + "P3;01/04/2023\n", "utf-8")
-    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    _build_prospects(tmp_path, monkeypatch, "prospects_2.csv", "P3;01/04/2023\n")
     _run(at)
     assert _metric(at, "Foyers suivis") == "3"
 
@@ -125,14 +129,8 @@ def test_a_page_run_asks_on_its_own_thread_s_cursor_and_a_rebuild_gives_a_new_on
     another thread never uses it (a DuckDB connection is not shared between threads); a newly
     published file is asked on a cursor of the new connection, whose answer is the new one."""
     from dashboard import queries
-    from tests.conftest import run_cli
 
-    raw, curated = tmp_path / "raw", tmp_path / "curated"
-    raw.mkdir()
-    header = "ID prospect;Date de premier contact\n"
-    (raw / "prospects.csv").write_text(header + "P1;01/02/2023\n", "utf-8")
-    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
-    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    _build_prospects(tmp_path, monkeypatch, "prospects.csv", "P1;01/02/2023\n")
     version = queries.database_version()
     first = queries._cursor(version)
     assert queries._cursor(version) is first
@@ -142,8 +140,7 @@ def test_a_page_run_asks_on_its_own_thread_s_cursor_and_a_rebuild_gives_a_new_on
     thread.start()
     thread.join()
     assert other[0] is not first
-    (raw / "prospects_2.csv").write_text(header + "P2;01/04/2023\n", "utf-8")
-    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    _build_prospects(tmp_path, monkeypatch, "prospects_2.csv", "P2;01/04/2023\n")
     again = queries._cursor(queries.database_version())
     assert again is not first
     assert metrics.ask_one(again, "headline")["followed"] == 2
