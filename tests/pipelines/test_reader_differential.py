@@ -118,6 +118,10 @@ HOSTILE = {
                           b'P2;d;c;e\n',
     "space_before_quote_spanning": b'ID prospect;Date de premier contact;Canal;Email\r\nP1;d; '
                                    b'"note\r\nsuite";e\r\nP2;d;c;e\r\n',
+    # ... past the quotes the scan walks one by one in a chunk (every value quoted before it)
+    "space_before_quote_after_many_quotes": b'ID prospect;Date de premier contact;Canal;Email\n'
+                                            + b'"P0";"d";"c";"e"\n' * 3_000
+                                            + b'P1;d; "a;b";e\nP2;d;c;e\n',
     # values on several lines with quotes outside the CSV rules (found by a second probe):
     # a quote inside an unquoted value or after a closing one, with one left open later
     "literal_quote_then_open_quote": b'ID prospect;Date de premier contact;Canal;Email\nP1;d;'
