@@ -89,10 +89,11 @@ NO_CAMPAIGN_PARAM = widgets.NO_CAMPAIGN_PARAM  # « no campaign » in the URL
 SIDEBAR_PARAMS = {"periode", "du", "au", "canaux", "campagnes"}
 
 
-def sidebar_filters(version) -> queries.Filters | None:
+def sidebar_filters(version) -> queries.Filters | str:
     """Period of first contact (presets or custom), channels, campaigns named by the
-    households' files (and « (sans campagne) »); mirrored in st.query_params. None when the
-    period is refused (its start after its end), with the reason in the sidebar."""
+    households' files (and « (sans campagne) »); mirrored in st.query_params. When the period
+    is refused (a date not understood, its start after its end): the reason, also said in the
+    sidebar."""
     bounds = queries.ask_one(version, "period_bounds")
     first, last = bounds["first_date"], bounds["last_date"]
     years = list(range(first.year, last.year + 1))
@@ -147,14 +148,13 @@ def sidebar_filters(version) -> queries.Filters | None:
         st.query_params.update(params)
     st.sidebar.caption("Le lien de la page (barre d'adresse du navigateur) reproduit exactement "
                        "cette vue : filtres et choix faits dans la page.")
-    if refused:
-        st.sidebar.error(refused, icon=":material/event_busy:")
-        return None
-    try:
-        return queries.Filters(date_from, date_to, tuple(channels), tuple(campaigns))
-    except PeriodError as period_refused:
-        st.sidebar.error(str(period_refused), icon=":material/event_busy:")
-        return None
+    if not refused:
+        try:
+            return queries.Filters(date_from, date_to, tuple(channels), tuple(campaigns))
+        except PeriodError as period_refused:
+            refused = str(period_refused)
+    st.sidebar.error(refused, icon=":material/event_busy:")
+    return refused
 
 
 def main() -> None:
@@ -181,11 +181,11 @@ def main() -> None:
         return
     filters = sidebar_filters(version)
     auth.logout_button()
-    if filters is None:
+    if isinstance(filters, str):
+        # (the sidebar's own reason: « après sa fin » said of a mistyped date misled)
         st.title("Oh my Lot ! – indicateurs")
-        st.error("Période refusée : sa date de début est après sa date de fin. Corrigez les "
-                 "dates « Du » et « Au » dans le panneau de gauche.",
-                 icon=":material/event_busy:")
+        st.error(f"Période refusée. {filters} Corrigez les dates « Du » et « Au » dans le "
+                 "panneau de gauche.", icon=":material/event_busy:")
         return
     st.session_state.filters = filters
     st.session_state.version = version

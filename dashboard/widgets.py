@@ -197,6 +197,10 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     frame of tables.py, built from the metrics layer's answer, not from the display frame),
     else `frame` itself when it already holds plain numbers and dates. `row_height` above
     64 px lets long text wrap in its cell (Streamlit wraps only then). No personal data."""
+    if frame.empty:
+        # (Streamlit draws an empty table with its own English « empty »)
+        st.caption("Aucune ligne pour cette sélection.")
+        return
     # a screen shows the first rows of a very large table (hundreds of thousands of households
     # at a regional scale), the download holds them all
     shown, dates = _display(frame.head(MAX_ROWS_SHOWN))

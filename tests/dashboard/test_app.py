@@ -89,6 +89,9 @@ def test_a_mistyped_custom_date_is_refused_in_french_and_shows_no_figure(demo_en
     _run(at)
     assert "Date non reconnue" in at.sidebar.error[0].value
     assert "JJ/MM/AAAA" in at.sidebar.error[0].value
+    # the page says the same reason, not a start after the end
+    assert at.error[0].value.startswith("Période refusée. Date non reconnue")
+    assert "après sa fin" not in at.error[0].value
     assert not at.metric
     at.sidebar.text_input[0].set_value("2023-02-01")  # ISO is understood too
     _run(at)

@@ -45,16 +45,31 @@ def test_summer_2023_campaign_shows_its_70_households(campaigns_page):
     assert not campaigns_page.exception
 
 
-def test_period_filter_applies_to_credits(demo_build, monkeypatch):
+def _page_for_year(demo_build, monkeypatch, year: str) -> AppTest:
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["periode"] = "2023"
+    at.query_params["periode"] = year
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception
+    return at
+
+
+def test_period_filter_applies_to_credits(demo_build, monkeypatch):
+    at = _page_for_year(demo_build, monkeypatch, "2023")
     summer = kpis(demo_build["curated"], "--from", "2023-01-01", "--to", "2023-12-31")[
         "attribution"]["linear"]["TOUR-ETE-2023"]
     assert _metric(at, "Foyers suivis attribués") == fmt.number(summer["followed"], 1)
+
+
+def test_a_campaign_without_households_in_the_period_says_so_in_french(demo_build,
+                                                                        monkeypatch):
+    """Summer 2023's campaign over 2022: no household of the period; the table's place says
+    so (Streamlit's own empty table reads « empty »), and no empty table is drawn."""
+    at = _page_for_year(demo_build, monkeypatch, "2022")
+    assert any(m.value.startswith("**0 foyers**") for m in at.markdown)
+    assert any(c.value == "Aucune ligne pour cette sélection." for c in at.caption)
+    assert all(len(frame.value) for frame in at.dataframe)
 
 
 def test_every_campaign_and_conversion_view_runs(campaigns_page):
