@@ -9,6 +9,10 @@
   if (window.omlotFrenchUi) return;
   window.omlotFrenchUi = true;
   const WORDS = {
+    // the link a keyboard's first Tab shows at the top of every page, and a multi-select's
+    // list of chosen values as a screen reader names it
+    "Skip to main content": "Aller au contenu principal",
+    "Selected values": "Valeurs choisies",
     "Collapse sidebar": "Replier le panneau",
     "Expand sidebar": "Déplier le panneau",
     "Sidebar": "Panneau latéral",
@@ -61,7 +65,7 @@
   const OWN_TEXT = [
     '[role="menu"]', '[role="tooltip"]', '[data-baseweb="tooltip"]', '[role="listbox"]',
     '[data-testid="stStatusWidget"]', '[data-testid="stConnectionStatus"]',
-    '[data-testid="stExceptionMessage"]', '[role="dialog"]',
+    '[data-testid="stExceptionMessage"]', '[role="dialog"]', '[data-testid="stSkipToContent"]',
   ].join(", ");
   const IN_LISTS = new Set(["No results"]);
 

@@ -126,7 +126,8 @@ ENGLISH = ("Select all", "Search", "Fullscreen", "Show/hide columns", "Download 
            "Choose an option", "No results", "Press Enter", "Running", "Deploy",
            "Collapse sidebar", "Expand sidebar", "Sidebar", "App pages", "Help for", "Remove",
            "Clear all", "Open", "Close", "Increment", "Decrement", "Link to heading",
-           "Copy to clipboard", "Copied", "Hide column", "Stop", "Show password")
+           "Copy to clipboard", "Copied", "Hide column", "Stop", "Show password",
+           "Skip to main content", "Selected values")
 # Text that must be read whole: a figure, its label, a heading, a button or a tab.
 READ_WHOLE = ('[data-testid="stMetricValue"], [data-testid="stMetricLabel"], '
               '[data-testid="stMetricDelta"], h1, h2, h3, button, [role="tab"]')
