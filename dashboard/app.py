@@ -26,13 +26,18 @@ st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=str(FAVIC
 # apply » under a text field are hidden; each table has our French downloads. The rest
 # (screen-reader labels, tooltips, a column's menu, « Running… ») is put in French by
 # static/french_ui.js, whose block takes no room. A figure, its label and its note wrap rather
-# than end in « … ».
+# than end in « … ». On a phone, a chart's bar figures and panel titles are smaller: plotly
+# draws them at the desktop's size, and the funnel by source's three panels ran into one
+# another at 390 px (the browser test looks for labels on one another).
 STYLE = """<style>
 [data-testid="stElementToolbar"], [data-testid="InputInstructions"] {display: none !important;}
 [data-testid="stElementContainer"]:has(#omlot-french-ui) {display: none !important;}
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *,
 [data-testid="stMetricDelta"] * {white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: break-word;}
+@media (max-width: 600px) {
+  .js-plotly-plot .bartext, .js-plotly-plot .annotation-text {font-size: 11px !important;}
+}
 </style>"""
 
 

@@ -179,11 +179,14 @@ TABLE_COLUMNS = """() => [...document.querySelectorAll('[data-testid="stDataFram
             left: box.left, right: box.right};
   })"""
 
-# Labels written on a map (plotly's text on a geo layer): the boxes of any two that overlap.
-MAP_LABELS_OVERLAPPING = """() => {
+# Labels written on a chart: a map's places (text on a geo layer), a bar's figure, a panel's
+# title; the boxes of any two of one chart that overlap (on a phone, a bar's « 28 · 93 % » ran
+# into the next panel's, and the panels' titles into one another).
+LABELS_OVERLAPPING = """() => {
   const found = [];
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
-    const boxes = [...plot.querySelectorAll('.geo .textpoint text, .geolayer .textpoint text')]
+    const boxes = [...plot.querySelectorAll('.geo .textpoint text, .geolayer .textpoint text, '
+                                            + '.bartext, .annotation-text')]
       .map(text => [text.textContent, text.getBoundingClientRect()])
       .filter(([, box]) => box.width > 0);
     for (let i = 0; i < boxes.length; i++) {
@@ -225,7 +228,7 @@ def _full_screenshot(page, path: Path, width: int, height: int) -> None:
 def _screen_defects(page, title: str, width: int) -> list[str]:
     """Text cut, English words, a table's key (first) column out of view and, on a laptop or
     a projector, a column a table shows beyond its width or a table that scrolls sideways;
-    map labels on one another."""
+    chart labels on one another."""
     where = f"{title} at {width} px"
     defects = [f"{where}: text cut: {text!r}" for text in page.evaluate(CUT_TEXT, READ_WHOLE)]
     # a table's toolbar (shown on hover) is in the page from the start: its labels count
@@ -237,8 +240,8 @@ def _screen_defects(page, title: str, width: int) -> list[str]:
         elif width >= 1280 and (len(table["shown"]) < table["columns"]
                                 or table["sideways"] > 1):
             defects.append(f"{where}: columns beyond the table's width: {table}")
-    defects += [f"{where}: map labels overlap: {pair}"
-                for pair in page.evaluate(MAP_LABELS_OVERLAPPING)]
+    defects += [f"{where}: chart labels overlap: {pair}"
+                for pair in page.evaluate(LABELS_OVERLAPPING)]
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
