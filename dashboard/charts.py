@@ -190,7 +190,9 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12},
                      categoryorder="array", categoryarray=names.tolist(), row=1, col=1)
     fig.update_yaxes(title_text="nouveaux foyers", row=2, col=1)
-    fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M6", row=2, col=1)
+    # (plotly spaces the months by the chart's width: six months apart fixed, a phone's
+    # eleven labels stood on end over one another)
+    fig.update_xaxes(type="date", tickformat="%b %Y", row=2, col=1)
     # (the campaigns' axis a date axis too, explicitly: guessed from the bars' lengths, it was
     # linear, and a trace of several campaigns had its start dates ignored)
     fig.update_xaxes(type="date", row=1, col=1)
