@@ -63,7 +63,8 @@ widgets.table(table, "campagnes.csv", height=min(38 + 66 * len(table), 500), row
 # (the cost per household followed is in the downloads: on a projector, five columns fit)
 st.caption(
     "Crédits : chaque foyer compte pour 1, partagé entre les campagnes de ses contacts selon "
-    "le modèle choisi ; « min–max » montre l'écart entre les cinq modèles. Coût = budget ÷ "
+    "le modèle choisi ; l'écart entre les cinq modèles (« min–max ») est dans les "
+    "téléchargements. Coût = budget ÷ "
     "crédits de la sélection (période = cohortes de premier contact)."
 )
 
@@ -105,6 +106,10 @@ if code:
                    border=True)
     cols[3].metric("Coût par installation", fmt.euros(detail[f"cost_per_installed_{model}"]),
                    border=True)
+    # (a period can show no contact and yet credits: the two do not count the same thing)
+    st.caption("Contacts : ceux de la campagne datés dans la période. Foyers, installations "
+               "et coût : les foyers dont le premier contact tombe dans la période, crédités "
+               "pour leurs contacts avec la campagne, même datés hors de la période.")
     # the chart, then the households, one under the other: side by side, the chart's legend
     # (contact kinds) and the households' columns were cut on a projector
     touches = queries.ask(version, "campaign_touches", filters, campaign=code)

@@ -69,6 +69,10 @@ def test_a_campaign_without_households_in_the_period_says_so_in_french(demo_buil
     at = _page_for_year(demo_build, monkeypatch, "2022")
     assert any(m.value.startswith("**0 foyers**") for m in at.markdown)
     assert any(c.value == "Aucune ligne pour cette sélection." for c in at.caption)
+    # no contact in the period, and yet credits: the page says why the two differ
+    assert _metric(at, "Contacts") == "0"
+    assert any(c.value.startswith("Contacts : ceux de la campagne datés dans la période")
+               for c in at.caption)
     assert all(len(frame.value) for frame in at.dataframe)
 
 
