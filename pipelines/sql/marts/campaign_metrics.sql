@@ -47,20 +47,20 @@ campaign_persons as (
     group by campaign_code, person_key
 ),
 
-reach as (
+person_counts as (
     select
-        touch_counts.*,
-        coalesce(persons.persons, 0) as persons,
-        coalesce(persons.persons_became_households, 0) as persons_became_households,
+        campaign_code,
+        count(*) as persons,
+        count(*) filter (where became_household) as persons_became_households,
+    from campaign_persons
+    group by campaign_code
+),
+
+-- (a campaign of anonymous touches only has no persons' row: 0, in `final`)
+reach as (
+    select touch_counts.*, person_counts.persons, person_counts.persons_became_households,
     from touch_counts
-    left join (
-        select
-            campaign_code,
-            count(*) as persons,
-            count(*) filter (where became_household) as persons_became_households,
-        from campaign_persons
-        group by campaign_code
-    ) as persons on touch_counts.campaign_code = persons.campaign_code
+    left join person_counts on touch_counts.campaign_code = person_counts.campaign_code
 ),
 
 model_credits as (
