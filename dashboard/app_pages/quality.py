@@ -47,7 +47,9 @@ row[3].metric("Avertissements", fmt.number(outcome["warnings"]), border=True,
               help="Ce qui a été gardé ou ignoré autrement que prévu par le contrat d'export "
                    "(canal inconnu, colonne ignorée, fusion…). Détail plus bas.")
 
-# widths that keep the row counts and their check in view on a projector (1280 px)
+# widths that keep the row counts and their check in view on a projector (1280 px); a
+# file's name whole on one line (« contacts_campagnes_2023-02.csv »)
+FILE_WIDTH = 215
 RECONCILED = "Lues = acceptées + rejetées + doublons"
 row_counts = {
     "Lues": st.column_config.NumberColumn(width=60),
@@ -63,7 +65,7 @@ widgets.table(
     quality.files_table(version), "qualite_fichiers.csv",
     download=quality.files_download(version),
     column_config={
-        "Fichier": st.column_config.TextColumn(width=215),
+        "Fichier": st.column_config.TextColumn(width=FILE_WIDTH),
         "SHA-256 (début)": st.column_config.TextColumn(
             help="12 premiers caractères de l'empreinte SHA-256 du fichier : elle change dès "
                  "que le fichier change."),
@@ -108,18 +110,20 @@ file = right.selectbox(
 widgets.to_url("rejets_fichier", file)
 rejects = quality.rejects_table(version, source, file)
 if len(rejects):
-    # narrow columns whose text wraps, so that « Attendu » shows whole on a projector
+    # narrow columns whose text wraps (five lines a row), so that « Attendu » shows whole on
+    # a projector; a file's name on one line (the grid breaks a word without spaces anywhere:
+    # « contacts_campagnes_2023 » then « -02.csv » at 170 px)
     widgets.table(rejects, "qualite_rejets.csv",
                   download=quality.rejects_download(version, source, file),
                   column_config={
-                      "Fichier": st.column_config.TextColumn(width=170),
-                      "Ligne": st.column_config.NumberColumn(format="%d", width=55),
-                      "Colonne": st.column_config.TextColumn(width=105),
-                      "Valeur": st.column_config.TextColumn(width=95),
-                      "Motif": st.column_config.TextColumn(width=125),
-                      "Attendu": st.column_config.TextColumn(width=230)},
+                      "Fichier": st.column_config.TextColumn(width=FILE_WIDTH),
+                      "Ligne": st.column_config.NumberColumn(format="%d", width=50),
+                      "Colonne": st.column_config.TextColumn(width=100),
+                      "Valeur": st.column_config.TextColumn(width=110),
+                      "Motif": st.column_config.TextColumn(width=110),
+                      "Attendu": st.column_config.TextColumn(width=205)},
                   column_order=["Fichier", "Ligne", "Colonne", "Valeur", "Motif", "Attendu"],
-                  row_height=84, height=36 + 84 * min(len(rejects), 6) + 3)
+                  row_height=102, height=36 + 102 * min(len(rejects), 5) + 3)
     st.caption("Ligne : numéro de la ligne dans le fichier, telle qu'un tableur l'affiche "
                "(l'en-tête est la ligne 1). Une ligne rejetée ne compte dans aucun chiffre. "
                "Corrigez-la dans l'outil d'origine comme l'indique « Attendu » (dates : "
@@ -167,14 +171,14 @@ warnings = quality.warnings_table(version, tuple(chosen))
 if len(warnings):
     widgets.table(warnings, "qualite_avertissements.csv",
                   download=quality.warnings_download(version, tuple(chosen)),
-                  column_config={"Type": st.column_config.TextColumn(width=115),
-                                 "Fichier": st.column_config.TextColumn(width=170),
+                  column_config={"Type": st.column_config.TextColumn(width=110),
+                                 "Fichier": st.column_config.TextColumn(width=FILE_WIDTH),
                                  "Ligne": st.column_config.TextColumn(alignment="right",
-                                                                      width=55),
-                                 "Colonne": st.column_config.TextColumn(width=100),
-                                 "Valeur": st.column_config.TextColumn(width=110),
-                                 "Message": st.column_config.TextColumn(width=230)},
+                                                                      width=50),
+                                 "Colonne": st.column_config.TextColumn(width=95),
+                                 "Valeur": st.column_config.TextColumn(width=105),
+                                 "Message": st.column_config.TextColumn(width=215)},
                   column_order=["Type", "Fichier", "Ligne", "Colonne", "Valeur", "Message"],
-                  row_height=66, height=36 + 66 * min(len(warnings), 8) + 3)
+                  row_height=84, height=36 + 84 * min(len(warnings), 7) + 3)
 else:
     st.info("Aucun avertissement.")
