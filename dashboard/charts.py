@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from pipelines import config
 
-from . import fmt
+from . import fmt, masking
 from .queries import Reference
 
 FONT = "DejaVu Sans, Arial, sans-serif"
@@ -434,8 +434,8 @@ def epci_map(epci: pd.DataFrame, classes: list[str], height: int = 470) -> go.Fi
     class of installed households, each named with its figure."""
     places = pd.DataFrame({
         "code": epci["epci_code"], "name": epci["epci_short_name"],
-        "detail": [f"{fmt.number(n)} commune(s) avec installation sur {fmt.number(c)}"
-                   for n, c in zip(epci["communes_installed"], epci["communes"], strict=True)],
+        "detail": [f"{n} commune(s) avec installation sur {fmt.number(c)}" for n, c in
+                   zip(masking.shown_communes_installed(epci), epci["communes"], strict=True)],
         "count_class": epci["count_class"], "shown": epci["shown"],
     })
     # figures only: the names of neighbouring intercommunalities ran into each other (the

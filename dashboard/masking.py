@@ -31,3 +31,21 @@ def with_classes(frame: pd.DataFrame) -> pd.DataFrame:
         lambda n: max(i for i, low in enumerate(lows) if n >= low)).astype("int64")
     frame["shown"] = frame["households"].map(shown_count)
     return frame
+
+
+def is_small(frame: pd.DataFrame) -> pd.Series:
+    """The places whose installed households are masked (1 to SMALL_COUNT − 1)."""
+    return (frame["households"] > 0) & (frame["households"] < SMALL_COUNT)
+
+
+def communes_installed(frame: pd.DataFrame) -> list[int | None]:
+    """An intercommunality's communes with an installation, None where its households are
+    masked: two communes beside « 1 à 2 » foyers would tell that they are exactly two."""
+    return [None if hidden else int(n)
+            for n, hidden in zip(frame["communes_installed"], is_small(frame), strict=True)]
+
+
+def shown_communes_installed(frame: pd.DataFrame) -> list[str]:
+    """As communes_installed, for a screen: the households' class where they are masked."""
+    return [fmt.number(n) if n is not None else shown
+            for n, shown in zip(communes_installed(frame), frame["shown"], strict=True)]

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import fmt
+from dashboard import fmt, masking
 from dashboard.queries import NO_CAMPAIGN_LABEL, Reference
-from pipelines.metrics import SMALL_COUNT
 
 
 def _rates(rates: pd.Series) -> list[str]:
@@ -194,7 +193,7 @@ def epci(frame: pd.DataFrame) -> pd.DataFrame:
         "Nom court": frame["epci_short_name"],
         "SIREN": frame["epci_code"],
         "Communes du Lot": frame["communes"],
-        "Communes avec installation": frame["communes_installed"],
+        "Communes avec installation": masking.shown_communes_installed(frame),
         "Foyers installés": frame["shown"],
     })
 
@@ -392,7 +391,7 @@ def campaign_households_download(households: pd.DataFrame, refs: Reference) -> p
 def _masked(frame: pd.DataFrame) -> dict[str, object]:
     """Installed households: the number from SMALL_COUNT on (or 0), an empty cell and « 1 à 2 »
     in « Effectif masqué » below it, as the page shows it."""
-    small = (frame["households"] > 0) & (frame["households"] < SMALL_COUNT)
+    small = masking.is_small(frame)
     return {
         "Foyers installés": pd.array([None if hidden else int(n) for n, hidden in
                                       zip(frame["households"], small, strict=True)],
@@ -418,7 +417,7 @@ def epci_download(frame: pd.DataFrame) -> pd.DataFrame:
         "Nom court": frame["epci_short_name"],
         "SIREN": frame["epci_code"],
         "Communes du Lot": frame["communes"],
-        "Communes avec installation": frame["communes_installed"],
+        "Communes avec installation": pd.array(masking.communes_installed(frame), dtype="Int64"),
         **_masked(frame),
     })
 

@@ -95,7 +95,8 @@ with by_commune:
 with by_epci:
     widgets.table(tables.epci(epci), "territoire_intercommunalites.csv",
                   download=tables.epci_download(epci),
-                  height=380, column_config={"Foyers installés": count},
+                  height=380, column_config={"Foyers installés": count,
+                                             "Communes avec installation": count},
                   column_order=["Intercommunalité", "Foyers installés",
                                 "Communes avec installation", "Communes du Lot"])
 with by_origin:

@@ -532,8 +532,11 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
     protected.add("total", headline.now["installed"])
     protected.line([row["epci_code"] for row in epci] + ["elsewhere"], "total")
     protected.protect()
+    # (an intercommunality's communes with an installation are at most its households: beside a
+    # masked figure, « 4 » communes would tell « 4 foyers »; they are masked with it)
     rows = [[one_line(row["epci_name"]), french.number(row["communes"]),
-             french.number(row["communes_installed"]),
+             protected.text(row["epci_code"], french.number)
+             if protected.masked(row["epci_code"]) else french.number(row["communes_installed"]),
              protected.text(row["epci_code"], french.number)] for row in epci]
     rows.append(["Hors du Lot ou commune inconnue", "", "",
                  protected.text("elsewhere", french.number)])

@@ -9,6 +9,7 @@ import json
 import shutil
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -146,6 +147,30 @@ def test_communes_with_fewer_than_3_households_are_not_shown_exactly(demo_env, p
     texts = " ".join(communes_map["data"][0]["text"] + epci_map["data"][0]["text"])
     assert "Foyers installés : 1<" not in texts and "Foyers installés : 2<" not in texts
     assert not texts.endswith(("Foyers installés : 1", "Foyers installés : 2"))
+
+
+def test_an_intercommunality_with_masked_households_hides_its_communes_count_too(demo_env):
+    """« 2 » communes with an installation beside « 1 à 2 » foyers tells that they are two:
+    the count of communes is masked with the households, on screen, in the download and in
+    the map's hover (the demo has such an intercommunality over the whole programme)."""
+    from dashboard import masking, tables
+    exact = _ask(demo_env, "installed_by_epci", Filters())
+    small = exact[(exact["households"] > 0) & (exact["households"] < 3)]
+    assert (small["communes_installed"] == 2).any()  # the case that told the exact count
+    at = _page(TERRITORY)
+    table = _table(at, "SIREN").set_index("SIREN")
+    download = tables.epci_download(masking.with_classes(exact)).set_index("SIREN")
+    for code in small["epci_code"]:
+        assert table.loc[code, "Communes avec installation"] == "1 à 2"
+        assert pd.isna(download.loc[code, "Communes avec installation"])
+        assert download.loc[code, "Effectif masqué"] == "1 à 2"
+    shown = exact[exact["households"] >= 3]
+    assert (table.loc[shown["epci_code"], "Communes avec installation"]
+            == [str(n) for n in shown["communes_installed"]]).all()
+    hover = dict(zip(_figures(at)[1]["data"][0]["locations"], _figures(at)[1]["data"][0]["text"],
+                     strict=True))
+    for code in small["epci_code"]:
+        assert "1 à 2 commune(s) avec installation" in hover[code]
 
 
 def test_maps_use_the_local_topojson_and_credit_their_sources(demo_env):

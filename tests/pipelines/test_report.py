@@ -279,6 +279,24 @@ def test_no_masked_value_can_be_recovered_from_a_tables_totals(con, threshold):
     assert checked > 10
 
 
+@pytest.mark.parametrize("threshold", [5, 25])
+def test_a_masked_intercommunality_hides_its_communes_with_an_installation(con, threshold):
+    """An intercommunality's communes with an installation are at most its households: « 4 »
+    beside « < 5 » would tell 4 households. Where the households are masked, so are they."""
+    document = report.programme_document(con, FILTERS, small_count=threshold)
+    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    table = next(b for b in territory["blocks"] if b["kind"] == "table"
+                 and b["columns"][2]["text"] == "Communes avec une installation")
+    masked = [row["cells"] for row in table["rows"]
+              if row["cells"][3] in (disclosure.small_mark(threshold), disclosure.SECONDARY_MARK)]
+    assert masked
+    for name, _, communes, households in masked:
+        assert communes == households, name
+    shown = [row["cells"] for row in table["rows"] if row["cells"][3][:1].isdigit()
+             and row["cells"][2]]
+    assert shown and all(cells[2][:1].isdigit() for cells in shown)
+
+
 def test_small_counts_are_masked_in_tables_charts_map_and_sentences(con):
     """With a threshold of 200, the 2023 cohort's 144 households followed (and every figure
     below 200) never print: cards, tables, bar labels, map labels and sentences say « < 200 »
