@@ -28,7 +28,8 @@ st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=str(FAVIC
 # static/french_ui.js, whose block takes no room. A figure, its label and its note wrap rather
 # than end in « … ». On a phone, a chart's bar figures and panel titles are smaller: plotly
 # draws them at the desktop's size, and the funnel by source's three panels ran into one
-# another at 390 px (the browser test looks for labels on one another).
+# another at 390 px (the browser test looks for labels on one another). The conversion by
+# quarter's bars are 15 px wide there: their figures are left to the hover and the table.
 STYLE = """<style>
 [data-testid="stElementToolbar"], [data-testid="InputInstructions"] {display: none !important;}
 [data-testid="stElementContainer"]:has(#omlot-french-ui) {display: none !important;}
@@ -37,6 +38,7 @@ STYLE = """<style>
   text-overflow: clip !important; overflow-wrap: break-word;}
 @media (max-width: 600px) {
   .js-plotly-plot .bartext, .js-plotly-plot .annotation-text {font-size: 11px !important;}
+  .st-key-conversion-trimestres .js-plotly-plot .bartext {display: none;}
 }
 </style>"""
 

@@ -572,6 +572,9 @@ def channel_funnel(by_channel: pd.DataFrame, refs: Reference) -> go.Figure:
     return fig
 
 
+QUARTERS_ALL_NAMED = 8
+
+
 def quarterly_install_rate(cohorts: pd.DataFrame) -> go.Figure:
     """Installation rate (to date) of each quarter's cohort, with its counts; cohorts too
     recent to judge (metrics: cohort_is_complete) are hatched and lighter."""
@@ -597,7 +600,16 @@ def quarterly_install_rate(cohorts: pd.DataFrame) -> go.Figure:
     top = max([r["value"] for r in cohorts["installed_rate"] if r["value"] is not None]
               + [0.1])
     fig.update_layout(barmode="overlay", bargap=0.25)
-    fig.update_xaxes(categoryorder="array", categoryarray=quarters, tickangle=0)
+    # more than two years of quarters: « T1 2020T2 2020… » ran into one another on a projector;
+    # then the year is written under its first quarter, every quarter keeping its tick (the
+    # hover names the quarter); the bars' figures all at one size, the smallest that fits
+    many = len(quarters) > QUARTERS_ALL_NAMED
+    named = [q.removeprefix("T1 ") if q.startswith("T1 ") else "" for q in quarters] \
+        if many else quarters
+    fig.update_layout(uniformtext={"minsize": 9, "mode": "show"})
+    fig.update_xaxes(categoryorder="array", categoryarray=quarters, tickangle=0,
+                     tickmode="array", tickvals=quarters, ticktext=named, ticks="outside",
+                     title_text="trimestre de premier contact" if many else None)
     fig.update_yaxes(title_text="foyers installés à ce jour", tickformat=".0%",
                      range=[0, top * 1.3], rangemode="tozero")
     return _layout(fig, height=380, legend={"orientation": "h", "yanchor": "bottom",
@@ -615,7 +627,7 @@ def install_delay_box(delays: pd.DataFrame, refs: Reference) -> go.Figure:
                     hoveron="points", showlegend=False,
                     hovertemplate="%{x} jours<extra>%{fullData.name}</extra>")
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="jours entre le premier contact et l'installation",
+    fig.update_xaxes(title_text="jours du 1er contact à l'installation",
                      rangemode="tozero")
     return _layout(fig, height=max(200, 90 + 36 * delays["channel"].nunique()),
                    margin={"l": 10, "r": 20, "t": 20, "b": 10})

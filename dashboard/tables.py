@@ -48,14 +48,19 @@ def channel_campaign_households(households: pd.DataFrame) -> pd.DataFrame:
 
 
 def install_delays(summary: pd.DataFrame, refs: Reference) -> pd.DataFrame:
-    """Days to install by channel (median and quartiles), the whole selection last."""
+    """Days to install by channel: the median, and the days between which half of the
+    households install (first and third quartiles, in one column: four columns fit a phone,
+    where a fifth was cut, its figures' last digits hidden); the whole selection last. The
+    download keeps the quartiles in columns of their own."""
     return pd.DataFrame({
         "Canal": [refs.channel(c) if isinstance(c, str) else "Ensemble"
                   for c in summary["channel"]],
         "Installés": summary["installed"],
-        "1er quartile (j)": summary["q1_days"].round(),
-        "Médiane (jours)": summary["median_days"].round(),
-        "3e quartile (j)": summary["q3_days"].round(),
+        "Médiane (j)": summary["median_days"].round(),
+        "Moitié entre (j)": [
+            f"{fmt.number(round(q1))} et {fmt.number(round(q3))}"
+            if pd.notna(q1) and pd.notna(q3) else "–"
+            for q1, q3 in zip(summary["q1_days"], summary["q3_days"], strict=True)],
     })
 
 

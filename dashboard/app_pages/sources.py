@@ -101,31 +101,37 @@ with over_time:
     if cohorts.empty:
         st.info("Aucun foyer dans la sélection.")
     else:
-        st.plotly_chart(charts.quarterly_install_rate(cohorts), config=charts.PLOTLY_CONFIG)
+        st.plotly_chart(charts.quarterly_install_rate(cohorts), config=charts.PLOTLY_CONFIG,
+                        key="conversion-trimestres")
         st.caption(
-            "Part des foyers de chaque trimestre de premier contact installés à ce jour. Une "
+            "Part des foyers de chaque trimestre de premier contact installés à ce jour (l'année "
+            "est écrite sous son premier trimestre ; le survol nomme chaque trimestre). Une "
             "cohorte est « trop récente » tant que son dernier jour a moins de 12 mois au "
             f"{fmt.date(data_date)} : son taux va encore monter."
         )
 
 with delays:
     summary = queries.ask(version, "install_delay_by_channel", filters)
-    box, medians = st.columns([3, 2])
-    with box:
-        points = queries.ask(version, "install_delays", filters)
-        if points.empty:
-            st.info("Aucun foyer installé dans la sélection.")
-        else:
-            st.plotly_chart(charts.install_delay_box(points, refs), config=charts.PLOTLY_CONFIG)
-    with medians:
-        widgets.table(
-            tables.install_delays(summary, refs), "delai_installation.csv",
-            download=tables.install_delays_download(summary, refs),
-            column_config={name: st.column_config.NumberColumn(format="%d") for name in (
-                "Installés", "1er quartile (j)", "Médiane (jours)", "3e quartile (j)")},
-        )
-        st.caption("Jours entre le premier contact et la première installation du foyer. "
-                   "La moitié des foyers s'installe entre le 1er et le 3e quartile.")
+    # the table under the chart, not beside it: in two fifths of a projector's width its
+    # header read « Médian… » (and on a phone « Médiane (jour », the medians' last digit cut)
+    points = queries.ask(version, "install_delays", filters)
+    if points.empty:
+        st.info("Aucun foyer installé dans la sélection.")
+    else:
+        st.plotly_chart(charts.install_delay_box(points, refs), config=charts.PLOTLY_CONFIG)
+    widgets.table(
+        tables.install_delays(summary, refs), "delai_installation.csv",
+        download=tables.install_delays_download(summary, refs),
+        # (four columns within a phone's 358 px)
+        column_config={"Canal": st.column_config.TextColumn(width=100),
+                       "Installés": st.column_config.NumberColumn(format="%d", width=65),
+                       "Médiane (j)": st.column_config.NumberColumn(format="%d", width=75),
+                       "Moitié entre (j)": st.column_config.TextColumn(
+                           alignment="right", width=115)},
+    )
+    st.caption("Jours entre le premier contact et la première installation du foyer : la "
+               "médiane, et les jours entre lesquels s'installe la moitié des foyers (1er et "
+               "3e quartiles, la boîte du graphique ; le téléchargement les donne en colonnes).")
 
 with horizons:
     cohort_rows = queries.ask(version, "cohorts", filters)

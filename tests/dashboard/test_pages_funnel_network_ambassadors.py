@@ -181,12 +181,15 @@ def test_cohorts_younger_than_12_months_at_the_data_date_are_marked_too_recent(d
 
 def test_median_time_to_install_equals_sql(demo_env):
     at = _page("sources")
-    delays = next(d.value for d in at.dataframe if "Médiane (jours)" in d.value.columns)
+    delays = next(d.value for d in at.dataframe if "Médiane (j)" in d.value.columns)
     overall = delays.set_index("Canal").loc["Ensemble"]
     assert overall["Installés"] == kpis(demo_env["curated"])["installed"]
-    assert overall["Médiane (jours)"] == round(_sql(
-        demo_env, "select median(installation_date - first_contact_date) from core.households "
-                  "where is_installed"))
+    days = "installation_date - first_contact_date"
+    assert overall["Médiane (j)"] == round(_sql(
+        demo_env, f"select median({days}) from core.households where is_installed"))
+    q1, q3 = (round(_sql(demo_env, f"select quantile_cont({days}, {q}) from core.households "
+                                   "where is_installed")) for q in (0.25, 0.75))
+    assert overall["Moitié entre (j)"] == f"{fmt.number(q1)} et {fmt.number(q3)}"
 
 
 # --- Suivi du réseau accueil ----------------------------------------------------------------

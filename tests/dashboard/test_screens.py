@@ -108,3 +108,25 @@ def test_maps_name_their_geometry_served_here_instead_of_embedding_it():
     served = Path(charts.__file__).parent / "static" / url.removeprefix("app/static/")
     assert served.is_file()
     assert len(fig.to_json()) < 20_000
+
+
+def _cohorts(quarters: int) -> pd.DataFrame:
+    import datetime as dt
+    starts = [dt.date(2020 + i // 4, 3 * (i % 4) + 1, 1) for i in range(quarters)]
+    return pd.DataFrame({
+        "quarter": starts, "is_complete": [i < quarters - 1 for i in range(quarters)],
+        "installed_rate": [{"value": 0.25, "part": 1, "whole": 4, "base": "followed"}] * quarters,
+    })
+
+
+def test_quarters_beyond_two_years_name_only_each_year_under_its_first_quarter():
+    """« T1 2020T2 2020… »: 22 quarters' names ran into one another on a projector. Past eight
+    quarters, the axis names each year once (under its T1), every quarter keeping its tick."""
+    from dashboard import charts
+    axis = charts.quarterly_install_rate(_cohorts(22)).layout.xaxis
+    assert len(axis.tickvals) == 22
+    assert [t for t in axis.ticktext if t] == ["2020", "2021", "2022", "2023", "2024", "2025"]
+    assert axis.title.text == "trimestre de premier contact"
+    axis = charts.quarterly_install_rate(_cohorts(8)).layout.xaxis
+    assert list(axis.ticktext) == list(axis.tickvals) == [
+        f"T{q} {y}" for y in (2020, 2021) for q in (1, 2, 3, 4)]
