@@ -283,7 +283,7 @@ def target_progress(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict
     """Each objective of `as_of`'s year (metric `targets`) with what was done from 1 January to
     `as_of` — the same headline figures as everywhere, for the objective's channel or campaign
     — and where it stands: `reached` (the year's objective), `on_track` (at least the value
-    expected that day) or late."""
+    expected that day), late, or missed (the year is over)."""
     rows = ask_rows(con, "targets", Filters(None, as_of))
     for row in rows:
         if row["measure"] == "ambassadors":
@@ -295,4 +295,12 @@ def target_progress(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict
             actual = ask_one(con, "headline", selection)[row["measure"]]
         row.update(actual=actual, on_track=actual >= row["expected"],
                    reached=actual >= row["target"])
+        # (a year that is over is no longer « late »: its objective was missed)
+        row["standing"] = ("reached" if row["reached"] else "on_track" if row["on_track"]
+                           else "missed" if row["elapsed_share"] >= 1 else "late")
     return rows
+
+
+# An objective's standing (target_progress), as every page and document words it.
+STANDINGS = {"reached": "atteint", "on_track": "dans les temps", "late": "en retard",
+             "missed": "non atteint"}

@@ -122,17 +122,15 @@ objectives = [row for row in queries.target_progress(version, as_of)
               if not row["channel"] and not row["campaign_code"]]
 if objectives:
     st.subheader(f"Objectifs {as_of.year}")
-    STANDING = {"reached": "atteint", "on_track": "dans les temps", "late": "en retard"}
     columns = st.columns(len(objectives))
     for column, row in zip(columns, objectives, strict=True):
-        standing = ("reached" if row["reached"] else "on_track" if row["on_track"]
-                    else "late")
         gap = round(row["actual"] - row["expected"])
         # Streamlit colours a delta by its leading sign: red when late, green otherwise
         column.metric(
             f"{row['label']} : objectif {fmt.number(row['target'])}",
             fmt.number(row["actual"]),
-            f"{'-' if gap < 0 else '+'}{fmt.number(abs(gap))} · {STANDING[standing]}",
+            f"{'-' if gap < 0 else '+'}{fmt.number(abs(gap))} · "
+            f"{metrics.STANDINGS[row['standing']]}",
             help=f"Réalisé du {fmt.date(row['year_start'])} au {fmt.date(as_of)} ; attendu "
                  f"ce jour-là : {fmt.number(row['expected'])} (objectif de l'année au prorata "
                  "des jours écoulés ; pour les ambassadeurs, depuis la taille du réseau au 1er "

@@ -216,9 +216,7 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
     for index, row in enumerate(lines):
         masked = protected.masked(index)
         held += row["on_track"]
-        status = "dans les temps" if row["on_track"] else "en retard"
-        if row["reached"]:
-            status = "atteint"
+        status = metrics.STANDINGS[row["standing"]]
         body.append([row["name"], french.number(row["target"]),
                      french.number(row["expected"]), protected.text(index, french.number),
                      "–" if masked else french.signed(row["actual"] - row["expected"]),
@@ -233,12 +231,13 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
     share = rows[0]["elapsed_share"]
     late = [row["label"].lower() + row["name"][len(row["label"]):] for row in lines
             if not row["on_track"]]
+    late_words = "non atteints" if share >= 1 else "en retard"
     held_words = ("aucun objectif n'est tenu" if held == 0 else
                   f"1 objectif sur {len(lines)} est tenu ou dépassé" if held == 1 else
                   f"{french.number(held)} objectifs sur {len(lines)} sont tenus ou dépassés")
     sentences = [
         f"Au {french.date(as_of)}, {held_words}"
-        + (f" ; en retard : {', '.join(late)}." if late else "."),
+        + (f" ; {late_words} : {', '.join(late)}." if late else "."),
         f"Le réalisé compte depuis le {french.date(year_start)} ; la valeur attendue est "
         f"l'objectif de l'année au prorata des jours écoulés ({french.percent(share)} de "
         f"{as_of.year}), depuis la taille du réseau au 1er janvier pour les ambassadeurs.",
