@@ -8,6 +8,9 @@
 (() => {
   if (window.omlotFrenchUi) return;
   window.omlotFrenchUi = true;
+  // the page's language (Streamlit's page says English: a browser offered to translate it
+  // « from English », and a screen reader read French words with English sounds)
+  document.documentElement.lang = "fr";
   const WORDS = {
     // the link a keyboard's first Tab shows at the top of every page, and a multi-select's
     // list of chosen values as a screen reader names it

@@ -234,6 +234,9 @@ def _screen_defects(page, title: str, width: int) -> list[str]:
     # a table's toolbar (shown on hover) is in the page from the start: its labels count
     defects += [f"{where}: English on screen: {word!r}"
                 for word in _english_words(page.evaluate(WORDS_SHOWN))]
+    language = page.evaluate("document.documentElement.lang")
+    if language != "fr":
+        defects.append(f"{where}: the page says its language is {language!r}, not French")
     tables = page.evaluate(TABLE_COLUMNS)
     if any(not table["columns"] for table in tables):
         # a table drawn again since the page settled (a run of the page under a loaded
