@@ -443,17 +443,18 @@ def epci_map(epci: pd.DataFrame, classes: list[str], height: int = 470) -> go.Fi
     return _installed_map(places, "epci-46", classes, 1, height, named=False)
 
 
-def origins_map(origins: pd.DataFrame, measure: str, height: int = 470) -> go.Figure:
+def origins_map(origins: pd.DataFrame, measure: str, height: int = 560) -> go.Figure:
     """Metropolitan départements coloured by households of the selection (`measure`:
     followed or installed), the Lot outlined; overseas, abroad and unknown origins as bars
-    beside the map."""
+    under the map, past its colour scale (beside it, on a phone, their names ran onto the
+    map and the map was a third of the width)."""
     from plotly.subplots import make_subplots
 
     noun = {"followed": "foyers suivis", "installed": "foyers installés"}[measure]
     share = f"{measure}_share"
     metro = origins[origins["zone"] == "metropole"]
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.72, 0.28], horizontal_spacing=0.03,
-                        specs=[[{"type": "geo"}, {"type": "xy"}]])
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.8, 0.2], vertical_spacing=0.17,
+                        specs=[[{"type": "geo"}], [{"type": "xy"}]])
     fig.add_choropleth(
         geojson=geojson_url("departements"), featureidkey="properties.code",
         locations=metro["code"], z=metro[measure], zmin=0,
@@ -464,7 +465,7 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 470) -> go.Fi
               for name, code, n, s in zip(metro["name"], metro["code"], metro[measure],
                                           metro[share], strict=True)],
         hovertemplate="%{text}<extra></extra>",
-        colorbar={"orientation": "h", "x": 0.36, "xanchor": "center", "y": -0.02,
+        colorbar={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0.315,
                   "yanchor": "top", "thickness": 14, "len": 0.75, "outlinewidth": 0,
                   "title": {"text": noun.capitalize(), "side": "top"},
                   "tickfont": {"size": 13}, "tickformat": ",d",
@@ -496,13 +497,13 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 470) -> go.Fi
         y=[b[0] for b in bars], x=[b[1] for b in bars], orientation="h",
         text=[fmt.number(b[1]) for b in bars], textposition="outside", cliponaxis=False,
         customdata=[b[2] for b in bars], marker_color="#2e75b6", showlegend=False,
-        hovertemplate="%{customdata}<br>%{x:,} " + noun + "<extra></extra>", row=1, col=2,
+        hovertemplate="%{customdata}<br>%{x:,} " + noun + "<extra></extra>", row=2, col=1,
     )
     # on the scale of the first département, so a bar compares with the map's colours
-    fig.update_xaxes(visible=False, row=1, col=2,
+    fig.update_xaxes(visible=False, row=2, col=1,
                      range=[0, max(origins[measure].max(), 1) * 1.3])
     fig.update_yaxes(tickfont={"size": 13}, autorange="reversed", automargin=True,
-                     row=1, col=2)
+                     row=2, col=1)
     return _geo_layout(fig, height, bargap=0.35)
 
 

@@ -70,7 +70,8 @@ with right:
 notes = ["Une commune ou une intercommunalité comptant 1 ou 2 foyers installés est affichée "
          "« 1 à 2 », sans son chiffre exact. La carte des communes nomme celles qui comptent le "
          "plus de foyers tant que leurs noms ne se chevauchent pas : chaque commune a son "
-         "chiffre au survol et dans le tableau plus bas."]
+         "chiffre au survol et dans le tableau plus bas. Sur la carte des origines, le Lot est "
+         "entouré en orange."]
 if summary["installed_elsewhere"]:
     notes.append(
         f"{masking.shown_count(summary['installed_elsewhere'])} foyer(s) installé(s) dans une "

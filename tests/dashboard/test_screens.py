@@ -130,3 +130,21 @@ def test_quarters_beyond_two_years_name_only_each_year_under_its_first_quarter()
     axis = charts.quarterly_install_rate(_cohorts(8)).layout.xaxis
     assert list(axis.ticktext) == list(axis.tickvals) == [
         f"T{q} {y}" for y in (2020, 2021) for q in (1, 2, 3, 4)]
+
+
+def test_origins_beyond_metropolitan_france_are_under_the_map_not_beside_it():
+    """Beside the map, on a phone, « Outre-mer » and « Étranger » ran onto it and the map was a
+    third of the width: their bars are under it, past its colour scale, the map full width."""
+    from dashboard import charts
+    origins = pd.DataFrame({
+        "code": ["75", "46", "971", "99"], "name": ["Paris", "Lot", "Guadeloupe", "Étranger"],
+        "zone": ["metropole", "metropole", "outre-mer", "etranger"],
+        "followed": [40, 10, 1, 16],
+        "followed_share": [{"value": v, "part": 0, "whole": 0, "base": "followed"}
+                           for v in (0.5, 0.1, 0.01, 0.2)],
+    })
+    layout = charts.origins_map(origins, "followed").layout
+    assert tuple(layout.geo.domain.x) == (0, 1)
+    scale = charts.origins_map(origins, "followed").data[0].colorbar
+    bars_top = layout.yaxis.domain[1]
+    assert bars_top < scale.y - 0.05 < scale.y <= layout.geo.domain.y[0]
