@@ -30,12 +30,17 @@ st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=str(FAVIC
 # draws them at the desktop's size, and the funnel by source's three panels ran into one
 # another at 390 px (the browser test looks for labels on one another). The conversion by
 # quarter's bars are 15 px wide there: their figures are left to the hover and the table.
+# The guide's command lines wrap instead of being cut at the page's edge, and an option
+# (« --out ») or a file name in a sentence is never broken at its hyphen.
 STYLE = """<style>
 [data-testid="stElementToolbar"], [data-testid="InputInstructions"] {display: none !important;}
 [data-testid="stElementContainer"]:has(#omlot-french-ui) {display: none !important;}
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *,
 [data-testid="stMetricDelta"] * {white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: break-word;}
+[data-testid="stMarkdownContainer"] pre code {white-space: pre-wrap !important;
+  overflow-wrap: anywhere;}
+[data-testid="stMarkdownContainer"] :not(pre) > code {white-space: nowrap;}
 @media (max-width: 600px) {
   .js-plotly-plot .bartext, .js-plotly-plot .annotation-text {font-size: 11px !important;}
   .st-key-conversion-trimestres .js-plotly-plot .bartext {display: none;}

@@ -648,10 +648,13 @@ def stage_durations(durations: pd.DataFrame, refs: Reference) -> go.Figure:
         fig.add_bar(y=[refs.current_stage_labels[s] for s in rows["stage"]], x=counts,
                     orientation="h", name=duration_class, marker_color=colour,
                     text=[fmt.number(n) if n else "" for n in counts],
-                    textposition="inside", insidetextanchor="middle",
+                    textposition="inside", insidetextanchor="middle", textangle=0,
                     hovertemplate="%{y} depuis " + duration_class
                                   + " : %{x} foyers<extra></extra>")
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    # figures level and at one size: a segment too narrow for its figure leaves it to the
+    # hover (« 11 » stood on end, « 17 » shrank to a dot)
+    fig.update_layout(barmode="stack", legend_traceorder="normal",
+                      uniformtext={"minsize": 11, "mode": "hide"})
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text="foyers")
     return _layout(fig, height=300, margin={"l": 10, "r": 10, "t": 50, "b": 10})
@@ -704,6 +707,8 @@ def referral_conversion(groups: pd.DataFrame, refs: Reference) -> go.Figure:
                     textposition="outside", cliponaxis=False,
                     customdata=[fmt.rate(r) for r in rates],
                     hovertemplate="%{x} : %{customdata}<extra>" + name + "</extra>")
-    fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.05)
+    # every bar's figure at one size (one group's shrank to 7 px beside the other's)
+    fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.05,
+                      uniformtext={"minsize": 10, "mode": "show"})
     fig.update_yaxes(tickformat=".0%", range=[0, top * 1.3])
     return _layout(fig, height=360)

@@ -189,6 +189,10 @@ def _french_numbers(shown: pd.DataFrame, config: dict):
     return shown.style.format(formats, na_rep="–") if formats else shown
 
 
+# Streamlit's grid: its header's and a row's height (px) when not set
+HEADER_HEIGHT, ROW_HEIGHT = 38, 35
+
+
 def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
           column_config: dict | None = None, key: str | None = None,
           download: pd.DataFrame | None = None,
@@ -213,6 +217,12 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     if len(frame) > MAX_ROWS_SHOWN:
         st.caption(f"{fmt.number(MAX_ROWS_SHOWN)} premières lignes sur "
                    f"{fmt.number(len(frame))} : le téléchargement les contient toutes.")
+    elif isinstance(height, int) and len(frame) > (height - HEADER_HEIGHT) // (
+            row_height or ROW_HEIGHT):
+        # (the grid scrolls inside itself without a sign of it: 7 of 17 campaigns looked like
+        # all of them on a projector)
+        st.caption(f"{fmt.number(len(frame))} lignes : faites défiler le tableau pour les voir "
+                   "toutes.")
     downloads(frame if download is None else download, filename, key)
 
 

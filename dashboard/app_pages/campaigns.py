@@ -63,7 +63,7 @@ widgets.table(table, "campagnes.csv", height=min(38 + 66 * len(table), 500), row
 # (the cost per household followed is in the downloads: on a projector, five columns fit)
 st.caption(
     "Crédits : chaque foyer compte pour 1, partagé entre les campagnes de ses contacts selon "
-    "le modèle choisi ; l'écart entre les cinq modèles (« min–max ») est dans les "
+    "le modèle choisi ; l'écart entre les cinq modèles («\u00a0min–max\u00a0») est dans les "
     "téléchargements. Coût = budget ÷ "
     "crédits de la sélection (période = cohortes de premier contact)."
 )

@@ -158,7 +158,7 @@ if len(channels):
     )
     # a TOML string the administrator can paste as is, whatever the label holds
     st.code(f'salon = ["Salon", "Salons", …, {json.dumps(example, ensure_ascii=False)}]',
-            language="toml")
+            language="toml", wrap_lines=True)  # (on a phone, the label to add was cut)
 options = quality.warning_kind_options(version)
 # every kind by default, and then not in the link
 widgets.choices_from_url("avertissements", "avertissements_types", options, list(options))

@@ -148,3 +148,26 @@ def test_origins_beyond_metropolitan_france_are_under_the_map_not_beside_it():
     scale = charts.origins_map(origins, "followed").data[0].colorbar
     bars_top = layout.yaxis.domain[1]
     assert bars_top < scale.y - 0.05 < scale.y <= layout.geo.domain.y[0]
+
+
+def test_a_table_taller_than_its_frame_says_that_it_scrolls():
+    """The grid scrolls inside itself without a sign of it: 7 of 17 campaigns looked like all
+    of them on a projector. A table with rows out of its frame says how many it has."""
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+
+        from dashboard import widgets
+        widgets.table(pd.DataFrame({"Campagne": [f"C{i}" for i in range(17)]}), "a.csv",
+                      height=38 + 66 * 7, row_height=66)
+        widgets.table(pd.DataFrame({"Campagne": [f"C{i}" for i in range(7)]}), "b.csv",
+                      height=38 + 66 * 7, row_height=66)
+        widgets.table(pd.DataFrame({"Commune": [f"C{i}" for i in range(12)]}), "c.csv",
+                      height=380)
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert [c.value for c in at.caption] == [
+        "17 lignes : faites défiler le tableau pour les voir toutes.",
+        "12 lignes : faites défiler le tableau pour les voir toutes."]
