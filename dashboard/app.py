@@ -113,15 +113,29 @@ def sidebar_filters(version) -> queries.Filters | str:
     if "periode" not in st.session_state:
         wanted = st.query_params.get("periode", "tout")
         st.session_state.periode = wanted if wanted in options else "tout"
+        # (a link with a typo showed the whole programme without a word): said until the
+        # viewer picks a period
+        st.session_state.periode_du_lien_inconnue = None if wanted in options else wanted
     st.sidebar.header("Filtres")
+    unknown = st.session_state.get("periode_du_lien_inconnue")
+    if unknown and st.session_state.periode == "tout":
+        st.sidebar.warning(f"La période du lien (« {fmt.plain(unknown)} ») n'existe pas dans "
+                           "ces données : tout le programme est affiché.",
+                           icon=":material/link_off:")
+    elif unknown:
+        st.session_state.periode_du_lien_inconnue = None
     key = st.sidebar.selectbox("Période de premier contact", list(options),
                                format_func=options.get, key="periode")
     refused = None
     if key == "perso":
         # typed dates: Streamlit's calendar speaks English whatever the browser's language
         if "du" not in st.session_state:
-            st.session_state.du = fmt.date(_param_date("du") or first)
-            st.session_state.au = fmt.date(_param_date("au") or last)
+            # a date of the link that is no date (du=2023-13-01) is put in its field as it is,
+            # and refused there, rather than replaced by the first or last day without a word
+            for name, default in (("du", first), ("au", last)):
+                given = st.query_params.get(name, "")
+                st.session_state[name] = fmt.date(_param_date(name) or default) \
+                    if _param_date(name) or not given else given
         typed = {name: st.sidebar.text_input(label, key=name, placeholder="JJ/MM/AAAA")
                  for name, label in (("du", "Du (JJ/MM/AAAA)"), ("au", "Au (JJ/MM/AAAA)"))}
         date_from, date_to = (_typed_date(typed["du"]) or first,

@@ -134,3 +134,27 @@ def test_quality_link_with_an_unknown_file_shows_every_file_of_the_source(demo_e
                    avertissements="")
     assert at.selectbox(key="rejets_fichier").value is None
     assert at.multiselect(key="avertissements_types").value == []
+
+
+def test_a_link_with_a_date_that_is_no_date_says_so_instead_of_showing_another_period(
+        demo_env):
+    """du=2023-13-01 used to become the first day of the data without a word: the field holds
+    what the link said, and the period is refused with its reason, in the sidebar and page."""
+    at = open_link("app_pages/overview.py", periode="perso", du="2023-13-01", au="2023-12-31")
+    assert at.sidebar.text_input(key="du").value == "2023-13-01"
+    # (the value is escaped as Markdown: « 2023\\-13\\-01 » shows as typed)
+    assert "Date non reconnue : « 2023-13-01 »" in at.sidebar.error[0].value.replace("\\", "")
+    assert at.error and "Date non reconnue" in at.error[0].value
+    assert not at.metric  # no figure of another period
+    good = open_link("app_pages/overview.py", periode="perso", du="2023-07-01", au="2023-12-31")
+    assert good.sidebar.text_input(key="du").value == "01/07/2023"
+    assert not good.sidebar.error
+
+
+def test_a_link_with_an_unknown_period_says_it_shows_the_whole_programme(demo_env):
+    at = open_link("app_pages/overview.py", periode="2031")
+    assert at.sidebar.selectbox(key="periode").value == "tout"
+    assert "La période du lien (« 2031 ») n'existe pas" in at.sidebar.warning[0].value
+    at.sidebar.selectbox(key="periode").set_value("2023").run()
+    assert not at.sidebar.warning  # said until the viewer picks a period
+    assert not open_link("app_pages/overview.py", periode="2023").sidebar.warning
