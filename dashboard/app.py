@@ -30,6 +30,9 @@ st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=str(FAVIC
 # draws them at the desktop's size, and the funnel by source's three panels ran into one
 # another at 390 px (the browser test looks for labels on one another). The conversion by
 # quarter's bars are 15 px wide there: their figures are left to the hover and the table.
+# A row of cards is one height (a card whose label wraps made its neighbours look short);
+# on a phone, two cards a row (eight cards one under the other took 1 000 px), their figure
+# smaller (« Cauvaldor » broke mid-word in half a phone).
 # The guide's command lines wrap instead of being cut at the page's edge, and an option
 # (« --out ») or a file name in a sentence is never broken at its hyphen.
 STYLE = """<style>
@@ -38,12 +41,23 @@ STYLE = """<style>
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *,
 [data-testid="stMetricDelta"] * {white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: break-word;}
+[data-testid="stColumn"] > [data-testid="stVerticalBlock"] >
+  [data-testid="stElementContainer"]:only-child:has(> [data-testid="stMetric"]) {flex-grow: 1;}
+[data-testid="stElementContainer"] > [data-testid="stMetric"] {height: 100%;}
 [data-testid="stMarkdownContainer"] pre code {white-space: pre-wrap !important;
   overflow-wrap: anywhere;}
 [data-testid="stMarkdownContainer"] :not(pre) > code {white-space: nowrap;}
 @media (max-width: 600px) {
   .js-plotly-plot .bartext, .js-plotly-plot .annotation-text {font-size: 11px !important;}
   .st-key-conversion-trimestres .js-plotly-plot .bartext {display: none;}
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid=
+      "stVerticalBlock"] > [data-testid="stElementContainer"]:only-child > [data-testid=
+      "stMetric"]) {flex-flow: row wrap; gap: 0.75rem;}
+  [data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > [data-testid=
+      "stElementContainer"]:only-child > [data-testid="stMetric"]) {
+    flex: 1 1 calc(50% - 0.75rem) !important; width: calc(50% - 0.75rem) !important;
+    min-width: calc(50% - 0.75rem) !important;}
+  [data-testid="stMetricValue"] {font-size: 1.6rem;}
 }
 </style>"""
 

@@ -124,7 +124,9 @@ def monthly_trend(trend: pd.DataFrame) -> go.Figure:
                     marker_color=colour,
                     hovertemplate="%{x|%B %Y} : %{y} foyers<extra>" + series + "</extra>")
     fig.update_layout(barmode="group", bargap=0.15)
-    fig.update_xaxes(tickformat="%b %Y", dtick="M6")
+    # (months spaced by plotly for the chart's width: fixed six months apart, the last year's
+    # label was dropped on a laptop and the labels crowded a phone)
+    fig.update_xaxes(tickformat="%b %Y")
     fig.update_yaxes(title_text="foyers")
     return _layout(fig, height=330)
 
@@ -683,7 +685,9 @@ def ambassador_growth(growth: pd.DataFrame, refs: Reference,
                         line_color=colours.get(ambassador_type, "#999999"),
                         hovertemplate="%{x|%B %Y} : %{y} ambassadeurs"
                                       "<extra>%{fullData.name}</extra>")
-    fig.update_xaxes(tickformat="%b %Y", dtick="M6")
+    # (months spaced by plotly for the chart's width: fixed six months apart, the last year's
+    # label was dropped on a laptop and the labels crowded a phone)
+    fig.update_xaxes(tickformat="%b %Y")
     fig.update_yaxes(title_text="ambassadeurs")
     return _layout(fig, height=360, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02,
                                             "x": 0, "traceorder": "normal"})

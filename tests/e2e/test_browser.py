@@ -225,10 +225,19 @@ def _full_screenshot(page, path: Path, width: int, height: int) -> None:
     print(f"screenshot: {path}")
 
 
+# The cards (st.metric) of the page: where and how tall.
+CARDS = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+  .map(card => card.getBoundingClientRect())
+  .filter(box => box.width > 0)
+  .map(box => ({top: Math.round(box.top), left: Math.round(box.left),
+                height: Math.round(box.height)}))"""
+
+
 def _screen_defects(page, title: str, width: int) -> list[str]:
     """Text cut, English words, a table's key (first) column out of view and, on a laptop or
     a projector, a column a table shows beyond its width or a table that scrolls sideways;
-    chart labels on one another."""
+    chart labels on one another; cards of one row of different heights, and on a phone
+    cards one under the other."""
     where = f"{title} at {width} px"
     defects = [f"{where}: text cut: {text!r}" for text in page.evaluate(CUT_TEXT, READ_WHOLE)]
     # a table's toolbar (shown on hover) is in the page from the start: its labels count
@@ -252,6 +261,15 @@ def _screen_defects(page, title: str, width: int) -> list[str]:
             defects.append(f"{where}: columns beyond the table's width: {table}")
     defects += [f"{where}: chart labels overlap: {pair}"
                 for pair in page.evaluate(LABELS_OVERLAPPING)]
+    cards = page.evaluate(CARDS)
+    rows: dict[int, list[dict]] = {}
+    for card in cards:
+        rows.setdefault(card["top"], []).append(card)
+    defects += [f"{where}: cards of one row of different heights: {row}"
+                for row in rows.values() if max(c["height"] for c in row)
+                - min(c["height"] for c in row) > 2]
+    if width < 600 and len(cards) >= 4 and len({card["left"] for card in cards}) == 1:
+        defects.append(f"{where}: {len(cards)} cards one under the other")
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
