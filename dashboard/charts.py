@@ -237,8 +237,11 @@ STATIC_URL = "app/static/"
 MAP_CONFIG = {**PLOTLY_CONFIG, "topojsonURL": f"{STATIC_URL}plotly-topojson/",
               "scrollZoom": False}
 
-# One colour per class of masking.COUNT_CLASSES (none, 1 à 2, 3 à 4, 5 à 9, 10 à 19, 20 +).
-INSTALLED_COLOURS = ("#f1f1f1", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00441b")
+# One colour per class of masking.COUNT_CLASS_LABELS (none, 1 à 2, 3 à 4, 5 à 9, 10 à 19,
+# 20 +, then « masqué »: a place masked lest a total give another's figure back, in a grey
+# that is no class's green).
+INSTALLED_COLOURS = ("#f1f1f1", "#c7e9c0", "#74c476", "#31a354", "#006d2c", "#00441b",
+                     "#b8b8b8")
 
 
 _GEOJSON: dict[str, dict] = {}
@@ -395,7 +398,8 @@ def _installed_map(places: pd.DataFrame, geometry_name: str, classes: list[str],
     geometry = geojson(geometry_name)
     points = {f["properties"]["code"]: _label_point(f["geometry"])
               for f in geometry["features"]}
-    candidates = places[places["count_class"] >= label_min_class]
+    candidates = places[(places["count_class"] >= label_min_class)
+                        & (places["count_class"] < masking.MASKED_CLASS)]
     texts = [f"{_wrap(_text(name))}<br><b>{shown}</b>" if named else f"<b>{shown}</b>"
              for name, shown in zip(candidates["name"], candidates["shown"], strict=True)]
     kept = spaced_labels([points[code] for code in candidates["code"]], texts,
@@ -405,7 +409,8 @@ def _installed_map(places: pd.DataFrame, geometry_name: str, classes: list[str],
     # a name is wider than its commune: dark text with a white halo, whatever lies under it;
     # a figure alone inside its (large) place: white with a dark halo on the two darkest classes
     for dark, (colour, halo) in ((False, ("#111111", "white")), (True, ("white", "black"))):
-        rows = labelled[((labelled["count_class"] >= len(classes) - 2) & (not named)) == dark]
+        rows = labelled[((labelled["count_class"] >= masking.MASKED_CLASS - 2) & (not named))
+                        == dark]
         if not len(rows):
             continue
         xy = [points[code] for code in rows["code"]]

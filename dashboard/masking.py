@@ -1,6 +1,9 @@
 """Small counts on the territory page: a place (commune, EPCI) with fewer installed households
 than metrics.SMALL_COUNT is shown only as the class « 1 à 2 », never its exact figure (a
-household could be recognised in a village)."""
+household could be recognised in a village). And none can be recovered by subtraction: where
+an intercommunality's communes (or the intercommunalities and the rest of the total) would
+give a masked figure back, more places are masked, shown « masqué » (the bilan's secondary
+secret, pipelines/report/disclosure.py, with the page's threshold)."""
 
 from __future__ import annotations
 
@@ -8,16 +11,59 @@ import pandas as pd
 
 from dashboard import fmt
 from pipelines.metrics import SMALL_COUNT
+from pipelines.report.disclosure import SECONDARY, SHOWN, SMALL, Table
 
-# Classes of the installation maps: (lowest count, label); the first two hide small counts.
+# Classes of the installation maps: (lowest count, label); the first two hide small counts;
+# the last, places masked because a total would give another's figure back.
 COUNT_CLASSES = ((0, "aucun"), (1, f"1 à {SMALL_COUNT - 1}"), (3, "3 à 4"), (5, "5 à 9"),
                  (10, "10 à 19"), (20, "20 et plus"))
-COUNT_CLASS_LABELS = tuple(label for _, label in COUNT_CLASSES)
+MASKED = "masqué"
+MASKED_CLASS = len(COUNT_CLASSES)
+COUNT_CLASS_LABELS = (*(label for _, label in COUNT_CLASSES), MASKED)
 
 
-def shown_count(households: int) -> str:
+def protect(communes: pd.DataFrame, epci: pd.DataFrame,
+            installed: int, installed_elsewhere: int) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The communes and intercommunalities with `state` (shown, small, secondary), `shown`
+    and `count_class` (with_classes, a secondary one in the class « masqué »), and the state
+    of the households installed elsewhere. Lines a reader can subtract along: each
+    intercommunality's communes and its figure; the intercommunalities, elsewhere and the
+    installed households (a card of the page)."""
+    communes, epci = with_classes(communes), with_classes(epci)
+    table = Table(SMALL_COUNT)
+    for code, n in zip(communes["commune_code"], communes["households"], strict=True):
+        if isinstance(code, str):
+            table.add(("commune", code), n)
+    for code, n in zip(epci["epci_code"], epci["households"], strict=True):
+        table.add(("epci", code), n)
+    table.add("elsewhere", installed_elsewhere)
+    table.add("total", installed)
+    placed = communes[communes["commune_code"].notna()]
+    for code in epci["epci_code"]:
+        members = placed.loc[placed["epci_code"] == code, "commune_code"]
+        table.line([("commune", c) for c in members], ("epci", code))
+    table.line([("epci", code) for code in epci["epci_code"]] + ["elsewhere"], "total")
+    table.protect()
+    for frame, kind, column in ((communes, "commune", "commune_code"),
+                                (epci, "epci", "epci_code")):
+        frame["state"] = [table.states.get((kind, code), SHOWN) if isinstance(code, str)
+                          else (SMALL if 0 < n < SMALL_COUNT else SHOWN)
+                          for code, n in zip(frame[column], frame["households"], strict=True)]
+        secondary = frame["state"] == SECONDARY
+        frame.loc[secondary, "shown"] = MASKED
+        frame.loc[secondary, "count_class"] = MASKED_CLASS
+    # the masked places last: between its neighbours of an ordered list, a masked figure would
+    # be bounded on both sides (the metric's own order is kept otherwise)
+    return (communes.sort_values("state", key=lambda s: s == SECONDARY, kind="stable"),
+            epci.sort_values("state", key=lambda s: s == SECONDARY, kind="stable"),
+            table.states["elsewhere"])
+
+
+def shown_count(households: int, state: str | None = None) -> str:
     """A count of installed households as the territory page shows it: exact from
-    SMALL_COUNT on, « 1 à 2 » below, « 0 » for none."""
+    SMALL_COUNT on, « 1 à 2 » below, « 0 » for none; « masqué » when protect masked it."""
+    if state == SECONDARY:
+        return MASKED
     if 0 < households < SMALL_COUNT:
         return f"1 à {SMALL_COUNT - 1}"
     return fmt.number(households)
@@ -34,7 +80,10 @@ def with_classes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def is_small(frame: pd.DataFrame) -> pd.Series:
-    """The places whose installed households are masked (1 to SMALL_COUNT − 1)."""
+    """The places whose installed households are masked: 1 to SMALL_COUNT − 1, or (after
+    protect) masked lest a total give another's figure back."""
+    if "state" in frame:
+        return frame["state"] != SHOWN
     return (frame["households"] > 0) & (frame["households"] < SMALL_COUNT)
 
 

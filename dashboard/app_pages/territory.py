@@ -17,11 +17,15 @@ MEASURES = {"followed": "Foyers suivis", "installed": "Foyers installés"}
 st.title("Territoire")
 
 summary = queries.ask_one(version, "territory_summary", filters)
-communes = masking.with_classes(queries.ask(version, "installed_by_commune", filters))
-epci = masking.with_classes(queries.ask(version, "installed_by_epci", filters))
+communes, epci, elsewhere_state = masking.protect(
+    queries.ask(version, "installed_by_commune", filters),
+    queries.ask(version, "installed_by_epci", filters),
+    summary["installed"], summary["installed_elsewhere"])
 origins = queries.ask(version, "origins", filters)
-# the first rows of the layer's ordered answers (ties and small counts ordered there)
-top_epci = epci.iloc[0] if len(epci) and epci["households"].iloc[0] > 0 else None
+# the first rows of the layer's ordered answers (ties and small counts ordered there); an
+# intercommunality whose figure is masked is not named first (masked ones come last)
+top_epci = epci.iloc[0] if len(epci) and epci["households"].iloc[0] > 0 \
+    and epci["households"].iloc[0] >= epci["households"].max() else None
 top_origin = origins.iloc[0] if len(origins) and origins["followed"].iloc[0] > 0 else None
 
 row = st.columns(4)
@@ -68,13 +72,16 @@ with right:
                     key="carte-origines")
 
 notes = ["Une commune ou une intercommunalité comptant 1 ou 2 foyers installés est affichée "
-         "« 1 à 2 », sans son chiffre exact. La carte des communes nomme celles qui comptent le "
+         "« 1 à 2 », sans son chiffre exact ; une autre est « masquée » quand un total "
+         "permettrait de retrouver ce chiffre par soustraction. La carte des communes nomme "
+         "celles qui comptent le "
          "plus de foyers tant que leurs noms ne se chevauchent pas : chaque commune a son "
          "chiffre au survol et dans le tableau plus bas. Sur la carte des origines, le Lot est "
          "entouré en orange."]
 if summary["installed_elsewhere"]:
     notes.append(
-        f"{masking.shown_count(summary['installed_elsewhere'])} foyer(s) installé(s) dans une "
+        f"{masking.shown_count(summary['installed_elsewhere'], elsewhere_state)} foyer(s) "
+        "installé(s) dans une "
         "commune absente du référentiel du Lot n'apparaissent pas sur les cartes (voir Qualité "
         "des données).")
 st.caption(" ".join(notes))
