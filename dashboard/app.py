@@ -23,7 +23,8 @@ st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=str(FAVIC
 
 # Streamlit's own words have no French locale: its element toolbars (a table's « Show/hide
 # columns », « Search », « Fullscreen », a chart's « Fullscreen ») and the « Press Enter to
-# apply » under a text field are hidden; each table has our French downloads. The rest
+# apply » under a text field are hidden, and so is a column menu's « Statistics » (English
+# labels and decimals); each table has our French downloads. The rest
 # (screen-reader labels, tooltips, a column's menu, « Running… ») is put in French by
 # static/french_ui.js, whose block takes no room. A figure, its label and its note wrap rather
 # than end in « … ». On a phone, a chart's bar figures and panel titles are smaller: plotly
@@ -36,7 +37,8 @@ st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=str(FAVIC
 # The guide's command lines wrap instead of being cut at the page's edge, and an option
 # (« --out ») or a file name in a sentence is never broken at its hyphen.
 STYLE = """<style>
-[data-testid="stElementToolbar"], [data-testid="InputInstructions"] {display: none !important;}
+[data-testid="stElementToolbar"], [data-testid="InputInstructions"],
+.stDataFrameStatisticsMenu {display: none !important;}
 [data-testid="stElementContainer"]:has(#omlot-french-ui) {display: none !important;}
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *,
 [data-testid="stMetricDelta"] * {white-space: normal !important; overflow: visible !important;
@@ -46,7 +48,9 @@ STYLE = """<style>
 [data-testid="stElementContainer"] > [data-testid="stMetric"] {height: 100%;}
 [data-testid="stMarkdownContainer"] pre code {white-space: pre-wrap !important;
   overflow-wrap: anywhere;}
-[data-testid="stMarkdownContainer"] :not(pre) > code {white-space: nowrap;}
+@media (min-width: 601px) {
+  [data-testid="stMarkdownContainer"] :not(pre) > code {white-space: nowrap;}
+}
 @media (max-width: 600px) {
   .js-plotly-plot .bartext, .js-plotly-plot .annotation-text {font-size: 11px !important;}
   .st-key-conversion-trimestres .js-plotly-plot .bartext {display: none;}
@@ -133,9 +137,11 @@ def sidebar_filters(version) -> queries.Filters | str:
     st.sidebar.header("Filtres")
     unknown = st.session_state.get("periode_du_lien_inconnue")
     if unknown and st.session_state.periode == "tout":
-        st.sidebar.warning(f"La période du lien (« {fmt.plain(unknown)} ») n'existe pas dans "
-                           "ces données : tout le programme est affiché.",
-                           icon=":material/link_off:")
+        # in the sidebar and on the page (a phone folds the sidebar away)
+        for place in (st.sidebar, st):
+            place.warning(f"La période du lien (« {fmt.plain(unknown)} ») n'existe pas dans "
+                          "ces données : tout le programme est affiché.",
+                          icon=":material/link_off:")
     elif unknown:
         st.session_state.periode_du_lien_inconnue = None
     key = st.sidebar.selectbox("Période de premier contact", list(options),
@@ -176,7 +182,10 @@ def sidebar_filters(version) -> queries.Filters | str:
              "selon l'accueil), et non les campagnes créditées par les modèles d'attribution.")
     params = {"periode": key}
     if key == "perso":
-        params.update(du=date_from.isoformat(), au=date_to.isoformat())
+        # a date refused stays in the link as typed: the link then shows the same refusal,
+        # never the data's first or last day in its place
+        params.update({name: _typed_date(typed[name]).isoformat() if _typed_date(typed[name])
+                       else typed[name] for name in ("du", "au")})
     if channels:
         params["canaux"] = widgets.choices_url_text(channels)
     if campaigns:

@@ -191,6 +191,8 @@ def _french_numbers(shown: pd.DataFrame, config: dict):
 
 # Streamlit's grid: its header's and a row's height (px) when not set
 HEADER_HEIGHT, ROW_HEIGHT = 38, 35
+# the rows a table of automatic height shows before it scrolls
+AUTO_ROWS = 10
 
 
 def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
@@ -217,8 +219,8 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     if len(frame) > MAX_ROWS_SHOWN:
         st.caption(f"{fmt.number(MAX_ROWS_SHOWN)} premières lignes sur "
                    f"{fmt.number(len(frame))} : le téléchargement les contient toutes.")
-    elif isinstance(height, int) and len(frame) > (height - HEADER_HEIGHT) // (
-            row_height or ROW_HEIGHT):
+    elif len(frame) > ((height - HEADER_HEIGHT) // (row_height or ROW_HEIGHT)
+                       if isinstance(height, int) else AUTO_ROWS):
         # (the grid scrolls inside itself without a sign of it: 7 of 17 campaigns looked like
         # all of them on a projector)
         st.caption(f"{fmt.number(len(frame))} lignes : faites défiler le tableau pour les voir "

@@ -101,11 +101,11 @@ card(row[2], "Personnes touchées", "contacts",
 card(row[3], "Interactions", "interactions", "Contacts de campagne datés dans la période.")
 if window:
     against = {
-        "previous_year": f"l'année {window.filters.date_from.year}",
-        "same_dates_year_before": "les mêmes dates un an plus tôt",
-        "previous_period": "la période précédente de même durée",
+        "previous_year": f"à l'année {window.filters.date_from.year}",
+        "same_dates_year_before": "aux mêmes dates un an plus tôt",
+        "previous_period": "à la période précédente de même durée",
     }[window.rule]
-    st.caption(f"Évolution par rapport à {against} : du {fmt.date(window.filters.date_from)} "
+    st.caption(f"Évolution par rapport {against} : du {fmt.date(window.filters.date_from)} "
                f"au {fmt.date(window.filters.date_to)}.")
 if incomplete and window:
     st.caption(

@@ -71,6 +71,9 @@
     '[data-testid="stExceptionMessage"]', '[role="dialog"]', '[data-testid="stSkipToContent"]',
   ].join(", ");
   const IN_LISTS = new Set(["No results"]);
+  // a table column's « Statistics » (Values, Empty, Distinct…, with English decimals): its
+  // entry is hidden rather than half translated; the downloads hold every figure
+  const HIDDEN_ENTRIES = new Set(["Statistics"]);
 
   const french = (value) => {
     if (Object.hasOwn(WORDS, value)) return WORDS[value];
@@ -94,6 +97,11 @@
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const value = node.nodeValue.trim();
+      if (HIDDEN_ENTRIES.has(value)) {
+        const entry = node.parentElement.closest('[role="menuitem"]');
+        if (entry) entry.style.display = "none";
+        continue;
+      }
       if (!value || !Object.hasOwn(WORDS, value) || (list && !IN_LISTS.has(value))) continue;
       node.nodeValue = node.nodeValue.replace(value, WORDS[value]);
     }

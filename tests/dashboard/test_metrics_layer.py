@@ -196,7 +196,8 @@ def test_a_year_is_compared_with_the_previous_calendar_year_on_screen(demo_env):
 
 def test_a_season_is_compared_with_the_same_dates_one_year_before(demo_env):
     at = _app(periode="ete-2023")
-    assert any("mêmes dates un an plus tôt : du 01/07/2022 au 31/10/2022" in c.value
+    assert any("par rapport aux mêmes dates un an plus tôt : du 01/07/2022 au 31/10/2022"
+               in c.value
                for c in at.caption)
     with duckdb.connect(str(demo_env["database"]), read_only=True) as con:
         before = kpis.headline(con, dt.date(2022, 7, 1), dt.date(2022, 10, 31))["followed"]

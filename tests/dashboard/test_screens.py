@@ -165,12 +165,16 @@ def test_a_table_taller_than_its_frame_says_that_it_scrolls():
                       height=38 + 66 * 7, row_height=66)
         widgets.table(pd.DataFrame({"Commune": [f"C{i}" for i in range(12)]}), "c.csv",
                       height=380)
+        # (automatic height: ten rows, then the grid scrolls)
+        widgets.table(pd.DataFrame({"Foyer": [f"F{i}" for i in range(22)]}), "d.csv")
+        widgets.table(pd.DataFrame({"Foyer": [f"F{i}" for i in range(10)]}), "e.csv")
 
     at = AppTest.from_function(page, default_timeout=60).run()
     assert not at.exception, at.exception
     assert [c.value for c in at.caption] == [
         "17 lignes : faites défiler le tableau pour les voir toutes.",
-        "12 lignes : faites défiler le tableau pour les voir toutes."]
+        "12 lignes : faites défiler le tableau pour les voir toutes.",
+        "22 lignes : faites défiler le tableau pour les voir toutes."]
 
 
 def test_share_axes_write_percentages_as_the_pages_do():

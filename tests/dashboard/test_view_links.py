@@ -146,6 +146,9 @@ def test_a_link_with_a_date_that_is_no_date_says_so_instead_of_showing_another_p
     assert "Date non reconnue : « 2023-13-01 »" in at.sidebar.error[0].value.replace("\\", "")
     assert at.error and "Date non reconnue" in at.error[0].value
     assert not at.metric  # no figure of another period
+    # and the link keeps the date as typed: reopened or shared, it is refused again, never
+    # turned into the data's first day
+    assert at.query_params["du"] == ["2023-13-01"] or at.query_params["du"] == "2023-13-01"
     good = open_link("app_pages/overview.py", periode="perso", du="2023-07-01", au="2023-12-31")
     assert good.sidebar.text_input(key="du").value == "01/07/2023"
     assert not good.sidebar.error
@@ -155,6 +158,8 @@ def test_a_link_with_an_unknown_period_says_it_shows_the_whole_programme(demo_en
     at = open_link("app_pages/overview.py", periode="2031")
     assert at.sidebar.selectbox(key="periode").value == "tout"
     assert "La période du lien (« 2031 ») n'existe pas" in at.sidebar.warning[0].value
+    # on the page too: a phone folds the sidebar away
+    assert any("La période du lien" in w.value for w in at.main.warning)
     at.sidebar.selectbox(key="periode").set_value("2023").run()
     assert not at.sidebar.warning  # said until the viewer picks a period
     assert not open_link("app_pages/overview.py", periode="2023").sidebar.warning

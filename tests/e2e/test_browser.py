@@ -127,7 +127,8 @@ ENGLISH = ("Select all", "Search", "Fullscreen", "Show/hide columns", "Download 
            "Collapse sidebar", "Expand sidebar", "Sidebar", "App pages", "Help for", "Remove",
            "Clear all", "Open", "Close", "Increment", "Decrement", "Link to heading",
            "Copy to clipboard", "Copied", "Hide column", "Stop", "Show password",
-           "Skip to main content", "Selected values")
+           "Skip to main content", "Selected values", "Statistics", "Sort ascending",
+           "Pin column", "Autosize")
 # Text that must be read whole: a figure, its label, a heading, a button or a tab.
 READ_WHOLE = ('[data-testid="stMetricValue"], [data-testid="stMetricLabel"], '
               '[data-testid="stMetricDelta"], h1, h2, h3, button, [role="tab"]')
@@ -298,6 +299,32 @@ def _multiselect_defects(page) -> list[str]:
     return [f"channel list: English on screen: {word!r}" for word in english]
 
 
+def _column_menu_defects(page) -> list[str]:
+    """A table's column menu, opened from its first header: only French entries (its
+    « Statistics » entry, with English labels and decimals, is hidden)."""
+    grid = page.locator(TABLE).first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    if not box:
+        return []
+    for _ in range(3):  # (the header's menu button shows once the pointer is over it)
+        page.mouse.move(box["x"] + 60, box["y"] + 18)
+        page.wait_for_timeout(300)
+        page.mouse.click(box["x"] + min(box["width"] - 10, 200), box["y"] + 18)
+        try:
+            page.wait_for_selector('[role="menuitem"]', timeout=3000)
+            break
+        except Exception:  # noqa: BLE001 (tried again)
+            page.keyboard.press("Escape")
+    entries = page.evaluate("""() => [...document.querySelectorAll('[role="menuitem"]')]
+      .filter(e => getComputedStyle(e).display !== 'none').map(e => e.innerText)""")
+    page.keyboard.press("Escape")
+    if not entries:
+        return ["column menu: did not open"]
+    return [f"column menu: English on screen: {word!r}"
+            for word in _english_words(" ".join(entries))]
+
+
 def _tooltip_defects(page) -> list[str]:
     """The copy button of a code block (the quality page's channels.toml line), hovered: its
     tooltip in French."""
@@ -369,6 +396,8 @@ def test_every_page_reads_whole_and_in_french_on_three_screens(app_url, browser)
             defects += _multiselect_defects(page)
         if width == SIZES[0][0] and page.locator('[data-testid="stCode"]').count():
             defects += _tooltip_defects(page)
+        if width == SIZES[0][0] and title.startswith("Qualité"):
+            defects += _column_menu_defects(page)
         _full_screenshot(page, SCREENSHOTS / f"{width}x{height}-{number}-{title}.png",
                          width, height)
         page.close()
