@@ -180,6 +180,13 @@ def sidebar_filters(version) -> queries.Filters | str:
         key="campagnes", placeholder="Toutes les campagnes", select_all=False,
         help="La campagne inscrite dans le dossier du foyer au CRM (celle qui l'a amené "
              "selon l'accueil), et non les campagnes créditées par les modèles d'attribution.")
+    unknown_choices = [f"{label} « {fmt.plain(text)} »"
+                       for label, name in (("canal", "canaux"), ("campagne", "campagnes"))
+                       for text in widgets.dropped_from_url(name)]
+    if unknown_choices:
+        for place in (st.sidebar, st):
+            place.warning(f"Le lien nomme ce que ces données n'ont pas : "
+                          f"{', '.join(unknown_choices)} (ignoré).", icon=":material/link_off:")
     params = {"periode": key}
     if key == "perso":
         # a date refused stays in the link as typed: the link then shows the same refusal,

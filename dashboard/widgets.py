@@ -272,6 +272,17 @@ def choices_from_url(param: str, key: str, options: Iterable, default: list,
         text = st.query_params.get(param)
         st.session_state[key] = (list(default) if text is None else
                                  [by_text[t] for t in text.split(",") if t in by_text])
+        # what the link named that these data do not have: said (dropped_from_url) until the
+        # viewer changes the choice
+        dropped = [] if text is None else [t for t in text.split(",") if t not in by_text]
+        st.session_state[f"_{key}_from_url"] = (dropped, list(st.session_state[key]))
+
+
+def dropped_from_url(key: str) -> list[str]:
+    """The texts of the link's parameter for multiselect `key` that matched no option, while
+    the choice is still the link's."""
+    dropped, chosen = st.session_state.get(f"_{key}_from_url", ([], None))
+    return dropped if dropped and st.session_state.get(key) == chosen else []
 
 
 def choices_url_text(values: Iterable, to_text: Callable[[object], str] = str) -> str | None:

@@ -163,3 +163,13 @@ def test_a_link_with_an_unknown_period_says_it_shows_the_whole_programme(demo_en
     at.sidebar.selectbox(key="periode").set_value("2023").run()
     assert not at.sidebar.warning  # said until the viewer picks a period
     assert not open_link("app_pages/overview.py", periode="2023").sidebar.warning
+
+
+def test_a_link_naming_a_channel_the_data_do_not_have_says_it_is_ignored(demo_env):
+    at = open_link("app_pages/overview.py", canaux="salon,xyz")
+    assert at.sidebar.multiselect(key="canaux").value == ["salon"]
+    assert "canal « xyz » (ignoré)" in at.sidebar.warning[0].value
+    assert any("canal « xyz »" in w.value for w in at.main.warning)
+    at.sidebar.multiselect(key="canaux").set_value(["salon", "site_web"]).run()
+    assert not at.sidebar.warning  # said until the viewer changes the choice
+    assert not open_link("app_pages/overview.py", canaux="salon").sidebar.warning
