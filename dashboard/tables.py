@@ -72,7 +72,9 @@ def install_cohorts(cohorts: pd.DataFrame) -> pd.DataFrame:
                 for rate in cohorts[column]]
 
     return pd.DataFrame({
-        "Trimestre de premier contact": cohorts["quarter"].map(fmt.quarter),
+        # (« Trimestre de premier contact » made the last column's header « Installés à ce
+        # jou… » on a projector; the column's help says it whole)
+        "Trimestre": cohorts["quarter"].map(fmt.quarter),
         "Nouveaux foyers": cohorts["followed"],
         "Installés sous 3 mois": shares("within_3_rate"),
         "Installés sous 6 mois": shares("within_6_rate"),

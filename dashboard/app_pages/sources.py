@@ -139,7 +139,12 @@ with horizons:
     widgets.table(
         table, "cohortes_installation.csv", height=min(35 * (len(table) + 1) + 3, 760),
         download=tables.install_cohorts_download(cohort_rows),
-        column_config={"Nouveaux foyers": st.column_config.NumberColumn(format="%d")},
+        column_config={"Trimestre": st.column_config.TextColumn(
+                           width=80, help="Trimestre de premier contact des foyers"),
+                       "Nouveaux foyers": st.column_config.NumberColumn(format="%d", width=120),
+                       **{f"Installés {horizon}": st.column_config.TextColumn(width=140)
+                          for horizon in ("sous 3 mois", "sous 6 mois", "sous 12 mois",
+                                          "à ce jour")}},
     )
     st.caption(
         "Part des nouveaux foyers de chaque trimestre installés dans les 3, 6 et 12 mois "

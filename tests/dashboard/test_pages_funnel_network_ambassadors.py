@@ -172,8 +172,7 @@ def test_cohorts_younger_than_12_months_at_the_data_date_are_marked_too_recent(d
     judged, recent = _figure(at, 1)["data"]
     assert "trop récente" in recent["name"] and recent["x"] == young
     assert judged["x"] + recent["x"] == [fmt.quarter(q) for q in quarters]
-    cohorts = _table(at, "Trimestre de premier contact").set_index(
-        "Trimestre de premier contact")
+    cohorts = _table(at, "Trimestre").set_index("Trimestre")
     for quarter in quarters:
         cell = cohorts.loc[fmt.quarter(quarter), "Installés sous 12 mois"]
         assert (cell == "") == (quarter_end_plus(quarter, 12) > data_date)
