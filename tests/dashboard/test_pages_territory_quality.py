@@ -337,3 +337,12 @@ def test_bad_row_then_failed_build_on_the_quality_page(demo_build, tmp_path, mon
     assert "La dernière construction a échoué" in at.error[0].value
     assert "prospects_sans_date.csv" in at.code[0].value
     assert len(_table(at, "Motif")) == 6  # the last good database is still shown
+
+
+def test_places_of_one_class_are_in_french_alphabetical_order(demo_build):
+    """« Cœur de Causse » came after « Cuzac » (ordered without accents, but the ligature œ
+    sorted after every letter): French order, as a reader looks a commune up."""
+    communes = _ask(demo_build, "installed_by_commune", Filters())
+    names = list(communes.loc[communes["households"].between(1, 2), "commune_name"])
+    assert {"Cœur de Causse", "Cuzac"} <= set(names)
+    assert names.index("Cœur de Causse") < names.index("Cuzac")

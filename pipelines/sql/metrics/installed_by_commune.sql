@@ -36,4 +36,4 @@ union all by name
 select * from elsewhere
 order by
     case when households >= $small_count then households else 0 end desc,
-    households = 0, commune_code is null, commune_name collate noaccent
+    households = 0, commune_code is null, commune_name collate fr

@@ -31,4 +31,4 @@ from by_epci
 inner join ref.epci as epci on by_epci.epci_code = epci.epci_code
 order by
     case when households >= $small_count then households else 0 end desc,
-    households = 0, epci.epci_short_name collate noaccent
+    households = 0, epci.epci_short_name collate fr
