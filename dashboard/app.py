@@ -119,6 +119,13 @@ NO_CAMPAIGN_PARAM = widgets.NO_CAMPAIGN_PARAM  # « no campaign » in the URL
 SIDEBAR_PARAMS = {"periode", "du", "au", "canaux", "campagnes"}
 
 
+def _link_warning(text: str) -> None:
+    """What the page's link named that these data do not have: in the sidebar and on the page
+    (a phone folds the sidebar away)."""
+    for place in (st.sidebar, st):
+        place.warning(text, icon=":material/link_off:")
+
+
 def sidebar_filters(version) -> queries.Filters | str:
     """Period of first contact (presets or custom), channels, campaigns named by the
     households' files (and « (sans campagne) »); mirrored in st.query_params. When the period
@@ -128,22 +135,12 @@ def sidebar_filters(version) -> queries.Filters | str:
     first, last = bounds["first_date"], bounds["last_date"]
     years = list(range(first.year, last.year + 1))
     options = presets(years)
-    if "periode" not in st.session_state:
-        wanted = st.query_params.get("periode", "tout")
-        st.session_state.periode = wanted if wanted in options else "tout"
-        # (a link with a typo showed the whole programme without a word): said until the
-        # viewer picks a period
-        st.session_state.periode_du_lien_inconnue = None if wanted in options else wanted
+    widgets.from_url("periode", "periode", options, "tout")
     st.sidebar.header("Filtres")
-    unknown = st.session_state.get("periode_du_lien_inconnue")
-    if unknown and st.session_state.periode == "tout":
-        # in the sidebar and on the page (a phone folds the sidebar away)
-        for place in (st.sidebar, st):
-            place.warning(f"La période du lien (« {fmt.plain(unknown)} ») n'existe pas dans "
-                          "ces données : tout le programme est affiché.",
-                          icon=":material/link_off:")
-    elif unknown:
-        st.session_state.periode_du_lien_inconnue = None
+    # (a link with a typo showed the whole programme without a word)
+    for unknown in widgets.dropped_from_url("periode"):
+        _link_warning(f"La période du lien (« {fmt.plain(unknown)} ») n'existe pas dans ces "
+                      "données : tout le programme est affiché.")
     key = st.sidebar.selectbox("Période de premier contact", list(options),
                                format_func=options.get, key="periode")
     refused = None
@@ -153,14 +150,14 @@ def sidebar_filters(version) -> queries.Filters | str:
             # a date of the link that is no date (du=2023-13-01) is put in its field as it is,
             # and refused there, rather than replaced by the first or last day without a word
             for name, default in (("du", first), ("au", last)):
-                given = st.query_params.get(name, "")
-                st.session_state[name] = fmt.date(_param_date(name) or default) \
-                    if _param_date(name) or not given else given
+                given = _param_date(name)
+                st.session_state[name] = fmt.date(given) if given else (
+                    st.query_params.get(name) or fmt.date(default))
         typed = {name: st.sidebar.text_input(label, key=name, placeholder="JJ/MM/AAAA")
                  for name, label in (("du", "Du (JJ/MM/AAAA)"), ("au", "Au (JJ/MM/AAAA)"))}
-        date_from, date_to = (_typed_date(typed["du"]) or first,
-                              _typed_date(typed["au"]) or last)
-        wrong = [text for text in typed.values() if _typed_date(text) is None]
+        dates = {name: _typed_date(text) for name, text in typed.items()}
+        date_from, date_to = dates["du"] or first, dates["au"] or last
+        wrong = [typed[name] for name, date in dates.items() if date is None]
         if wrong:
             refused = (f"Date non reconnue : « {fmt.plain(wrong[0])} ». Écrivez-la "
                        "JJ/MM/AAAA, par exemple 01/07/2023.")
@@ -184,15 +181,14 @@ def sidebar_filters(version) -> queries.Filters | str:
                        for label, name in (("canal", "canaux"), ("campagne", "campagnes"))
                        for text in widgets.dropped_from_url(name)]
     if unknown_choices:
-        for place in (st.sidebar, st):
-            place.warning(f"Le lien nomme ce que ces données n'ont pas : "
-                          f"{', '.join(unknown_choices)} (ignoré).", icon=":material/link_off:")
+        _link_warning(f"Le lien nomme ce que ces données n'ont pas : "
+                      f"{', '.join(unknown_choices)} (ignoré).")
     params = {"periode": key}
     if key == "perso":
         # a date refused stays in the link as typed: the link then shows the same refusal,
         # never the data's first or last day in its place
-        params.update({name: _typed_date(typed[name]).isoformat() if _typed_date(typed[name])
-                       else typed[name] for name in ("du", "au")})
+        params.update({name: date.isoformat() if date else typed[name]
+                       for name, date in dates.items()})
     if channels:
         params["canaux"] = widgets.choices_url_text(channels)
     if campaigns:

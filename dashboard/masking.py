@@ -46,9 +46,9 @@ def protect(communes: pd.DataFrame, epci: pd.DataFrame,
     table.protect()
     for frame, kind, column in ((communes, "commune", "commune_code"),
                                 (epci, "epci", "epci_code")):
-        frame["state"] = [table.states.get((kind, code), SHOWN) if isinstance(code, str)
-                          else (SMALL if 0 < n < SMALL_COUNT else SHOWN)
-                          for code, n in zip(frame[column], frame["households"], strict=True)]
+        # (the communes' row of households installed elsewhere, without a code, keeps its own)
+        frame["state"] = [table.states.get((kind, code), state)
+                          for code, state in zip(frame[column], frame["state"], strict=True)]
         secondary = frame["state"] == SECONDARY
         frame.loc[secondary, "shown"] = MASKED
         frame.loc[secondary, "count_class"] = MASKED_CLASS
@@ -70,28 +70,27 @@ def shown_count(households: int, state: str | None = None) -> str:
 
 
 def with_classes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Adds `count_class` (index in COUNT_CLASSES) and `shown` (the masked figure)."""
+    """Adds `count_class` (index in COUNT_CLASSES), `shown` (the masked figure) and `state`
+    (small below SMALL_COUNT, else shown; protect masks more)."""
     lows = [low for low, _ in COUNT_CLASSES]
     frame = frame.copy()
     frame["count_class"] = frame["households"].map(
         lambda n: max(i for i, low in enumerate(lows) if n >= low)).astype("int64")
     frame["shown"] = frame["households"].map(shown_count)
+    frame["state"] = [SMALL if 0 < n < SMALL_COUNT else SHOWN for n in frame["households"]]
     return frame
 
 
-def is_small(frame: pd.DataFrame) -> pd.Series:
-    """The places whose installed households are masked: 1 to SMALL_COUNT − 1, or (after
-    protect) masked lest a total give another's figure back."""
-    if "state" in frame:
-        return frame["state"] != SHOWN
-    return (frame["households"] > 0) & (frame["households"] < SMALL_COUNT)
+def is_masked(frame: pd.DataFrame) -> pd.Series:
+    """The places whose installed households are not shown exactly (with_classes, protect)."""
+    return frame["state"] != SHOWN
 
 
 def communes_installed(frame: pd.DataFrame) -> list[int | None]:
     """An intercommunality's communes with an installation, None where its households are
     masked: two communes beside « 1 à 2 » foyers would tell that they are exactly two."""
     return [None if hidden else int(n)
-            for n, hidden in zip(frame["communes_installed"], is_small(frame), strict=True)]
+            for n, hidden in zip(frame["communes_installed"], is_masked(frame), strict=True)]
 
 
 def shown_communes_installed(frame: pd.DataFrame) -> list[str]:

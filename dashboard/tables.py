@@ -396,9 +396,9 @@ def campaign_households_download(households: pd.DataFrame, refs: Reference) -> p
 
 
 def _masked(frame: pd.DataFrame) -> dict[str, object]:
-    """Installed households: the number from SMALL_COUNT on (or 0), an empty cell and « 1 à 2 »
-    in « Effectif masqué » below it, as the page shows it."""
-    small = masking.is_small(frame)
+    """Installed households: the number where it is shown (masking.py), else an empty cell and
+    « 1 à 2 » or « masqué » in « Effectif masqué », as the page shows it."""
+    small = masking.is_masked(frame)
     return {
         "Foyers installés": pd.array([None if hidden else int(n) for n, hidden in
                                       zip(frame["households"], small, strict=True)],

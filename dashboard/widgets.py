@@ -244,7 +244,9 @@ def from_url(param: str, key: str, options: Iterable, default: object,
     of its own (Streamlit would warn)."""
     if key not in st.session_state:
         by_text = {to_text(option): option for option in options}
-        st.session_state[key] = by_text.get(st.query_params.get(param), default)
+        text = st.query_params.get(param)
+        st.session_state[key] = by_text.get(text, default)
+        _remember_dropped(key, [] if text is None or text in by_text else [text])
 
 
 def number_from_url(param: str, key: str, default: int, low: int, high: int) -> None:
@@ -270,19 +272,26 @@ def choices_from_url(param: str, key: str, options: Iterable, default: list,
     if key not in st.session_state:
         by_text = {to_text(option): option for option in options}
         text = st.query_params.get(param)
+        texts = [] if text is None else text.split(",")
         st.session_state[key] = (list(default) if text is None else
-                                 [by_text[t] for t in text.split(",") if t in by_text])
-        # what the link named that these data do not have: said (dropped_from_url) until the
-        # viewer changes the choice
-        dropped = [] if text is None else [t for t in text.split(",") if t not in by_text]
-        st.session_state[f"_{key}_from_url"] = (dropped, list(st.session_state[key]))
+                                 [by_text[t] for t in texts if t in by_text])
+        _remember_dropped(key, [t for t in texts if t not in by_text])
+
+
+def _remember_dropped(key: str, dropped: list[str]) -> None:
+    """What the link named for widget `key` that these data do not have, beside the value the
+    widget was given instead (dropped_from_url)."""
+    value = st.session_state[key]
+    st.session_state[f"_{key}_from_url"] = (dropped, list(value) if isinstance(value, list)
+                                            else value)
 
 
 def dropped_from_url(key: str) -> list[str]:
-    """The texts of the link's parameter for multiselect `key` that matched no option, while
-    the choice is still the link's."""
-    dropped, chosen = st.session_state.get(f"_{key}_from_url", ([], None))
-    return dropped if dropped and st.session_state.get(key) == chosen else []
+    """The texts of the link's parameter for widget `key` (from_url, choices_from_url) that
+    matched no option, while the widget still holds the value it was given instead: a link
+    with a typo is said, until the viewer makes a choice."""
+    dropped, given = st.session_state.get(f"_{key}_from_url", ([], None))
+    return dropped if dropped and st.session_state.get(key) == given else []
 
 
 def choices_url_text(values: Iterable, to_text: Callable[[object], str] = str) -> str | None:

@@ -22,10 +22,11 @@ communes, epci, elsewhere_state = masking.protect(
     queries.ask(version, "installed_by_epci", filters),
     summary["installed"], summary["installed_elsewhere"])
 origins = queries.ask(version, "origins", filters)
-# the first rows of the layer's ordered answers (ties and small counts ordered there); an
-# intercommunality whose figure is masked is not named first (masked ones come last)
-top_epci = epci.iloc[0] if len(epci) and epci["households"].iloc[0] > 0 \
-    and epci["households"].iloc[0] >= epci["households"].max() else None
+# the first rows of the layer's ordered answers (ties and small counts ordered there; protect
+# keeps each row's position in the answer as its index): not named when its figure is masked
+first_epci = epci.loc[0] if len(epci) else None
+top_epci = first_epci if first_epci is not None and first_epci["households"] > 0 \
+    and first_epci["state"] != masking.SECONDARY else None
 top_origin = origins.iloc[0] if len(origins) and origins["followed"].iloc[0] > 0 else None
 
 row = st.columns(4)

@@ -231,7 +231,9 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
     share = rows[0]["elapsed_share"]
     late = [row["label"].lower() + row["name"][len(row["label"]):] for row in lines
             if not row["on_track"]]
-    late_words = "non atteints" if share >= 1 else "en retard"
+    # (target_progress's standing: once the year is over, an objective not held is missed)
+    late_words = ("non atteints" if any(row["standing"] == "missed" for row in lines)
+                  else "en retard")
     held_words = ("aucun objectif n'est tenu" if held == 0 else
                   f"1 objectif sur {len(lines)} est tenu ou dépassé" if held == 1 else
                   f"{french.number(held)} objectifs sur {len(lines)} sont tenus ou dépassés")

@@ -302,6 +302,8 @@ def _multiselect_defects(page) -> list[str]:
 def _column_menu_defects(page) -> list[str]:
     """A table's column menu, opened from its first header: only French entries (its
     « Statistics » entry, with English labels and decimals, is hidden)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     grid = page.locator(TABLE).first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -314,7 +316,7 @@ def _column_menu_defects(page) -> list[str]:
         try:
             page.wait_for_selector('[role="menuitem"]', timeout=3000)
             break
-        except Exception:  # noqa: BLE001 (tried again)
+        except PlaywrightTimeout:  # (tried again)
             page.keyboard.press("Escape")
     entries = page.evaluate("""() => [...document.querySelectorAll('[role="menuitem"]')]
       .filter(e => getComputedStyle(e).display !== 'none').map(e => e.innerText)""")
