@@ -3,7 +3,10 @@ than metrics.SMALL_COUNT is shown only as the class « 1 à 2 », never its exac
 household could be recognised in a village). And none can be recovered by subtraction: where
 an intercommunality's communes (or the intercommunalities and the rest of the total) would
 give a masked figure back, more places are masked, shown « masqué » (the bilan's secondary
-secret, pipelines/report/disclosure.py, with the page's threshold)."""
+secret, pipelines/report/disclosure.py, with the page's threshold). Where nothing shown is left
+to mask (an intercommunality « 1 à 2 » whose two communes are each « 1 à 2 » tells that each
+is 1), every commune of the line is masked, those without an installation too: a reader cannot
+tell which communes have one."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import pandas as pd
 
 from dashboard import fmt
 from pipelines.metrics import SMALL_COUNT
-from pipelines.report.disclosure import SECONDARY, SHOWN, SMALL, Table
+from pipelines.report.disclosure import BLANKED, SECONDARY, SHOWN, SMALL, Table
 
 # Classes of the installation maps: (lowest count, label); the first two hide small counts;
 # the last, places masked because a total would give another's figure back.
@@ -28,9 +31,10 @@ def protect(communes: pd.DataFrame, epci: pd.DataFrame,
     and `count_class` (with_classes, a secondary one in the class « masqué »), and the state
     of the households installed elsewhere. Lines a reader can subtract along: each
     intercommunality's communes and its figure; the intercommunalities, elsewhere and the
-    installed households (a card of the page)."""
+    installed households (a card of the page, the same on every page: never masked); the
+    communes and elsewhere, and that card."""
     communes, epci = with_classes(communes), with_classes(epci)
-    table = Table(SMALL_COUNT)
+    table = Table(SMALL_COUNT, public={"total"}, blank_parts=True)
     for code, n in zip(communes["commune_code"], communes["households"], strict=True):
         if isinstance(code, str):
             table.add(("commune", code), n)
@@ -43,26 +47,42 @@ def protect(communes: pd.DataFrame, epci: pd.DataFrame,
         members = placed.loc[placed["epci_code"] == code, "commune_code"]
         table.line([("commune", c) for c in members], ("epci", code))
     table.line([("epci", code) for code in epci["epci_code"]] + ["elsewhere"], "total")
+    table.line([("commune", code) for code in placed["commune_code"]] + ["elsewhere"], "total")
     table.protect()
     for frame, kind, column in ((communes, "commune", "commune_code"),
                                 (epci, "epci", "epci_code")):
         # (the communes' row of households installed elsewhere, without a code, keeps its own)
         frame["state"] = [table.states.get((kind, code), state)
                           for code, state in zip(frame[column], frame["state"], strict=True)]
-        secondary = frame["state"] == SECONDARY
+        secondary = is_secondary(frame)
         frame.loc[secondary, "shown"] = MASKED
         frame.loc[secondary, "count_class"] = MASKED_CLASS
     # the masked places last: between its neighbours of an ordered list, a masked figure would
     # be bounded on both sides (the metric's own order is kept otherwise)
-    return (communes.sort_values("state", key=lambda s: s == SECONDARY, kind="stable"),
-            epci.sort_values("state", key=lambda s: s == SECONDARY, kind="stable"),
+    return (communes.sort_values("state", key=lambda s: s.isin(HIDDEN), kind="stable"),
+            epci.sort_values("state", key=lambda s: s.isin(HIDDEN), kind="stable"),
             table.states["elsewhere"])
+
+
+# States shown « masqué »: masked so that a total gives no figure back, or with their presence.
+HIDDEN = (SECONDARY, BLANKED)
+
+
+def is_secondary(frame: pd.DataFrame) -> pd.Series:
+    """The places shown « masqué » (not even their class)."""
+    return frame["state"].isin(HIDDEN)
+
+
+def listed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The places a table lists: those with an installation, and those masked with their very
+    presence (listing only the others would tell which ones have none)."""
+    return frame[(frame["households"] > 0) | (frame["state"] == BLANKED)]
 
 
 def shown_count(households: int, state: str | None = None) -> str:
     """A count of installed households as the territory page shows it: exact from
     SMALL_COUNT on, « 1 à 2 » below, « 0 » for none; « masqué » when protect masked it."""
-    if state == SECONDARY:
+    if state in HIDDEN:
         return MASKED
     if 0 < households < SMALL_COUNT:
         return f"1 à {SMALL_COUNT - 1}"

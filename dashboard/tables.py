@@ -184,7 +184,7 @@ def campaign_households(households: pd.DataFrame, refs: Reference) -> pd.DataFra
 
 def communes(frame: pd.DataFrame) -> pd.DataFrame:
     """Communes with an installation, the figure masked below SMALL_COUNT (masking.py)."""
-    frame = frame[frame["households"] > 0]
+    frame = masking.listed(frame)
     return pd.DataFrame({
         "Commune": frame["commune_name"],
         "Code commune": frame["commune_code"].fillna("–"),
@@ -409,7 +409,7 @@ def _masked(frame: pd.DataFrame) -> dict[str, object]:
 
 
 def communes_download(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame[frame["households"] > 0]
+    frame = masking.listed(frame)
     return pd.DataFrame({
         "Commune": frame["commune_name"],
         "Code commune": frame["commune_code"],

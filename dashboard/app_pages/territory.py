@@ -26,7 +26,7 @@ origins = queries.ask(version, "origins", filters)
 # keeps each row's position in the answer as its index): not named when its figure is masked
 first_epci = epci.loc[0] if len(epci) else None
 top_epci = first_epci if first_epci is not None and first_epci["households"] > 0 \
-    and first_epci["state"] != masking.SECONDARY else None
+    and first_epci["state"] not in masking.HIDDEN else None
 top_origin = origins.iloc[0] if len(origins) and origins["followed"].iloc[0] > 0 else None
 
 row = st.columns(4)
@@ -74,7 +74,8 @@ with right:
 
 notes = ["Une commune ou une intercommunalité comptant 1 ou 2 foyers installés est affichée "
          "« 1 à 2 », sans son chiffre exact ; une autre est « masquée » quand un total "
-         "permettrait de retrouver ce chiffre par soustraction. La carte des communes nomme "
+         "permettrait de retrouver ce chiffre par soustraction (dans une intercommunalité "
+         "de 1 ou 2 foyers, toutes ses communes le sont). La carte des communes nomme "
          "celles qui comptent le "
          "plus de foyers tant que leurs noms ne se chevauchent pas : chaque commune a son "
          "chiffre au survol et dans le tableau plus bas. Sur la carte des origines, le Lot est "

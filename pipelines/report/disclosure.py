@@ -11,6 +11,10 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 SHOWN, SMALL, SECONDARY = "shown", "small", "secondary"
+# Masked with its very presence: the cell may be 0. A line that nothing shown can protect any
+# more (« 1 à 2 » households in two communes each « 1 à 2 » tells each is 1) has all its parts
+# blanked, so that a reader cannot tell which ones are empty (Table.blank_parts).
+BLANKED = "blanked"
 SECONDARY_MARK = "(s)"
 
 
@@ -45,6 +49,11 @@ class Table:
     values: dict[Hashable, float] = field(default_factory=dict)
     lines: list[Line] = field(default_factory=list)
     states: dict[Hashable, str] = field(default_factory=dict)
+    # figures published elsewhere (a card other pages show too): never masked here
+    public: set[Hashable] = field(default_factory=set)
+    # a line still exposed once every shown figure of it is masked: blank its parts (BLANKED),
+    # zeros included; without it, the line is left as it is
+    blank_parts: bool = False
 
     def add(self, key: Hashable, value: float | None) -> Hashable:
         self.values[key] = 0.0 if value is None or math.isnan(value) else float(value)
@@ -64,10 +73,15 @@ class Table:
             for line in self.lines:
                 while exposed(line, self.values, self.states, self.threshold,
                               self.integer):
-                    candidate = _next_to_mask(line, self.values, self.states)
-                    if candidate is None:
-                        break
-                    self.states[candidate] = SECONDARY
+                    candidate = _next_to_mask(line, self.values, self.states, self.public)
+                    if candidate is not None:
+                        self.states[candidate] = SECONDARY
+                    else:
+                        blank = [key for key in line.parts if self.states[key] != BLANKED]
+                        if not (self.blank_parts and blank):
+                            break
+                        for key in blank:
+                            self.states[key] = BLANKED
                     changed = True
         return self
 
@@ -79,7 +93,7 @@ class Table:
         state = self.states.get(key, SHOWN)
         if state == SMALL:
             return small_mark(self.threshold)
-        if state == SECONDARY:
+        if state in (SECONDARY, BLANKED):
             return SECONDARY_MARK
         return formatter(self.values[key])
 
@@ -88,6 +102,8 @@ def bounds(state: str, threshold: int, integer: bool = True) -> tuple[float, flo
     """What a reader knows of a masked cell from its mark."""
     if state == SMALL:
         return (1, threshold - 1) if integer else (0, threshold)
+    if state == BLANKED:
+        return (0, math.inf)
     return (threshold, math.inf)
 
 
@@ -126,12 +142,15 @@ def exposed(line: Line, values: dict, states: dict, threshold: int,
     return any(high - low < 1 for low, high in intervals)
 
 
-def _next_to_mask(line: Line, values: dict, states: dict) -> Hashable | None:
+def _next_to_mask(line: Line, values: dict, states: dict,
+                  public: set[Hashable] = frozenset()) -> Hashable | None:
     """The smallest published non-zero part of the line (a zero tells nothing), else its
-    total."""
-    parts = [key for key in line.parts if states[key] == SHOWN and values[key] > 0]
+    total (unless it is public)."""
+    parts = [key for key in line.parts
+             if states[key] == SHOWN and values[key] > 0 and key not in public]
     if parts:
         return min(parts, key=lambda key: (values[key], str(key)))
-    if line.total and states[line.total] == SHOWN and values[line.total] > 0:
+    if line.total and states[line.total] == SHOWN and values[line.total] > 0 \
+            and line.total not in public:
         return line.total
     return None

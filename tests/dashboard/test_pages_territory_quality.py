@@ -133,8 +133,10 @@ def test_communes_with_fewer_than_3_households_are_not_shown_exactly(demo_env, p
                   & exact["commune_code"].notna()]
     assert len(small) > 0
     table = _table(at, "Code commune").set_index("Code commune")
+    # (or « masqué », with every commune of a small intercommunality: the test below)
+    assert (table.loc[small["commune_code"], "Foyers installés"] == "1 à 2").sum() >= 3
     for code in small["commune_code"]:
-        assert table.loc[code, "Foyers installés"] == "1 à 2"
+        assert table.loc[code, "Foyers installés"] in ("1 à 2", "masqué")
     shown = set(table["Foyers installés"])
     assert not shown & {"1", "2"}
     epci = _table(at, "SIREN")
@@ -143,7 +145,8 @@ def test_communes_with_fewer_than_3_households_are_not_shown_exactly(demo_env, p
     hover = dict(zip(communes_map["data"][0]["locations"], communes_map["data"][0]["text"],
                      strict=True))
     for code in small["commune_code"]:
-        assert "Foyers installés : 1 à 2" in hover[code]
+        assert ("Foyers installés : 1 à 2<" in hover[code]
+                or "Foyers installés : masqué<" in hover[code])
     texts = " ".join(communes_map["data"][0]["text"] + epci_map["data"][0]["text"])
     assert "Foyers installés : 1<" not in texts and "Foyers installés : 2<" not in texts
     assert not texts.endswith(("Foyers installés : 1", "Foyers installés : 2"))
@@ -177,10 +180,11 @@ def test_an_intercommunality_with_masked_households_hides_its_communes_count_too
 
 @pytest.mark.parametrize("period", ["tout", "2021"])
 def test_no_masked_figure_can_be_recovered_by_subtraction(demo_env, period):
-    """An intercommunality's figure is the sum of its communes', and the intercommunalities'
-    plus the households installed elsewhere make the « Foyers installés » card: a masked
-    figure alone on such a line, or pinned by the others, would be given back by subtraction.
-    Read from the page as shown: « 1 à 2 » is 1 or 2, « masqué » at least 3."""
+    """An intercommunality's figure is the sum of its communes', and the intercommunalities
+    (or the communes) plus the households installed elsewhere make the « Foyers installés »
+    card: a masked figure alone on such a line, or pinned by the others, would be given back
+    by subtraction. Read from the page as shown: « 1 à 2 » is 1 or 2; « masqué » at least 3,
+    or, in an intercommunality of « 1 à 2 », anything from 0 (its communes are all masked)."""
     from pipelines.report import disclosure
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["periode"] = period
@@ -194,17 +198,20 @@ def test_no_masked_figure_can_be_recovered_by_subtraction(demo_env, period):
                          __import__("datetime").date(2021, 12, 31))))
     exact = _ask(demo_env, "installed_by_commune", filters)
     elsewhere = int(exact.loc[exact["commune_code"].isna(), "households"].sum())
+    epci_shown = dict(zip(epci["Intercommunalité"], epci["Foyers installés"], strict=True))
     values, states = {}, {}
 
-    def read(key, text):
+    def read(key, text, within=None):
         text = str(text)
-        states[key] = (disclosure.SMALL if text == "1 à 2" else disclosure.SECONDARY
-                       if text == "masqué" else disclosure.SHOWN)
+        states[key] = (disclosure.SMALL if text == "1 à 2"
+                       else disclosure.BLANKED if text == "masqué" and within == "1 à 2"
+                       else disclosure.SECONDARY if text == "masqué" else disclosure.SHOWN)
         values[key] = float(text.replace("\u202f", "")) if states[key] == "shown" else 0.0
 
-    for code, text in zip(communes["Code commune"], communes["Foyers installés"], strict=True):
+    for code, name, text in zip(communes["Code commune"], communes["Intercommunalité"],
+                                communes["Foyers installés"], strict=True):
         if code != "–":
-            read(("commune", code), text)
+            read(("commune", code), text, epci_shown.get(name))
     names = dict(zip(exact["commune_code"], exact["epci_name"], strict=True))
     lines = []
     for code, name, text in zip(epci["SIREN"], epci["Intercommunalité"], epci["Foyers installés"],
@@ -216,13 +223,50 @@ def test_no_masked_figure_can_be_recovered_by_subtraction(demo_env, period):
     values["elsewhere"] = float(elsewhere) if states["elsewhere"] == "shown" else 0.0
     states["total"], values["total"] = disclosure.SHOWN, float(total)
     lines.append(disclosure.Line([k for k in values if k[0] == "epci"] + ["elsewhere"], "total"))
+    lines.append(disclosure.Line([k for k in values if k[0] == "commune"] + ["elsewhere"],
+                                 "total"))
     assert any(state == "secondary" for state in states.values())
-    # (an intercommunality itself « 1 à 2 » whose two communes are each « 1 à 2 » still tells
-    # that each is 1: a limit of masking by classes, in README « The dashboard »)
-    checked = [line for line in lines if states[line.total] == "shown"]
-    assert len(checked) >= 5
-    for line in checked:
+    assert len(lines) >= 5
+    for line in lines:
         assert not disclosure.exposed(line, values, states, 3), line
+
+
+def test_a_small_intercommunality_does_not_tell_which_communes_have_one_household(demo_env):
+    """An intercommunality of « 1 à 2 » households whose two communes were each « 1 à 2 »
+    told that each had exactly one (the demo's CC Cazals-Salviac over the whole programme):
+    all its communes are « masqué », those without an installation too, listed in the table
+    and its download and grey on the map, so that none is told apart."""
+    from dashboard import masking, tables
+    exact = _ask(demo_env, "installed_by_commune", Filters())
+    by_epci = _ask(demo_env, "installed_by_epci", Filters())
+    case = by_epci[(by_epci["households"] == 2) & (by_epci["communes_installed"] == 2)]
+    assert len(case) >= 1
+    name = case["epci_name"].iloc[0]
+    members = exact[exact["epci_name"] == name]
+    assert (members["households"] == 0).any()
+    at = _page(TERRITORY)
+    table = _table(at, "Code commune").set_index("Code commune")
+    for code in members["commune_code"]:
+        assert table.loc[code, "Foyers installés"] == "masqué"
+    download = tables.communes_download(masking.protect(
+        exact, by_epci, int(exact["households"].sum()),
+        int(exact.loc[exact["commune_code"].isna(), "households"].sum()))[0])
+    download = download.set_index("Code commune")
+    assert download.loc[members["commune_code"], "Foyers installés"].isna().all()
+    assert (download.loc[members["commune_code"], "Effectif masqué"] == "masqué").all()
+    protected = masking.protect(exact, by_epci, int(exact["households"].sum()),
+                                int(exact.loc[exact["commune_code"].isna(),
+                                              "households"].sum()))[0]
+    protected = protected.set_index("commune_code")
+    assert (protected.loc[members["commune_code"], "count_class"] == masking.MASKED_CLASS).all()
+    hover = dict(zip(_figures(at)[0]["data"][0]["locations"], _figures(at)[0]["data"][0]["text"],
+                     strict=True))
+    for code in members["commune_code"]:
+        assert "Foyers installés : masqué<" in hover[code]
+    # elsewhere, a commune without an installation is still « aucun » and not listed
+    others = exact[(exact["epci_name"] != name) & (exact["households"] == 0)]
+    assert all("Aucun foyer installé" in hover[code] for code in others["commune_code"])
+    assert not set(others["commune_code"]) & set(table.index)
 
 
 def test_maps_use_the_local_topojson_and_credit_their_sources(demo_env):

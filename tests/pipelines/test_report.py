@@ -279,6 +279,32 @@ def test_no_masked_value_can_be_recovered_from_a_tables_totals(con, threshold):
     assert checked > 10
 
 
+def test_a_line_that_nothing_shown_can_protect_has_all_its_parts_blanked():
+    """A total of « 1 à 2 » over two parts each « 1 à 2 » tells that each is 1, and no figure
+    shown is left to mask: with blank_parts, every part is masked with its very presence,
+    the zero too (a reader cannot tell which are empty); a public total is never masked."""
+    def line(**options):
+        table = disclosure.Table(3, **options)
+        for key, value in (("a", 1), ("b", 1), ("c", 0), ("epci", 2), ("d", 7), ("e", 9),
+                           ("total", 18)):
+            table.add(key, value)
+        table.line(["a", "b", "c"], "epci")
+        table.line(["epci", "d", "e"], "total")
+        return table.protect()
+
+    plain = line()
+    assert disclosure.exposed(plain.lines[0], plain.values, plain.states, 3)
+    assert plain.states["total"] == disclosure.SHOWN  # d masked for the second line
+    protected = line(blank_parts=True, public={"total", "d"})
+    assert {key: protected.states[key] for key in "abc"} == dict.fromkeys(
+        "abc", disclosure.BLANKED)
+    assert protected.states["d"] == protected.states["total"] == disclosure.SHOWN
+    assert protected.states["e"] == disclosure.SECONDARY
+    for each in protected.lines:
+        assert not disclosure.exposed(each, protected.values, protected.states, 3)
+    assert protected.text("c", str) == disclosure.SECONDARY_MARK
+
+
 @pytest.mark.parametrize("threshold", [5, 25])
 def test_a_masked_intercommunality_hides_its_communes_with_an_installation(con, threshold):
     """An intercommunality's communes with an installation are at most its households: « 4 »
