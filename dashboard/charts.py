@@ -343,9 +343,15 @@ def spaced_labels(points: list[tuple[float, float]], texts: list[str],
     return keep
 
 
+_HELD = (":", ";", "!", "?", "»")
+
+
 def _wrap(name: str, width: int = 14) -> str:
-    """A long place name on two lines, cut at the space nearest its middle."""
-    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    """A long place name on two lines, cut at the space nearest its middle: never one before
+    « : », « ; », « ! », « ? » or « », nor after « (French typography: they hold to their
+    word)."""
+    spaces = [i for i, ch in enumerate(name) if ch == " " and name[i + 1:i + 2] not in _HELD
+              and name[i - 1:i] != "«"]
     if len(name) <= width or not spaces:
         return name
     cut = min(spaces, key=lambda i: abs(i - len(name) / 2))

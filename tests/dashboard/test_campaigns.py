@@ -146,3 +146,16 @@ def test_a_campaign_s_contact_kinds_fit_a_phone_s_legend(demo_build):
     assert fig.layout.height * fig.layout.legend.maxheight >= charts.LEGEND_LINE_PX * len(lines)
     assert {trace.name.replace("<br>", " ") for trace in fig.data} == set(
         touches["interaction_type"])
+
+
+@pytest.mark.parametrize("label", [
+    "Salon Vivre en Occitanie : Paris", "Soirée internes « Choisir le Lot »",
+    "Portrait d'un site : Grottes de Lacave", "Immersion ! Employeurs du Figeacois"])
+def test_a_wrapped_label_never_starts_a_line_with_a_colon_or_ends_one_with_a_guillemet(label):
+    """French typography: « : », « ; », « ! », « ? » and « » » hold to the word before them,
+    « « » to the word after: a campaign's label cut on two lines keeps them together."""
+    from dashboard import charts
+    wrapped = charts._wrap(label, 20)
+    assert wrapped.count("<br>") == 1 and wrapped.replace("<br>", " ") == label
+    first, second = wrapped.split("<br>")
+    assert not second.startswith((":", ";", "!", "?", "»")) and not first.endswith("«")
