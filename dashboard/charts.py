@@ -732,7 +732,9 @@ def referral_conversion(groups: pd.DataFrame, refs: Reference) -> go.Figure:
                     customdata=[fmt.rate(r) for r in rates],
                     hovertemplate="%{x} : %{customdata}<extra>" + name + "</extra>")
     # every bar's figure at one size (one group's shrank to 7 px beside the other's)
-    fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.05,
+    # (the groups wide: each bar's « (202 / 350) » is wider than the bar, and ran into its
+    # neighbour's at 1280 px)
+    fig.update_layout(barmode="group", bargap=0.12, bargroupgap=0.1,
                       uniformtext={"minsize": 10, "mode": "show"})
     fig.update_yaxes(range=[0, top * 1.3], **percent_ticks(top * 1.3))
     return _layout(fig, height=360)

@@ -122,15 +122,43 @@
     for (const box of own ? [own] : root.querySelectorAll(OWN_TEXT)) translateText(box);
   };
 
+  // French typography in every text the pages write (ours and the exports'): a no-break
+  // space before « : », « ; », « ! », « ? » and « » » and after « « », so that a line never
+  // starts with « : 30,3 % » on a phone, and around the slash of counts (« (106 / 350) » was
+  // cut after « 106 / »). Code (the guide's commands), fields and charts (their line breaks
+  // are their own) are left as they are.
+  const LOOSE = / ([:;!?»])|« |(?<=\d) \/ (?=\d)/g;
+  const AS_TYPED = "code, pre, textarea, input, .js-plotly-plot, script, style";
+  const typeset = (node) => {
+    const value = node.nodeValue;
+    if (!value || !(value.includes(" ") && /[:;!?»«/]/.test(value))) return;
+    if (node.parentElement && node.parentElement.closest(AS_TYPED)) return;
+    const set = value.replace(LOOSE, (loose, mark) =>
+      mark ? "\u00a0" + mark : loose === "« " ? "«\u00a0" : "\u00a0/\u00a0");
+    if (set !== value) node.nodeValue = set;
+  };
+  const typesetAll = (root) => {
+    if (root.nodeType === Node.TEXT_NODE) return typeset(root);
+    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) typeset(node);
+  };
+
   new MutationObserver((mutations) => {
     for (const mutation of mutations) {
       if (mutation.type === "attributes") translateAttributes(mutation.target);
-      else if (mutation.type === "characterData") translate(mutation.target);
-      else mutation.addedNodes.forEach(translate);
+      else if (mutation.type === "characterData") {
+        translate(mutation.target);
+        typeset(mutation.target);
+      } else {
+        mutation.addedNodes.forEach(translate);
+        mutation.addedNodes.forEach(typesetAll);
+      }
     }
   }).observe(document.body, {
     subtree: true, childList: true, characterData: true, attributes: true,
     attributeFilter: ATTRIBUTES,
   });
   translate(document.body);
+  typesetAll(document.body);
 })();

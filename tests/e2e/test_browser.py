@@ -162,6 +162,22 @@ WORDS_SHOWN = """() => {
   return words.join('\\n');
 }"""
 
+# Text whose French punctuation could start a line (« : 30,3 % » on a phone): a plain space
+# before « : ; ! ? » » or after « « », or around the slash of counts (code, fields and charts
+# aside).
+LOOSE_PUNCTUATION = """() => {
+  const loose = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!/ [:;!?\u00bb]|\u00ab |\\d \\/ \\d/.test(node.nodeValue)) continue;
+    const parent = node.parentElement;
+    if (!parent || !parent.getClientRects().length
+        || parent.closest('code, pre, textarea, input, .js-plotly-plot, script, style')) continue;
+    loose.push(node.nodeValue.trim().slice(0, 60));
+  }
+  return loose;
+}"""
+
 # Columns of each table drawn in its visible width (the grid's accessible header lists only
 # those), against the columns it has, and whether the grid scrolls sideways (a column past
 # its right edge).
@@ -244,6 +260,8 @@ def _screen_defects(page, title: str, width: int) -> list[str]:
     # a table's toolbar (shown on hover) is in the page from the start: its labels count
     defects += [f"{where}: English on screen: {word!r}"
                 for word in _english_words(page.evaluate(WORDS_SHOWN))]
+    defects += [f"{where}: French punctuation that can start a line: {text!r}"
+                for text in page.evaluate(LOOSE_PUNCTUATION)]
     language = page.evaluate("document.documentElement.lang")
     if language != "fr":
         defects.append(f"{where}: the page says its language is {language!r}, not French")
