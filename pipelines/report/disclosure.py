@@ -114,14 +114,23 @@ def feasible(line: Line, values: dict, states: dict, threshold: int,
     members = [(key, 1) for key in line.parts] + ([(line.total, -1)] if line.total else [])
     hidden = [(key, sign) for key, sign in members if states[key] != SHOWN]
     known = -sum(sign * values[key] for key, sign in members if states[key] == SHOWN)
+    # each hidden member's signed interval; the others' sum is the whole sum less its own,
+    # infinite ends counted apart (a line of the 312 communes: linear, not quadratic)
+    signed = {}
+    for key, sign in hidden:
+        lo, hi = (sign * b for b in bounds(states[key], threshold, integer))
+        signed[key] = (min(lo, hi), max(lo, hi))
+    low_finite = sum(lo for lo, _ in signed.values() if lo != -math.inf)
+    high_finite = sum(hi for _, hi in signed.values() if hi != math.inf)
+    low_infinite = sum(lo == -math.inf for lo, _ in signed.values())
+    high_infinite = sum(hi == math.inf for _, hi in signed.values())
     result = {}
     for key, sign in hidden:
-        low = high = 0.0
-        for other, other_sign in hidden:
-            if other == key:
-                continue
-            lo, hi = (other_sign * b for b in bounds(states[other], threshold, integer))
-            low, high = low + min(lo, hi), high + max(lo, hi)
+        lo, hi = signed[key]
+        low = (-math.inf if low_infinite - (lo == -math.inf) else
+               low_finite - (lo if lo != -math.inf else 0.0))
+        high = (math.inf if high_infinite - (hi == math.inf) else
+                high_finite - (hi if hi != math.inf else 0.0))
         # sign · x = known − (sum of the others)
         first, second = sorted(((known - high) * sign, (known - low) * sign))
         own_low, own_high = bounds(states[key], threshold, integer)

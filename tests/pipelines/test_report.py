@@ -14,6 +14,8 @@ import time
 import duckdb
 import pypdf
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipelines import metrics, report
 from pipelines.report import disclosure
@@ -372,3 +374,30 @@ def test_typst_injection_in_an_export_label_prints_as_text(demo_build, tmp_path)
             text = " ".join(text_of(pdf).split())
             assert EVIL in text
             assert "root:" not in text
+
+
+@given(st.lists(st.tuples(st.sampled_from([disclosure.SHOWN, disclosure.SMALL,
+                                           disclosure.SECONDARY, disclosure.BLANKED]),
+                          st.integers(0, 40)), min_size=1, max_size=12),
+       st.sampled_from([disclosure.SHOWN, disclosure.SMALL, disclosure.SECONDARY]),
+       st.integers(0, 200))
+def test_feasible_intervals_are_the_sum_of_the_others_bounds(parts, total_state, total):
+    """feasible() takes the others' sum as the whole less the member's own (linear in the
+    line's length): the same intervals as adding the others one by one, infinite ends too."""
+    line = disclosure.Line([f"p{i}" for i in range(len(parts))], "total")
+    states = {f"p{i}": state for i, (state, _) in enumerate(parts)} | {"total": total_state}
+    values = {f"p{i}": value for i, (_, value) in enumerate(parts)} | {"total": total}
+    members = [(key, 1) for key in line.parts] + [("total", -1)]
+    hidden = [(key, sign) for key, sign in members if states[key] != disclosure.SHOWN]
+    known = -sum(sign * values[key] for key, sign in members if states[key] == disclosure.SHOWN)
+    expected = {}
+    for key, sign in hidden:
+        low = high = 0.0
+        for other, other_sign in hidden:
+            if other != key:
+                lo, hi = (other_sign * b for b in disclosure.bounds(states[other], 5))
+                low, high = low + min(lo, hi), high + max(lo, hi)
+        first, second = sorted(((known - high) * sign, (known - low) * sign))
+        own_low, own_high = disclosure.bounds(states[key], 5)
+        expected[key] = (max(own_low, first), min(own_high, second))
+    assert disclosure.feasible(line, values, states, 5) == expected
