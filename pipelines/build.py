@@ -349,11 +349,16 @@ def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict)
         columns = {f"{schema}.{table}": published_columns(sql)
                    for schema, table, sql in sql_models([config.SQL_DIR / layer
                                                          for layer in LAYERS])}
+        timings = os.environ.get("OMLOT_TIMINGS")
         for schema, table in tables:
             name = f"{schema}.{table}"
             if name not in UNPUBLISHED:
+                started = time.perf_counter()
                 con.execute(f"create table pub.{name} as select {columns.get(name, '*')} "
                             f"from {name}")
+                if timings and time.perf_counter() - started > 0.1:
+                    print(f"  publication {name}: {time.perf_counter() - started:.2f} s",
+                          file=sys.stderr)
         # The build's identity inside the database: the status file is checked against it.
         con.execute(
             "create table pub.quality.build as select * from (select "
@@ -362,8 +367,16 @@ def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict)
             [build_info["build_id"], build_info["built_at"], build_info["duration_s"],
              build_info["raw_dir"]],
         )
+        started = time.perf_counter()
         con.execute("detach pub")
+        if timings:
+            print(f"  publication, checkpoint: {time.perf_counter() - started:.2f} s",
+                  file=sys.stderr)
+        started = time.perf_counter()
         parquet = _write_parquet(con, curated_dir, build_info["build_id"])
+        if timings:
+            print(f"  publication, Parquet: {time.perf_counter() - started:.2f} s",
+                  file=sys.stderr)
         os.replace(fresh, target)
         _swap_in(parquet, curated_dir / PARQUET_DIR)
     finally:
