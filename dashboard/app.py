@@ -135,7 +135,11 @@ def sidebar_filters(version) -> queries.Filters | str:
     first, last = bounds["first_date"], bounds["last_date"]
     years = list(range(first.year, last.year + 1))
     options = presets(years)
-    widgets.from_url("periode", "periode", options, "tout")
+    # a link with its dates alone (du=…&au=…, written by hand or by another tool) is that
+    # period, not the whole programme without a word
+    dated = "periode" not in st.query_params and ("du" in st.query_params
+                                                  or "au" in st.query_params)
+    widgets.from_url("periode", "periode", options, "perso" if dated else "tout")
     st.sidebar.header("Filtres")
     # (a link with a typo showed the whole programme without a word)
     for unknown in widgets.dropped_from_url("periode"):

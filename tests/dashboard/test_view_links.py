@@ -154,6 +154,18 @@ def test_a_link_with_a_date_that_is_no_date_says_so_instead_of_showing_another_p
     assert not good.sidebar.error
 
 
+def test_a_link_with_dates_alone_shows_that_period(demo_env):
+    """du=…&au=… without « periode » showed the whole programme without a word."""
+    at = open_link("app_pages/overview.py", du="2023-06-01", au="2023-09-30")
+    assert at.sidebar.selectbox(key="periode").value == "perso"
+    assert at.sidebar.text_input(key="du").value == "01/06/2023"
+    assert at.sidebar.text_input(key="au").value == "30/09/2023"
+    assert at.query_params["periode"] == "perso" and at.query_params["au"] == "2023-09-30"
+    whole = open_link("app_pages/overview.py")
+    count = lambda at: int(at.metric[0].value.replace("\u202f", ""))  # noqa: E731
+    assert 0 < count(at) < count(whole)  # a summer's first contacts, not the programme's
+
+
 def test_a_link_with_an_unknown_period_says_it_shows_the_whole_programme(demo_env):
     at = open_link("app_pages/overview.py", periode="2031")
     assert at.sidebar.selectbox(key="periode").value == "tout"
