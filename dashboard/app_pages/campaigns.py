@@ -41,12 +41,19 @@ top[3].metric(
     help=f"{fmt.number(unexplained['installed_unexplained'])} installations sur "
          f"{fmt.number(unexplained['installed'])}.", border=True)
 
-table = tables.campaigns(metrics, model, refs)
+# the campaigns that bring the most installations under the model first, then households
+# followed; those with nothing in the selection last, in the calendar's order (over summer
+# 2023, the 2020–2022 campaigns came first, at 0)
+# (« non attribué » stays last: it is no campaign)
+ranked = metrics.assign(_last=metrics["campaign_code"] == "unattributed").sort_values(
+    ["_last", f"installed_{model}", f"followed_{model}"], ascending=[True, False, False],
+    kind="stable").drop(columns="_last")
+table = tables.campaigns(ranked, model, refs)
 euro = st.column_config.NumberColumn(format="euro")
 count = st.column_config.NumberColumn(format="localized")
 # five columns in view on a projector (1280 px): a long campaign name wraps on two lines
 widgets.table(table, "campagnes.csv", height=min(38 + 66 * len(table), 500), row_height=66,
-              download=tables.campaigns_download(metrics, model, refs), column_config={
+              download=tables.campaigns_download(ranked, model, refs), column_config={
     "Début": st.column_config.DateColumn(format="DD/MM/YYYY"),
     "Fin": st.column_config.DateColumn(format="DD/MM/YYYY"),
     "Coût par foyer suivi (€)": euro,
@@ -66,6 +73,9 @@ st.caption(
     "le modèle choisi ; l'écart entre les cinq modèles («\u00a0min–max\u00a0») est dans les "
     "téléchargements. Coût = budget ÷ "
     "crédits de la sélection (période = cohortes de premier contact)."
+    + (" Sur une période, c'est le budget entier de chaque campagne qui est divisé par ses "
+       "seuls crédits de la période : le coût y paraît plus élevé que sur tout le programme."
+       if filters.date_from or filters.date_to else "")
 )
 
 st.subheader("Les modèles d'attribution côte à côte")
@@ -130,15 +140,18 @@ if code:
                              model=model, own=own)
     st.markdown(f"**{fmt.number(len(households))} foyers** "
                 + ("dont le CRM indique cette campagne" if own else
-                   f"crédités à cette campagne ({refs.models[model].lower()})")
+                   f"crédités à cette campagne par le modèle « {refs.models[model]} »")
                 + ", et ce que chacun a coûté :")
     widgets.table(tables.campaign_households(households, refs), f"foyers_{code}.csv",
                   download=tables.campaign_households_download(households, refs),
                   height=320, column_config={
                       "Premier contact": st.column_config.DateColumn(format="DD/MM/YYYY"),
                       "Installation": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                      "Part du budget (€)": euro,
+                      "Part du budget (€)": st.column_config.NumberColumn(
+                          format="euro", help="Le budget de la campagne réparti entre les "
+                          "foyers de la sélection qu'elle a amenés, au prorata de leur crédit "
+                          "(suivi) : le coût par foyer suivi, foyer par foyer."),
                       "Crédit (suivi)": count,
                       "Crédit (installation)": count,
-                  }, column_order=["Foyer", "Étape", "Installation",
-                                   "Crédit (installation)", "Part du budget (€)"])
+                  }, column_order=["Foyer", "Étape", "Installation", "Crédit (suivi)",
+                                   "Part du budget (€)", "Crédit (installation)"])

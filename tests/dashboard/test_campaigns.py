@@ -159,3 +159,45 @@ def test_a_wrapped_label_never_starts_a_line_with_a_colon_or_ends_one_with_a_gui
     assert wrapped.count("<br>") == 1 and wrapped.replace("<br>", " ") == label
     first, second = wrapped.split("<br>")
     assert not second.startswith((":", ";", "!", "?", "»")) and not first.endswith("«")
+
+
+def test_over_a_period_the_campaigns_that_bring_installations_come_first(demo_build,
+                                                                         monkeypatch):
+    """Over summer 2023 the table listed the 2020–2022 campaigns first, at 0: it is ranked
+    by the model's installations, then households followed (campaigns with nothing in the
+    selection last), and says that a whole budget is divided by the period's credits."""
+    at = _page_for_year(demo_build, monkeypatch, "ete-2023")
+    table = next(frame.value for frame in at.dataframe
+                 if "Installations attribuées" in frame.value.columns)
+    table = getattr(table, "data", table)
+    assert table["Campagne"].iloc[-1].startswith("Non attribué")  # no campaign: last
+    table = table.iloc[:-1]
+    ranks = list(zip(table["Installations attribuées"], table["Foyers suivis attribués"],
+                     strict=True))
+    assert ranks == sorted(ranks, reverse=True) and ranks[0][0] > 0 and ranks[-1] == (0, 0)
+    assert any("le budget entier de chaque campagne" in c.value for c in at.caption)
+    whole = _page_for_year(demo_build, monkeypatch, "tout")
+    assert not any("le budget entier de chaque campagne" in c.value for c in whole.caption)
+
+
+def test_a_household_s_share_of_the_budget_sits_beside_the_credit_it_follows(campaigns_page,
+                                                                              demo_build):
+    """« Part du budget » is the budget split by the households' followed credits (the cost
+    per household followed, household by household): shown beside « Crédit (installation) »
+    alone, an installed household at 1,0 « cost » 159 € against 1 250 € per installation on
+    the card above. The credit it follows is the column before it, and it is that cost."""
+    campaigns_page.segmented_control(key="foyers_campagne").set_value(False).run()
+    households = campaigns_page.dataframe[-1]
+    order = list(households.proto.column_order)
+    assert order[order.index("Part du budget (€)") - 1] == "Crédit (suivi)"
+    frame = households.value
+    frame = getattr(frame, "data", frame)
+    credited = frame[frame["Crédit (suivi)"] > 0]
+    ratios = (credited["Part du budget (€)"] / credited["Crédit (suivi)"]).round(6)
+    assert len(credited) > 10 and ratios.nunique() == 1
+    from pipelines import metrics
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        summer = metrics.ask(con, "campaign_metrics").set_index("campaign_code").loc[
+            "TOUR-ETE-2023"]
+    assert ratios.iloc[0] == round(summer["cost_per_followed_linear"], 6)
+    assert any("par le modèle « Linéaire »" in m.value for m in campaigns_page.markdown)

@@ -38,7 +38,8 @@ def test_campaigns_link_keeps_model_campaign_households_and_conversion(demo_env)
     assert at.radio(key="modele").value == "first_touch"
     assert at.selectbox(key="campagne_detail").value == "SALON-SIA-2023"
     assert [group.value for group in at.get("button_group")] == ["followed", False]
-    assert any("crédités à cette campagne (premier contact)" in m.value for m in at.markdown)
+    assert any("crédités à cette campagne par le modèle « Premier contact »" in m.value
+               for m in at.markdown)
     assert any(b.proto.id.endswith("foyers_SALON-SIA-2023.csv") for b in at.get("download_button"))
     assert at.query_params["modele"] == "first_touch"
 

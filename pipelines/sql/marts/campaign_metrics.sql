@@ -119,7 +119,7 @@ codes as (
 final as (
     select
         codes.campaign_code,
-        case when codes.campaign_code = 'unattributed' then 'Non attribué (aucun contact)'
+        case when codes.campaign_code = 'unattributed' then 'Non attribué (ni contact ni campagne connue)'
             else coalesce(campaigns.campaign_label, codes.campaign_code) end as campaign_label,
         coalesce(campaigns.channel, 'autre') as channel,
         campaigns.start_date,
