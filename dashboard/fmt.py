@@ -31,6 +31,11 @@ def plain(value: object) -> str:
     return _AUTOLINK.sub(rf"\1{WORD_JOINER}", text)
 
 
+def enumeration(items: list[str]) -> str:
+    """`a`, `a et b`, `a, b et c`."""
+    return " et ".join(filter(None, [", ".join(items[:-1]), items[-1]])) if items else ""
+
+
 def number(value: float | int | None, decimals: int = 0) -> str:
     """`1 234` or `1 234,5`; an empty value is a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -57,11 +57,16 @@ def protect(communes: pd.DataFrame, epci: pd.DataFrame,
         secondary = is_secondary(frame)
         frame.loc[secondary, "shown"] = MASKED
         frame.loc[secondary, "count_class"] = MASKED_CLASS
-    # the masked places last: between its neighbours of an ordered list, a masked figure would
-    # be bounded on both sides (the metric's own order is kept otherwise)
-    return (communes.sort_values("state", key=lambda s: s.isin(HIDDEN), kind="stable"),
-            epci.sort_values("state", key=lambda s: s.isin(HIDDEN), kind="stable"),
-            table.states["elsewhere"])
+    return _masked_last(communes), _masked_last(epci), table.states["elsewhere"]
+
+
+def _masked_last(frame: pd.DataFrame) -> pd.DataFrame:
+    """The metric's order, the places shown « masqué » after the others and by name: between
+    its neighbours of an ordered list a masked figure would be bounded on both sides, and
+    listed by their figures the masked communes of a small intercommunality told which ones
+    have an installation (each keeps its position in the answer as its index)."""
+    hidden = is_secondary(frame)
+    return pd.concat([frame[~hidden], frame[hidden].sort_values("name_order", kind="stable")])
 
 
 # States shown « masqué »: masked so that a total gives no figure back, or with their presence.
@@ -117,3 +122,14 @@ def shown_communes_installed(frame: pd.DataFrame) -> list[str]:
     """As communes_installed, for a screen: the households' class where they are masked."""
     return [fmt.number(n) if n is not None else shown
             for n, shown in zip(communes_installed(frame), frame["shown"], strict=True)]
+
+
+def leaders(frame: pd.DataFrame) -> pd.DataFrame:
+    """The places with the most installed households among those whose figure is shown (a
+    masked one is never named, nor said to tie): all of them when they tie (« Cauvaldor » was
+    named alone beside « Grand Cahors » at the same 6), none when they tie under SMALL_COUNT
+    (« 1 à 2 » each: whether they are equal is not shown)."""
+    shown = frame[~is_secondary(frame) & (frame["households"] > 0)]
+    top = shown[shown["households"] == shown["households"].max()] if len(shown) else shown
+    return top.iloc[:0] if len(top) > 1 and top["households"].iloc[0] < SMALL_COUNT else top
+

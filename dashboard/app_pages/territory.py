@@ -22,11 +22,7 @@ communes, epci, elsewhere_state = masking.protect(
     queries.ask(version, "installed_by_epci", filters),
     summary["installed"], summary["installed_elsewhere"])
 origins = queries.ask(version, "origins", filters)
-# the first rows of the layer's ordered answers (ties and small counts ordered there; protect
-# keeps each row's position in the answer as its index): not named when its figure is masked
-first_epci = epci.loc[0] if len(epci) else None
-top_epci = first_epci if first_epci is not None and first_epci["households"] > 0 \
-    and first_epci["state"] not in masking.HIDDEN else None
+top_epci = masking.leaders(epci)
 top_origin = origins.iloc[0] if len(origins) and origins["followed"].iloc[0] > 0 else None
 
 row = st.columns(4)
@@ -41,8 +37,12 @@ row[1].metric(
                       "installé.")
 row[2].metric(
     "Intercommunalité en tête",
-    fmt.plain(top_epci["epci_short_name"]) if top_epci is not None else "–", border=True,
-    help=f"{top_epci['shown']} foyers installés" if top_epci is not None else None)
+    fmt.plain(fmt.enumeration(list(top_epci["epci_short_name"]))) if len(top_epci) else "–",
+    border=True,
+    help=(f"{top_epci['shown'].iloc[0]} foyers installés"
+          + (" chacune, à égalité" if len(top_epci) > 1 else "")
+          + (" ; parmi les intercommunalités dont le chiffre est affiché"
+             if masking.is_secondary(epci).any() else "")) if len(top_epci) else None)
 row[3].metric(
     "Première origine", fmt.plain(top_origin["name"]) if top_origin is not None else "–",
     border=True,
@@ -50,17 +50,25 @@ row[3].metric(
           f"{fmt.number(summary['followed'])} ({fmt.share(top_origin['followed_share'])})")
     if top_origin is not None else None)
 
+# (a selection of three households in three communes: two grey maps said nothing of why)
+placed = communes[communes["commune_code"].notna() & (communes["households"] > 0)]
+if len(placed) and masking.is_secondary(placed).all():
+    st.info("Trop peu de foyers installés dans cette sélection pour les situer sans risquer "
+            "de les reconnaître : les cartes et les tableaux les masquent (« masqué »).")
+MASKED_NOTE = " ; « masqué » : chiffre caché pour qu'aucun petit effectif ne se déduise"
 # two maps side by side, the origins on their own row: each wide enough to read its labels
 left, middle = st.columns(2, gap="medium")
 right = st.container()
 with left:
     st.subheader("Où s'installent-ils ?")
-    st.caption("Foyers installés par commune du Lot")
+    st.caption("Foyers installés par commune du Lot"
+               + (MASKED_NOTE if masking.is_secondary(communes).any() else ""))
     st.plotly_chart(charts.communes_map(communes, masking.COUNT_CLASS_LABELS),
                     config=charts.MAP_CONFIG, key="carte-communes")
 with middle:
     st.subheader("Par intercommunalité")
-    st.caption("Foyers installés par EPCI (partie lotoise)")
+    st.caption("Foyers installés par EPCI (partie lotoise)"
+               + (MASKED_NOTE if masking.is_secondary(epci).any() else ""))
     st.plotly_chart(charts.epci_map(epci, masking.COUNT_CLASS_LABELS),
                     config=charts.MAP_CONFIG, key="carte-epci")
 with right:

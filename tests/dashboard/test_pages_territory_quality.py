@@ -248,6 +248,11 @@ def test_a_small_intercommunality_does_not_tell_which_communes_have_one_househol
     table = _table(at, "Code commune").set_index("Code commune")
     for code in members["commune_code"]:
         assert table.loc[code, "Foyers installés"] == "masqué"
+    # listed by name, not by their figures (which told the ones with an installation first)
+    listed = [code for code in table.index if code in set(members["commune_code"])]
+    assert listed == list(members.sort_values("name_order")["commune_code"])
+    assert listed != list(members.sort_values("households", ascending=False,
+                                              kind="stable")["commune_code"])
     download = tables.communes_download(masking.protect(
         exact, by_epci, int(exact["households"].sum()),
         int(exact.loc[exact["commune_code"].isna(), "households"].sum()))[0])
@@ -267,6 +272,40 @@ def test_a_small_intercommunality_does_not_tell_which_communes_have_one_househol
     others = exact[(exact["epci_name"] != name) & (exact["households"] == 0)]
     assert all("Aucun foyer installé" in hover[code] for code in others["commune_code"])
     assert not set(others["commune_code"]) & set(table.index)
+
+
+def _territory_link(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    _run(at)
+    return _run(at.switch_page(TERRITORY))
+
+
+def test_the_leading_intercommunality_names_every_tie_and_never_a_masked_one(demo_env):
+    """The salon channel's households: Cauvaldor and Grand Cahors have 6 each (and the masked
+    Grand-Figeac too): Cauvaldor was named alone. Both are named, « à égalité », among the
+    figures shown; the masked one is neither named nor said to tie."""
+    exact = _ask(demo_env, "installed_by_epci", Filters(channels=("salon",)))
+    most = exact[exact["households"] == exact["households"].max()]
+    assert len(most) == 3  # the case: two shown, one masked
+    at = _territory_link(canaux="salon")
+    card = next(m for m in at.metric if m.label == "Intercommunalité en tête")
+    assert card.value == "Cauvaldor et Grand Cahors"
+    assert "6 foyers installés chacune, à égalité" in card.help
+    assert "dont le chiffre est affiché" in card.help
+    assert "Grand-Figeac" not in card.value + card.help
+
+
+def test_a_selection_too_small_to_place_says_why_its_maps_are_grey(demo_env):
+    """2021 and the salon channel: three households in three communes, every place masked:
+    two grey maps said nothing of why."""
+    at = _territory_link(periode="2021", canaux="salon")
+    assert any("Trop peu de foyers installés" in info.value for info in at.info)
+    assert all(text == "masqué" for text in _table(at, "Code commune")["Foyers installés"])
+    assert not _page(TERRITORY).info  # the whole programme places its households
+    captions = " ".join(c.value for c in at.caption)
+    assert "« masqué » : chiffre caché" in captions
 
 
 def test_maps_use_the_local_topojson_and_credit_their_sources(demo_env):

@@ -31,9 +31,9 @@ elsewhere as (
     where commune_code is null
 )
 
-select * from lot
-union all by name
-select * from elsewhere
+-- (the order the page lists the places it masks in: by name, never by their figure)
+select *, row_number() over (order by commune_name collate fr, commune_code)::int as name_order
+from (select * from lot union all by name select * from elsewhere)
 order by
     case when households >= $small_count then households else 0 end desc,
     households = 0, commune_code is null, commune_name collate fr

@@ -27,6 +27,8 @@ select
     by_epci.communes,
     by_epci.communes_installed,
     by_epci.households,
+    -- (the order the page lists the places it masks in: by name, never by their figure)
+    row_number() over (order by epci.epci_short_name collate fr)::int as name_order,
 from by_epci
 inner join ref.epci as epci on by_epci.epci_code = epci.epci_code
 order by
