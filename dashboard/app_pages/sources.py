@@ -118,7 +118,8 @@ with delays:
     if points.empty:
         st.info("Aucun foyer installé dans la sélection.")
     else:
-        st.plotly_chart(charts.install_delay_box(points, refs), config=charts.PLOTLY_CONFIG)
+        st.plotly_chart(charts.install_delay_box(summary, points, refs),
+                        config=charts.PLOTLY_CONFIG)
     widgets.table(
         tables.install_delays(summary, refs), "delai_installation.csv",
         download=tables.install_delays_download(summary, refs),

@@ -191,6 +191,31 @@ def test_median_time_to_install_equals_sql(demo_env):
     assert overall["Moitié entre (j)"] == f"{fmt.number(q1)} et {fmt.number(q3)}"
 
 
+def test_the_delay_boxes_are_the_tables_quartiles(demo_env):
+    """Each channel's box is the metrics layer's first quartile, median, third quartile and
+    range (plotly's own quartiles drew Presse's box over 410–690 days against 453–641 in the
+    table beside it); each household a point, on its channel's line."""
+    at = _page("sources")
+    delays = next(d.value for d in at.dataframe if "Médiane (j)" in d.value.columns)
+    figure = next(f for f in (_figure(at, i) for i in range(len(at.get("plotly_chart"))))
+                  if any(trace["type"] == "box" for trace in f["data"]))
+    boxes = [trace for trace in figure["data"] if trace["type"] == "box"]
+    assert len(boxes) >= 5
+    days = "installation_date - first_contact_date"
+    for box in boxes:
+        row = delays.set_index("Canal").loc[box["name"]]
+        low, high = (int(part.replace("\u202f", "")) for part in
+                     row["Moitié entre (j)"].split(" et "))
+        assert (round(box["q1"][0]), round(box["q3"][0])) == (low, high), box["name"]
+        assert round(box["median"][0]) == row["Médiane (j)"]
+        points = next(trace for trace in figure["data"]
+                      if trace["type"] == "scatter" and trace["name"] == box["name"])
+        assert len(_values(points["x"])) == row["Installés"]
+        assert max(_values(points["x"])) == box["upperfence"][0]
+    assert sum(row for row in delays.set_index("Canal").drop("Ensemble")["Installés"]) == \
+        _sql(demo_env, f"select count({days}) from core.households where is_installed")
+
+
 # --- Suivi du réseau accueil ----------------------------------------------------------------
 
 def test_households_by_current_stage_add_up_to_kpis(demo_env):

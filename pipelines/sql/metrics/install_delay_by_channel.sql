@@ -1,5 +1,6 @@
--- Median and quartiles of the days from first contact to installation, by channel (every
--- channel the filter keeps), then the whole selection (channel NULL).
+-- Median, quartiles and range of the days from first contact to installation, by channel
+-- (every channel the filter keeps), then the whole selection (channel NULL). The page's box
+-- plot draws these, not quartiles of its own.
 -- grain: one row per channel, plus one for the whole · filters: period, channels, campaigns
 with installed as (
     select * from selected_households($date_from, $date_to, $channels, $campaigns)
@@ -14,6 +15,8 @@ by_channel as (
         quantile_cont(installed.days_to_install, 0.25) as q1_days,
         median(installed.days_to_install) as median_days,
         quantile_cont(installed.days_to_install, 0.75) as q3_days,
+        min(installed.days_to_install) as min_days,
+        max(installed.days_to_install) as max_days,
     from ref.channels as channels
     left join installed on installed.channel = channels.channel
     where in_list(channels.channel, $channels)
@@ -28,6 +31,8 @@ overall as (
         quantile_cont(days_to_install, 0.25) as q1_days,
         median(days_to_install) as median_days,
         quantile_cont(days_to_install, 0.75) as q3_days,
+        min(days_to_install) as min_days,
+        max(days_to_install) as max_days,
     from installed
 )
 
