@@ -565,7 +565,8 @@ def channel_funnel(by_channel: pd.DataFrame, refs: Reference) -> go.Figure:
             hovers = [f"{fmt.number(n)} foyers suivis" for n in counts]
         else:
             rates = by_channel[rate_column].tolist()
-            texts = [f"{fmt.number(n)} · {fmt.share(r, 0)}"
+            # (on two lines: « 54 · 64 % » on one ran into the next panel on a phone)
+            texts = [f"{fmt.number(n)}<br>{fmt.share(r, 0)}"
                      for n, r in zip(counts, rates, strict=True)]
             hovers = [fmt.rate(r, base=True) if r["whole"] else "aucun foyer suivi"
                       for r in rates]
@@ -575,11 +576,13 @@ def channel_funnel(by_channel: pd.DataFrame, refs: Reference) -> go.Figure:
                     hovertemplate="%{y} : %{customdata}<extra>" + stage + "</extra>",
                     row=1, col=col)
     top = max(followed + [1])
-    # (room beyond the longest bar for its « 54 · 64 % », down to a phone's panel width)
+    # (room beyond the longest bar for its « 54 » over « 64 % », down to a phone's panel)
     fig.update_xaxes(range=[0, top * 1.9], showticklabels=False, showgrid=False,
                      zeroline=True, zerolinecolor="#bbbbbb")
     fig.update_yaxes(autorange="reversed")
     fig.update_annotations(font_size=16)
+    # every bar's figures at one size (the counts alone were drawn larger than the others)
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "show"})
     fig = _layout(fig, height=max(200, 70 + 36 * len(labels)),
                   margin={"l": 10, "r": 10, "t": 30, "b": 10})
     fig.update_xaxes(showgrid=False)

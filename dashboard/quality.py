@@ -44,8 +44,8 @@ WARNING_KINDS = {
     "lecture": (
         "Lecture du fichier",
         "Le fichier est lu, mais quelque chose a été remarqué : caractères illisibles "
-        "(remplacés ; réenregistrez le fichier en UTF-8 ou « CSV (séparateur : "
-        "point-virgule) ») ou autres feuilles d'un classeur non lues (seule la première "
+        "(remplacés ; réenregistrez le fichier en UTF-8, ou en CSV avec le point-virgule "
+        "pour séparateur) ou autres feuilles d'un classeur non lues (seule la première "
         "feuille visible compte : mettez-y les données)."),
 }
 

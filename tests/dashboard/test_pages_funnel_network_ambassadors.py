@@ -117,6 +117,13 @@ def test_funnel_by_channel_equals_kpis_json_every_channel_shown(demo_env):
         figures["installed_by_channel"]["tourisme"], 70)
     bars = _figure(at, 0)["data"][0]
     assert bars["marker"]["color"] == [colour for _, colour in channels.values()]
+    # each figure beside its bar within a phone's third of the width (« 54 · 64 % » on one
+    # line ran into the next panel): the count over the rate, five characters a line at most
+    installed = _figure(at, 0)["data"][2]
+    salons = installed["text"][list(table.index).index("Salons")]
+    assert salons == f"{figures['installed_by_channel']['salon']}<br>28\u00a0%"
+    assert all(len(line) <= 5 for trace in _figure(at, 0)["data"] for text in trace["text"]
+               for line in text.split("<br>"))
 
 
 def test_drill_down_from_tourisme_to_its_summer_2023_campaign_and_its_70_households(demo_env):
