@@ -169,7 +169,7 @@ def campaign_households(households: pd.DataFrame, refs: Reference) -> pd.DataFra
     """A campaign's households: pseudonymous ID, stage, dates, commune, credits."""
     return pd.DataFrame({
         "Foyer": households["household_id"],
-        "Étape": households["stage"],
+        "Étape": households["stage"].str.capitalize(),
         "Canal du foyer": households["channel"].map(refs.channel),
         "Premier contact": pd.to_datetime(households["first_contact_date"]),
         "Installation": pd.to_datetime(households["installation_date"]),
@@ -384,7 +384,7 @@ def campaigns_download(metrics: pd.DataFrame, model: str, refs: Reference) -> pd
 def campaign_households_download(households: pd.DataFrame, refs: Reference) -> pd.DataFrame:
     return pd.DataFrame({
         "N° de dossier CRM": households["household_id"],
-        "Étape": households["stage"],
+        "Étape": households["stage"].str.capitalize(),
         "Canal du foyer": households["channel"].map(refs.channel),
         "Premier contact": _dates(households["first_contact_date"]),
         "Installation": _dates(households["installation_date"]),

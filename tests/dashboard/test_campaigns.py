@@ -192,6 +192,8 @@ def test_a_household_s_share_of_the_budget_sits_beside_the_credit_it_follows(cam
     assert order[order.index("Part du budget (€)") - 1] == "Crédit (suivi)"
     frame = households.value
     frame = getattr(frame, "data", frame)
+    # (the stage written as on Entonnoir: « accompagné » here, « Accompagné » there)
+    assert set(frame["Étape"]) == {"Suivi", "Accompagné", "Installé"}
     credited = frame[frame["Crédit (suivi)"] > 0]
     ratios = (credited["Part du budget (€)"] / credited["Crédit (suivi)"]).round(6)
     assert len(credited) > 10 and ratios.nunique() == 1
