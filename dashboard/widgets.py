@@ -125,7 +125,9 @@ def safe_filename(name: str) -> str:
 def _display(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Missing values shown as « – » (Streamlit would show « None »), dates as 31/03/2022
     (sort on a duration or number column rather than on these)."""
-    frame = frame.copy()
+    # a fresh index: hidden on screen, the index still reaches the browser, and a frame's own
+    # (the metric's row order, kept by masking.protect) would tell the order the page hides
+    frame = frame.reset_index(drop=True)
     dates = []
     for name in frame.columns:
         values = frame[name].dropna()

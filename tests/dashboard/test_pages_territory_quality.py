@@ -248,6 +248,10 @@ def test_a_small_intercommunality_does_not_tell_which_communes_have_one_househol
     table = _table(at, "Code commune").set_index("Code commune")
     for code in members["commune_code"]:
         assert table.loc[code, "Foyers installés"] == "masqué"
+    # no table sends the browser an index of its own (hidden on screen, it is in the data:
+    # the metric's row order told which masked communes have an installation)
+    for frame in (df.value for df in at.dataframe):
+        assert list(frame.index) == list(range(len(frame)))
     # listed by name, not by their figures (which told the ones with an installation first)
     listed = [code for code in table.index if code in set(members["commune_code"])]
     assert listed == list(members.sort_values("name_order")["commune_code"])
