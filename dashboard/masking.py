@@ -34,7 +34,7 @@ def protect(communes: pd.DataFrame, epci: pd.DataFrame,
     installed households (a card of the page, the same on every page: never masked); the
     communes and elsewhere, and that card."""
     communes, epci = with_classes(communes), with_classes(epci)
-    table = Table(SMALL_COUNT, public={"total"}, blank_parts=True)
+    table = Table(SMALL_COUNT, public={"total"}, blank_parts=True, joint=True)
     for code, n in zip(communes["commune_code"], communes["households"], strict=True):
         if isinstance(code, str):
             table.add(("commune", code), n)
@@ -43,9 +43,14 @@ def protect(communes: pd.DataFrame, epci: pd.DataFrame,
     table.add("elsewhere", installed_elsewhere)
     table.add("total", installed)
     placed = communes[communes["commune_code"].notna()]
-    for code in epci["epci_code"]:
+    for code, n in zip(epci["epci_code"], epci["households"], strict=True):
         members = placed.loc[placed["epci_code"] == code, "commune_code"]
         table.line([("commune", c) for c in members], ("epci", code))
+        # every small intercommunality's communes masked with their presence, those without
+        # an installation too: blanked only where two communes held one each, a grey
+        # intercommunality told « exactly 2 »
+        if 0 < n < SMALL_COUNT:
+            table.preset.update(dict.fromkeys((("commune", c) for c in members), BLANKED))
     table.line([("epci", code) for code in epci["epci_code"]] + ["elsewhere"], "total")
     table.line([("commune", code) for code in placed["commune_code"]] + ["elsewhere"], "total")
     table.protect()
@@ -132,4 +137,13 @@ def leaders(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame[~is_secondary(frame) & (frame["households"] > 0)]
     top = shown[shown["households"] == shown["households"].max()] if len(shown) else shown
     return top.iloc[:0] if len(top) > 1 and top["households"].iloc[0] < SMALL_COUNT else top
+
+
+def communes_told(communes: pd.DataFrame) -> tuple[int, bool]:
+    """The communes of the Lot with an installation that the page tells apart, and whether
+    some are masked with their presence (then the exact count, beside the table's rows,
+    would tell how many of a small intercommunality's communes have one)."""
+    placed = communes[communes["commune_code"].notna()]
+    blanked = placed["state"] == BLANKED
+    return int(((placed["households"] > 0) & ~blanked).sum()), bool(blanked.any())
 

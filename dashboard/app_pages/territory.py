@@ -30,11 +30,15 @@ row[0].metric(
     "Foyers installés", fmt.number(summary["installed"]), border=True,
     help="Foyers de la sélection (cohortes de premier contact, canaux) ayant une installation, "
          "quelle qu'en soit la date.")
+told, some_masked = masking.communes_told(communes)
+at_least = "≥\u00a0" if some_masked else ""
 row[1].metric(
     "Communes d'installation",
-    f"{fmt.number(summary['communes_installed'])} sur {fmt.number(summary['communes'])}",
+    f"{at_least}{fmt.number(told)} sur {fmt.number(summary['communes'])}",
     border=True, help="Communes du Lot (COG 2026) où au moins un foyer de la sélection s'est "
-                      "installé.")
+                      "installé." + (" Celles d'une intercommunalité de 1 ou 2 foyers sont "
+                                     "masquées et ne sont pas comptées ici." if some_masked
+                                     else ""))
 row[2].metric(
     "Intercommunalité en tête",
     fmt.plain(fmt.enumeration(list(top_epci["epci_short_name"]))) if len(top_epci) else "–",

@@ -54,6 +54,13 @@ class Table:
     # a line still exposed once every shown figure of it is masked: blank its parts (BLANKED),
     # zeros included; without it, the line is left as it is
     blank_parts: bool = False
+    # the lines read together (an intercommunality's communes bound it, and that bound feeds
+    # the line of the intercommunalities: a reader combines them), not only one by one
+    joint: bool = True
+    # states set before the secondary secret (cells masked whatever their lines say)
+    preset: dict[Hashable, str] = field(default_factory=dict)
+    # cells no mask frees (left pinned rather than hiding more for nothing)
+    hopeless: set[Hashable] = field(default_factory=set, repr=False)
 
     def add(self, key: Hashable, value: float | None) -> Hashable:
         self.values[key] = 0.0 if value is None or math.isnan(value) else float(value)
@@ -65,8 +72,10 @@ class Table:
 
     def protect(self) -> Table:
         """Primary then secondary secret; returns self with `states` set."""
-        self.states = {key: SMALL if is_small(value, self.threshold) else SHOWN
-                       for key, value in self.values.items()}
+        self.hopeless = set()
+        # (a public figure is shown elsewhere, however small: it is known here too)
+        self.states = {key: SMALL if is_small(value, self.threshold) and key not in self.public
+                       else SHOWN for key, value in self.values.items()} | self.preset
         changed = True
         while changed:
             changed = False
@@ -83,7 +92,38 @@ class Table:
                         for key in blank:
                             self.states[key] = BLANKED
                     changed = True
+            if self.joint and not changed:
+                changed = self._protect_jointly()
         return self
+
+    def _protect_jointly(self) -> bool:
+        """One more cell masked (or one line blanked) where the lines read together pin a
+        masked cell, kept only if it frees that cell; False when none is pinned, or nothing
+        frees it (a cell no mask can free is left: masking more would hide for nothing)."""
+        known = joint_bounds(self.lines, self.values, self.states, self.threshold,
+                             self.integer)
+        hopeless = self.hopeless
+        for key, (low, high) in known.items():
+            if self.states[key] == SHOWN or high - low >= 1 or key in hopeless:
+                continue
+            for line in self.lines:
+                if key not in line.parts and key != line.total:
+                    continue
+                candidate = _next_to_mask(line, self.values, self.states, self.public)
+                change = ({candidate: SECONDARY} if candidate is not None else
+                          {part: BLANKED for part in line.parts
+                           if self.states[part] != BLANKED} if self.blank_parts else {})
+                if not change:
+                    continue
+                before = {cell: self.states[cell] for cell in change}
+                self.states.update(change)
+                low, high = joint_bounds(self.lines, self.values, self.states,
+                                         self.threshold, self.integer)[key]
+                if high - low >= 1:
+                    return True
+                self.states.update(before)
+            hopeless.add(key)
+        return False
 
     def masked(self, key: Hashable) -> bool:
         return self.states.get(key, SHOWN) != SHOWN
@@ -136,6 +176,52 @@ def feasible(line: Line, values: dict, states: dict, threshold: int,
         own_low, own_high = bounds(states[key], threshold, integer)
         result[key] = (max(own_low, first), min(own_high, second))
     return result
+
+
+def _whole(value: float, rounding) -> float:
+    return value if math.isinf(value) else float(rounding(value + (1e-9 if rounding is math.floor
+                                                                   else -1e-9)))
+
+
+def joint_bounds(lines: list[Line], values: dict, states: dict, threshold: int,
+                 integer: bool = True, rounds: int = 50) -> dict:
+    """What a reader knows of every cell from all the additive lines together: each masked
+    cell's interval, narrowed line by line from the others' intervals until nothing moves
+    (a shown cell is its value). Sound, not complete: a pinned cell is surely recoverable."""
+    known = {key: (value, value) if states[key] == SHOWN else
+             bounds(states[key], threshold, integer) for key, value in values.items()}
+    for _ in range(rounds):
+        moved = False
+        for line in lines:
+            if not line.additive:
+                continue
+            members = [(key, 1) for key in line.parts] + (
+                [(line.total, -1)] if line.total else [])
+            # Σ sign · x = 0: each member's sign · x is minus the others' sum
+            signed = [(key, sign, *sorted((sign * known[key][0], sign * known[key][1])))
+                      for key, sign in members]
+            low_finite = sum(lo for _, _, lo, _ in signed if lo != -math.inf)
+            high_finite = sum(hi for _, _, _, hi in signed if hi != math.inf)
+            low_infinite = sum(lo == -math.inf for _, _, lo, _ in signed)
+            high_infinite = sum(hi == math.inf for _, _, _, hi in signed)
+            for key, sign, lo, hi in signed:
+                if states[key] == SHOWN:
+                    continue
+                others_low = (-math.inf if low_infinite - (lo == -math.inf) else
+                              low_finite - (lo if lo != -math.inf else 0.0))
+                others_high = (math.inf if high_infinite - (hi == math.inf) else
+                               high_finite - (hi if hi != math.inf else 0.0))
+                first, second = sorted((-others_high * sign, -others_low * sign))
+                low, high = known[key]
+                narrowed = (max(low, first), min(high, second))
+                if integer:  # (a count is a whole number: [1, 2.5] is [1, 2])
+                    narrowed = (_whole(narrowed[0], math.ceil), _whole(narrowed[1], math.floor))
+                if narrowed[0] > low + 1e-9 or narrowed[1] < high - 1e-9:
+                    known[key] = narrowed
+                    moved = True
+        if not moved:
+            break
+    return known
 
 
 def exposed(line: Line, values: dict, states: dict, threshold: int,

@@ -184,7 +184,8 @@ def test_no_masked_figure_can_be_recovered_by_subtraction(demo_env, period):
     (or the communes) plus the households installed elsewhere make the « Foyers installés »
     card: a masked figure alone on such a line, or pinned by the others, would be given back
     by subtraction. Read from the page as shown: « 1 à 2 » is 1 or 2; « masqué » at least 3,
-    or, in an intercommunality of « 1 à 2 », anything from 0 (its communes are all masked)."""
+    or anything from 0 where all the communes of an intercommunality are listed « masqué »
+    (masked with their presence)."""
     from pipelines.report import disclosure
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["periode"] = period
@@ -198,20 +199,25 @@ def test_no_masked_figure_can_be_recovered_by_subtraction(demo_env, period):
                          __import__("datetime").date(2021, 12, 31))))
     exact = _ask(demo_env, "installed_by_commune", filters)
     elsewhere = int(exact.loc[exact["commune_code"].isna(), "households"].sum())
-    epci_shown = dict(zip(epci["Intercommunalité"], epci["Foyers installés"], strict=True))
+    # an intercommunality whose communes are all listed and all « masqué » had them masked
+    # with their presence (any of them may be 0); a lone « masqué » is at least 3
+    sizes = dict(zip(epci["Intercommunalité"], epci["Communes du Lot"], strict=True))
+    listed = communes[communes["Code commune"] != "–"].groupby("Intercommunalité")
+    blanked = {name for name, rows in listed
+               if len(rows) == sizes[name] and (rows["Foyers installés"] == "masqué").all()}
     values, states = {}, {}
 
-    def read(key, text, within=None):
+    def read(key, text, blank=False):
         text = str(text)
         states[key] = (disclosure.SMALL if text == "1 à 2"
-                       else disclosure.BLANKED if text == "masqué" and within == "1 à 2"
+                       else disclosure.BLANKED if text == "masqué" and blank
                        else disclosure.SECONDARY if text == "masqué" else disclosure.SHOWN)
         values[key] = float(text.replace("\u202f", "")) if states[key] == "shown" else 0.0
 
     for code, name, text in zip(communes["Code commune"], communes["Intercommunalité"],
                                 communes["Foyers installés"], strict=True):
         if code != "–":
-            read(("commune", code), text, epci_shown.get(name))
+            read(("commune", code), text, name in blanked)
     names = dict(zip(exact["commune_code"], exact["epci_name"], strict=True))
     lines = []
     for code, name, text in zip(epci["SIREN"], epci["Intercommunalité"], epci["Foyers installés"],
@@ -219,8 +225,10 @@ def test_no_masked_figure_can_be_recovered_by_subtraction(demo_env, period):
         read(("epci", code), text)
         lines.append(disclosure.Line([k for k in values if k[0] == "commune"
                                       and names.get(k[1]) == name], ("epci", code)))
-    states["elsewhere"] = (disclosure.SMALL if 0 < elsewhere < 3 else disclosure.SHOWN)
-    values["elsewhere"] = float(elsewhere) if states["elsewhere"] == "shown" else 0.0
+    # the households installed elsewhere, as the page's note says them (none: no note)
+    note = next((c.value for c in at.caption if "dans une commune absente" in c.value), None)
+    read("elsewhere", note.split(" foyer(s)")[0].split(". ")[-1] if note else "0")
+    assert (elsewhere > 0) == (note is not None)
     states["total"], values["total"] = disclosure.SHOWN, float(total)
     lines.append(disclosure.Line([k for k in values if k[0] == "epci"] + ["elsewhere"], "total"))
     lines.append(disclosure.Line([k for k in values if k[0] == "commune"] + ["elsewhere"],
@@ -229,6 +237,12 @@ def test_no_masked_figure_can_be_recovered_by_subtraction(demo_env, period):
     assert len(lines) >= 5
     for line in lines:
         assert not disclosure.exposed(line, values, states, 3), line
+    # and read together (an intercommunality's communes bound it, which bounds the others in
+    # the line of the card): no masked figure pinned either
+    known = disclosure.joint_bounds(lines, values, states, 3)
+    pinned = {key: known[key] for key in known
+              if states[key] != "shown" and known[key][1] - known[key][0] < 1}
+    assert not pinned
 
 
 def test_a_small_intercommunality_does_not_tell_which_communes_have_one_household(demo_env):

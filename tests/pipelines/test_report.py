@@ -401,3 +401,27 @@ def test_feasible_intervals_are_the_sum_of_the_others_bounds(parts, total_state,
         own_low, own_high = disclosure.bounds(states[key], 5)
         expected[key] = (max(own_low, first), min(own_high, second))
     assert disclosure.feasible(line, values, states, 5) == expected
+
+
+def test_lines_read_together_pin_nothing_once_protected_jointly():
+    """Figeac « masqué » (at least 3) and three communes « 1 à 2 » make their
+    intercommunality at least 6; in the card's line that bound pins it, and the other small
+    one with it (the attack on Territoire 2021). Protected line by line, both stay pinned;
+    jointly, nothing is."""
+    def table(joint):
+        protected = disclosure.Table(3, public={"total"}, blank_parts=True, joint=joint)
+        for key, value in (("figeac", 3), ("b", 1), ("c", 1), ("d", 1), ("epci", 6),
+                           ("other", 7), ("small", 1), ("total", 14)):
+            protected.add(key, value)
+        protected.line(["figeac", "b", "c", "d"], "epci")
+        protected.line(["epci", "other", "small"], "total")
+        return protected.protect()
+
+    def pinned(protected):
+        known = disclosure.joint_bounds(protected.lines, protected.values, protected.states, 3)
+        return {key for key, (low, high) in known.items()
+                if protected.states[key] != disclosure.SHOWN and high - low < 1}
+
+    assert {"epci", "small", "b"} <= pinned(table(joint=False))
+    assert not pinned(table(joint=True))
+    assert table(joint=True).states["total"] == disclosure.SHOWN
