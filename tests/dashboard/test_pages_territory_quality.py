@@ -262,6 +262,11 @@ def test_a_small_intercommunality_does_not_tell_which_communes_have_one_househol
     table = _table(at, "Code commune").set_index("Code commune")
     for code in members["commune_code"]:
         assert table.loc[code, "Foyers installés"] == "masqué"
+    # the card counts the communes it can tell apart (the exact count, beside the table's
+    # rows, told how many of the small intercommunality's communes have one)
+    told = int(((exact["households"] > 0) & exact["commune_code"].notna()
+                & (exact["epci_name"] != name)).sum())
+    assert _metric(at, "Communes d'installation") == f"≥\u00a0{told} sur 312"
     # no table sends the browser an index of its own (hidden on screen, it is in the data:
     # the metric's row order told which masked communes have an installation)
     for frame in (df.value for df in at.dataframe):
