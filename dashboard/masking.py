@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard import fmt
 from pipelines.metrics import SMALL_COUNT
-from pipelines.report.disclosure import BLANKED, SECONDARY, SHOWN, SMALL, Table
+from pipelines.report.disclosure import BLANKED, SECONDARY, SHOWN, SMALL, territory_table
 
 # Classes of the installation maps: (lowest count, label); the first two hide small counts;
 # the last, places masked because a total would give another's figure back.
@@ -34,26 +34,12 @@ def protect(communes: pd.DataFrame, epci: pd.DataFrame,
     installed households (a card of the page, the same on every page: never masked); the
     communes and elsewhere, and that card."""
     communes, epci = with_classes(communes), with_classes(epci)
-    table = Table(SMALL_COUNT, public={"total"}, blank_parts=True, joint=True)
-    for code, n in zip(communes["commune_code"], communes["households"], strict=True):
-        if isinstance(code, str):
-            table.add(("commune", code), n)
-    for code, n in zip(epci["epci_code"], epci["households"], strict=True):
-        table.add(("epci", code), n)
-    table.add("elsewhere", installed_elsewhere)
-    table.add("total", installed)
     placed = communes[communes["commune_code"].notna()]
-    for code, n in zip(epci["epci_code"], epci["households"], strict=True):
-        members = placed.loc[placed["epci_code"] == code, "commune_code"]
-        table.line([("commune", c) for c in members], ("epci", code))
-        # every small intercommunality's communes masked with their presence, those without
-        # an installation too: blanked only where two communes held one each, a grey
-        # intercommunality told « exactly 2 »
-        if 0 < n < SMALL_COUNT:
-            table.preset.update(dict.fromkeys((("commune", c) for c in members), BLANKED))
-    table.line([("epci", code) for code in epci["epci_code"]] + ["elsewhere"], "total")
-    table.line([("commune", code) for code in placed["commune_code"]] + ["elsewhere"], "total")
-    table.protect()
+    table = territory_table(
+        list(zip(placed["commune_code"], placed["epci_code"], placed["households"],
+                 strict=True)),
+        list(zip(epci["epci_code"], epci["households"], strict=True)),
+        installed, installed_elsewhere, SMALL_COUNT).protect()
     for frame, kind, column in ((communes, "commune", "commune_code"),
                                 (epci, "epci", "epci_code")):
         # (the communes' row of households installed elsewhere, without a code, keeps its own)

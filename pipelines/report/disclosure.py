@@ -138,6 +138,33 @@ class Table:
         return formatter(self.values[key])
 
 
+def territory_table(communes: list[tuple[str, str, int]], epci: list[tuple[str, int]],
+                    installed: int, elsewhere: int, threshold: int) -> Table:
+    """The installed households of the territory page, to protect: each commune of the Lot
+    (code, intercommunality, households) and each intercommunality (code, households), with
+    the lines a reader can subtract along: each intercommunality's communes and its figure;
+    the intercommunalities, elsewhere and the installed households (a card, the same on
+    every page: public); the communes and elsewhere, and that card. Every small
+    intercommunality's communes are masked with their presence (blanked only where two
+    communes held one each, a grey intercommunality told « exactly 2 »). The bilan protects
+    its intercommunalities over what this masks, so that the two read together tell nothing
+    more."""
+    table = Table(threshold, public={"total"}, blank_parts=True, joint=True)
+    for code, _, n in communes:
+        table.add(("commune", code), n)
+    for code, n in epci:
+        table.add(("epci", code), n)
+        members = [commune for commune, owner, _ in communes if owner == code]
+        table.line([("commune", c) for c in members], ("epci", code))
+        if is_small(n, threshold):
+            table.preset.update(dict.fromkeys((("commune", c) for c in members), BLANKED))
+    table.add("elsewhere", elsewhere)
+    table.add("total", installed)
+    table.line([("epci", code) for code, _ in epci] + ["elsewhere"], "total")
+    table.line([("commune", code) for code, _, _ in communes] + ["elsewhere"], "total")
+    return table
+
+
 def bounds(state: str, threshold: int, integer: bool = True) -> tuple[float, float]:
     """What a reader knows of a masked cell from its mark."""
     if state == SMALL:

@@ -22,7 +22,7 @@ from .blocks import (
     section,
     table,
 )
-from .disclosure import Table
+from .disclosure import BLANKED, SECONDARY, Table, territory_table
 
 ACCENT, GREY, GREEN = "#1f4e79", "#9aa5b1", "#009E73"
 
@@ -526,9 +526,23 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
                       headline: Headline) -> dict:
     summary = ctx.ask_one("territory_summary", filters)
     epci = ctx.ask_rows("installed_by_epci", filters, small_count=ctx.threshold)
+    # what the territory page masks for the same selection stays masked here (read with the
+    # page, the bilan's « Grand-Figeac 6 » gave back figures the page masked)
+    communes = [row for row in ctx.ask_rows("installed_by_commune", filters,
+                                            small_count=metrics.SMALL_COUNT)
+                if row["commune_code"] is not None]
+    page = territory_table(
+        [(row["commune_code"], row["epci_code"], row["households"]) for row in communes],
+        [(row["epci_code"], row["households"]) for row in epci],
+        headline.now["installed"], summary["installed_elsewhere"],
+        metrics.SMALL_COUNT).protect()
     protected = Table(ctx.threshold)
     for row in epci:
         protected.add(row["epci_code"], row["households"])
+        # (one under the bilan's threshold is « < 5 » here anyway)
+        if page.states[("epci", row["epci_code"])] in (SECONDARY, BLANKED) \
+                and row["households"] >= ctx.threshold:
+            protected.preset[row["epci_code"]] = SECONDARY
     protected.add("elsewhere", summary["installed_elsewhere"])
     protected.add("total", headline.now["installed"])
     protected.line([row["epci_code"] for row in epci] + ["elsewhere"], "total")
@@ -565,10 +579,17 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
              and row["households"] > 0]
     sentences = []
     if not protected.masked("total"):
+        # (the communes the page tells apart: « au moins » where some are masked with their
+        # presence, whose exact count would tell how many of them have an installation)
+        blanked = {code for (kind, code), state in
+                   ((key, state) for key, state in page.states.items() if isinstance(key, tuple))
+                   if kind == "commune" and state == BLANKED}
+        told = sum(1 for row in communes
+                   if row["households"] > 0 and row["commune_code"] not in blanked)
         sentences.append(
             f"{french.capitalise(protected.text('total', french.number))} foyers de la période "
-            f"se sont installés, dans {french.number(summary['communes_installed'])} communes "
-            f"du Lot sur {french.number(summary['communes'])}.")
+            f"se sont installés, dans {'au moins ' if blanked else ''}{french.number(told)} "
+            f"communes du Lot sur {french.number(summary['communes'])}.")
     if shown:
         top = max(shown, key=lambda row: row["households"])
         sentences.append(f"L'intercommunalité « {one_line(top['epci_short_name'])} » en "

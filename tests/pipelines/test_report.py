@@ -425,3 +425,31 @@ def test_lines_read_together_pin_nothing_once_protected_jointly():
     assert {"epci", "small", "b"} <= pinned(table(joint=False))
     assert not pinned(table(joint=True))
     assert table(joint=True).states["total"] == disclosure.SHOWN
+
+
+def test_the_bilan_masks_what_the_territory_page_masks(con):
+    """Read with the territory page, the 2021 bilan's « Grand-Figeac 6 » gave back figures
+    the page masked: every intercommunality the page masks for the same selection is masked
+    in the bilan too, and the count of communes is « au moins » where the page masks some
+    with their presence."""
+    filters = metrics.Filters(dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+    communes = [row for row in metrics.ask_rows(con, "installed_by_commune", filters,
+                                                small_count=metrics.SMALL_COUNT)
+                if row["commune_code"] is not None]
+    epci = metrics.ask_rows(con, "installed_by_epci", filters, small_count=5)
+    summary = metrics.ask_one(con, "territory_summary", filters)
+    page = disclosure.territory_table(
+        [(row["commune_code"], row["epci_code"], row["households"]) for row in communes],
+        [(row["epci_code"], row["households"]) for row in epci],
+        summary["installed"], summary["installed_elsewhere"], metrics.SMALL_COUNT).protect()
+    masked = {row["epci_name"] for row in epci if row["households"] >= 5
+              and page.states[("epci", row["epci_code"])] != disclosure.SHOWN}
+    assert masked  # the case (Grand-Figeac, 6)
+    document = report.programme_document(con, filters, small_count=5)
+    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    rows = next(b for b in territory["blocks"] if b["kind"] == "table")["rows"]
+    cells = {row["cells"][0]: row["cells"][3] for row in rows}
+    for name in masked:
+        assert cells[name.replace(" ", "\u00a0") if name not in cells else name] == \
+            disclosure.SECONDARY_MARK, name
+    assert any("dans au moins " in sentence for sentence in territory["sentences"])
