@@ -15,6 +15,11 @@ def _days(value: float) -> str:
     return f"{fmt.number(value, 0 if float(value).is_integer() else 1)} jours"
 
 
+def window_words() -> str:
+    """The attribution window as a sentence says it: « dans les 365 jours »."""
+    return f"dans les {_days(config.LOOKBACK_DAYS)}"
+
+
 def example_days() -> list[tuple[str, int]]:
     return [(name, min(days, config.LOOKBACK_DAYS)) for name, days in EXAMPLE]
 

@@ -215,6 +215,10 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     # a date column is text now: a date column config would not apply
     config = {k: v for k, v in (column_config or {}).items() if k not in dates}
     # `column_order`: the columns on screen, key first (the download keeps them all)
+    if isinstance(height, int):
+        # no taller than its rows: three origins in a frame of 380 px showed empty grid rows
+        # under them, which read as missing data
+        height = min(height, HEADER_HEIGHT + len(shown) * (row_height or ROW_HEIGHT) + 3)
     st.dataframe(_french_numbers(shown, config), hide_index=True, width="stretch",
                  height=height or "auto", placeholder="–", column_config=config,
                  column_order=column_order, row_height=row_height)

@@ -28,18 +28,25 @@ widgets.to_url("modele", model)
 known = metrics[metrics["is_known_campaign"]]
 budget = queries.ask_one(version, "campaign_budget")["budget_eur"]
 top[1].metric("Budget des campagnes", fmt.compact_euros(budget), border=True,
-              help=fmt.euros(budget))
+              help=f"{fmt.euros(budget)} : toutes les campagnes, sur toute leur durée, "
+                   "quelle que soit la sélection.")
+# (« sans contact » read as « no contact at all », where most had one, earlier than the
+# attribution window: an installation comes a year or more after the first contact)
+window = help.window_words()
 top[2].metric(
-    "Suivis sans contact",
+    "Suivis sans contact récent",
     fmt.share(unexplained["followed_unexplained_rate"]),
     help=f"{fmt.number(unexplained['followed_unexplained'])} foyers sur "
-         f"{fmt.number(unexplained['followed'])} : crédités à leur propre campagne "
-         "(ou « non attribué »).", border=True)
+         f"{fmt.number(unexplained['followed'])} sans contact de campagne {window} avant leur "
+         "premier contact : crédités à leur propre campagne (ou « non attribué »).",
+    border=True)
 top[3].metric(
-    "Installations sans contact",
+    "Installations sans contact récent",
     fmt.share(unexplained["installed_unexplained_rate"]),
     help=f"{fmt.number(unexplained['installed_unexplained'])} installations sur "
-         f"{fmt.number(unexplained['installed'])}.", border=True)
+         f"{fmt.number(unexplained['installed'])} sans contact de campagne {window} avant "
+         "l'installation (beaucoup en ont eu plus tôt) : créditées à la campagne du foyer (ou "
+         "« non attribué »).", border=True)
 
 # the campaigns that bring the most installations under the model first, then households
 # followed; those with nothing in the selection last, in the calendar's order (over summer

@@ -23,7 +23,10 @@ communes, epci, elsewhere_state = masking.protect(
     summary["installed"], summary["installed_elsewhere"])
 origins = queries.ask(version, "origins", filters)
 top_epci = masking.leaders(epci)
-top_origin = origins.iloc[0] if len(origins) and origins["followed"].iloc[0] > 0 else None
+# every origin at the top when they tie (one of three at 2 was named, and the chart and the
+# table each put another first)
+most = origins["followed"].max() if len(origins) else 0
+top_origins = origins[origins["followed"] == most] if most > 0 else origins.iloc[:0]
 
 row = st.columns(4)
 row[0].metric(
@@ -34,7 +37,8 @@ told, some_masked = masking.communes_told(communes)
 at_least = "≥\u00a0" if some_masked else ""
 row[1].metric(
     "Communes d'installation",
-    f"{at_least}{fmt.number(told)} sur {fmt.number(summary['communes'])}",
+    f"{at_least}{fmt.number(told)} sur {fmt.number(summary['communes'])}" if told or
+    not some_masked else masking.MASKED,
     border=True, help="Communes du Lot (COG 2026) où au moins un foyer de la sélection s'est "
                       "installé." + (" Celles d'une intercommunalité de 1 ou 2 foyers sont "
                                      "masquées et ne sont pas comptées ici." if some_masked
@@ -47,18 +51,23 @@ row[2].metric(
           + (" chacune, à égalité" if len(top_epci) > 1 else "")
           + (" ; parmi les intercommunalités dont le chiffre est affiché"
              if masking.is_secondary(epci).any() else "")) if len(top_epci) else None)
+names = list(top_origins["name"])
 row[3].metric(
-    "Première origine", fmt.plain(top_origin["name"]) if top_origin is not None else "–",
+    "Première origine",
+    fmt.plain(fmt.enumeration(names) if len(names) <= 2 else f"{len(names)} à égalité")
+    if names else "–",
     border=True,
-    help=(f"{fmt.number(top_origin['followed'])} foyers suivis sur "
-          f"{fmt.number(summary['followed'])} ({fmt.share(top_origin['followed_share'])})")
-    if top_origin is not None else None)
+    help=(f"{fmt.plain(fmt.enumeration(names)) + ' : ' if len(names) > 2 else ''}"
+          f"{fmt.number(most)} foyers suivis sur {fmt.number(summary['followed'])} "
+          f"({fmt.share(top_origins['followed_share'].iloc[0])})"
+          + (" chacun" if len(names) > 1 else "")) if names else None)
 
 # (a selection of three households in three communes: two grey maps said nothing of why)
 placed = communes[communes["commune_code"].notna() & (communes["households"] > 0)]
 if len(placed) and masking.is_secondary(placed).all():
     st.info("Trop peu de foyers installés dans cette sélection pour les situer sans risquer "
-            "de les reconnaître : les cartes et les tableaux les masquent (« masqué »).")
+            "de les reconnaître : les cartes des communes et des intercommunalités et leurs "
+            "tableaux les masquent (« masqué »).")
 MASKED_NOTE = " ; « masqué » : chiffre caché pour qu'aucun petit effectif ne se déduise"
 # two maps side by side, the origins on their own row: each wide enough to read its labels
 left, middle = st.columns(2, gap="medium")

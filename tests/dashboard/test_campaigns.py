@@ -203,3 +203,15 @@ def test_a_household_s_share_of_the_budget_sits_beside_the_credit_it_follows(cam
             "TOUR-ETE-2023"]
     assert ratios.iloc[0] == round(summer["cost_per_followed_linear"], 6)
     assert any("par le modèle « Linéaire »" in m.value for m in campaigns_page.markdown)
+
+
+def test_conversions_without_a_recent_contact_say_the_window(campaigns_page):
+    """« Installations sans contact 45,4 % » read as « no contact at all », where most of
+    those households had one, earlier than the attribution window: the cards say « récent »
+    and their help the window's length."""
+    from pipelines import config
+    for label in ("Suivis sans contact récent", "Installations sans contact récent"):
+        card = next(m for m in campaigns_page.metric if m.label == label)
+        assert f"dans les {config.LOOKBACK_DAYS}" in card.help.replace("\u202f", "")
+    budget = next(m for m in campaigns_page.metric if m.label == "Budget des campagnes")
+    assert "sur toute leur durée" in budget.help

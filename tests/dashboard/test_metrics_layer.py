@@ -145,7 +145,7 @@ def test_every_page_shows_the_layers_figures_for_random_selections(demo_env):
 
         _page(at, "campaigns")
         unexplained = metrics.ask_one(con, "unexplained_conversions", filters)
-        assert _metric(at, "Suivis sans contact").value == fmt.share(
+        assert _metric(at, "Suivis sans contact récent").value == fmt.share(
             unexplained["followed_unexplained_rate"])
         credits = printed["attribution"]["linear"]
         shown = _metric(at, "Foyers suivis attribués").value

@@ -295,3 +295,15 @@ def test_referred_households_convert_as_a_sql_count_says(demo_env):
     assert groups.loc["Autres foyers", "Suivis"] == figures["followed"] - referred
     assert groups.loc["Autres foyers", "Installés"] == _rate(
         figures["installed"] - installed, figures["followed"] - referred)
+
+
+@pytest.mark.parametrize("page", ["sources", "ambassadors"])
+def test_a_figure_beside_its_bar_keeps_its_size(demo_env, page):
+    """Plotly shrank a figure written beside its bar to the bar's width or thickness: on a
+    phone « 70,0 % (35 / 50) » came out at 7.8 px. Every such bar lets its text be."""
+    at = _page(page)
+    outside = [trace for index in range(len(at.get("plotly_chart")))
+               for trace in _figure(at, index)["data"]
+               if trace["type"] == "bar" and trace.get("textposition") == "outside"]
+    assert len(outside) >= 2
+    assert all(trace.get("constraintext") == "none" for trace in outside)

@@ -325,6 +325,11 @@ def test_a_selection_too_small_to_place_says_why_its_maps_are_grey(demo_env):
     two grey maps said nothing of why."""
     at = _territory_link(periode="2021", canaux="salon")
     assert any("Trop peu de foyers installés" in info.value for info in at.info)
+    # (« 3 sur 312 » beside three households told one in each commune)
+    assert _metric(at, "Communes d'installation") == "masqué"
+    # the three origins tied at the top are all said, none picked
+    origin = next(m for m in at.metric if m.label == "Première origine")
+    assert origin.value == "3 à égalité" and "Loire-Atlantique" in origin.help.replace("\\", "")
     assert all(text == "masqué" for text in _table(at, "Code commune")["Foyers installés"])
     assert not _page(TERRITORY).info  # the whole programme places its households
     captions = " ".join(c.value for c in at.caption)
