@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -645,6 +646,11 @@ def quarterly_install_rate(cohorts: pd.DataFrame) -> go.Figure:
                                             "y": 1.02, "x": 0})
 
 
+# Beyond this many households a box has no points (2 MB of them for 130 000 households at a
+# regional scale, unreadable as dots anyway): the boxes say the spread.
+MAX_POINTS = 5_000
+
+
 def install_delay_box(summary: pd.DataFrame, delays: pd.DataFrame,
                       refs: Reference) -> go.Figure:
     """Days from first contact to installation, one box per channel: the metrics layer's
@@ -659,10 +665,12 @@ def install_delay_box(summary: pd.DataFrame, delays: pd.DataFrame,
                     q3=[row.q3_days], lowerfence=[row.min_days], upperfence=[row.max_days],
                     orientation="h", name=name, marker_color=colour, fillcolor="rgba(0,0,0,0)",
                     width=0.5, showlegend=False, hoverinfo="skip")
-        days = delays.loc[delays["channel"] == row.channel, "days_to_install"]
+        if len(delays) > MAX_POINTS:
+            continue
+        days = delays.loc[delays["channel"] == row.channel, "days_to_install"].to_numpy()
         # (spread across the box's height, the same way at every run)
-        offsets = [((i * 0.618034) % 1 - 0.5) * 0.4 for i in range(len(days))]
-        fig.add_scatter(x=days, y=[position + offset for offset in offsets], mode="markers",
+        offsets = ((np.arange(len(days)) * 0.618034) % 1 - 0.5) * 0.4
+        fig.add_scatter(x=days, y=(position + offsets).astype("float32"), mode="markers",
                         marker={"color": colour, "size": 5, "opacity": 0.7}, name=name,
                         showlegend=False,
                         hovertemplate="%{x} jours<extra>" + _text(name) + "</extra>")

@@ -132,7 +132,9 @@ with delays:
     )
     st.caption("Jours entre le premier contact et la première installation du foyer : la "
                "médiane, et les jours entre lesquels s'installe la moitié des foyers (1er et "
-               "3e quartiles, la boîte du graphique ; le téléchargement les donne en colonnes).")
+               "3e quartiles, la boîte du graphique, ses moustaches allant du plus court au "
+               "plus long ; le téléchargement les donne en colonnes)."
+               + (" Chaque point est un foyer." if len(points) <= charts.MAX_POINTS else ""))
 
 with horizons:
     cohort_rows = queries.ask(version, "cohorts", filters)

@@ -10,6 +10,7 @@ import json
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -307,3 +308,21 @@ def test_a_figure_beside_its_bar_keeps_its_size(demo_env, page):
                if trace["type"] == "bar" and trace.get("textposition") == "outside"]
     assert len(outside) >= 2
     assert all(trace.get("constraintext") == "none" for trace in outside)
+
+
+def test_at_a_regional_scale_the_delay_boxes_have_no_points(demo_env):
+    """130 000 households made 2 MB of points for the browser, unreadable as dots: past
+    charts.MAX_POINTS the boxes alone say the spread (the same quartiles)."""
+    from dashboard import charts, queries
+    refs = queries.Reference(channel_labels={}, channel_colours={}, stage_labels={},
+                             current_stage_labels={}, stage_colours={}, models={},
+                             model_colours={}, type_colours={})
+    summary = pd.DataFrame({"channel": ["salon"], "installed": [6000], "q1_days": [100.0],
+                            "median_days": [200.0], "q3_days": [300.0], "min_days": [1],
+                            "max_days": [900]})
+    many = pd.DataFrame({"channel": ["salon"] * 6000, "days_to_install": range(6000)})
+    figure = charts.install_delay_box(summary, many, refs)
+    assert [trace.type for trace in figure.data] == ["box"]
+    assert len(figure.to_json()) < 20_000
+    few = charts.install_delay_box(summary, many.head(charts.MAX_POINTS), refs)
+    assert [trace.type for trace in few.data] == ["box", "scatter"]
