@@ -106,15 +106,15 @@ class Table:
         for key, (low, high) in known.items():
             if self.states[key] == SHOWN or high - low >= 1 or key in hopeless:
                 continue
-            for line in self.lines:
-                if key not in line.parts and key != line.total:
-                    continue
-                candidate = _next_to_mask(line, self.values, self.states, self.public)
-                change = ({candidate: SECONDARY} if candidate is not None else
-                          {part: BLANKED for part in line.parts
-                           if self.states[part] != BLANKED} if self.blank_parts else {})
-                if not change:
-                    continue
+            lines = [line for line in self.lines if key in line.parts or key == line.total]
+            # the next cell of one of its lines, else (last resort) a whole line blanked
+            changes = [{candidate: SECONDARY} for candidate in
+                       (_next_to_mask(line, self.values, self.states, self.public)
+                        for line in lines) if candidate is not None]
+            if self.blank_parts:
+                changes += [{part: BLANKED for part in line.parts
+                             if self.states[part] != BLANKED} for line in lines]
+            for change in filter(None, changes):
                 before = {cell: self.states[cell] for cell in change}
                 self.states.update(change)
                 low, high = joint_bounds(self.lines, self.values, self.states,

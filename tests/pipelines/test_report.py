@@ -14,7 +14,7 @@ import time
 import duckdb
 import pypdf
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines import metrics, report
@@ -453,3 +453,30 @@ def test_the_bilan_masks_what_the_territory_page_masks(con):
         assert cells[name.replace(" ", "\u00a0") if name not in cells else name] == \
             disclosure.SECONDARY_MARK, name
     assert any("dans au moins " in sentence for sentence in territory["sentences"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=5), min_size=1, max_size=5),
+       st.integers(0, 3))
+def test_a_territory_protected_jointly_pins_no_masked_figure(epci_communes, elsewhere):
+    """Any territory (intercommunalities of up to five communes, each with 0 to 6 installed
+    households, some elsewhere): once protected, no masked figure is pinned by all the lines
+    read together, the card's total is shown, and every commune of a small intercommunality
+    is masked with its presence."""
+    communes, epci = [], []
+    for i, counts in enumerate(epci_communes):
+        for j, n in enumerate(counts):
+            communes.append((f"c{i}-{j}", f"e{i}", n))
+        epci.append((f"e{i}", sum(counts)))
+    installed = sum(n for _, n in epci) + elsewhere
+    table = disclosure.territory_table(communes, epci, installed, elsewhere, 3).protect()
+    known = disclosure.joint_bounds(table.lines, table.values, table.states, 3)
+    # (a masked commune of an intercommunality shown « 0 » is known to be 0: that tells
+    # nothing of anyone)
+    assert not {key for key, (low, high) in known.items()
+                if table.states[key] != disclosure.SHOWN and high - low < 1 and high > 0}
+    assert table.states["total"] == disclosure.SHOWN
+    for code, n in epci:
+        if 0 < n < 3:
+            assert all(table.states[("commune", c)] == disclosure.BLANKED
+                       for c, owner, _ in communes if owner == code)
