@@ -3,10 +3,9 @@ than metrics.SMALL_COUNT is shown only as the class « 1 à 2 », never its exac
 household could be recognised in a village). And none can be recovered by subtraction: where
 an intercommunality's communes (or the intercommunalities and the rest of the total) would
 give a masked figure back, more places are masked, shown « masqué » (the bilan's secondary
-secret, pipelines/report/disclosure.py, with the page's threshold). Where nothing shown is left
-to mask (an intercommunality « 1 à 2 » whose two communes are each « 1 à 2 » tells that each
-is 1), every commune of the line is masked, those without an installation too: a reader cannot
-tell which communes have one."""
+secret, pipelines/report/disclosure.py, with the page's threshold, the lines read together as
+a reader combines them). Every commune of an intercommunality of « 1 à 2 » is « masqué »,
+those without an installation too: a reader cannot tell which communes have one."""
 
 from __future__ import annotations
 
@@ -45,7 +44,7 @@ def protect(communes: pd.DataFrame, epci: pd.DataFrame,
         # (the communes' row of households installed elsewhere, without a code, keeps its own)
         frame["state"] = [table.states.get((kind, code), state)
                           for code, state in zip(frame[column], frame["state"], strict=True)]
-        secondary = is_secondary(frame)
+        secondary = is_hidden(frame)
         frame.loc[secondary, "shown"] = MASKED
         frame.loc[secondary, "count_class"] = MASKED_CLASS
     return _masked_last(communes), _masked_last(epci), table.states["elsewhere"]
@@ -55,8 +54,8 @@ def _masked_last(frame: pd.DataFrame) -> pd.DataFrame:
     """The metric's order, the places shown « masqué » after the others and by name: between
     its neighbours of an ordered list a masked figure would be bounded on both sides, and
     listed by their figures the masked communes of a small intercommunality told which ones
-    have an installation (each keeps its position in the answer as its index)."""
-    hidden = is_secondary(frame)
+    have an installation."""
+    hidden = is_hidden(frame)
     return pd.concat([frame[~hidden], frame[hidden].sort_values("name_order", kind="stable")])
 
 
@@ -64,7 +63,7 @@ def _masked_last(frame: pd.DataFrame) -> pd.DataFrame:
 HIDDEN = (SECONDARY, BLANKED)
 
 
-def is_secondary(frame: pd.DataFrame) -> pd.Series:
+def is_hidden(frame: pd.DataFrame) -> pd.Series:
     """The places shown « masqué » (not even their class)."""
     return frame["state"].isin(HIDDEN)
 
@@ -120,7 +119,7 @@ def leaders(frame: pd.DataFrame) -> pd.DataFrame:
     masked one is never named, nor said to tie): all of them when they tie (« Cauvaldor » was
     named alone beside « Grand Cahors » at the same 6), none when they tie under SMALL_COUNT
     (« 1 à 2 » each: whether they are equal is not shown)."""
-    shown = frame[~is_secondary(frame) & (frame["households"] > 0)]
+    shown = frame[~is_hidden(frame) & (frame["households"] > 0)]
     top = shown[shown["households"] == shown["households"].max()] if len(shown) else shown
     return top.iloc[:0] if len(top) > 1 and top["households"].iloc[0] < SMALL_COUNT else top
 

@@ -50,7 +50,7 @@ row[2].metric(
     help=(f"{top_epci['shown'].iloc[0]} foyers installés"
           + (" chacune, à égalité" if len(top_epci) > 1 else "")
           + (" ; parmi les intercommunalités dont le chiffre est affiché"
-             if masking.is_secondary(epci).any() else "")) if len(top_epci) else None)
+             if masking.is_hidden(epci).any() else "")) if len(top_epci) else None)
 names = list(top_origins["name"])
 row[3].metric(
     "Première origine",
@@ -64,7 +64,7 @@ row[3].metric(
 
 # (a selection of three households in three communes: two grey maps said nothing of why)
 placed = communes[communes["commune_code"].notna() & (communes["households"] > 0)]
-if len(placed) and masking.is_secondary(placed).all():
+if len(placed) and masking.is_hidden(placed).all():
     st.info("Trop peu de foyers installés dans cette sélection pour les situer sans risquer "
             "de les reconnaître : les cartes des communes et des intercommunalités et leurs "
             "tableaux les masquent (« masqué »).")
@@ -75,13 +75,13 @@ right = st.container()
 with left:
     st.subheader("Où s'installent-ils ?")
     st.caption("Foyers installés par commune du Lot"
-               + (MASKED_NOTE if masking.is_secondary(communes).any() else ""))
+               + (MASKED_NOTE if masking.is_hidden(communes).any() else ""))
     st.plotly_chart(charts.communes_map(communes, masking.COUNT_CLASS_LABELS),
                     config=charts.MAP_CONFIG, key="carte-communes")
 with middle:
     st.subheader("Par intercommunalité")
     st.caption("Foyers installés par EPCI (partie lotoise)"
-               + (MASKED_NOTE if masking.is_secondary(epci).any() else ""))
+               + (MASKED_NOTE if masking.is_hidden(epci).any() else ""))
     st.plotly_chart(charts.epci_map(epci, masking.COUNT_CLASS_LABELS),
                     config=charts.MAP_CONFIG, key="carte-epci")
 with right:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 SHOWN, SMALL, SECONDARY = "shown", "small", "secondary"
 # Masked with its very presence: the cell may be 0. A line that nothing shown can protect any
 # more (« 1 à 2 » households in two communes each « 1 à 2 » tells each is 1) has all its parts
-# blanked, so that a reader cannot tell which ones are empty (Table.blank_parts).
+# blanked (Table.blank_parts), and so has every small intercommunality's (territory_table):
+# a reader cannot tell which ones are empty.
 BLANKED = "blanked"
 SECONDARY_MARK = "(s)"
 
@@ -145,9 +146,9 @@ def territory_table(communes: list[tuple[str, str, int]], epci: list[tuple[str, 
     the lines a reader can subtract along: each intercommunality's communes and its figure;
     the intercommunalities, elsewhere and the installed households (a card, the same on
     every page: public); the communes and elsewhere, and that card. Every small
-    intercommunality's communes are masked with their presence (blanked only where two
-    communes held one each, a grey intercommunality told « exactly 2 »). The bilan protects
-    its intercommunalities over what this masks, so that the two read together tell nothing
+    intercommunality's communes are masked with their presence (were they blanked only where
+    two communes held one each, a grey intercommunality would tell « exactly 2 »). The bilan
+    protects its intercommunalities over what this masks, so that the two read together tell nothing
     more."""
     table = Table(threshold, public={"total"}, blank_parts=True, joint=True)
     for code, _, n in communes:
