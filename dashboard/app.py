@@ -34,6 +34,8 @@ st.set_page_config(page_title="Oh my Lot ! – indicateurs", page_icon=str(FAVIC
 # A row of cards is one height (a card whose label wraps made its neighbours look short);
 # on a phone, two cards a row (eight cards one under the other took 1 000 px), their figure
 # smaller (« Cauvaldor » broke mid-word in half a phone).
+# A choice longer than its box ends in « … » (on a phone « Salon international de
+# l'agriculture 2020 (Paris) — 22 » was cut with nothing to say so).
 # The guide's command lines wrap instead of being cut at the page's edge, and an option
 # (« --out ») or a file name in a sentence is never broken at its hyphen.
 STYLE = """<style>
@@ -46,6 +48,7 @@ STYLE = """<style>
 [data-testid="stColumn"] > [data-testid="stVerticalBlock"] >
   [data-testid="stElementContainer"]:only-child:has(> [data-testid="stMetric"]) {flex-grow: 1;}
 [data-testid="stElementContainer"] > [data-testid="stMetric"] {height: 100%;}
+[data-testid="stSelectbox"] input[role="combobox"] {text-overflow: ellipsis;}
 [data-testid="stMarkdownContainer"] pre code {white-space: pre-wrap !important;
   overflow-wrap: anywhere;}
 @media (min-width: 601px) {

@@ -178,6 +178,14 @@ LOOSE_PUNCTUATION = """() => {
   return loose;
 }"""
 
+# A choice longer than its box, cut without « … » (an input's text is not an element's: the
+# cut-text check cannot see it).
+SILENTLY_CUT_CHOICES = """() => [...document.querySelectorAll(
+    '[data-testid="stSelectbox"] input[role="combobox"]')]
+  .filter(input => input.getClientRects().length && input.scrollWidth > input.clientWidth + 1
+          && getComputedStyle(input).textOverflow !== 'ellipsis')
+  .map(input => input.value)"""
+
 # Columns of each table drawn in its visible width (the grid's accessible header lists only
 # those), against the columns it has, and whether the grid scrolls sideways (a column past
 # its right edge).
@@ -262,6 +270,8 @@ def _screen_defects(page, title: str, width: int) -> list[str]:
                 for word in _english_words(page.evaluate(WORDS_SHOWN))]
     defects += [f"{where}: French punctuation that can start a line: {text!r}"
                 for text in page.evaluate(LOOSE_PUNCTUATION)]
+    defects += [f"{where}: a choice cut without « … »: {text!r}"
+                for text in page.evaluate(SILENTLY_CUT_CHOICES)]
     language = page.evaluate("document.documentElement.lang")
     if language != "fr":
         defects.append(f"{where}: the page says its language is {language!r}, not French")
