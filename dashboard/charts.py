@@ -468,6 +468,8 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 560) -> go.Fi
     from plotly.subplots import make_subplots
 
     noun = {"followed": "foyers suivis", "installed": "foyers installés"}[measure]
+    nouns = {"followed": ("foyer suivi", "foyers suivis"),
+             "installed": ("foyer installé", "foyers installés")}[measure]
     share = f"{measure}_share"
     metro = origins[origins["zone"] == "metropole"]
     fig = make_subplots(rows=2, cols=1, row_heights=[0.8, 0.2], vertical_spacing=0.17,
@@ -478,7 +480,7 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 560) -> go.Fi
         zmax=max(int(metro[measure].max()), 1),
         colorscale=[[0, "#f4f8fc"], [0.15, "#c6dbef"], [0.5, "#4292c6"], [1, "#08306b"]],
         marker={"line": {"color": "#bbbbbb", "width": 0.4}},
-        text=[f"<b>{name} ({code})</b><br>{fmt.number(n)} {noun} · {fmt.share(s)}"
+        text=[f"<b>{name} ({code})</b><br>{fmt.counted(n, *nouns)} · {fmt.share(s)}"
               for name, code, n, s in zip(metro["name"], metro["code"], metro[measure],
                                           metro[share], strict=True)],
         hovertemplate="%{text}<extra></extra>",

@@ -31,6 +31,11 @@ def plain(value: object) -> str:
     return _AUTOLINK.sub(rf"\1{WORD_JOINER}", text)
 
 
+def counted(n: float, singular: str, plural: str) -> str:
+    """`0 foyer suivi`, `1 foyer suivi`, `2 foyers suivis` (French: 0 and 1 are singular)."""
+    return f"{number(n)} {singular if abs(n) < 2 else plural}"
+
+
 def enumeration(items: list[str]) -> str:
     """`a`, `a et b`, `a, b et c`."""
     return " et ".join(filter(None, [", ".join(items[:-1]), items[-1]])) if items else ""

@@ -457,3 +457,16 @@ def test_places_of_one_class_are_in_french_alphabetical_order(demo_build):
     names = list(communes.loc[communes["households"].between(1, 2), "commune_name"])
     assert {"Cœur de Causse", "Cuzac"} <= set(names)
     assert names.index("Cœur de Causse") < names.index("Cuzac")
+
+
+def test_the_origins_hover_says_a_count_in_french(demo_env):
+    """« 0 foyers suivis » on the origins map: in French 0 and 1 take the singular."""
+    from dashboard import fmt
+    assert [fmt.counted(n, "foyer suivi", "foyers suivis") for n in (0, 1, 2, 1234)] == [
+        "0 foyer suivi", "1 foyer suivi", "2 foyers suivis", "1\u202f234 foyers suivis"]
+    origins_map = next(f for f in _figures(_page(TERRITORY))
+                       if f["data"][0].get("featureidkey") == "properties.code"
+                       and "departements" in str(f["data"][0].get("geojson")))
+    texts = origins_map["data"][0]["text"]
+    assert any("<br>0 foyer suivi ·" in text for text in texts)
+    assert not any("<br>0 foyers" in text or "<br>1 foyers" in text for text in texts)
