@@ -41,8 +41,10 @@ def protect(communes: pd.DataFrame, epci: pd.DataFrame,
         installed, installed_elsewhere, SMALL_COUNT).protect()
     for frame, kind, column in ((communes, "commune", "commune_code"),
                                 (epci, "epci", "epci_code")):
-        # (the communes' row of households installed elsewhere, without a code, keeps its own)
-        frame["state"] = [table.states.get((kind, code), state)
+        # (the communes' row of households installed elsewhere, without a code, is the
+        # table's « elsewhere »: « 1 à 2 » there beside « masqué » in the page's note)
+        frame["state"] = [table.states.get((kind, code), state) if isinstance(code, str)
+                          else table.states["elsewhere"]
                           for code, state in zip(frame[column], frame["state"], strict=True)]
         secondary = is_hidden(frame)
         frame.loc[secondary, "shown"] = MASKED
@@ -115,13 +117,12 @@ def shown_communes_installed(frame: pd.DataFrame) -> list[str]:
 
 
 def leaders(frame: pd.DataFrame) -> pd.DataFrame:
-    """The places with the most installed households among those whose figure is shown (a
-    masked one is never named, nor said to tie): all of them when they tie (« Cauvaldor » was
-    named alone beside « Grand Cahors » at the same 6), none when they tie under SMALL_COUNT
-    (« 1 à 2 » each: whether they are equal is not shown)."""
-    shown = frame[~is_hidden(frame) & (frame["households"] > 0)]
-    top = shown[shown["households"] == shown["households"].max()] if len(shown) else shown
-    return top.iloc[:0] if len(top) > 1 and top["households"].iloc[0] < SMALL_COUNT else top
+    """The places with the most installed households among those whose figure is shown
+    exactly (a masked one is never named, nor said to tie): all of them when they tie
+    (« Cauvaldor » was named alone beside « Grand Cahors » at the same 6); none under
+    SMALL_COUNT (one « 1 à 2 » named first among others told it is 2 and they are 1)."""
+    shown = frame[(frame["state"] == SHOWN) & (frame["households"] > 0)]
+    return shown[shown["households"] == shown["households"].max()] if len(shown) else shown
 
 
 def communes_told(communes: pd.DataFrame) -> tuple[int, bool]:

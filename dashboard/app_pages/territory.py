@@ -4,6 +4,7 @@ is only shown as « 1 à 2 »."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, fmt, masking, queries, tables, widgets
@@ -63,8 +64,11 @@ row[3].metric(
           + (" chacun" if len(names) > 1 else "")) if names else None)
 
 # (a selection of three households in three communes: two grey maps said nothing of why)
-placed = communes[communes["commune_code"].notna() & (communes["households"] > 0)]
-if len(placed) and masking.is_hidden(placed).all():
+# (said whenever no place of the Lot shows a figure and some household is installed: on the
+# Lot's households alone, it told that the Lot has one, and so how many are elsewhere)
+told_places = pd.concat([communes[communes["commune_code"].notna()], epci])
+if summary["installed"] and not ((told_places["households"] > 0)
+                                 & ~masking.is_hidden(told_places)).any():
     st.info("Trop peu de foyers installés dans cette sélection pour les situer sans risquer "
             "de les reconnaître : les cartes des communes et des intercommunalités et leurs "
             "tableaux les masquent (« masqué »).")
@@ -101,7 +105,8 @@ notes = ["Une commune ou une intercommunalité comptant 1 ou 2 foyers installés
          "plus de foyers tant que leurs noms ne se chevauchent pas : chaque commune a son "
          "chiffre au survol et dans le tableau plus bas. Sur la carte des origines, le Lot est "
          "entouré en orange."]
-if summary["installed_elsewhere"]:
+# (a masked figure is said even when it is 0: the note's absence told « none »)
+if summary["installed_elsewhere"] or elsewhere_state in masking.HIDDEN:
     notes.append(
         f"{masking.shown_count(summary['installed_elsewhere'], elsewhere_state)} foyer(s) "
         "installé(s) dans une "

@@ -539,14 +539,21 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
     protected = Table(ctx.threshold)
     for row in epci:
         protected.add(row["epci_code"], row["households"])
-        # (one under the bilan's threshold is « < 5 » here anyway)
+        # (« < 5 » for one the page masks gave it back: the page's communes made it at least
+        # 4, « < 5 » at most 4; it is « (s) » here, which may be any figure)
         if page.states[("epci", row["epci_code"])] in (SECONDARY, BLANKED) \
-                and row["households"] >= ctx.threshold:
-            protected.preset[row["epci_code"]] = SECONDARY
+                and row["households"] > 0:
+            protected.preset[row["epci_code"]] = (
+                SECONDARY if row["households"] >= ctx.threshold else BLANKED)
     protected.add("elsewhere", summary["installed_elsewhere"])
     protected.add("total", headline.now["installed"])
     protected.line([row["epci_code"] for row in epci] + ["elsewhere"], "total")
     protected.protect()
+    # the masked ones after the others, by name: in the answer's order (by count), « (s) »
+    # after « 7 » told 5 or 6
+    epci = ([row for row in epci if not protected.masked(row["epci_code"])]
+            + sorted((row for row in epci if protected.masked(row["epci_code"])),
+                     key=lambda row: row["name_order"]))
     # (an intercommunality's communes with an installation are at most its households: beside a
     # masked figure, « 4 » communes would tell « 4 foyers »; they are masked with it)
     rows = [[one_line(row["epci_name"]), french.number(row["communes"]),
