@@ -38,6 +38,10 @@ class Line:
     total: Hashable | None = None
     additive: bool = True
 
+    def signed(self) -> list[tuple[Hashable, int]]:
+        """Each member with its sign in Σ sign · value = 0 (the parts +1, the total −1)."""
+        return [(key, 1) for key in self.parts] + ([(self.total, -1)] if self.total else [])
+
 
 @dataclass
 class Table:
@@ -175,30 +179,32 @@ def bounds(state: str, threshold: int, integer: bool = True) -> tuple[float, flo
     return (threshold, math.inf)
 
 
+def _sums_of_the_others(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """For each interval, the interval of the sum of all the others: the whole sum less its
+    own, infinite ends counted apart (linear in the line's length, not quadratic: a line of
+    the 312 communes)."""
+    low_finite = sum(lo for lo, _ in intervals if lo != -math.inf)
+    high_finite = sum(hi for _, hi in intervals if hi != math.inf)
+    low_infinite = sum(lo == -math.inf for lo, _ in intervals)
+    high_infinite = sum(hi == math.inf for _, hi in intervals)
+    return [(-math.inf if low_infinite - (lo == -math.inf) else
+             low_finite - (lo if lo != -math.inf else 0.0),
+             math.inf if high_infinite - (hi == math.inf) else
+             high_finite - (hi if hi != math.inf else 0.0)) for lo, hi in intervals]
+
+
 def feasible(line: Line, values: dict, states: dict, threshold: int,
              integer: bool = True) -> dict:
     """For each masked member of an additive line, the interval of values it can take given
     the line's published members (sum of parts = total)."""
-    members = [(key, 1) for key in line.parts] + ([(line.total, -1)] if line.total else [])
+    members = line.signed()
     hidden = [(key, sign) for key, sign in members if states[key] != SHOWN]
     known = -sum(sign * values[key] for key, sign in members if states[key] == SHOWN)
-    # each hidden member's signed interval; the others' sum is the whole sum less its own,
-    # infinite ends counted apart (a line of the 312 communes: linear, not quadratic)
-    signed = {}
-    for key, sign in hidden:
-        lo, hi = (sign * b for b in bounds(states[key], threshold, integer))
-        signed[key] = (min(lo, hi), max(lo, hi))
-    low_finite = sum(lo for lo, _ in signed.values() if lo != -math.inf)
-    high_finite = sum(hi for _, hi in signed.values() if hi != math.inf)
-    low_infinite = sum(lo == -math.inf for lo, _ in signed.values())
-    high_infinite = sum(hi == math.inf for _, hi in signed.values())
+    # each hidden member's signed interval, and the sum of the others'
+    signed = [sorted(sign * b for b in bounds(states[key], threshold, integer))
+              for key, sign in hidden]
     result = {}
-    for key, sign in hidden:
-        lo, hi = signed[key]
-        low = (-math.inf if low_infinite - (lo == -math.inf) else
-               low_finite - (lo if lo != -math.inf else 0.0))
-        high = (math.inf if high_infinite - (hi == math.inf) else
-                high_finite - (hi if hi != math.inf else 0.0))
+    for (key, sign), (low, high) in zip(hidden, _sums_of_the_others(signed), strict=True):
         # sign · x = known − (sum of the others)
         first, second = sorted(((known - high) * sign, (known - low) * sign))
         own_low, own_high = bounds(states[key], threshold, integer)
@@ -206,9 +212,10 @@ def feasible(line: Line, values: dict, states: dict, threshold: int,
     return result
 
 
-def _whole(value: float, rounding) -> float:
-    return value if math.isinf(value) else float(rounding(value + (1e-9 if rounding is math.floor
-                                                                   else -1e-9)))
+def _whole_numbers(low: float, high: float) -> tuple[float, float]:
+    """The whole numbers of [low, high] (a count: [1, 2.5] is [1, 2]), infinite ends kept."""
+    return (low if math.isinf(low) else float(math.ceil(low - 1e-9)),
+            high if math.isinf(high) else float(math.floor(high + 1e-9)))
 
 
 def joint_bounds(lines: list[Line], values: dict, states: dict, threshold: int,
@@ -223,27 +230,19 @@ def joint_bounds(lines: list[Line], values: dict, states: dict, threshold: int,
         for line in lines:
             if not line.additive:
                 continue
-            members = [(key, 1) for key in line.parts] + (
-                [(line.total, -1)] if line.total else [])
+            members = line.signed()
             # Σ sign · x = 0: each member's sign · x is minus the others' sum
-            signed = [(key, sign, *sorted((sign * known[key][0], sign * known[key][1])))
+            signed = [sorted((sign * known[key][0], sign * known[key][1]))
                       for key, sign in members]
-            low_finite = sum(lo for _, _, lo, _ in signed if lo != -math.inf)
-            high_finite = sum(hi for _, _, _, hi in signed if hi != math.inf)
-            low_infinite = sum(lo == -math.inf for _, _, lo, _ in signed)
-            high_infinite = sum(hi == math.inf for _, _, _, hi in signed)
-            for key, sign, lo, hi in signed:
+            for (key, sign), (others_low, others_high) in zip(
+                    members, _sums_of_the_others(signed), strict=True):
                 if states[key] == SHOWN:
                     continue
-                others_low = (-math.inf if low_infinite - (lo == -math.inf) else
-                              low_finite - (lo if lo != -math.inf else 0.0))
-                others_high = (math.inf if high_infinite - (hi == math.inf) else
-                               high_finite - (hi if hi != math.inf else 0.0))
                 first, second = sorted((-others_high * sign, -others_low * sign))
                 low, high = known[key]
                 narrowed = (max(low, first), min(high, second))
-                if integer:  # (a count is a whole number: [1, 2.5] is [1, 2])
-                    narrowed = (_whole(narrowed[0], math.ceil), _whole(narrowed[1], math.floor))
+                if integer:
+                    narrowed = _whole_numbers(*narrowed)
                 if narrowed[0] > low + 1e-9 or narrowed[1] < high - 1e-9:
                     known[key] = narrowed
                     moved = True
