@@ -13,7 +13,14 @@ import pandas as pd
 
 from dashboard import fmt
 from pipelines.metrics import SMALL_COUNT
-from pipelines.report.disclosure import BLANKED, SECONDARY, SHOWN, SMALL, territory_table
+from pipelines.report.disclosure import (
+    BLANKED,
+    SECONDARY,
+    SHOWN,
+    SMALL,
+    places_told,
+    territory_table,
+)
 
 # Classes of the installation maps: (lowest count, label); the first two hide small counts;
 # the last, places masked because a total would give another's figure back.
@@ -127,9 +134,6 @@ def leaders(frame: pd.DataFrame) -> pd.DataFrame:
 
 def communes_told(communes: pd.DataFrame) -> tuple[int, bool]:
     """The communes of the Lot with an installation that the page tells apart, and whether
-    some are masked with their presence (then the exact count, beside the table's rows,
-    would tell how many of a small intercommunality's communes have one)."""
+    some are masked with their presence (disclosure.places_told)."""
     placed = communes[communes["commune_code"].notna()]
-    blanked = placed["state"] == BLANKED
-    return int(((placed["households"] > 0) & ~blanked).sum()), bool(blanked.any())
-
+    return places_told(zip(placed["households"], placed["state"], strict=True))

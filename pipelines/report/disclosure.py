@@ -170,6 +170,17 @@ def territory_table(communes: list[tuple[str, str, int]], epci: list[tuple[str, 
     return table
 
 
+def places_told(places: Iterable[tuple[float, str]]) -> tuple[int, bool]:
+    """Of places (households, state), those with a household that a reader tells apart, and
+    whether some are masked with their presence (BLANKED): then their exact count, beside the
+    others, would tell how many of them have one (« au moins N communes »)."""
+    told, blanked = 0, False
+    for households, state in places:
+        blanked = blanked or state == BLANKED
+        told += households > 0 and state != BLANKED
+    return told, blanked
+
+
 def bounds(state: str, threshold: int, integer: bool = True) -> tuple[float, float]:
     """What a reader knows of a masked cell from its mark."""
     if state == SMALL:

@@ -22,7 +22,7 @@ from .blocks import (
     section,
     table,
 )
-from .disclosure import BLANKED, SECONDARY, Table, territory_table
+from .disclosure import BLANKED, SECONDARY, Table, places_told, territory_table
 
 ACCENT, GREY, GREEN = "#1f4e79", "#9aa5b1", "#009E73"
 
@@ -588,11 +588,9 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
     if not protected.masked("total"):
         # (the communes the page tells apart: « au moins » where some are masked with their
         # presence, whose exact count would tell how many of them have an installation)
-        blanked = {code for (kind, code), state in
-                   ((key, state) for key, state in page.states.items() if isinstance(key, tuple))
-                   if kind == "commune" and state == BLANKED}
-        told = sum(1 for row in communes
-                   if row["households"] > 0 and row["commune_code"] not in blanked)
+        told, blanked = places_told((row["households"],
+                                     page.states[("commune", row["commune_code"])])
+                                    for row in communes)
         sentences.append(
             f"{french.capitalise(protected.text('total', french.number))} foyers de la période "
             f"se sont installés, dans {'au moins ' if blanked else ''}{french.number(told)} "
