@@ -467,9 +467,9 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 560) -> go.Fi
     map and the map was a third of the width)."""
     from plotly.subplots import make_subplots
 
-    noun = {"followed": "foyers suivis", "installed": "foyers installés"}[measure]
     nouns = {"followed": ("foyer suivi", "foyers suivis"),
              "installed": ("foyer installé", "foyers installés")}[measure]
+    noun = nouns[1]
     share = f"{measure}_share"
     metro = origins[origins["zone"] == "metropole"]
     fig = make_subplots(rows=2, cols=1, row_heights=[0.8, 0.2], vertical_spacing=0.17,
@@ -653,6 +653,11 @@ def quarterly_install_rate(cohorts: pd.DataFrame) -> go.Figure:
 MAX_POINTS = 5_000
 
 
+def draws_points(delays: pd.DataFrame) -> bool:
+    """Whether install_delay_box draws each household as a point (MAX_POINTS)."""
+    return len(delays) <= MAX_POINTS
+
+
 def install_delay_box(summary: pd.DataFrame, delays: pd.DataFrame,
                       refs: Reference) -> go.Figure:
     """Days from first contact to installation, one box per channel: the metrics layer's
@@ -660,6 +665,7 @@ def install_delay_box(summary: pd.DataFrame, delays: pd.DataFrame,
     differed from them, 410–690 days against 453–641), each household a point beside it."""
     fig = go.Figure()
     boxes = summary[summary["channel"].notna() & (summary["installed"] > 0)]
+    points = draws_points(delays)
     names = [refs.channel(channel) for channel in boxes["channel"]]
     for position, (row, name) in enumerate(zip(boxes.itertuples(), names, strict=True)):
         colour = refs.channel_colour(row.channel)
@@ -667,7 +673,7 @@ def install_delay_box(summary: pd.DataFrame, delays: pd.DataFrame,
                     q3=[row.q3_days], lowerfence=[row.min_days], upperfence=[row.max_days],
                     orientation="h", name=name, marker_color=colour, fillcolor="rgba(0,0,0,0)",
                     width=0.5, showlegend=False, hoverinfo="skip")
-        if len(delays) > MAX_POINTS:
+        if not points:
             continue
         days = delays.loc[delays["channel"] == row.channel, "days_to_install"].to_numpy()
         # (spread across the box's height, the same way at every run)

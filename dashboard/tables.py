@@ -9,6 +9,11 @@ from dashboard import fmt, masking
 from dashboard.queries import NO_CAMPAIGN_LABEL, Reference
 
 
+def _stage(stages: pd.Series) -> pd.Series:
+    """A household's stage as every table writes it: « Accompagné »."""
+    return stages.str.capitalize()
+
+
 def _rates(rates: pd.Series) -> list[str]:
     return [fmt.rate(rate) for rate in rates]
 
@@ -35,7 +40,7 @@ def channel_campaign_households(households: pd.DataFrame) -> pd.DataFrame:
     """A campaign's households: pseudonymous ID, stage, CRM status, dates, commune."""
     return pd.DataFrame({
         "Identifiant foyer": households["household_id"],
-        "Étape": households["stage"].str.capitalize(),
+        "Étape": _stage(households["stage"]),
         "Statut CRM": households["status"],
         "Premier contact": households["first_contact_date"],
         "Début d'accompagnement": households["accompaniment_date"],
@@ -169,7 +174,7 @@ def campaign_households(households: pd.DataFrame, refs: Reference) -> pd.DataFra
     """A campaign's households: pseudonymous ID, stage, dates, commune, credits."""
     return pd.DataFrame({
         "Foyer": households["household_id"],
-        "Étape": households["stage"].str.capitalize(),
+        "Étape": _stage(households["stage"]),
         "Canal du foyer": households["channel"].map(refs.channel),
         "Premier contact": pd.to_datetime(households["first_contact_date"]),
         "Installation": pd.to_datetime(households["installation_date"]),
@@ -272,7 +277,7 @@ def channel_funnel_download(by_channel: pd.DataFrame, refs: Reference) -> pd.Dat
 def channel_campaign_households_download(households: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "N° de dossier CRM": households["household_id"],
-        "Étape": households["stage"].str.capitalize(),
+        "Étape": _stage(households["stage"]),
         "Statut CRM": households["status"],
         "Premier contact": _dates(households["first_contact_date"]),
         "Début d'accompagnement": _dates(households["accompaniment_date"]),
@@ -384,7 +389,7 @@ def campaigns_download(metrics: pd.DataFrame, model: str, refs: Reference) -> pd
 def campaign_households_download(households: pd.DataFrame, refs: Reference) -> pd.DataFrame:
     return pd.DataFrame({
         "N° de dossier CRM": households["household_id"],
-        "Étape": households["stage"].str.capitalize(),
+        "Étape": _stage(households["stage"]),
         "Canal du foyer": households["channel"].map(refs.channel),
         "Premier contact": _dates(households["first_contact_date"]),
         "Installation": _dates(households["installation_date"]),

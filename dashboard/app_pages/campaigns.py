@@ -59,7 +59,7 @@ table = tables.campaigns(ranked, model, refs)
 euro = st.column_config.NumberColumn(format="euro")
 count = st.column_config.NumberColumn(format="localized")
 # five columns in view on a projector (1280 px): a long campaign name wraps on two lines
-widgets.table(table, "campagnes.csv", height=min(38 + 66 * len(table), 500), row_height=66,
+widgets.table(table, "campagnes.csv", height=500, row_height=66,
               download=tables.campaigns_download(ranked, model, refs), column_config={
     "Début": st.column_config.DateColumn(format="DD/MM/YYYY"),
     "Fin": st.column_config.DateColumn(format="DD/MM/YYYY"),

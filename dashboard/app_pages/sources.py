@@ -134,13 +134,13 @@ with delays:
                "médiane, et les jours entre lesquels s'installe la moitié des foyers (1er et "
                "3e quartiles, la boîte du graphique, ses moustaches allant du plus court au "
                "plus long ; le téléchargement les donne en colonnes)."
-               + (" Chaque point est un foyer." if len(points) <= charts.MAX_POINTS else ""))
+               + (" Chaque point est un foyer." if charts.draws_points(points) else ""))
 
 with horizons:
     cohort_rows = queries.ask(version, "cohorts", filters)
     table = tables.install_cohorts(cohort_rows)
     widgets.table(
-        table, "cohortes_installation.csv", height=min(35 * (len(table) + 1) + 3, 760),
+        table, "cohortes_installation.csv", height=760,  # (no taller than its rows)
         download=tables.install_cohorts_download(cohort_rows),
         column_config={"Trimestre": st.column_config.TextColumn(
                            width=80, help="Trimestre de premier contact des foyers"),
