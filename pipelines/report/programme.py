@@ -596,10 +596,18 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
             f"se sont installés, dans {'au moins ' if blanked else ''}{french.number(told)} "
             f"communes du Lot sur {french.number(summary['communes'])}.")
     if shown:
-        top = max(shown, key=lambda row: row["households"])
-        sentences.append(f"L'intercommunalité « {one_line(top['epci_short_name'])} » en "
-                         f"accueille le plus ({protected.text(top['epci_code'], french.number)}"
-                         ").")
+        # every tie named, as on the territory page (one of two at 6 was named alone)
+        most = max(row["households"] for row in shown)
+        tops = [f"« {one_line(row['epci_short_name'])} »" for row in shown
+                if row["households"] == most]
+        # (among the figures published: a masked one may hold more)
+        among = (", parmi celles dont le chiffre est publié"
+                 if any(protected.masked(row["epci_code"]) for row in epci) else "")
+        sentences.append(
+            f"L'intercommunalité {tops[0]} en accueille le plus ({french.number(most)}{among})."
+            if len(tops) == 1 else
+            f"Les intercommunalités {', '.join(tops[:-1])} et {tops[-1]} en accueillent le "
+            f"plus ({french.number(most)} chacune{among}).")
     return section("Territoire", sentences, [
         {"kind": "map", "title": "Foyers installés par intercommunalité (nombre de foyers)",
          "svg": render.map_svg(fills, hatched=frozenset(hatched)), "labels": labels,

@@ -525,3 +525,16 @@ def test_the_bilan_neither_bounds_nor_orders_what_the_page_masks(con):
         masked = [cells[0].replace("\u00a0", " ") for cells, mark in zip(body, marks,
                                                                          strict=True) if mark]
         assert masked == [name for name in by_name if name in masked]
+
+
+def test_the_bilan_names_its_leading_intercommunality_among_the_figures_published(con):
+    """2021: « Grand Cahors en accueille le plus (7) » while Grand-Figeac, masked, has 6, and a
+    masked one could as well have had more: the sentence says it speaks of the figures
+    published."""
+    rows = _territory_rows(con, metrics.Filters(*metrics.year_period(2021)))
+    assert any(cells[3] == disclosure.SECONDARY_MARK for cells in rows)
+    document = report.programme_document(con, metrics.Filters(*metrics.year_period(2021)),
+                                         small_count=5)
+    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    leader = next(s for s in territory["sentences"] if "en accueille" in s)
+    assert "parmi celles dont le chiffre est publié" in leader
