@@ -248,6 +248,12 @@ def main() -> None:
         return
     st.session_state.filters = filters
     st.session_state.version = version
+    # (Vue d'ensemble and Qualité say it at length; the other pages said nothing of it)
+    if page.url_path not in ("", "qualite") and (
+            queries.last_build_status(version) or {}).get("status") == "failed":
+        st.warning("La dernière construction a échoué : les chiffres affichés sont ceux de la "
+                   "dernière base valide (voir Qualité des données).",
+                   icon=":material/warning:")
     page.run()
 
 

@@ -448,6 +448,12 @@ def test_bad_row_then_failed_build_on_the_quality_page(demo_build, tmp_path, mon
     assert "La dernière construction a échoué" in at.error[0].value
     assert "prospects_sans_date.csv" in at.code[0].value
     assert len(_table(at, "Motif")) == 6  # the last good database is still shown
+    # every other page says it too, in a line (Entonnoir said nothing of it)
+    for page in (TERRITORY, "app_pages/sources.py", "app_pages/campaigns.py"):
+        shown = _page(page)
+        assert any("La dernière construction a échoué" in w.value for w in shown.warning)
+    assert not any("La dernière construction a échoué" in w.value
+                   for w in _page(QUALITY).warning)  # (its own error says it at length)
 
 
 def test_places_of_one_class_are_in_french_alphabetical_order(demo_build):
