@@ -87,6 +87,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from . import progress
     from .build import BuildFailure, build
 
     try:
@@ -101,7 +102,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Base publiée inchangée : {result.database} ({rejected} ligne(s) rejetée(s), "
               "voir quality.rejects)", file=sys.stderr)
         return 0
-    print(f"Base publiée : {result.database} en {result.seconds:.1f} s "
+    print(f"Base publiée : {result.database} en {progress.seconds(result.seconds)} "
           f"({rejected} ligne(s) rejetée(s), voir quality.rejects)", file=sys.stderr)
     return 0
 

@@ -29,6 +29,7 @@ from .contract import SOURCES
 from .guard import BuildFailure, CheckFailed, ModelFailed
 from .load import ExportFile, SkippedFile, check_unchanged, drop_raw, find_exports, load_source
 from .progress import Reporter, count, rate
+from .progress import seconds as progress_seconds
 
 __all__ = ["BuildFailure", "CheckFailed", "ModelFailed", "build"]
 
@@ -443,7 +444,7 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
         again = f", {len(kept[name])} inchangé(s) repris" if kept[name] else ""
         speed = f" ({rate(rows, seconds)})" if rows else ""  # (not « 0 lignes/s »)
         progress(f"{name:<14} {len(fresh)} fichier(s) lu(s){again}, {count(rows)} ligne(s) "
-                 f"en {seconds:.1f} s{speed}")
+                 f"en {progress_seconds(seconds)}{speed}")
     _files_table(con, exports, skipped)
 
     def after_model(schema: str, table: str) -> None:
@@ -471,10 +472,11 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
     # them: a reader of an ordered mart reads it without an ORDER BY)
     con.execute("set preserve_insertion_order = true")
     metrics.precompute(con)
-    progress(f"{'modèles SQL':<14} {models} modèles en {time.perf_counter() - t0:.1f} s")
+    progress(f"{'modèles SQL':<14} {models} modèles en "
+             f"{progress_seconds(time.perf_counter() - t0)}")
     t0 = time.perf_counter()
     failures = run_checks(con)
-    progress(f"{'contrôles':<14} en {time.perf_counter() - t0:.1f} s")
+    progress(f"{'contrôles':<14} en {progress_seconds(time.perf_counter() - t0)}")
     if failures:
         raise CheckFailed("Contrôles en échec, base non publiée :\n" + "\n".join(failures))
     counts = _counts(con)
@@ -484,7 +486,7 @@ def _build_in(con: duckdb.DuckDBPyConnection, raw_dir: Path, curated_dir: Path, 
     # line, the whole build: « Base publiée … en 57 s » left out 10 s of publication)
     info["duration_s"] = round(t0 - started, 2)
     database = publish(con, curated_dir, info)
-    progress(f"{'publication':<14} en {time.perf_counter() - t0:.1f} s")
+    progress(f"{'publication':<14} en {progress_seconds(time.perf_counter() - t0)}")
     if staged:
         staged.prune()
     info["duration_s"] = round(time.perf_counter() - started, 2)

@@ -42,3 +42,9 @@ def rate(rows: int, seconds: float) -> str:
 
 def count(n: int) -> str:
     return f"{n:,}".replace(",", " ")
+
+
+def seconds(value: float, decimals: int = 1) -> str:
+    """`0,9 s`: a duration as the dashboard writes it (French decimal comma)."""
+    return f"{value:.{decimals}f}".replace(".", ",") + " s"
+

@@ -9,7 +9,7 @@ import time
 
 import duckdb
 
-from .. import config, metrics
+from .. import config, metrics, progress
 from . import campaign_bilan, programme_bilan
 from .blocks import ReportError
 
@@ -40,5 +40,5 @@ def run(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
     print(f"Bilan écrit : {args.out} ({len(pdf) // 1024} Ko) en "
-          f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
+          f"{progress.seconds(time.perf_counter() - started, 2)}", file=sys.stderr)
     return 0
