@@ -15,22 +15,31 @@ _SEPARATOR = f"[{_SPACES}.\\-]"
 _ADDRESS_CHAR = f"[^@{_SPACES}\\t\\r\\n;,:<>()\\[\\]\"]"
 
 # Something@something: wider than the contract's address (no dot needed), since a mistyped
-# address (`jean.dupont@gmail`) is still somebody's.
-EMAIL_PATTERN = f"{_ADDRESS_CHAR}+@{_ADDRESS_CHAR}+"
-
-# French numbers as they are written (one separator throughout, so that `01.02.2023 10:30`
-# is not one), +33 / 0033 forms, other international numbers, and long digit runs (a number
-# whose leading 0 a spreadsheet dropped: 612345678). Group 1 is the character before the
-# number, which must not be a digit: the number is never the tail of a longer figure.
-_FRENCH = "|".join(
-    f"0[1-9](?:{separator}[0-9]{{2}}){{4}}"
-    for separator in (f"[{_SPACES}]", "\\.", "-", "")
+# address (`jean.dupont@gmail`) is still somebody's; and an address typed with a space beside
+# its @ (`marie.martin @gmail.com`), when a dotted domain follows (« Instagram @choisirlelot »
+# is no address).
+EMAIL_PATTERN = (
+    f"{_ADDRESS_CHAR}+@{_ADDRESS_CHAR}+"
+    f"|{_ADDRESS_CHAR}+[{_SPACES}]+@[{_SPACES}]*{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
+    f"|{_ADDRESS_CHAR}+@[{_SPACES}]+{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
 )
+
+# French numbers as they are written: one kind of separator throughout (so that
+# `01.02.2023 10:30` is not one), spaces however many (`06  98  76  54  33`), the digits grouped
+# anyhow (`06 98 76 5432`); international numbers from their + or 00, with spaces, dots,
+# hyphens, slashes and brackets between digits (`(+33) 6 98 76 54 31`, `+44 (0)20 7946 0958`,
+# `+1 (415) 555-2671`); and long digit runs (a number whose leading 0 a spreadsheet dropped:
+# 612345678). Group 1 is the character before the number, which must not be a digit: the
+# number is never the tail of a longer figure.
+_FRENCH = "|".join(
+    f"0[1-9](?:{separator}[0-9]){{8}}"
+    for separator in (f"[{_SPACES}]*", "\\.?", "-?", "/?")
+)
+_INTERNATIONAL_SEPARATOR = f"[{_SPACES}.\\-()]"
 PHONE_PATTERN = (
     "(^|[^0-9])(?:"
-    f"(?:\\+|00)33{_SEPARATOR}?(?:\\(0\\){_SEPARATOR}?)?[1-9](?:{_SEPARATOR}?[0-9]{{2}}){{4}}"
+    f"\\(?(?:\\+|00)[1-9](?:{_INTERNATIONAL_SEPARATOR}{{0,2}}[0-9]){{7,14}}"
     f"|{_FRENCH}"
-    f"|(?:\\+|00)[1-9](?:{_SEPARATOR}?[0-9]){{8,14}}"
     "|[0-9]{9,15}"
     ")"
 )
@@ -54,6 +63,7 @@ _CANDIDATE = re.compile(CANDIDATE_PATTERN)
 _SELF_CHECK = (
     "jean.dupont@example.fr",
     "tél. 06 12 34 56 78 / +33 (0)7 11 22 33 44",
+    "(+33) 6 98 76 54 31, +44 (0)20 7946 0958, 06/98/76/54/32, marie.martin @gmail.com",
     "06.12.34.56.78",
     "0033612345678",
     "01.02.2023 10:30",

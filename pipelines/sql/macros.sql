@@ -37,11 +37,6 @@ create or replace macro parse_ts(s) as
 
 create or replace macro parse_date(s) as cast(parse_ts(s) as date);
 
--- Digits, optionally grouped by three with spaces.
-create or replace macro parse_int(s) as
-    case when regexp_full_match(s, '\d+|\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+')
-        then try_cast(regexp_replace(s, '[ \x{00A0}\x{202F}]', '', 'g') as bigint) end;
-
 -- French or English notation, optional € sign, thousands grouped by (no-break) spaces.
 create or replace macro amount_parts(s) as regexp_extract(
     s,
@@ -96,6 +91,16 @@ create or replace macro mask_pii(s) as
             getvariable('pii_phone_pattern'), getvariable('pii_phone_replacement'), 'g'
         )
     else s end;
+
+-- Digits, optionally grouped by three with spaces; at most eight of them. Nine or more are a
+-- phone number typed in a count (`0698765432` in « Nb personnes » made a household of
+-- 698 765 432 people, published in clear) or a slip that would overflow the sums (a count of
+-- 9 223 372 036 854 775 807 published a database the pages could not read): invalid, and
+-- reported masked like every invalid value.
+create or replace macro parse_int(s) as
+    case when regexp_full_match(
+        s, '\d{1,8}|\d{1,3}[ \x{00A0}\x{202F}]\d{3}|\d{1,2}[ \x{00A0}\x{202F}]\d{3}[ \x{00A0}\x{202F}]\d{3}')
+        then cast(regexp_replace(s, '[ \x{00A0}\x{202F}]', '', 'g') as bigint) end;
 
 -- An identifier (ID prospect, Code campagne, a file name…) that holds an email or a phone: a
 -- stable pseudonym instead, so that equal IDs stay equal and different ones different. Its hex

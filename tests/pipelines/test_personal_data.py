@@ -169,6 +169,10 @@ def test_email_validity_is_the_contracts(sql):
     "+33612345678", "0033 6 12 34 56 78", "0033612345678", "+33 (0)6 12 34 56 78",
     "06\u00a012\u00a034\u00a056\u00a078", "612345678", "+44 7911 123456", "+1 415-555-0123",
     "447911123456",
+    # (a helper's attack found these published in clear: households from abroad, numbers
+    # written with brackets, slashes, doubled spaces, or grouped anyhow)
+    "(+33) 6 98 76 54 31", "+44 (0)20 7946 0958", "+41 (0)22 345 67 89", "+1 (415) 555-2671",
+    "06/98/76/54/32", "06  98  76  54  33", "06 98 76 5432",
 ])
 def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
     text = f"rappeler au {phone} demain"
@@ -181,6 +185,9 @@ def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
     ("Jean <jean.dupont@example.fr>", "Jean <[email masqué]>"),
     ("mailto:a@b.fr;c@d.fr", "mailto:[email masqué];[email masqué]"),
     ("tél. 06 12 34 56 78 / 07.11.22.33.44", "tél. [téléphone masqué] / [téléphone masqué]"),
+    ("Relance marie.martin @gmail.com", "Relance [email masqué]"),
+    ("écrire à marie.martin@ gmail.com", "écrire à [email masqué]"),
+    ("+33 6 12 34 56 78, 06 11 22 33 44", "[téléphone masqué], [téléphone masqué]"),
 ])
 def test_emails_and_several_numbers_in_one_text_are_masked(text, masked, sql):
     assert pii.mask(text) == masked
@@ -192,10 +199,23 @@ def test_emails_and_several_numbers_in_one_text_are_masked(text, masked, sql):
     "2023-07-14", "2023-07-14T10:32:00+02:00", "2023-07-14T10:32:00.123Z", "31/02/2023",
     "12 500,50 €", "12500.50", "1 250 000,00 €", "46042", "2A004", "2A", "75", "OML-2020-0001",
     "WEB-000001", "Salon", "inconnu@", "-", "n/a", "valeur de plus de 100 000 caractères",
+    "01/07/2023 10:30", "01 02 2023", "125 000 000", "+2 500 €", "Instagram @choisirlelot",
+    "rendez-vous @ 10h", "Salon 2023 (Paris) 12-14/03",
 ])
 def test_dates_amounts_and_codes_are_not_taken_for_personal_data(value, sql):
     assert pii.mask(value) == value
     assert sql.execute("select mask_pii(?)", [value]).fetchone()[0] == value
+
+
+@pytest.mark.parametrize("value, parsed", [
+    ("3", 3), ("12", 12), ("1 250", 1250), ("123\u00a0456", 123456), ("12 345 678", 12345678),
+    ("99999999", 99999999),
+    # a phone typed in a count, and a count no sum can hold: invalid (then reported masked)
+    ("0698765432", None), ("698765432", None), ("9223372036854775807", None),
+    ("9 223 372 036 854 775 807", None), ("123 456 789", None), ("1 2", None), ("-3", None),
+])
+def test_a_count_has_at_most_eight_digits(value, parsed, sql):
+    assert sql.execute("select parse_int(?)", [value]).fetchone()[0] == parsed
 
 
 def test_personal_identifier_gets_a_stable_pseudonym(sql):
@@ -266,6 +286,51 @@ def test_identifiers_that_look_personal_keep_their_identity(everywhere):
     assert sorted(unknown) == [("prospects", "ID ambassadeur", False),
                                ("touches", "Code campagne", True),
                                ("touches", "ID prospect", True)]
+
+
+# Written by a helper probing the build (29 November): each was published in clear, in
+# households, campaigns, rejects, warnings and the kept staged rows.
+ABROAD_PROSPECTS = (
+    "ID prospect;Date de premier contact;Canal;Nb personnes;Type de projet;Statut\n"
+    "PII-0001;(+33) 6 98 76 54 31;Salon;;;\n"
+    "PII-0002;12/03/2023;Salon;;Appeler au +44 (0)20 7946 0958;\n"
+    "PII-0003;12/03/2023;Salon;;Rappeler 06/98/76/54/32;Tel 06  98  76  54  33\n"
+    "PII-0004;12/03/2023;Salon;0698765434;+1 (415) 555-2671;06 98 76 5435\n"
+    "PII-0005;12/03/2023;(+33) 6 98 76 54 36;9223372036854775807;;\n"
+)
+ABROAD_CAMPAIGNS = (
+    "Code campagne;Libellé;Canal;Date début;Date fin;Budget (€)\n"
+    "ZZ-1;Salon Londres, contact John +44 (0)20 7946 0959;Salon;01/03/2023;31/03/2023;100\n"
+    "ZZ-2;Relance marie.martin @gmail.com;Salon;01/03/2023;31/03/2023;100\n"
+)
+ABROAD_DIGITS = ("33698765431", "442079460958", "0698765432", "0698765433", "0698765434",
+                 "14155552671", "0698765435", "33698765436", "442079460959", "698765434")
+
+
+def test_numbers_from_abroad_and_odd_spellings_are_never_published(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "pii_everywhere", raw)
+    (raw / "prospects_zz.csv").write_text(ABROAD_PROSPECTS, encoding="utf-8")
+    (raw / "campagnes_zz.csv").write_text(ABROAD_CAMPAIGNS, encoding="utf-8")
+    curated = tmp_path / "curated"
+    result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert result.returncode == 0, result.stderr
+    texts = list(_published_texts(curated)) + [
+        ("status", (curated / config.STATUS_NAME).read_text(encoding="utf-8")),
+        ("output", result.stdout + result.stderr)]
+    leaks = []
+    for where, text in texts:
+        digits = re.sub(r"[^0-9]", "", HASH.sub("", text))
+        leaks += [(where, text) for planted in ABROAD_DIGITS if planted in digits]
+        leaks += [(where, text) for planted in ("gmail", "John +44") if planted in text]
+    assert leaks == []
+    # the counts that were phone numbers are invalid values, reported masked, not 698 765 434
+    # people nor a sum past 64 bits (the pages could not read that database)
+    assert _query(curated, "select max(household_size) from core.prospects")[0][0] < 100
+    sizes = _query(curated, "select value from quality.warnings where \"column\" = "
+                            "'Nb personnes' and source = 'prospects'")
+    assert (pii.PHONE_MASK,) in sizes
+    assert kpis(curated)["followed"] > 0
 
 
 def test_demo_publishes_no_email_or_phone_in_clear(demo_build):
