@@ -136,8 +136,7 @@ def sidebar_filters(version) -> queries.Filters | str:
     sidebar."""
     bounds = queries.ask_one(version, "period_bounds")
     first, last = bounds["first_date"], bounds["last_date"]
-    years = list(range(first.year, last.year + 1))
-    options = presets(years)
+    options = presets(bounds["years"] or [])
     # a link with its dates alone (du=…&au=…, written by hand or by another tool) is that
     # period, not the whole programme without a word
     dated = "periode" not in st.query_params and ("du" in st.query_params

@@ -61,9 +61,10 @@ def year_period(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def preset_periods(first_year: int, last_year: int) -> list[tuple[dt.date, dt.date]]:
-    """The preset periods of data spanning these years: each year, then summer 2023."""
-    return [year_period(year) for year in range(first_year, last_year + 1)] + [SUMMER_2023]
+def preset_periods(years: list[int]) -> list[tuple[dt.date, dt.date]]:
+    """The preset periods of data whose first contacts fall in these years (period_bounds):
+    each year, then summer 2023."""
+    return [year_period(year) for year in years] + [SUMMER_2023]
 
 
 def _answer_table(name: str, arguments: dict) -> str | None:
@@ -244,8 +245,7 @@ def precompute(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {ANSWERS_SCHEMA}")
     _prepare(con)
     bounds = ask_rows(con, "period_bounds")[0]
-    periods = preset_periods(bounds["first_date"].year, bounds["last_date"].year) \
-        if bounds["first_date"] else []
+    periods = preset_periods(bounds["years"]) if bounds["first_date"] else []
     asked = [(name, None, None) for name in PRECOMPUTED] + [
         (name, *period) for period in periods for name in PERIOD_PRECOMPUTED]
     for name, date_from, date_to in asked:

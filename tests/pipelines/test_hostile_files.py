@@ -89,6 +89,23 @@ def test_a_value_longer_than_a_spreadsheet_cell_is_rejected(dirs):
     assert line == 4 and "32 767" in reason
 
 
+def test_a_placeholder_date_far_off_makes_one_preset_not_thousands(dirs):
+    """31/12/9999 (a CRM's « no date ») is a real calendar day, so the contract keeps it; it
+    made a preset period of every year up to it: 8 000 answer tables, a build of 118 s out of
+    memory (a helper's attack, 29 November)."""
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(
+        HEADER + _prospects(5) + "D-1;31/12/9999;Salon;\nD-2;01/01/0001;Salon;\n", "utf-8")
+    assert _build(raw, curated).returncode == 0
+    assert kpis(curated)["followed"] == 7
+    from pipelines import metrics
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
+        assert metrics.ask_one(con, "period_bounds")["years"] == [1, 2023, 9999]
+    [(answers,)] = _query(curated, "select count(*) from duckdb_tables() "
+                                   "where schema_name = 'answers'")
+    assert answers <= len(metrics.PRECOMPUTED) + 4 * len(metrics.PERIOD_PRECOMPUTED)
+
+
 def test_sep_hint_line_sets_the_delimiter_and_is_not_the_header(dirs):
     raw, curated = dirs
     (raw / "prospects.csv").write_text("sep=,\nID prospect,Date de premier contact\n"
