@@ -509,23 +509,27 @@ def build(raw_dir: Path, curated_dir: Path,
     bar = reporter.bar if progress is None else None
     progress = progress or reporter.line
     info = {"build_id": new_build_id(), "started_at": status.now(),
-            "built_at": dt.datetime.now().replace(microsecond=0), "raw_dir": str(raw_dir),
+            "built_at": dt.datetime.now().replace(microsecond=0),
+            # (a folder named after its owner's address was published in clear)
+            "raw_dir": pii.mask(str(raw_dir)),
             "_started": time.perf_counter()}
     try:
         with guard.build_lock(curated_dir):
             guard.remove_leftovers(curated_dir)
             force = force or os.environ.get("OMLOT_FORCE_BUILD") == "1" \
                 or os.environ.get("OMLOT_CACHE") == "0"
-            inputs = None if force else inputs_fingerprint(
-                raw_dir, guard.hash_key(config.HASH_KEY_FILE))
-            kept = _kept_build(curated_dir, inputs)
-            if kept:
-                progress("Rien n'a changé depuis la dernière construction (mêmes exports, "
-                         "mêmes réglages) : la base publiée est gardée telle quelle "
-                         "(--force pour reconstruire).")
-                return BuildResult(config.database_path(curated_dir), [], 0.0,
-                                   kept.get("counts") or {}, unchanged=True)
+            # (inside: a folder without prospects or gone stopped the build before, and the
+            # status still said « ok », so the dashboard showed no failure)
             try:
+                inputs = None if force else inputs_fingerprint(
+                    raw_dir, guard.hash_key(config.HASH_KEY_FILE))
+                kept = _kept_build(curated_dir, inputs)
+                if kept:
+                    progress("Rien n'a changé depuis la dernière construction (mêmes exports, "
+                             "mêmes réglages) : la base publiée est gardée telle quelle "
+                             "(--force pour reconstruire).")
+                    return BuildResult(config.database_path(curated_dir), [], 0.0,
+                                       kept.get("counts") or {}, unchanged=True)
                 with guard.private_work_dir(curated_dir, info["build_id"]) as spill_dir:
                     try:
                         with connect_work(spill_dir) as con:
@@ -540,12 +544,12 @@ def build(raw_dir: Path, curated_dir: Path,
                 status.write(curated_dir, {
                     "build_id": info["build_id"], "started_at": info["started_at"],
                     "status": "failed", "kind": failure.kind, "exit_code": failure.exit_code,
-                    "raw_dir": str(raw_dir), "message": str(failure)})
+                    "raw_dir": info["raw_dir"], "message": str(failure)})
                 raise failure from None
             status.write(curated_dir, {
                 "build_id": info["build_id"], "started_at": info["started_at"],
                 "built_at": info["built_at"], "duration_s": info["duration_s"], "status": "ok",
-                "raw_dir": str(raw_dir), "counts": result.counts, "inputs": inputs,
+                "raw_dir": info["raw_dir"], "counts": result.counts, "inputs": inputs,
                 "rejected": sum(c["rejected"] for c in result.counts.values())})
             return result
     except BuildFailure:

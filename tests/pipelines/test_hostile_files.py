@@ -279,6 +279,39 @@ def test_a_file_without_header_quotes_no_personal_data(dirs):
 # ----------------------------------------------------------------- every failure reported
 
 
+@pytest.mark.parametrize("case", ["no prospects", "no folder"])
+def test_a_build_stopped_before_reading_is_recorded_as_failed(dirs, case):
+    """The status said « ok » (the dashboard showed no failure) when the folder had no
+    prospects export or was gone: those stopped the build before its status was written."""
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(3), "utf-8")
+    assert _build(raw, curated).returncode == 0
+    (raw / "prospects.csv").unlink()
+    if case == "no folder":
+        raw.rmdir()
+    # (as a user runs it: the unchanged-build check reads the folder first)
+    result = _build(raw, curated, OMLOT_FORCE_BUILD="0")
+    assert result.returncode != 0
+    state = json.loads((curated / "last_build.json").read_text("utf-8"))
+    assert state["status"] == "failed" and state["message"] in result.stderr
+    assert kpis(curated)["followed"] == 3  # the last good database is still published
+
+
+def test_a_folder_named_after_an_address_is_not_recorded_in_clear(tmp_path):
+    raw = tmp_path / "exports de paul.martin@leak.fr"
+    raw.mkdir()
+    (raw / "prospects.csv").write_text(HEADER + _prospects(3), "utf-8")
+    curated = tmp_path / "curated"
+    assert _build(raw, curated).returncode == 0
+    recorded = (curated / "last_build.json").read_text("utf-8") + str(
+        _query(curated, "select raw_dir from quality.build"))
+    assert "leak" not in recorded and "[email masqué]" in recorded
+    (raw / "prospects.csv").unlink()
+    result = _build(raw, curated)
+    recorded = (curated / "last_build.json").read_text("utf-8") + result.stderr
+    assert "Aucun fichier de prospects" in recorded and "leak" not in recorded
+
+
 def test_an_empty_short_or_open_hash_key_is_refused_and_never_printed(dirs, tmp_path):
     raw, curated = dirs
     (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
