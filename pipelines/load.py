@@ -114,8 +114,8 @@ def find_exports(raw_dir: Path) -> tuple[dict[str, list[ExportFile]], list[Skipp
                 ExportFile(source.name, path, len(found[source.name]), name))
     if not found[MANDATORY_SOURCE]:
         raise ExportError(
-            f"Aucun fichier de prospects dans {pii.mask(str(raw_dir))} : il faut au moins un fichier "
-            "« prospects*.csv » ou « prospects*.xlsx » (export du CRM du réseau accueil)."
+            f"Aucun fichier de prospects dans {pii.mask(str(raw_dir))} : il faut au moins un "
+            "fichier « prospects*.csv » ou « prospects*.xlsx » (export du CRM du réseau accueil)."
         )
     return found, skipped
 
@@ -215,6 +215,9 @@ def _parse_lines(lines: list[str], delimiter: str) -> list[Record]:
     reading goes on at the next line."""
     records: list[Record] = []
     start, number, width = 0, 0, None
+    # (Python's own limit, 131 072 characters a value, stopped the build with an English
+    # « internal error »: a value that long is rejected below, with its row)
+    csv.field_size_limit(max(csv.field_size_limit(), config.MAX_FILE_BYTES + 1))
     while start < len(lines):
         reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter,
                             quotechar='"', doublequote=True, strict=False)

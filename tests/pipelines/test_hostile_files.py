@@ -106,6 +106,22 @@ def test_a_placeholder_date_far_off_makes_one_preset_not_thousands(dirs):
     assert answers <= len(metrics.PRECOMPUTED) + 4 * len(metrics.PERIOD_PRECOMPUTED)
 
 
+@pytest.mark.parametrize("tail", ["", ' "note"'])
+def test_a_value_of_megabytes_is_rejected_with_its_row(dirs, tail):
+    """Past 131 072 characters Python's reader (the path of a file with a spaced quote, or of
+    any value that long) stopped the build: « erreur interne (Error) : field larger than
+    field limit »."""
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(
+        HEADER + _prospects(2) + f"P9;01/02/2023;{'A' * 3_000_000}{tail};\n" + _prospects(
+            1, start=10), "utf-8")
+    result = _build(raw, curated)
+    assert result.returncode == 0, result.stderr
+    [(line, reason)] = _query(curated, "select line, reason from quality.rejects")
+    assert line == 4 and "32 767" in reason
+    assert kpis(curated)["followed"] == 3
+
+
 def test_sep_hint_line_sets_the_delimiter_and_is_not_the_header(dirs):
     raw, curated = dirs
     (raw / "prospects.csv").write_text("sep=,\nID prospect,Date de premier contact\n"
