@@ -266,6 +266,8 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None) -> in
             params = {name: None for name in MART_PARAMETERS if f"${name}" in sql}
             kind = "view" if f"{schema}.{table}" in views else "table"
             con.execute(f"create or replace {kind} {schema}.{table} as {sql}", params)
+        except duckdb.OutOfMemoryException:
+            raise  # (the machine's limit, not a defect of the model: guard.classify says so)
         except duckdb.Error as exc:
             raise ModelFailed(f"le modèle {schema}.{table} a échoué : {exc}") from exc
         if after_model:

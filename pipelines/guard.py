@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -63,16 +64,28 @@ class FileProblem(BuildFailure):
     exit_code = 1
 
 
+# Control characters (C0 but line breaks and tabs, DEL, C1): a header holding `\x1b[2J` or
+# `\x1b]0;…` was quoted raw in the error message and cleared or retitled the terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """A message as it may be printed and recorded: personal data masked, control
+    characters shown as « ? »."""
+    return _CONTROL.sub("?", pii.mask(text))
+
+
 def classify(exc: BaseException) -> BuildFailure:
-    """Any exception of a build as a BuildFailure whose message quotes no personal data."""
+    """Any exception of a build as a BuildFailure whose message quotes no personal data and
+    no control character."""
     if isinstance(exc, BuildFailure):
-        exc.args = (pii.mask(str(exc)),)
+        exc.args = (printable(str(exc)),)
         return exc
     if isinstance(exc, ExportError):
-        return FileProblem(pii.mask(str(exc)))
+        return FileProblem(printable(str(exc)))
     if isinstance(exc, KeyboardInterrupt):
         return BuildFailure("construction interrompue")
-    text = pii.mask(str(exc))[:400]
+    text = printable(str(exc))[:400]
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "No space left" in text:
         return EnvironmentProblem("disque plein : libérez de la place, puis relancez la "
                                   "construction")

@@ -283,11 +283,14 @@ def _xlsx_records(export: ExportFile) -> list[Record]:
         if not visible:
             raise ExportError(f"{export.name} : le classeur n'a aucune feuille visible.")
         sheet = visible[0]
-        export.sheet = sheet.name
-        others = [s.name for s in workbook.sheets if s != sheet and workbook.has_cells(s)]
+        # (masked here: the kept rows' facts in data/.build held a sheet named after an
+        # address in clear, and the warning quoting the others too)
+        export.sheet = pii.mask(sheet.name)
+        others = [pii.mask(s.name) for s in workbook.sheets
+                  if s != sheet and workbook.has_cells(s)]
         if others:
             export.warnings.append((None, None, (
-                f"feuille « {sheet.name} » lue (la première visible) ; d'autres feuilles "
+                f"feuille « {export.sheet} » lue (la première visible) ; d'autres feuilles "
                 f"contiennent des données et sont ignorées : "
                 + ", ".join(f"« {name} »" for name in others))))
         if workbook.is_dense(sheet):
@@ -508,7 +511,8 @@ def load_source(con, source: Source, exports: list[ExportFile],
             except fastcsv.NotEligible as why:
                 export.ignored_columns.clear()
                 if os.environ.get("OMLOT_TIMINGS"):
-                    print(f"  {export.name}: lecteur de référence ({why})", file=sys.stderr)
+                    print(f"  {pii.mask(export.name)}: lecteur de référence ({why})",
+                          file=sys.stderr)
         con.register("_raw_arrow", read_export(export, source))
         try:
             con.execute(f"create or replace table {table} as select * from _raw_arrow")

@@ -328,6 +328,39 @@ def test_a_folder_named_after_an_address_is_not_recorded_in_clear(tmp_path):
     assert "Aucun fichier de prospects" in recorded and "leak" not in recorded
 
 
+def test_control_characters_of_a_header_never_reach_the_terminal(dirs):
+    """A header holding `ESC [2J` (clear the screen) or `ESC ]0;…` (retitle the window) was
+    quoted raw in the error message, on the officer's terminal."""
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(
+        "\x1b[2JID prospect;\x1b]0;titre\x07Canal\nP1;Salon\n", "utf-8")
+    result = _build(raw, curated)
+    assert result.returncode == 1
+    assert "prospects.csv" in result.stderr
+    state = (curated / "last_build.json").read_text("utf-8")
+    for text in (result.stderr, json.loads(state)["message"]):
+        assert not any(ord(c) < 32 and c not in "\n\t" or 127 <= ord(c) < 160
+                       for c in text), repr(text)
+
+
+def test_a_workbook_s_sheet_names_are_kept_masked_for_the_next_build(dirs):
+    raw, curated = dirs
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "paul.martin@leak.fr"
+    sheet.append(["ID prospect", "Date de premier contact", "Canal"])
+    sheet.append(["P1", "2024-01-10", "Salon"])
+    other = workbook.create_sheet("jeanne 06 55 44 33 22")
+    other.append(["x"])
+    workbook.save(raw / "prospects.xlsx")
+    assert _build(raw, curated, OMLOT_FORCE_BUILD="0").returncode == 0
+    kept = [path for path in (curated.parent / ".build").rglob("*") if path.is_file()]
+    assert any(path.suffix == ".json" for path in kept)
+    for path in kept:
+        text = path.read_bytes().decode("utf-8", "replace")
+        assert "leak" not in text and "55 44 33" not in text, path
+
+
 def test_an_empty_short_or_open_hash_key_is_refused_and_never_printed(dirs, tmp_path):
     raw, curated = dirs
     (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
