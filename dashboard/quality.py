@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard import fmt, queries
-from pipelines.contract import SOURCES
+from pipelines import contract
 
 # Warning kinds of quality.warnings: French label and what to do about them, in words an
 # officer can act on (docs/guide.md explains channels.toml once).
@@ -87,9 +87,7 @@ def effect(source: str) -> str:
     return EFFECTS.get(source, "la ligne n'est pas comptée")
 
 
-def source_label(source: str) -> str:
-    """`touches` -> « Contacts de campagne »: the contract's French name of a source."""
-    return SOURCES[source].label.capitalize() if source in SOURCES else source
+source_label = contract.source_label
 
 
 def _reconciliation(frame: pd.DataFrame) -> pd.DataFrame:

@@ -103,6 +103,12 @@ MANDATORY_SOURCE = "prospects"
 EXTENSIONS = (".csv", ".xlsx")
 
 
+def source_label(source: str) -> str:
+    """`touches` -> « Contacts de campagne »: the contract's French name of a source, as every
+    screen and document shows it (the bilan printed « touches », « campaigns »)."""
+    return SOURCES[source].label.capitalize() if source in SOURCES else source
+
+
 def header_index(source: Source) -> dict[str, Column]:
     """Every normalised name and alias of a source's columns, mapped to its column."""
     index: dict[str, Column] = {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import config, metrics
+from .. import config, contract, metrics
 from . import french, render
 from .blocks import (
     PROGRAMME,
@@ -627,7 +627,8 @@ def quality_section(ctx: Context) -> dict:
     build = ctx.ask_one("build")
     files = ctx.ask_rows("files")
     rejects = ctx.ask_rows("rejects")
-    rows = [[one_line(row["file"]), row["source"], french.number(row["read"]),
+    rows = [[one_line(row["file"]), contract.source_label(row["source"]),
+             french.number(row["read"]),
              french.number(row["accepted"]), french.number(row["rejected"]),
              french.number(row["duplicates"])] for row in files]
     sentences = [

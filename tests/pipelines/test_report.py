@@ -189,6 +189,10 @@ def test_bilan_is_a4_with_fonts_embedded_and_every_section(bilan_2023):
     assert "Période : du 01/01/2023 au 31/12/2023. Données au 30/06/2025." in text
     assert "Les évolutions comparent à l'année 2022 : du 01/01/2022 au 31/12/2022." in " ".join(
         text.split())
+    # the quality table names its sources in French (it printed « touches », « campaigns »)
+    words = set(text.split())
+    assert not words & {"touches", "campaigns", "ambassadors", "installations_"}
+    assert "Ambassadeurs" in words
 
 
 def test_targets_read_at_build_time_with_the_value_expected_at_a_date(con):
