@@ -301,6 +301,21 @@ def target_progress(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict
     return rows
 
 
+def objectives_scope(as_of: dt.date, data_date: dt.date) -> str:
+    """What the objectives' « réalisé » counts, as every page and document words it: the
+    year's households (first contact from 1 January to `as_of`) and, for installations, those
+    of them installed by the data date, whatever the day (« au 31/12/2023 : réalisé depuis le
+    1er janvier » read as the installations of 2023, some of which came in 2025)."""
+    start = dt.date(as_of.year, 1, 1)
+    installed = (f"installés : ceux de ces foyers installés au {data_date:%d/%m/%Y}, "
+                 "date des données, quelle que soit la date d'installation"
+                 if data_date > as_of else "installés : ceux de ces foyers déjà installés")
+    return (f"Réalisé : foyers dont le premier contact date du {start:%d/%m/%Y} au "
+            f"{as_of:%d/%m/%Y} ; {installed} ; ambassadeurs : taille du réseau au "
+            f"{as_of:%d/%m/%Y}. Écart à la valeur attendue au {as_of:%d/%m/%Y} (objectif de "
+            "l'année au prorata des jours écoulés).")
+
+
 # An objective's standing (target_progress), as every page and document words it.
 STANDINGS = {"reached": "atteint", "on_track": "dans les temps", "late": "en retard",
              "missed": "non atteint"}

@@ -131,13 +131,17 @@ if objectives:
             fmt.number(row["actual"]),
             f"{'-' if gap < 0 else '+'}{fmt.number(abs(gap))} · "
             f"{metrics.STANDINGS[row['standing']]}",
-            help=f"Réalisé du {fmt.date(row['year_start'])} au {fmt.date(as_of)} ; attendu "
-                 f"ce jour-là : {fmt.number(row['expected'])} (objectif de l'année au prorata "
-                 "des jours écoulés ; pour les ambassadeurs, depuis la taille du réseau au 1er "
-                 "janvier). Objectifs : pipelines/targets.toml.",
+            help=f"Réalisé par les foyers contactés du {fmt.date(row['year_start'])} au "
+                 f"{fmt.date(as_of)} ; attendu ce jour-là : {fmt.number(row['expected'])} "
+                 "(objectif de l'année au prorata des jours écoulés ; pour les ambassadeurs, "
+                 "depuis la taille du réseau au 1er janvier). Les objectifs sont ceux du "
+                 "fichier des objectifs du programme (voir le Guide).",
             border=True)
-    st.caption(f"Au {fmt.date(as_of)} : réalisé depuis le 1er janvier, écart à la valeur "
-               "attendue ce jour-là (objectif au prorata des jours écoulés).")
+    # (« au 31/12/2023 : réalisé depuis le 1er janvier » read as installations of 2023, when
+    # the cards count the year's households installed at any date, some in 2025)
+    st.caption(metrics.objectives_scope(as_of, data_day) + (
+        " Les objectifs portent sur tout le programme : ils ne suivent pas le filtre des "
+        "canaux et des campagnes." if filters.channels or filters.campaigns else ""))
 
 left, right = st.columns([2, 3])
 with left:

@@ -240,9 +240,10 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
     sentences = [
         f"Au {french.date(as_of)}, {held_words}"
         + (f" ; {late_words} : {', '.join(late)}." if late else "."),
-        f"Le réalisé compte depuis le {french.date(year_start)} ; la valeur attendue est "
-        f"l'objectif de l'année au prorata des jours écoulés ({french.percent(share)} de "
-        f"{as_of.year}), depuis la taille du réseau au 1er janvier pour les ambassadeurs.",
+        metrics.objectives_scope(as_of, ctx.data_date),
+        f"La valeur attendue est l'objectif de l'année au prorata des jours écoulés "
+        f"({french.percent(share)} de {as_of.year}), depuis la taille du réseau au 1er janvier "
+        "pour les ambassadeurs.",
     ]
     return section(title, sentences, [
         table([column("Objectif", 3.2, "left"), column(f"Objectif {as_of.year}"),

@@ -66,3 +66,24 @@ def test_an_objective_is_late_within_its_year_and_missed_once_it_is_over(demo_bu
         after = metrics.target_progress(con, dt.date(2024, 12, 31))
     assert {r["standing"] for r in during} - {"reached", "on_track"} == {"late"}
     assert {r["standing"] for r in after} - {"reached"} == {"missed"}
+
+
+def test_the_objectives_say_what_their_installations_count(demo_env):
+    """« Au 31/12/2023 : réalisé depuis le 1er janvier » read as the installations of 2023,
+    when the cards count the households contacted in 2023 installed at any date (a fresh
+    user's check: 43 « installés » against 3 installed by 31/12/2023). And a channel chosen in
+    the sidebar does not apply to them: said on screen, not only in a hover."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["periode"] = "2023"
+    at.run()
+    assert not at.exception, at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "quelle que soit la date d'installation" in captions
+    assert "du 01/01/2023 au 31/12/2023" in captions
+    assert "ne suivent pas le filtre" not in captions
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["periode"] = "2023"
+    at.query_params["canaux"] = "sante"
+    at.run()
+    assert not at.exception, at.exception
+    assert "ne suivent pas le filtre des canaux" in " ".join(c.value for c in at.caption)
