@@ -54,7 +54,9 @@ STYLE = """<style>
 @media (min-width: 601px) {
   [data-testid="stMarkdownContainer"] :not(pre) > code {white-space: nowrap;}
 }
+[class*="st-key-omlot-swipe"] {display: none;}
 @media (max-width: 600px) {
+  [class*="st-key-omlot-swipe"] {display: block;}
   .js-plotly-plot .bartext, .js-plotly-plot .annotation-text {font-size: 11px !important;}
   .st-key-conversion-trimestres .js-plotly-plot .bartext {display: none;}
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid=

@@ -195,6 +195,9 @@ def _french_numbers(shown: pd.DataFrame, config: dict):
 HEADER_HEIGHT, ROW_HEIGHT = 38, 35
 # the rows a table of automatic height shows before it scrolls
 AUTO_ROWS = 10
+# From this many columns a table is wider than a phone (390 px): it says it scrolls sideways
+# there (app.STYLE shows that line on narrow screens only).
+PHONE_COLUMNS = 3
 
 
 def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
@@ -212,6 +215,13 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     # a screen shows the first rows of a very large table (hundreds of thousands of households
     # at a regional scale), the download holds them all
     shown, dates = _display(frame.head(MAX_ROWS_SHOWN))
+    columns = len(column_order) if column_order else len(shown.columns)
+    if columns >= PHONE_COLUMNS:
+        # (on a phone the grid showed two of five columns and scrolled sideways without a
+        # sign of it: « Coût par installation » looked absent; shown on narrow screens only)
+        with st.container(key=f"omlot-swipe-{key or filename}"):
+            st.caption(f"↔ {fmt.number(columns)} colonnes : faites glisser le tableau vers "
+                       "la gauche pour voir les suivantes.")
     # a date column is text now: a date column config would not apply
     config = {k: v for k, v in (column_config or {}).items() if k not in dates}
     # `column_order`: the columns on screen, key first (the download keeps them all)

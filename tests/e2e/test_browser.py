@@ -288,6 +288,16 @@ def _screen_defects(page, title: str, width: int) -> list[str]:
         elif width >= 1280 and (len(table["shown"]) < table["columns"]
                                 or table["sideways"] > 1):
             defects.append(f"{where}: columns beyond the table's width: {table}")
+    # on a phone a table wider than the screen says it scrolls sideways (it showed two of five
+    # columns without a word); elsewhere that line is not shown
+    sideways = [t for t in tables if len(t["shown"]) < t["columns"] or t["sideways"] > 1]
+    hints = page.get_by_text("faites glisser le tableau vers la gauche")
+    told = sum(hints.nth(i).is_visible() for i in range(hints.count()))
+    if width < 600 and told < len(sideways):
+        defects.append(f"{where}: {len(sideways)} table(s) wider than the screen, "
+                       f"{told} saying so: {sideways}")
+    if width >= 600 and told:
+        defects.append(f"{where}: the phone's « faites glisser » line shown on a wide screen")
     defects += [f"{where}: chart labels overlap: {pair}"
                 for pair in page.evaluate(LABELS_OVERLAPPING)]
     cards = page.evaluate(CARDS)
