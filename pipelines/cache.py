@@ -86,8 +86,10 @@ class StagedCache:
     batch per build that read files (its rows, with each file's position in that build), and
     per file a facts record naming its batch and position there."""
 
-    def __init__(self, curated_dir: Path, key: str):
-        self.root = folder_for(curated_dir)
+    def __init__(self, curated_dir: Path, key: str, root: Path | None = None):
+        # `root`: elsewhere than the curated folder's (a build without kept rows hands its
+        # staged rows over through its private folder)
+        self.root = root or folder_for(curated_dir)
         self.dir = self.root / fingerprint(key)
         self.used: set[Path] = set()
         self._kept: dict[str, tuple[Path, int]] = {}  # sha256 → (batch, position there)
@@ -150,6 +152,7 @@ class StagedCache:
             record |= {"batch": batch.name, "position": export.order}
             facts.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
             self.used.add(facts)
+            self._kept[export.sha256] = (batch, export.order)
 
     def insert(self, con: duckdb.DuckDBPyConnection, table: str,
                exports: list[ExportFile]) -> None:
