@@ -33,39 +33,84 @@ def _scale(text: str) -> int:
     return int(text)
 
 
+# argparse's own words in French (« usage: », « show this help message and exit », « the
+# following arguments are required »): the command line is the officer's too.
+_ARGPARSE_FRENCH = {
+    "usage: ": "usage : ",
+    "positional arguments": "commandes",
+    "options": "options",
+    "show this help message and exit": "affiche cette aide",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "expected one argument": "une valeur est attendue",
+    "expected at most one argument": "une valeur au plus est attendue",
+    "expected at least one argument": "une valeur au moins est attendue",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "choix inconnu : %(value)r (possibles : %(choices)s)",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "option ambiguë : %(option)s peut être %(matches)s",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+    "one of the arguments %s is required": "un des arguments %s est obligatoire",
+}
+
+
+CURATED = "dossier de la base publiée (défaut : data/curated)"
+FROM = "premier jour de la période de premier contact (défaut : le début des données)"
+TO = "dernier jour de la période (défaut : la fin des données)"
+
+
+def _french(message: str) -> str:
+    return _ARGPARSE_FRENCH.get(message, message)
+
+
 def _parser() -> argparse.ArgumentParser:
+    argparse._ = _french  # (argparse looks its messages up through this name when it says them)
     parser = argparse.ArgumentParser(
         prog="python -m pipelines",
         description="Exports du programme « Oh my Lot ! » -> base DuckDB des indicateurs.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     demo = commands.add_parser("demo", help="écrit les exports de démonstration")
-    demo.add_argument("--raw", type=Path, default=config.RAW_DIR)
-    demo.add_argument("--seed", type=int, default=None)
+    demo.add_argument("--raw", type=Path, default=config.RAW_DIR,
+                      help="dossier où les écrire (défaut : data/raw)")
+    demo.add_argument("--seed", type=int, default=None,
+                      help="graine du tirage (les mêmes exports pour la même graine)")
     demo.add_argument("--scale", type=_scale, default=None, metavar="N",
                       help="N fois le programme, pour les mesures de performance "
                            "(N = 1000 : 400 000 foyers, 10 M contacts de campagne)")
     build = commands.add_parser("build", help="construit la base à partir des exports")
-    build.add_argument("--raw", type=Path, default=config.RAW_DIR)
-    build.add_argument("--curated", type=Path, default=config.CURATED_DIR)
+    build.add_argument("--raw", type=Path, default=config.RAW_DIR,
+                       help="dossier des exports (défaut : data/raw)")
+    build.add_argument("--curated", type=Path, default=config.CURATED_DIR, help=CURATED,
+                       metavar="DOSSIER")
     build.add_argument("--force", action="store_true",
                        help="reconstruit même si rien n'a changé depuis la dernière fois")
     kpis = commands.add_parser("kpis", help="affiche les chiffres clés")
-    kpis.add_argument("--curated", type=Path, default=config.CURATED_DIR)
-    kpis.add_argument("--from", dest="date_from", type=_date, default=None)
-    kpis.add_argument("--to", dest="date_to", type=_date, default=None)
+    kpis.add_argument("--curated", type=Path, default=config.CURATED_DIR, help=CURATED,
+                       metavar="DOSSIER")
+    kpis.add_argument("--from", dest="date_from", type=_date, default=None, help=FROM,
+                       metavar="AAAA-MM-JJ")
+    kpis.add_argument("--to", dest="date_to", type=_date, default=None, help=TO,
+                       metavar="AAAA-MM-JJ")
     kpis.add_argument("--json", action="store_true", help="sortie JSON (format du contrat)")
     report = commands.add_parser("report", help="écrit le bilan PDF du programme pour une "
                                  "période, ou celui d'une campagne (--campaign)")
-    report.add_argument("--curated", type=Path, default=config.CURATED_DIR)
-    report.add_argument("--from", dest="date_from", type=_date, default=None)
-    report.add_argument("--to", dest="date_to", type=_date, default=None)
+    report.add_argument("--curated", type=Path, default=config.CURATED_DIR, help=CURATED,
+                       metavar="DOSSIER")
+    report.add_argument("--from", dest="date_from", type=_date, default=None, help=FROM,
+                       metavar="AAAA-MM-JJ")
+    report.add_argument("--to", dest="date_to", type=_date, default=None, help=TO,
+                       metavar="AAAA-MM-JJ")
     report.add_argument("--campaign", action="append", default=[], metavar="CODE",
                         help="une campagne (répéter pour plusieurs campagnes d'une opération)")
-    report.add_argument("--out", type=Path, required=True, help="fichier PDF à écrire")
+    report.add_argument("--out", type=Path, required=True, help="fichier PDF à écrire",
+                        metavar="FICHIER.pdf")
     report.add_argument("--small-count", type=int, default=None, metavar="N",
                         help="seuil du secret statistique (défaut : targets.toml)")
-    report.add_argument("--model", default=None,
+    report.add_argument("--model", default=None, metavar="MODÈLE",
                         help="modèle d'attribution des coûts (défaut : targets.toml)")
     return parser
 

@@ -332,3 +332,18 @@ def test_an_export_removed_during_the_build_is_named_and_the_last_good_one_stays
         build_module.build(published["raw"], published["curated"], progress=lambda _: None,
                            force=True)
     assert _sha(published["database"]) == before
+
+
+@pytest.mark.parametrize("args", [["--help"], ["report", "--help"], ["report"], ["foo"],
+                                  ["kpis", "--from", "hier"]])
+def test_the_command_line_speaks_french(args):
+    """argparse's own words were English (« usage: », « show this help message and exit »,
+    « the following arguments are required: --out », « invalid choice »), beside French help."""
+    result = run_cli(*args)
+    said = result.stdout + result.stderr
+    assert said.strip()
+    for english in ("usage:", "show this help", "positional arguments", "required:",
+                    "invalid choice", "error:", "argument command"):
+        assert english not in said, (english, said)
+    if args == ["report"]:
+        assert "arguments obligatoires manquants : --out" in said and result.returncode == 2
