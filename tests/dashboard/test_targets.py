@@ -81,9 +81,13 @@ def test_the_objectives_say_what_their_installations_count(demo_env):
     assert "quelle que soit la date d'installation" in captions
     assert "du 01/01/2023 au 31/12/2023" in captions
     assert "ne suivent pas le filtre" not in captions
+    assert "tous canaux et campagnes confondus" not in captions
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["periode"] = "2023"
     at.query_params["canaux"] = "sante"
     at.run()
     assert not at.exception, at.exception
-    assert "ne suivent pas le filtre des canaux" in " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption)
+    assert "ne suivent pas le filtre des canaux" in captions
+    # nor does the committee's bilan: said under its button
+    assert "tous canaux et campagnes confondus" in captions
