@@ -94,7 +94,8 @@ row[0].metric(
             "pour s'installer." if incomplete else ""),
     border=True)
 card(row[1], "Ambassadeurs actifs", "ambassadors_active",
-     "Ambassadeurs actifs ayant adhéré au plus tard à la fin de la période.")
+     "Ambassadeurs ayant adhéré au plus tard à la fin de la période et actifs selon le "
+     "dernier export : l'export ne dit que le statut du jour, pas celui d'une date passée.")
 card(row[2], "Personnes touchées", "contacts",
      "Personnes distinctes (foyers ou emails) ayant eu un contact de campagne daté dans la "
      "période.")

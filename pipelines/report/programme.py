@@ -487,7 +487,11 @@ def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
            else f"au {french.date(ctx.data_date)}")
     sentences = [
         f"{french.capitalise(end)}, le réseau compte {number(('total', 'ambassadors'))} "
+        # (the export holds today's status only: « au 31/12/2023 … dont 344 actifs » told a
+        # past activity that nobody recorded)
         f"ambassadeurs, dont {number(('total', 'active'))} actifs"
+        + (f" selon le statut du dernier export (données au {french.date(ctx.data_date)})"
+           if filters.date_to and filters.date_to < ctx.data_date else "")
         + (f" ({rate('total', 'active', 'ambassadors', network['active_rate'])})"
            if rate('total', 'active', 'ambassadors', network['active_rate']) != "–" else "")
         + (f" ; {french.number(network['joined'])} ont adhéré pendant la période."

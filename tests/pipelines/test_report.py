@@ -193,6 +193,8 @@ def test_bilan_is_a4_with_fonts_embedded_and_every_section(bilan_2023):
     words = set(text.split())
     assert not words & {"touches", "campaigns", "ambassadors", "installations_"}
     assert "Ambassadeurs" in words
+    # the export holds today's status only: a past year's « actifs » says so
+    assert "actifs selon le statut du dernier export" in " ".join(text.split())
 
 
 def test_targets_read_at_build_time_with_the_value_expected_at_a_date(con):
