@@ -143,22 +143,29 @@ def is_calendar_year(filters: Filters) -> bool:
                 and (end.month, end.day) == (12, 31))
 
 
-def comparison(filters: Filters, rule: str | None = None) -> Comparison | None:
+def comparison(filters: Filters, rule: str | None = None,
+               first_date: dt.date | None = None) -> Comparison | None:
     """What a committee compares a period with: a calendar year with the year before; a
     season or any other period with the same dates one year before; the period of the same
     length just before only when asked (`rule="previous_period"`). None when the period is
-    open at either end (nothing comparable)."""
+    open at either end (nothing comparable), and when the window starts before the
+    programme's first contact (`first_date`): a custom period compared with five years before
+    the programme showed « +411 (+1 468 %) »."""
     start, end = filters.date_from, filters.date_to
     if start is None or end is None:
         return None
     if rule == "previous_period":
         to = start - dt.timedelta(days=1)
-        return Comparison(filters.with_period(to - (end - start), to), "previous_period")
-    if rule not in (None, "same_dates_year_before", "previous_year"):
+        found = Comparison(filters.with_period(to - (end - start), to), "previous_period")
+    elif rule in (None, "same_dates_year_before", "previous_year"):
+        window = filters.with_period(_year_before(start), _year_before(end))
+        found = Comparison(window, "previous_year" if is_calendar_year(filters)
+                           else "same_dates_year_before")
+    else:
         raise ValueError(f"unknown comparison rule {rule!r}")
-    window = filters.with_period(_year_before(start), _year_before(end))
-    return Comparison(window, "previous_year" if is_calendar_year(filters)
-                      else "same_dates_year_before")
+    if first_date is not None and found.filters.date_from < first_date:
+        return None
+    return found
 
 
 def change(now: float, before: float | None) -> dict | None:

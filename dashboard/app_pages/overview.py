@@ -38,7 +38,9 @@ if status.get("status") == "failed" or info["rejected"]:
 # season or a custom period; the previous period of the same length only when asked.
 COMPARE = {"year_before": "Un an plus tôt", "previous_period": "Période précédente"}
 rule = None
-if filters.date_from and filters.date_to:
+first_date = queries.ask_one(version, "period_bounds")["first_date"]
+# (for a calendar year both choices are the year before: the control did nothing)
+if filters.date_from and filters.date_to and not metrics.is_calendar_year(filters):
     widgets.from_url("comparaison", "comparaison", COMPARE, "year_before")
     rule = st.segmented_control(
         "Comparer avec", list(COMPARE), format_func=COMPARE.get,
@@ -46,7 +48,8 @@ if filters.date_from and filters.date_to:
         "saison ou une période personnalisée aux mêmes dates un an plus tôt ; « Période "
         "précédente » : la période de même durée juste avant.") or "year_before"
     widgets.to_url("comparaison", rule)
-window = metrics.comparison(filters, "previous_period" if rule == "previous_period" else None)
+window = metrics.comparison(filters, "previous_period" if rule == "previous_period" else None,
+                            first_date=first_date)
 
 
 def figures_of(selection: queries.Filters) -> dict:
@@ -100,6 +103,9 @@ card(row[2], "Personnes touchées", "contacts",
      "Personnes distinctes (foyers ou emails) ayant eu un contact de campagne daté dans la "
      "période.")
 card(row[3], "Interactions", "interactions", "Contacts de campagne datés dans la période.")
+if filters.date_from and filters.date_to and not window:
+    st.caption(f"Pas d'évolution affichée : la période de comparaison commencerait avant le "
+               f"premier contact du programme ({fmt.date(first_date)}).")
 if window:
     against = {
         "previous_year": f"à l'année {window.filters.date_from.year}",

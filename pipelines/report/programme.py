@@ -81,7 +81,8 @@ class Headline:
 
     def __init__(self, ctx: Context, filters: metrics.Filters) -> None:
         self.ctx, self.filters = ctx, filters
-        self.window = metrics.comparison(filters)
+        self.window = metrics.comparison(filters, first_date=ctx.ask_one(
+            "period_bounds")["first_date"])
         self.now = self._figures(filters)
         self.before = self._figures(self.window.filters) if self.window else None
         self.horizon = ctx.ask_one("cohort_horizon", filters)

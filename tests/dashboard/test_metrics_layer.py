@@ -212,6 +212,20 @@ def test_the_previous_period_of_the_same_length_only_when_asked(demo_env):
                for c in at.caption)
 
 
+def test_nothing_is_compared_with_a_time_before_the_programme(demo_env):
+    """A custom period from the first contact compared with the five years before the
+    programme: « ↑ +411 (+1 468 %) » (a fresh user's check). And for a calendar year the
+    « Comparer avec » control did nothing (both choices are the year before): not shown."""
+    at = _app(periode="perso", du="2020-01-04", au="2024-11-27")
+    assert not _metric(at, "Foyers suivis").delta
+    assert any("commencerait avant le premier contact du programme (04/01/2020)" in c.value
+               for c in at.caption)
+    year = _app(periode="2023")
+    assert not [c for c in year.segmented_control if c.key == "comparaison"]
+    assert _metric(year, "Foyers suivis").delta  # compared with 2022
+    assert not _metric(_app(periode="2020"), "Foyers suivis").delta  # 2019: no data
+
+
 def test_recent_cohorts_rate_change_is_said_provisional_not_a_fall(demo_env):
     at = _app(periode="2024")
     rate = _metric(at, "Taux suivi → installé")

@@ -94,7 +94,7 @@ def test_territory_link_keeps_what_the_origins_count(demo_env):
 
 
 def test_overview_link_keeps_the_comparison(demo_env):
-    at = open_link("app_pages/overview.py", periode="2023", comparaison="previous_period")
+    at = open_link("app_pages/overview.py", periode="ete-2023", comparaison="previous_period")
     assert any("la période précédente de même durée" in c.value for c in at.caption)
 
 
