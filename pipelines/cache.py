@@ -47,6 +47,12 @@ def fingerprint(key: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def columns(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, str]:
+    """The columns of a query's rows and their types, without running it."""
+    return {name: str(kind) for name, kind, *_ in con.execute(
+        f"describe ({query}\n)").fetchall()}
+
+
 def _has_file(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether staged rows carry their file's name (the touches keep only its position)."""
     schema, name = table.split(".")
@@ -119,7 +125,7 @@ class StagedCache:
         self.used.update((batch, facts))
         return True
 
-    def save(self, con: duckdb.DuckDBPyConnection, table: str,
+    def save(self, con: duckdb.DuckDBPyConnection, query: str, source: str,
              exports: list[ExportFile]) -> None:
         """Keep the staged rows of files read now (without their name, which can change),
         before the kept files' rows are put back (insert): one Parquet file for all of them,
@@ -130,14 +136,13 @@ class StagedCache:
         258 MB); Snappy was slower."""
         if not exports:
             return
-        source = exports[0].source
         folder = self.dir / source
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         batch = folder / f"batch-{uuid.uuid4().hex[:12]}.parquet"
         part = folder / f".{batch.name}.{os.getpid()}.tmp"
-        columns = "* exclude (file)" if _has_file(con, table) else "*"
+        kept = "* exclude (file)" if "file" in columns(con, query) else "*"
         try:
-            con.execute(f"copy (select {columns} from {table}) to ? "
+            con.execute(f"copy (select {kept} from ({query}\n)) to ? "
                         "(format parquet, parquet_version 'V2', compression 'zstd', "
                         "compression_level 1)",
                         [str(part)])

@@ -320,13 +320,13 @@ def test_an_export_removed_during_the_build_is_named_and_the_last_good_one_stays
     (published["raw"] / "prospects_2.csv").write_text(
         "ID prospect;Date de premier contact\nP3;01/04/2023\n", "utf-8")
     before = _sha(published["database"])
-    original = build_module.run_models
+    original = build_module.stage
 
-    def tidy_then_run(*args, **kwargs):
+    def tidy_then_stage(*args, **kwargs):
         (published["raw"] / "prospects_2.csv").unlink()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(build_module, "run_models", tidy_then_run)
+    monkeypatch.setattr(build_module, "stage", tidy_then_stage)
     with pytest.raises(guard.BuildFailure,
                        match="prospects_2.csv : le fichier a changé pendant la construction"):
         build_module.build(published["raw"], published["curated"], progress=lambda _: None,
