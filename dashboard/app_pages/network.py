@@ -77,8 +77,10 @@ widgets.table(
     column_config={"Jours d'accompagnement": day_column, "Jours sans nouvelle": day_column,
                    "Campagne": st.column_config.TextColumn(width="medium")},
     # the figure the list is about next to the file number; the rest in the download
-    column_order=["Identifiant foyer", "Jours sans nouvelle", "Dernière mise à jour",
-                  "Canal", "Campagne"],
+    # (« Abandon » files count among those followed: their status on screen, not only in
+    # the download)
+    column_order=["Identifiant foyer", "Jours sans nouvelle", "Statut CRM",
+                  "Dernière mise à jour", "Canal", "Campagne"],
     # (a campaign's name on two lines rather than cut: « Salon international de
     # l'agriculture 2020 (Paris) » ended in « 20… » on a projector)
     height=400, row_height=66,
