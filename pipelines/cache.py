@@ -128,7 +128,9 @@ class StagedCache:
     def save(self, con: duckdb.DuckDBPyConnection, query: str, source: str,
              exports: list[ExportFile]) -> None:
         """Keep the staged rows of files read now (without their name, which can change),
-        before the kept files' rows are put back (insert): one Parquet file for all of them,
+        written straight from the staging `query` of `source` (the build's first phase holds
+        no staged table: build.stage), and found again by insert like those of unchanged
+        files: one Parquet file for all of them,
         written in one pass (a file per export, by DuckDB's partitioned writer, cost twice as
         much: 8.3 s instead of 4.1 s at ten million touches). Parquet's version 2 encodings
         and Zstandard at its fastest level: as fast to write and read back as LZ4 (3.8 s and
