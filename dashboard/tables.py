@@ -157,7 +157,7 @@ def campaigns(metrics: pd.DataFrame, model: str, refs: Reference) -> pd.DataFram
             f"{fmt.number(lo, 1)} – {fmt.number(hi, 1)}"
             for lo, hi in zip(metrics["followed_min"], metrics["followed_max"], strict=True)],
         "Coût par foyer suivi (€)": metrics[f"cost_per_followed_{model}"].astype("float64"),
-        "Contacts": metrics["touches"],
+        "Interactions": metrics["touches"],
         "Personnes touchées": metrics["persons"],
         "Interactions anonymes": metrics["anonymous_interactions"],
         "Devenues foyers": metrics["persons_became_households"],
@@ -374,7 +374,7 @@ def campaigns_download(metrics: pd.DataFrame, model: str, refs: Reference) -> pd
         "Suivis : minimum des modèles": metrics["followed_min"].round(1),
         "Suivis : maximum des modèles": metrics["followed_max"].round(1),
         "Coût par foyer suivi (€)": _whole(metrics[f"cost_per_followed_{model}"]),
-        "Contacts": metrics["touches"],
+        "Interactions": metrics["touches"],
         "Personnes touchées": metrics["persons"],
         "Interactions anonymes": metrics["anonymous_interactions"],
         "Devenues foyers": metrics["persons_became_households"],

@@ -66,7 +66,7 @@ widgets.table(table, "campagnes.csv", height=500, row_height=66,
     "Coût par foyer suivi (€)": euro,
     "Part devenue foyer": st.column_config.NumberColumn(format="percent"),
     **{name: count for name in (
-        "Contacts", "Personnes touchées", "Interactions anonymes", "Devenues foyers")},
+        "Interactions", "Personnes touchées", "Interactions anonymes", "Devenues foyers")},
     "Campagne": st.column_config.TextColumn(width=265),
     "Budget (€)": st.column_config.NumberColumn(format="euro", width=90),
     "Installations attribuées": st.column_config.NumberColumn(width=150),
@@ -116,7 +116,8 @@ if code:
     bilans.campaign_button(version, code)
     detail = metrics[metrics["campaign_code"] == code].iloc[0]
     cols = st.columns(4)
-    cols[0].metric("Contacts", fmt.number(detail["touches"]), border=True)
+    # (named as on the overview and in the bilans: « Contacts » here, « Interactions » there)
+    cols[0].metric("Interactions", fmt.number(detail["touches"]), border=True)
     cols[1].metric("Foyers suivis attribués", fmt.number(detail[f"followed_{model}"], 1),
                    border=True)
     cols[2].metric("Installations attribuées", fmt.number(detail[f"installed_{model}"], 1),
@@ -124,8 +125,9 @@ if code:
     cols[3].metric("Coût par installation", fmt.euros(detail[f"cost_per_installed_{model}"]),
                    border=True)
     # (a period can show no contact and yet credits: the two do not count the same thing)
-    st.caption("Contacts : ceux de la campagne datés dans la période. Foyers, installations "
-               "et coût : les foyers dont le premier contact tombe dans la période, crédités "
+    st.caption("Interactions : celles de la campagne datées dans la période. Foyers, "
+               "installations et coût : les foyers dont le premier contact tombe dans la "
+               "période, crédités "
                "pour leurs contacts avec la campagne, même datés hors de la période.")
     # the chart, then the households, one under the other: side by side, the chart's legend
     # (contact kinds) and the households' columns were cut on a projector

@@ -150,7 +150,9 @@ class Reach:
             column("Ensemble", 1)]
         body = [[one_line(kind)] + [self.persons(phase, kind) for phase in self.phases]
                 + [self.persons(None, kind)] for kind in self.types]
-        total = ["Toutes interactions"] + [self.persons(phase, None) for phase in self.phases] \
+        # (the cells count persons, once each: « Toutes interactions 616 » read as interactions)
+        total = ["Personnes touchées (une fois chacune)"] + [
+            self.persons(phase, None) for phase in self.phases] \
             + [self.persons(None, None)]
         by_type = {row["interaction_type"]: row for row in self.rows
                    if row["is_all_phases"] and not row["is_all_types"]}

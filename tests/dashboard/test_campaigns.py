@@ -70,8 +70,9 @@ def test_a_campaign_without_households_in_the_period_says_so_in_french(demo_buil
     assert any(m.value.startswith("**0 foyers**") for m in at.markdown)
     assert any(c.value == "Aucune ligne pour cette sélection." for c in at.caption)
     # no contact in the period, and yet credits: the page says why the two differ
-    assert _metric(at, "Contacts") == "0"
-    assert any(c.value.startswith("Contacts : ceux de la campagne datés dans la période")
+    assert _metric(at, "Interactions") == "0"
+    assert any(c.value.startswith("Interactions : celles de la campagne datées dans la "
+                                  "période")
                for c in at.caption)
     assert all(len(frame.value) for frame in at.dataframe)
 
