@@ -126,8 +126,9 @@ def connect_work(spill_dir: Path, encrypted: bool = True) -> duckdb.DuckDBPyConn
 def _encrypt_spill(con: duckdb.DuckDBPyConnection) -> None:
     """What spills is encrypted, under a key made for this build and held in memory only: a
     build killed past its memory limit left raw rows with emails readable in its folder
-    (`strings` showed them) until the next build. DuckDB encrypts its temporary files only for
-    an encrypted database: the work database is an encrypted in-memory one. DuckDB writes
+    (`strings` showed them) until the next build. DuckDB encrypts its temporary files only
+    when an encrypted database is attached: an empty in-memory one, whose key is the spill's
+    (the tables stay in the plain in-memory database, tested). DuckDB writes
     encrypted files through OpenSSL (its httpfs extension, a download: refused here) or, when
     told so, through its built-in mbedtls, which it calls « not securely encrypted »: enough
     for files that live one build, in an owner-only folder, under a key that never leaves
