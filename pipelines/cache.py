@@ -146,7 +146,7 @@ class StagedCache:
         try:
             con.execute(f"copy (select {kept} from ({query}\n)) to ? "
                         "(format parquet, parquet_version 'V2', compression 'zstd', "
-                        "compression_level 1)",
+                        "compression_level 1, row_group_size 30720)",
                         [str(part)])
             os.chmod(part, 0o600)
             os.replace(part, batch)
