@@ -401,6 +401,12 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
     del data
     records = [r for r in records if not _is_blank(r.values) or r.problem]
     if not records:
+        if export.sheet:
+            # (a workbook whose data sat on its second sheet was said « fichier vide »)
+            raise ExportError(
+                f"{export.name} : la feuille « {export.sheet} », la première visible, est vide "
+                "(pas même une ligne d'en-tête) ; seule la première feuille visible d'un "
+                "classeur est lue : placez-y les données.")
         raise ExportError(f"{export.name} : fichier vide (pas même une ligne d'en-tête).")
     header, rows = records[0], records[1:]
     export.rows_read = len(rows)

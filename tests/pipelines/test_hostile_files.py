@@ -495,3 +495,18 @@ def test_a_build_far_past_its_memory_limit_spills_and_gives_the_same_figures(tmp
     result = _build(raw, tight, OMLOT_MEMORY_LIMIT="80MB", OMLOT_CACHE="0")
     assert result.returncode == 0, result.stderr
     assert kpis(tight) == kpis(roomy)
+
+
+def test_a_workbook_whose_first_sheet_is_empty_names_that_sheet(dirs):
+    """Its data on the second sheet: the message said « fichier vide », which the officer,
+    seeing the data in Excel, could not understand."""
+    raw, curated = dirs
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    data = workbook.create_sheet("Données")
+    data.append(["ID prospect", "Date de premier contact", "Canal"])
+    data.append(["P1", "2024-01-10", "Salon"])
+    workbook.save(raw / "prospects.xlsx")
+    result = _build(raw, curated)
+    assert result.returncode == 1
+    assert "prospects.xlsx : la feuille « Notes », la première visible, est vide" in result.stderr
