@@ -167,12 +167,48 @@ def _kpis(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     with duckdb.connect(str(path), read_only=True) as con:
         figures = headline(con, args.date_from, args.date_to)
+        names = {} if args.json else dict(con.execute(
+            "select channel, label from ref.channels union all "
+            "select model, 'Modèle « ' || label || ' »' from ref.attribution_models").fetchall())
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
-        for key, value in figures.items():
-            print(f"{key:<22} {value}")
+        from .contract import SOURCES, source_label
+        names |= {source: source_label(source) for source in SOURCES}
+        _print_figures(figures, names)
     return 0
+
+
+# `kpis` without --json: the same figures for a person, in French (it printed the contract's
+# keys and Python's dicts: « followed_by_channel {'salon': 85, …} », « 19.166667 »).
+_LABELS = {
+    "followed": "Foyers suivis", "accompanied": "Foyers accompagnés",
+    "installed": "Foyers installés", "people_installed": "Personnes installées",
+    "followed_by_channel": "Foyers suivis par canal",
+    "installed_by_channel": "Foyers installés par canal", "ambassadors": "Ambassadeurs",
+    "ambassadors_active": "Ambassadeurs actifs", "contacts": "Personnes touchées",
+    "interactions": "Interactions", "rows": "Lignes des exports",
+    "attribution": "Crédits d'attribution (foyers suivis, installés) par modèle et campagne",
+    "read": "lues", "accepted": "acceptées", "rejected": "rejetées", "duplicates": "doublons",
+    "merged": "fusionnées", "unattributed": "non attribué",
+}
+
+
+def _print_figures(figures: dict, names: dict[str, str], depth: int = 0) -> None:
+    """`names`: the channels' and sources' names, by code."""
+    from .report import french
+
+    for key, value in figures.items():
+        label = _LABELS.get(key) or names.get(key, key)
+        if isinstance(value, dict) and set(value) <= {"followed", "installed"}:
+            print(f"{'  ' * depth}{label} : {french.number(value.get('followed'), 1)} suivis, "
+                  f"{french.number(value.get('installed'), 1)} installés")
+        elif isinstance(value, dict):
+            print(f"{'  ' * depth}{label} :")
+            _print_figures(value, names, depth + 1)
+        else:
+            decimals = 0 if float(value).is_integer() else 1
+            print(f"{'  ' * depth}{label} : {french.number(value, decimals)}")
 
 
 def _report(args: argparse.Namespace) -> int:

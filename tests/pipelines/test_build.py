@@ -347,3 +347,15 @@ def test_the_command_line_speaks_french(args):
         assert english not in said, (english, said)
     if args == ["report"]:
         assert "arguments obligatoires manquants : --out" in said and result.returncode == 2
+
+
+def test_kpis_for_a_person_speaks_french(published):
+    """Without --json it printed the contract's keys and Python's dicts (« followed_by_channel
+    {'salon': 85, …} », « 19.166667 »)."""
+    result = run_cli("kpis", "--curated", str(published["curated"]))
+    assert result.returncode == 0, result.stderr
+    figures = kpis(published["curated"])
+    assert f"Foyers suivis : {figures['followed']}" in result.stdout
+    for english in ("followed", "installed_by_channel", "first_touch", "unattributed", "{",
+                    "read :"):
+        assert english not in result.stdout, english
