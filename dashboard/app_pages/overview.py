@@ -61,12 +61,21 @@ def figures_of(selection: queries.Filters) -> dict:
 
 figures = figures_of(filters)
 previous = figures_of(window.filters) if window else None
+# cohorts that have not all had 12 months to install still gain installations: the change of
+# what they installed is shown in grey and said to be provisional, never as a fall (2023's
+# « Foyers installés » was compared with 2022's, a year older)
+incomplete = not figures["horizon"]["is_complete"] or (
+    previous is not None and not previous["horizon"]["is_complete"])
 
 
-def card(column, label: str, key: str, help_text: str) -> None:
+def card(column, label: str, key: str, help_text: str, cohort: bool = False) -> None:
     change = metrics.change(figures[key], previous[key]) if previous else None
-    column.metric(label, fmt.number(figures[key]), fmt.delta(change), help=help_text,
-                  border=True)
+    provisional = cohort and incomplete and change is not None
+    column.metric(label, fmt.number(figures[key]),
+                  fmt.delta(change) + (" (provisoire)" if provisional else "")
+                  if change is not None else None,
+                  delta_color="off" if provisional else "normal",
+                  help=help_text, border=True)
 
 
 row = st.columns(4)
@@ -76,16 +85,13 @@ card(row[0], "Foyers suivis", "followed",
 card(row[1], "Foyers accompagnés", "accompanied",
      "Foyers suivis ayant une date de début d'accompagnement ou une installation.")
 card(row[2], "Foyers installés", "installed",
-     "Foyers suivis ayant au moins une installation, quelle qu'en soit la date.")
+     "Foyers suivis ayant au moins une installation, quelle qu'en soit la date.", cohort=True)
 card(row[3], "Personnes installées", "people_installed",
      "Personnes de la première installation de chaque foyer installé (à défaut, taille du "
-     "foyer, sinon 1).")
+     "foyer, sinon 1).", cohort=True)
 row = st.columns(4)
 rate = figures["installed_rate"]
-# a rate of cohorts that have not all had 12 months to install still climbs: its change is
-# shown in grey and said to be provisional, never as a fall
-incomplete = not figures["horizon"]["is_complete"] or (
-    previous is not None and not previous["horizon"]["is_complete"])
+# (the rate's change likewise)
 points = metrics.point_change(rate, previous["installed_rate"]) if previous else None
 row[0].metric(
     "Taux suivi → installé", fmt.share(rate),

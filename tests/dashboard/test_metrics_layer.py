@@ -234,6 +234,13 @@ def test_recent_cohorts_rate_change_is_said_provisional_not_a_fall(demo_env):
     assert any("n'ont pas encore eu 12 mois" in c.value for c in at.caption)
     judged = _metric(_app(periode="2022"), "Taux suivi → installé")
     assert not judged.delta.endswith("(provisoire)")
+    # so is what those cohorts installed (a fresh user read 2023's against 2022's, a year
+    # older): in grey, « provisoire »; what they are (households followed) is not
+    for label in ("Foyers installés", "Personnes installées"):
+        installed = _metric(at, label)
+        assert installed.delta.endswith("(provisoire)") and "color: GRAY" in str(installed.proto)
+    assert not _metric(at, "Foyers suivis").delta.endswith("(provisoire)")
+    assert not _metric(_app(periode="2022"), "Foyers installés").delta.endswith("(provisoire)")
 
 
 def test_a_period_starting_after_its_end_is_refused_with_a_french_message(demo_env):
