@@ -270,9 +270,10 @@ def _last_readers(models: list[tuple[str, str, str]]) -> dict[int, list[str]]:
     return by_position
 
 
-def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None,
+def run_models(con: duckdb.DuckDBPyConnection, bar=None,
                layers: tuple[str, ...] = LAYERS) -> int:
-    """Build every model of `layers` in dependency order; the number of models."""
+    """Build every model of `layers` in dependency order; the number of models. (The build
+    runs staging apart, in its first phase: build.stage.)"""
     for layer in LAYERS:
         con.execute(f"create schema if not exists {layer}")
     timings = os.environ.get("OMLOT_TIMINGS")
@@ -295,8 +296,6 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None, after_model=None,
             raise  # (the machine's limit, not a defect of the model: guard.classify says so)
         except duckdb.Error as exc:
             raise ModelFailed(f"le modèle {schema}.{table} a échoué : {exc}") from exc
-        if after_model:
-            after_model(schema, table)
         for name in done_with.get(position, []):
             if name.startswith("raw."):
                 drop_raw(con, name.removeprefix("raw."))
