@@ -469,18 +469,18 @@ def test_what_the_work_database_spills_is_never_in_clear(tmp_path, monkeypatch):
     from pipelines import build as build_module
     from pipelines import config
 
-    monkeypatch.setattr(config, "MEMORY_LIMIT", "40MB")
+    monkeypatch.setattr(config, "MEMORY_LIMIT", "100MB")
     spill = tmp_path / "spill"
     spill.mkdir()
     with build_module.connect_work(spill) as con:
         con.execute("create table raw_rows as select 'jeanne.planted' || i || '@example.fr' "
-                    "as email, i from range(2000000) as t(i)")
+                    "as email, i from range(3000000) as t(i)")
         con.execute("create table sorted as select * from raw_rows order by email desc")
         spilled = [path for path in spill.rglob("*") if path.is_file() and path.stat().st_size]
         assert spilled  # it did spill: the check below reads something
         for path in spilled:
             assert b"planted" not in path.read_bytes(), path
-        assert con.execute("select count(*) from sorted").fetchone()[0] == 2_000_000
+        assert con.execute("select count(*) from sorted").fetchone()[0] == 3_000_000
 
 
 def test_a_build_far_past_its_memory_limit_spills_and_gives_the_same_figures(tmp_path):
