@@ -81,7 +81,7 @@ def find_exports(raw_dir: Path) -> tuple[dict[str, list[ExportFile]], list[Skipp
     """Files of each source by case-insensitive prefix, in name order; and the files skipped
     (unsupported extension, symbolic link, not a regular file), each with its reason."""
     if not raw_dir.is_dir():
-        raise ExportError(f"Dossier des exports introuvable : {pii.mask(str(raw_dir))}")
+        raise ExportError(f"Dossier des exports introuvable : {raw_dir}")
     found: dict[str, list[ExportFile]] = {name: [] for name in SOURCES}
     skipped: list[SkippedFile] = []
     # Longest prefix first, so that a prefix contained in another never steals its files.
@@ -89,8 +89,7 @@ def find_exports(raw_dir: Path) -> tuple[dict[str, list[ExportFile]], list[Skipp
     try:
         entries = sorted(raw_dir.iterdir(), key=lambda p: os.fsencode(p.name))
     except OSError as exc:
-        raise ExportError(f"Dossier des exports illisible : {pii.mask(str(raw_dir))} "
-                          f"({exc.strerror}).") from exc
+        raise ExportError(f"Dossier des exports illisible : {raw_dir} ({exc.strerror}).") from exc
     for path in entries:
         name = display_name(path)
         if name.startswith((".", "~$")):
@@ -114,8 +113,8 @@ def find_exports(raw_dir: Path) -> tuple[dict[str, list[ExportFile]], list[Skipp
                 ExportFile(source.name, path, len(found[source.name]), name))
     if not found[MANDATORY_SOURCE]:
         raise ExportError(
-            f"Aucun fichier de prospects dans {pii.mask(str(raw_dir))} : il faut au moins un "
-            "fichier « prospects*.csv » ou « prospects*.xlsx » (export du CRM du réseau accueil)."
+            f"Aucun fichier de prospects dans {raw_dir} : il faut au moins un fichier "
+            "« prospects*.csv » ou « prospects*.xlsx » (export du CRM du réseau accueil)."
         )
     return found, skipped
 
