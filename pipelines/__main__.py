@@ -62,6 +62,20 @@ FROM = "premier jour de la période de premier contact (défaut : le début des 
 TO = "dernier jour de la période (défaut : la fin des données)"
 
 
+def _curated(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--curated", type=Path, default=config.CURATED_DIR, help=CURATED,
+                         metavar="DOSSIER")
+
+
+def _curated_and_period(command: argparse.ArgumentParser) -> None:
+    """The published database and the period of first contact a figure is asked for."""
+    _curated(command)
+    command.add_argument("--from", dest="date_from", type=_date, default=None, help=FROM,
+                         metavar="AAAA-MM-JJ")
+    command.add_argument("--to", dest="date_to", type=_date, default=None, help=TO,
+                         metavar="AAAA-MM-JJ")
+
+
 def _french(message: str) -> str:
     return _ARGPARSE_FRENCH.get(message, message)
 
@@ -84,26 +98,15 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="construit la base à partir des exports")
     build.add_argument("--raw", type=Path, default=config.RAW_DIR,
                        help="dossier des exports (défaut : data/raw)")
-    build.add_argument("--curated", type=Path, default=config.CURATED_DIR, help=CURATED,
-                       metavar="DOSSIER")
+    _curated(build)
     build.add_argument("--force", action="store_true",
                        help="reconstruit même si rien n'a changé depuis la dernière fois")
     kpis = commands.add_parser("kpis", help="affiche les chiffres clés")
-    kpis.add_argument("--curated", type=Path, default=config.CURATED_DIR, help=CURATED,
-                       metavar="DOSSIER")
-    kpis.add_argument("--from", dest="date_from", type=_date, default=None, help=FROM,
-                       metavar="AAAA-MM-JJ")
-    kpis.add_argument("--to", dest="date_to", type=_date, default=None, help=TO,
-                       metavar="AAAA-MM-JJ")
+    _curated_and_period(kpis)
     kpis.add_argument("--json", action="store_true", help="sortie JSON (format du contrat)")
     report = commands.add_parser("report", help="écrit le bilan PDF du programme pour une "
                                  "période, ou celui d'une campagne (--campaign)")
-    report.add_argument("--curated", type=Path, default=config.CURATED_DIR, help=CURATED,
-                       metavar="DOSSIER")
-    report.add_argument("--from", dest="date_from", type=_date, default=None, help=FROM,
-                       metavar="AAAA-MM-JJ")
-    report.add_argument("--to", dest="date_to", type=_date, default=None, help=TO,
-                       metavar="AAAA-MM-JJ")
+    _curated_and_period(report)
     report.add_argument("--campaign", action="append", default=[], metavar="CODE",
                         help="une campagne (répéter pour plusieurs campagnes d'une opération)")
     report.add_argument("--out", type=Path, required=True, help="fichier PDF à écrire",
