@@ -69,13 +69,11 @@ incomplete = not figures["horizon"]["is_complete"] or (
 
 
 def card(column, label: str, key: str, help_text: str, cohort: bool = False) -> None:
-    change = metrics.change(figures[key], previous[key]) if previous else None
-    provisional = cohort and incomplete and change is not None
+    delta = fmt.delta(metrics.change(figures[key], previous[key]) if previous else None)
+    provisional = cohort and incomplete and delta is not None
     column.metric(label, fmt.number(figures[key]),
-                  fmt.delta(change) + (" (provisoire)" if provisional else "")
-                  if change is not None else None,
-                  delta_color="off" if provisional else "normal",
-                  help=help_text, border=True)
+                  f"{delta} (provisoire)" if provisional else delta,
+                  delta_color="off" if provisional else "normal", help=help_text, border=True)
 
 
 row = st.columns(4)
