@@ -26,6 +26,19 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def open_app(**params: str):
+    """The dashboard (AppTest) opened by a link with these URL parameters, on its first page,
+    run without an exception."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def kpis(curated: Path, *period: str) -> dict:
     result = run_cli("kpis", "--curated", str(curated), *period, "--json")
     assert result.returncode == 0, result.stderr

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import fmt
 from pipelines import kpis, metrics
 from pipelines.metrics import NO_CAMPAIGN, Filters
-from tests.conftest import ROOT, build_with_a_new_channel
+from tests.conftest import ROOT, build_with_a_new_channel, open_app
 
 APP = str(ROOT / "dashboard" / "app.py")
 CHANNELS = ("salon", "site_web", "tourisme", "sante", "ambassadeur", "entreprise", "digital",
@@ -45,15 +45,6 @@ def _query(filters: Filters) -> dict[str, str]:
         params["campagnes"] = ",".join("(sans)" if c == NO_CAMPAIGN else c
                                        for c in filters.campaigns)
     return params
-
-
-def _app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _page(at: AppTest, name: str) -> AppTest:
@@ -97,12 +88,12 @@ def test_every_page_shows_the_layers_figures_for_random_selections(demo_env):
         if start and end and start > end:
             with pytest.raises(metrics.PeriodError):
                 Filters(start, end, channels, campaigns)
-            at = _app(periode="perso", du=start.isoformat(), au=end.isoformat())
+            at = open_app(periode="perso", du=start.isoformat(), au=end.isoformat())
             assert "après sa fin" in at.sidebar.error[0].value
             assert not at.metric
             return
         filters = Filters(start, end, channels, campaigns)
-        at = _app(**_query(filters))
+        at = open_app(**_query(filters))
         head = metrics.ask_one(con, "headline", filters)
         printed = kpis.headline(con, start, end, list(channels), list(campaigns))
         for label, key in (("Foyers suivis", "followed"), ("Foyers accompagnés", "accompanied"),
@@ -161,7 +152,7 @@ def test_every_page_shows_the_layers_figures_for_random_selections(demo_env):
 # --- « no campaign » ------------------------------------------------------------------------
 
 def test_no_campaign_gives_the_same_figures_to_the_cards_and_the_funnel(demo_env):
-    at = _app(campagnes="(sans)")
+    at = open_app(campagnes="(sans)")
     assert at.sidebar.multiselect[1].value == [NO_CAMPAIGN]
     assert "(sans campagne)" in at.sidebar.multiselect[1].options
     assert _metric(at, "Foyers suivis").value == "57"
@@ -172,7 +163,7 @@ def test_no_campaign_gives_the_same_figures_to_the_cards_and_the_funnel(demo_env
 
 
 def test_no_campaign_is_a_choice_of_the_funnel_drill_down(demo_env):
-    at = _page(_app(), "sources")
+    at = _page(open_app(), "sources")
     at.selectbox(key="entonnoir_canal").set_value("autre").run()
     campaign = at.selectbox(key="entonnoir_campagne_autre")
     assert any(option.startswith("(sans campagne)") for option in campaign.options)
@@ -187,7 +178,7 @@ def test_no_campaign_is_a_choice_of_the_funnel_drill_down(demo_env):
 # --- comparisons a committee expects --------------------------------------------------------
 
 def test_a_year_is_compared_with_the_previous_calendar_year_on_screen(demo_env):
-    at = _app(periode="2024")
+    at = open_app(periode="2024")
     assert any("par rapport à l'année 2023 : du 01/01/2023 au 31/12/2023" in c.value
                for c in at.caption)
     assert _metric(at, "Personnes touchées").delta.startswith("-1\u202f062 ")
@@ -195,7 +186,7 @@ def test_a_year_is_compared_with_the_previous_calendar_year_on_screen(demo_env):
 
 
 def test_a_season_is_compared_with_the_same_dates_one_year_before(demo_env):
-    at = _app(periode="ete-2023")
+    at = open_app(periode="ete-2023")
     assert any("par rapport aux mêmes dates un an plus tôt : du 01/07/2022 au 31/10/2022"
                in c.value
                for c in at.caption)
@@ -206,7 +197,7 @@ def test_a_season_is_compared_with_the_same_dates_one_year_before(demo_env):
 
 
 def test_the_previous_period_of_the_same_length_only_when_asked(demo_env):
-    at = _app(periode="ete-2023")
+    at = open_app(periode="ete-2023")
     at.segmented_control(key="comparaison").set_value("previous_period").run()
     assert any("période précédente de même durée : du 28/02/2023 au 30/06/2023" in c.value
                for c in at.caption)
@@ -216,23 +207,23 @@ def test_nothing_is_compared_with_a_time_before_the_programme(demo_env):
     """A custom period from the first contact compared with the five years before the
     programme: « ↑ +411 (+1 468 %) » (a fresh user's check). And for a calendar year the
     « Comparer avec » control did nothing (both choices are the year before): not shown."""
-    at = _app(periode="perso", du="2020-01-04", au="2024-11-27")
+    at = open_app(periode="perso", du="2020-01-04", au="2024-11-27")
     assert not _metric(at, "Foyers suivis").delta
     assert any("commencerait avant le premier contact du programme (04/01/2020)" in c.value
                for c in at.caption)
-    year = _app(periode="2023")
+    year = open_app(periode="2023")
     assert not [c for c in year.segmented_control if c.key == "comparaison"]
     assert _metric(year, "Foyers suivis").delta  # compared with 2022
-    assert not _metric(_app(periode="2020"), "Foyers suivis").delta  # 2019: no data
+    assert not _metric(open_app(periode="2020"), "Foyers suivis").delta  # 2019: no data
 
 
 def test_recent_cohorts_rate_change_is_said_provisional_not_a_fall(demo_env):
-    at = _app(periode="2024")
+    at = open_app(periode="2024")
     rate = _metric(at, "Taux suivi → installé")
     assert rate.delta.endswith("(provisoire)")
     assert "color: GRAY" in str(rate.proto)  # not a red fall
     assert any("n'ont pas encore eu 12 mois" in c.value for c in at.caption)
-    judged = _metric(_app(periode="2022"), "Taux suivi → installé")
+    judged = _metric(open_app(periode="2022"), "Taux suivi → installé")
     assert not judged.delta.endswith("(provisoire)")
     # so is what those cohorts installed (a fresh user read 2023's against 2022's, a year
     # older): in grey, « provisoire »; what they are (households followed) is not
@@ -240,11 +231,11 @@ def test_recent_cohorts_rate_change_is_said_provisional_not_a_fall(demo_env):
         installed = _metric(at, label)
         assert installed.delta.endswith("(provisoire)") and "color: GRAY" in str(installed.proto)
     assert not _metric(at, "Foyers suivis").delta.endswith("(provisoire)")
-    assert not _metric(_app(periode="2022"), "Foyers installés").delta.endswith("(provisoire)")
+    assert not _metric(open_app(periode="2022"), "Foyers installés").delta.endswith("(provisoire)")
 
 
 def test_a_period_starting_after_its_end_is_refused_with_a_french_message(demo_env):
-    at = _app(periode="perso", du="2023-06-30", au="2023-01-01")
+    at = open_app(periode="perso", du="2023-06-30", au="2023-01-01")
     assert "La période commence le 30/06/2023, après sa fin le 01/01/2023" in (
         at.sidebar.error[0].value)
     assert "Période refusée" in at.error[0].value
@@ -257,7 +248,7 @@ def test_a_channel_added_in_channels_toml_shows_in_filter_table_and_chart(tmp_pa
                                                                            monkeypatch):
     curated = build_with_a_new_channel(tmp_path)
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
-    at = _app()
+    at = open_app()
     assert "Marché de Cahors" in at.sidebar.multiselect[0].options
     _page(at, "sources")
     table = _table(at, "Canal").set_index("Canal")

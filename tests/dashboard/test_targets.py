@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
 from pipelines import metrics
-from tests.conftest import ROOT, kpis
+from tests.conftest import ROOT, kpis, open_app
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -73,21 +73,15 @@ def test_the_objectives_say_what_their_installations_count(demo_env):
     when the cards count the households contacted in 2023 installed at any date (a fresh
     user's check: 43 « installés » against 3 installed by 31/12/2023). And a channel chosen in
     the sidebar does not apply to them: said on screen, not only in a hover."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["periode"] = "2023"
-    at.run()
-    assert not at.exception, at.exception
-    captions = " ".join(c.value for c in at.caption)
-    assert "quelle que soit la date d'installation" in captions
-    assert "du 01/01/2023 au 31/12/2023" in captions
-    assert "ne suivent pas le filtre" not in captions
-    assert "tous canaux et campagnes confondus" not in captions
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["periode"] = "2023"
-    at.query_params["canaux"] = "sante"
-    at.run()
-    assert not at.exception, at.exception
-    captions = " ".join(c.value for c in at.caption)
-    assert "ne suivent pas le filtre des canaux" in captions
+    def captions(**params: str) -> str:
+        return " ".join(c.value for c in open_app(**params).caption)
+
+    whole = captions(periode="2023")
+    assert "quelle que soit la date d'installation" in whole
+    assert "du 01/01/2023 au 31/12/2023" in whole
+    assert "ne suivent pas le filtre" not in whole
+    assert "tous canaux et campagnes confondus" not in whole
+    filtered = captions(periode="2023", canaux="sante")
+    assert "ne suivent pas le filtre des canaux" in filtered
     # nor does the committee's bilan: said under its button
-    assert "tous canaux et campagnes confondus" in captions
+    assert "tous canaux et campagnes confondus" in filtered
