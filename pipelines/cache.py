@@ -53,15 +53,6 @@ def columns(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, str]:
         f"describe ({query}\n)").fetchall()}
 
 
-def _has_file(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether staged rows carry their file's name (the touches keep only its position)."""
-    schema, name = table.split(".")
-    return bool(con.execute(
-        "select count(*) from duckdb_columns() where database_name = current_database() and "
-        "schema_name = ? and table_name = ? and column_name = 'file'", [schema, name]
-    ).fetchone()[0])
-
-
 _SHA256: dict[tuple[str, int, int], str] = {}
 
 
@@ -170,7 +161,8 @@ class StagedCache:
         kept = [self._kept[e.sha256] for e in exports]
         batches = sorted({str(batch) for batch, _ in kept})
         # (a name is checked for personal data once, not on each of its rows)
-        name = ", kept.file" if _has_file(con, table) else ""
+        # (staged rows carry their file's name but the touches, which keep its position)
+        name = ", kept.file" if "file" in columns(con, f"from {table}") else ""
         con.execute(f"insert into {table} by name select kept.file_order{name}, "
                     "rows.* exclude (filename, file_order) "
                     "from read_parquet($batches, filename = true) as rows inner join (select "
