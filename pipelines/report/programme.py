@@ -33,7 +33,7 @@ def document(ctx: Context, filters: metrics.Filters) -> dict:
     filters = metrics.Filters(filters.date_from, filters.date_to)
     bounds = ctx.ask_one("period_bounds")
     period = french.period(filters.date_from, filters.date_to)
-    headline = Headline(ctx, filters)
+    headline = Headline(ctx, filters, bounds["first_date"])
     sections = [
         headline.section(),
         targets_section(ctx, filters, bounds),
@@ -79,10 +79,11 @@ HEADLINE = {
 class Headline:
     """The period's headline figures and those of its comparison window, as published."""
 
-    def __init__(self, ctx: Context, filters: metrics.Filters) -> None:
+    def __init__(self, ctx: Context, filters: metrics.Filters,
+                 first_date: dt.date | None) -> None:
         self.ctx, self.filters = ctx, filters
-        self.window = metrics.comparison(filters, first_date=ctx.ask_one(
-            "period_bounds")["first_date"])
+        # (none before the programme's first contact: metrics.comparison)
+        self.window = metrics.comparison(filters, first_date=first_date)
         self.now = self._figures(filters)
         self.before = self._figures(self.window.filters) if self.window else None
         self.horizon = ctx.ask_one("cohort_horizon", filters)
