@@ -103,7 +103,9 @@ class Reach:
         first = total["first_touch_date"] if total else self.window[0]
         last = total["last_touch_date"] if total else self.window[1]
         self.unit = _phase_unit(codes, first or ctx.data_date, last or ctx.data_date)
-        self.labels = {row["campaign_code"]: row["campaign_code"] for row in campaigns}
+        # (a committee reads the campaign's name; « DIGI-RS-2021 » is the CRM's code)
+        self.labels = {row["campaign_code"]: one_line(row["campaign_label"])
+                       for row in campaigns}
         rows = ctx.ask_rows("campaign_reach", codes=codes, phase=self.unit)
         self.cells = [row for row in rows if not row["is_all_phases"]
                       and not row["is_all_types"]]
@@ -130,7 +132,7 @@ class Reach:
 
     def phase_label(self, phase: str) -> str:
         if self.unit == "campaign":
-            return one_line(phase)
+            return self.labels.get(phase, one_line(phase))
         day = dt.date.fromisoformat(phase)
         return {"month": french.short_month, "quarter": french.quarter,
                 "year": lambda d: str(d.year)}[self.unit](day)
@@ -146,7 +148,8 @@ class Reach:
                        "quarter": ("trimestre", "trimestres"),
                        "year": ("année", "années")}[self.unit]
         columns = [column("Type d'interaction", 3.2, "left")] + [
-            column(self.phase_label(phase), 1) for phase in self.phases] + [
+            column(self.phase_label(phase), 1.4 if self.unit == "campaign" else 1)
+            for phase in self.phases] + [
             column("Ensemble", 1)]
         body = [[one_line(kind)] + [self.persons(phase, kind) for phase in self.phases]
                 + [self.persons(None, kind)] for kind in self.types]

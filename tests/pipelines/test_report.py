@@ -164,6 +164,18 @@ def test_campaign_credits_of_each_campaign_are_the_campagnes_pages(con):
             assert row["persons"] == pages[row["phase"]]["persons"]
 
 
+def test_an_operations_reach_table_names_its_campaigns_as_the_committee_reads_them(con):
+    """Its columns are the campaigns' names, not the CRM's codes (« ENTR-IMM-2024 »)."""
+    labels = {row["campaign_code"]: row["campaign_label"]
+              for row in metrics.ask_rows(con, "campaign_metrics")}
+    document = report.campaign_document(con, OPERATION)
+    reach = next(block for block in tables(document)
+                 if block["columns"][0]["text"] == "Type d'interaction")
+    headers = [col["text"] for col in reach["columns"][1:-1]]
+    assert sorted(headers) == sorted(labels[code] for code in OPERATION)
+    assert not set(headers) & set(OPERATION)
+
+
 # --- The document --------------------------------------------------------------------------
 
 SECTIONS = ("Chiffres clés", "Objectifs 2023", "Entonnoir", "Canaux", "Campagnes",
