@@ -292,15 +292,19 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None,
             params = {name: None for name in MART_PARAMETERS if f"${name}" in sql}
             kind = "view" if f"{schema}.{table}" in views else "table"
             con.execute(f"create or replace {kind} {schema}.{table} as {sql}", params)
-        except duckdb.OutOfMemoryException:
-            raise  # (the machine's limit, not a defect of the model: guard.classify says so)
+        except duckdb.OutOfMemoryException as exc:
+            # (the machine's limit, not a defect of the model: guard.classify says so)
+            exc.step = f"{schema}.{table}"
+            raise
         except duckdb.Error as exc:
             raise ModelFailed(f"le modèle {schema}.{table} a échoué : {exc}") from exc
         for name in done_with.get(position, []):
             if name.startswith("raw."):
                 drop_raw(con, name.removeprefix("raw."))
             else:
-                con.execute(f"drop {'view' if name in views else 'table'} if exists {name}")
+                # (the staged rows are views over their Parquet batches: cache.StagedCache.view)
+                view = name in views or name.startswith("staging.")
+                con.execute(f"drop {'view' if view else 'table'} if exists {name}")
         if timings:
             print(f"  {schema}.{table}: {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return len(models)
@@ -507,9 +511,8 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
             con.execute(f"create table {name} as select * from _arrow")
             con.unregister("_arrow")
         con.execute("create schema staging")
-        for name, columns in tables.items():
-            con.execute(f"create table staging.{name} ({columns})")
-            staged.insert(con, f"staging.{name}", found[name])
+        for name, kinds in tables.items():
+            staged.view(con, f"staging.{name}", kinds, found[name])
         con.execute("set preserve_insertion_order = false")
         models += run_models(con, bar, layers=("core", "quality", "marts"))
         return _model_and_publish(con, curated_dir, info, progress, staged, t0, models,
@@ -518,11 +521,11 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
 
 def stage(con: duckdb.DuckDBPyConnection, found: dict[str, list[ExportFile]],
           kept: dict[str, list[ExportFile]], staged: StagedCache,
-          bar=None) -> tuple[dict[str, str], int]:
+          bar=None) -> tuple[dict[str, dict[str, str]], int]:
     """The first phase's models: each source's staging query, its rows written straight to
     their Parquet batch (kept for the next build, read by the second phase), never a table
     of this phase (it would spill, and its spill is encrypted: 23.5 s instead of 14.4 s for
-    the touches at ten million). Each source's columns as DDL, and the number of models."""
+    the touches at ten million). Each source's columns (name → type), and the number of models."""
     # Rows are numbered (rowid) as read, in file order; from here every rule that depends on
     # an order says it (file_order, line): DuckDB may then write them in parallel, without
     # keeping the order rows came in (staging at ten million touches: 19 → 14 s).
@@ -535,10 +538,10 @@ def stage(con: duckdb.DuckDBPyConnection, found: dict[str, list[ExportFile]],
         started = time.perf_counter()
         query = (config.SQL_DIR / "staging" / f"{name}.sql").read_text(encoding="utf-8")
         try:
-            tables[name] = ", ".join(f'"{column}" {kind}' for column, kind
-                                     in cache_module.columns(con, query).items())
+            tables[name] = cache_module.columns(con, query)
             staged.save(con, query, name, [e for e in found[name] if e not in kept[name]])
-        except duckdb.OutOfMemoryException:
+        except duckdb.OutOfMemoryException as exc:
+            exc.step = f"staging.{name}"
             raise
         except duckdb.Error as exc:
             # staging reads the CSV files again: one removed or re-saved since its checks

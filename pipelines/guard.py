@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import pii
+from . import config, pii
 from .load import ExportError
 
 WORK_DIR_NAME = ".work"
@@ -97,7 +97,12 @@ def classify(exc: BaseException) -> BuildFailure:
         return EnvironmentProblem("erreur d'écriture ou de lecture sur le disque (disque plein, "
                                   f"fichier trop gros, permissions) : {text}")
     if isinstance(exc, duckdb.OutOfMemoryException):
-        return EnvironmentProblem("mémoire insuffisante pour la construction")
+        # (the step, when a model ran out: what an officer or a developer raises the limit for)
+        step = f", à l'étape {exc.step}" if hasattr(exc, "step") else ""
+        return EnvironmentProblem(
+            f"mémoire insuffisante pour la construction{step} (limite : "
+            f"{config.MEMORY_LIMIT}, réglée par OMLOT_MEMORY_LIMIT ; par exemple "
+            "OMLOT_MEMORY_LIMIT=4GB make build)")
     return BuildFailure(f"erreur interne ({type(exc).__name__}) : {text}")
 
 

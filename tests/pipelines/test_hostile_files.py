@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -484,7 +485,7 @@ def test_what_the_work_database_spills_is_never_in_clear(tmp_path, monkeypatch):
 
 
 def test_a_build_far_past_its_memory_limit_spills_and_gives_the_same_figures(tmp_path):
-    """Twenty times the programme (200 000 touches) within 80 MB: the work databases spill
+    """Twenty times the programme (200 000 touches) within 100 MB: the work databases spill
     (the first one encrypted) and the figures are those of a build with room. Staging written
     straight to Parquet ran out of memory there (the writer's row groups of 122 880 rows
     are not spilled)."""
@@ -492,9 +493,28 @@ def test_a_build_far_past_its_memory_limit_spills_and_gives_the_same_figures(tmp
     assert run_cli("demo", "--raw", str(raw), "--scale", "20").returncode == 0
     roomy, tight = tmp_path / "roomy", tmp_path / "tight"
     assert _build(raw, roomy).returncode == 0
-    result = _build(raw, tight, OMLOT_MEMORY_LIMIT="80MB", OMLOT_CACHE="0")
+    result = _build(raw, tight, OMLOT_MEMORY_LIMIT="100MB", OMLOT_CACHE="0")
     assert result.returncode == 0, result.stderr
     assert kpis(tight) == kpis(roomy)
+
+
+def test_a_build_out_of_memory_names_its_step_and_the_setting_that_raises_the_limit(dirs):
+    """« mémoire insuffisante pour la construction » alone told neither where nor what to
+    change (a build of twenty times the programme within 80 MB failed so, now and then, under
+    a loaded machine). The last database stays published."""
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    assert _build(raw, curated).returncode == 0
+    before = (curated / "lot.duckdb").read_bytes()
+    (raw / "prospects.csv").write_text(HEADER + _prospects(20_000), "utf-8")
+    result = _build(raw, curated, OMLOT_MEMORY_LIMIT="10MB", OMLOT_CACHE="0")
+    assert result.returncode == 5, result.stderr
+    assert re.search(r"mémoire insuffisante pour la construction, à l'étape "
+                     r"(staging|core|quality|marts)\.\w+ \(limite : 10MB, réglée par "
+                     r"OMLOT_MEMORY_LIMIT ; par exemple OMLOT_MEMORY_LIMIT=4GB make build\)",
+                     result.stderr), result.stderr
+    assert (curated / "lot.duckdb").read_bytes() == before
+    assert status.current(curated)["failed_attempt"]["kind"] == "environnement"
 
 
 def test_a_workbook_whose_first_sheet_is_empty_names_that_sheet(dirs):
