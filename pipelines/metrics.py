@@ -11,7 +11,10 @@ comparison windows a committee expects are defined here (`comparison`)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import sys
+import time
 import weakref
 from dataclasses import dataclass
 from functools import cache
@@ -255,11 +258,17 @@ def precompute(con: duckdb.DuckDBPyConnection) -> None:
     periods = preset_periods(bounds["years"]) if bounds["first_date"] else []
     asked = [(name, None, None) for name in PRECOMPUTED] + [
         (name, *period) for period in periods for name in PERIOD_PRECOMPUTED]
+    timings = os.environ.get("OMLOT_TIMINGS")
     for name, date_from, date_to in asked:
+        started = time.perf_counter()
         arguments = {key: None for key in _parameters(name)}
         arguments |= {"date_from": date_from, "date_to": date_to} if date_from else {}
         con.execute(f"create or replace table {_answer_table(name, arguments)} as {_sql(name)}",
                     arguments)
+        if timings:
+            period = f" {date_from:%Y-%m-%d} – {date_to:%Y-%m-%d}" if date_from else ""
+            print(f"  réponse {name}{period}: {time.perf_counter() - started:.2f} s",
+                  file=sys.stderr)
 
 
 def ask(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None,
