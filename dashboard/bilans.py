@@ -44,8 +44,7 @@ def programme_button(version: tuple[str, int, int], filters: Filters) -> None:
         file_name=f"bilan_{start}_{end}.pdf", mime=PDF, on_click="ignore",
         icon=":material/picture_as_pdf:",
         help="Le bilan du programme pour la période choisie à gauche (les filtres de canaux et "
-             "de campagnes ne s'y appliquent pas), prêt à envoyer : petits effectifs masqués. "
-             "Le même fichier que « python -m pipelines report --from … --to … ».")
+             "de campagnes ne s'y appliquent pas), prêt à envoyer : petits effectifs masqués.")
     if filters.channels or filters.campaigns:
         # (said under the button, not only in its hover, which a phone or a projector never
         # shows: the PDF's figures differed from the cards above without a word)
@@ -60,6 +59,6 @@ def campaign_button(version: tuple[str, int, int], code: str) -> None:
         on_click="ignore",
         icon=":material/picture_as_pdf:",
         help="Le bilan de cette campagne sur toute sa durée, prêt à envoyer : petits effectifs "
-             "masqués. Le même fichier que « python -m pipelines report --campaign CODE ».")
+             "masqués.")
     st.caption("Le bilan porte sur toute la durée de la campagne, sans les filtres de la page : "
                "ses chiffres peuvent différer de ceux affichés ici.")

@@ -11,6 +11,13 @@ from pipelines import config
 EXAMPLE = (("un salon", 60), ("le site web", 20), ("une newsletter", 5))
 
 
+# One help per figure shown on two pages (the overview and Ambassadeurs said two things)
+ACTIVE_AMBASSADORS = (
+    "Ambassadeurs ayant adhéré au plus tard à la fin de la période et actifs selon le dernier "
+    "export de la plateforme : l'export ne dit que le statut du jour, pas celui d'une date "
+    "passée.")
+
+
 def _days(value: float) -> str:
     return f"{fmt.number(value, 0 if float(value).is_integer() else 1)} jours"
 
@@ -75,5 +82,6 @@ def models_help(models: dict[str, str]) -> str:
         f"{a} ({fmt.number(da)} jours avant), {b} ({fmt.number(db)} jours avant) puis {c} "
         f"({fmt.number(dc)} jours avant).")
     lines = [f"- {model_sentence(model, label)}" for model, label in models.items()]
-    return intro + "\n\n" + "\n".join(lines) + (
-        "\n\nRéglages : OMLOT_LOOKBACK_DAYS (fenêtre) et OMLOT_HALF_LIFE_DAYS (demi-vie).")
+    # (the settings that change the window and the half-life are the officer's guide's: a
+    # committee member read « OMLOT_LOOKBACK_DAYS » here)
+    return intro + "\n\n" + "\n".join(lines)

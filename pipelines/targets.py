@@ -21,7 +21,8 @@ MEASURES = {
     "followed": ("Foyers suivis", "flow"),
     "installed": ("Foyers installés", "flow"),
     "people_installed": ("Personnes installées", "flow"),
-    "ambassadors": ("Ambassadeurs", "stock"),
+    # (« inscrits »: the overview's card beside it counts the active ones, 344 against 430)
+    "ambassadors": ("Ambassadeurs inscrits", "stock"),
 }
 DEFAULT_SMALL_COUNT = 5
 DEFAULT_MODEL = "linear"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, fmt, queries, tables, widgets
+from dashboard import charts, fmt, help, queries, tables, widgets
 
 filters = st.session_state.filters
 version = st.session_state.version
@@ -34,7 +34,7 @@ cards[0].metric("Ambassadeurs", fmt.number(network["ambassadors"]), border=True,
 cards[1].metric("Ambassadeurs actifs", fmt.number(network["ambassadors_active"]),
                 border=True, delta=f"{fmt.rate(network['active_rate'])} du réseau",
                 delta_color="off", delta_arrow="off",
-                help="Ambassadeurs marqués actifs dans l'export de la plateforme.")
+                help=help.ACTIVE_AMBASSADORS)
 cards[2].metric("Foyers parrainés", fmt.number(referred.followed), border=True,
                 delta=f"{fmt.rate(referred.share_of_followed)} des foyers suivis",
                 delta_color="off", delta_arrow="off",

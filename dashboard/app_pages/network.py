@@ -49,7 +49,7 @@ with right:
         help="Un foyer accompagné est « sans nouvelle » quand ni son début "
              "d'accompagnement ni la dernière mise à jour de son dossier ne datent de moins "
              "de ce nombre de jours, et qu'il n'est pas installé. Valeur par défaut : "
-             f"{STALLED_AFTER_DAYS} jours (réglage OMLOT_STALLED_AFTER_DAYS).")
+             f"{STALLED_AFTER_DAYS} jours.")
     widgets.to_url("seuil", int(after_days))
     stalled = queries.ask_one(version, "stalled_summary", filters, after_days=int(after_days))
     st.markdown(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import bilans, charts, fmt, queries, widgets
+from dashboard import bilans, charts, fmt, help, queries, widgets
 from pipelines import metrics
 
 filters: queries.Filters = st.session_state.filters
@@ -100,9 +100,7 @@ row[0].metric(
             f"{fmt.date(figures['horizon']['complete_until'])} n'ont pas encore eu 12 mois "
             "pour s'installer." if incomplete else ""),
     border=True)
-card(row[1], "Ambassadeurs actifs", "ambassadors_active",
-     "Ambassadeurs ayant adhéré au plus tard à la fin de la période et actifs selon le "
-     "dernier export : l'export ne dit que le statut du jour, pas celui d'une date passée.")
+card(row[1], "Ambassadeurs actifs", "ambassadors_active", help.ACTIVE_AMBASSADORS)
 card(row[2], "Personnes touchées", "contacts",
      "Personnes distinctes (foyers ou emails) ayant eu un contact de campagne daté dans la "
      "période.")

@@ -33,6 +33,30 @@ def _run(at: AppTest) -> AppTest:
     return at
 
 
+def _help_texts(node, found: list[str]) -> list[str]:
+    """Every « ? » help text under an AppTest node (widgets, metrics, download buttons)."""
+    proto = getattr(node, "proto", None)
+    if proto is not None and getattr(proto, "help", ""):
+        found.append(proto.help)
+    children = getattr(node, "children", None)
+    for child in children.values() if isinstance(children, dict) else []:
+        _help_texts(child, found)
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_help_text_names_a_setting_a_command_or_a_file(demo_env, page):
+    """A committee member hovering « ? » read « Réglages : OMLOT_LOOKBACK_DAYS … » or « le même
+    fichier que python -m pipelines report … »: the officer's guide says those."""
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    _run(at.switch_page(page))
+    helps = _help_texts(at._tree, [])
+    assert helps
+    for text in helps:
+        for technical in ("OMLOT_", "python -m", ".toml", "make ", "pipelines/"):
+            assert technical not in text, text
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_the_demo(demo_env, page):
     at = _run(AppTest.from_file(APP, default_timeout=60))

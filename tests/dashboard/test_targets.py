@@ -37,6 +37,21 @@ def test_target_progress_counts_since_january_as_kpis_does(demo_build):
         assert row["on_track"] == (row["actual"] >= row["expected"])
 
 
+def test_the_ambassadors_objective_says_it_counts_the_network_not_the_active_ones(demo_env):
+    """« Ambassadeurs actifs 344 » then « Ambassadeurs : objectif 450 → 430 » read as one figure
+    twice: the objective counts those registered (targets.toml), the card the active ones; and
+    the card's help said two things on two pages."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["periode"] = "2024"
+    at.run()
+    shown = {m.label: m for m in at.metric}
+    assert any(label.startswith("Ambassadeurs inscrits : objectif") for label in shown)
+    assert not any(label.startswith("Ambassadeurs : objectif") for label in shown)
+    overview_help = shown["Ambassadeurs actifs"].help
+    at.switch_page("app_pages/ambassadors.py").run()
+    assert next(m for m in at.metric if m.label == "Ambassadeurs actifs").help == overview_help
+
+
 def test_overview_shows_the_years_objectives_against_what_was_done(demo_env):
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["periode"] = "2024"
