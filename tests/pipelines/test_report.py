@@ -77,7 +77,7 @@ def test_programme_bilan_figures_equal_kpis_json(demo_build, bilan_2023):
         assert f"\n{label}\n{number(expected[key])}\n" in text, label
     labels = {"salon": "Salons", "site_web": "Site web", "tourisme": "Tourisme",
               "sante": "Santé", "ambassadeur": "Ambassadeurs", "entreprise": "Entreprises",
-              "digital": "Digital", "presse": "Presse", "autre": "Autre"}
+              "digital": "Numérique", "presse": "Presse", "autre": "Autre"}
     channels = text.split("\nCanal Personnes touchées")[1].split("\nCampagnes\n")[0]
     for code, label in labels.items():
         # Canal | personnes touchées | suivis | accompagnés | installés | taux
