@@ -344,11 +344,12 @@ def breakdown(log: Path, top: int = 6) -> str:
     stages, models = [], []
     for line in last.splitlines():
         model = re.match(r"^  ([a-z_]+\.[a-z_]+): ([\d.]+) s$", line)
-        stage = re.match(r"^(\S[^:]*?)\s{2,}.*?en ([\d.]+) s", line)
+        # (the build's progress lines write seconds the French way: « en 36,6 s »)
+        stage = re.match(r"^(\S[^:]*?)\s{2,}.*?en ([\d.,]+) s", line)
         if model:
             models.append((float(model.group(2)), model.group(1)))
         elif stage:
-            stages.append((float(stage.group(2)), stage.group(1).strip()))
+            stages.append((float(stage.group(2).replace(",", ".")), stage.group(1).strip()))
     slowest = sorted(models, reverse=True)[:top]
     parts = [f"{name} {t:.1f} s" for t, name in stages]
     return ("reading and stages: " + ", ".join(parts) + "; slowest models: "
