@@ -82,6 +82,31 @@ def test_rebuild_reuses_unchanged_files_and_publishes_the_same(demo_build, tmp_p
     assert len(list(cache.folder_for(curated).rglob("touches/batch-*.parquet"))) == 3
 
 
+def test_renamed_exports_come_back_under_their_new_names_whatever_they_hold(tmp_path):
+    """The kept rows are read through a view that writes each file's name and position as SQL
+    literals: a name with quotes and a semicolon is text, and a renamed file (same bytes) is
+    published under its new name and position, as a build from scratch publishes it."""
+    raw, curated, scratch = tmp_path / "raw", tmp_path / "curated", tmp_path / "scratch"
+    raw.mkdir()
+    header = "ID prospect;Date de premier contact;Canal;Email\n"
+    (raw / "prospects_a.csv").write_text(header + "P001;01/02/2023;Salon;a@b.fr\n", "utf-8")
+    (raw / "prospects_b'); drop table core.prospects; --.csv").write_text(
+        header + "P002;02/02/2023;Salon;c@d.fr\n", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    # renamed: the second file now sorts first, under a name that closes a string literal
+    (raw / "prospects_b'); drop table core.prospects; --.csv").rename(
+        raw / "prospects_0 l'été \"ancien\".csv")
+    again = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"prospects\s+0 fichier\(s\) lu\(s\), 2 inchangé", again.stderr)
+    assert run_cli("build", "--raw", str(raw), "--curated", str(scratch),
+                   env={"OMLOT_CACHE": "0"}).returncode == 0
+    assert _published(curated) == _published(scratch)
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
+        files = con.execute("select file, prospect_id from core.prospects order by 2").fetchall()
+    assert files == [("prospects_a.csv", "P001"), ("prospects_0 l'été \"ancien\".csv", "P002")]
+
+
 def _encoding(path) -> str:
     try:
         path.read_text("utf-8")
