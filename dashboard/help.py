@@ -8,7 +8,9 @@ from pipelines import config
 
 # The worked example: one household touched by three campaigns, this many days before it
 # became a followed household (kept inside the lookback window).
-EXAMPLE = (("un salon", 60), ("le site web", 20), ("une newsletter", 5))
+# (its name in the sentence, its short name in each model's credits, days before)
+EXAMPLE = (("un salon", "salon", 60), ("le site web", "site web", 20),
+           ("une lettre d'information", "lettre", 5))
 
 
 # One help per figure shown on two pages (the overview and Ambassadeurs said two things)
@@ -28,7 +30,7 @@ def window_words() -> str:
 
 
 def example_days() -> list[tuple[str, int]]:
-    return [(name, min(days, config.LOOKBACK_DAYS)) for name, days in EXAMPLE]
+    return [(name, min(days, config.LOOKBACK_DAYS)) for name, _, days in EXAMPLE]
 
 
 def model_label(model: str, label: str) -> str:
@@ -57,8 +59,8 @@ RULES = {
     "first_touch": "tout le crédit va à la première campagne qui a touché le foyer.",
     "last_touch": "tout le crédit va à la dernière campagne avant la conversion.",
     "linear": "le crédit est partagé à parts égales entre les campagnes.",
-    "time_decay": "plus un contact est proche de la conversion, plus il compte : son poids "
-                  "est divisé par deux tous les {half_life} d'écart.",
+    "time_decay": "le poids d'un contact est divisé par deux tous les {half_life} avant "
+                  "la conversion.",
     "position_based": "40 % à la première campagne, 40 % à la dernière, les 20 % restants "
                       "partagés entre celles du milieu.",
 }
@@ -67,9 +69,10 @@ RULES = {
 def model_sentence(model: str, label: str) -> str:
     """One sentence for a model, with the worked example's credits."""
     rule = RULES.get(model, "").format(half_life=_days(config.HALF_LIFE_DAYS))
-    shares = ", ".join(f"{name} {fmt.number(credit, 2)}"
-                       for (name, _), credit in zip(example_days(), _credits(model), strict=True))
-    return f"**{model_label(model, label)}** : {rule} Exemple : {shares}."
+    # (short: the whole help must fit a tooltip, which cut its last model at 1280 × 900)
+    shares = " · ".join(f"{short} {fmt.number(credit, 2)}"
+                        for (_, short, _), credit in zip(EXAMPLE, _credits(model), strict=True))
+    return f"**{model_label(model, label)}** : {rule} ({shares})"
 
 
 def models_help(models: dict[str, str]) -> str:
@@ -78,9 +81,8 @@ def models_help(models: dict[str, str]) -> str:
     intro = (
         "Chaque foyer compte pour 1, partagé entre les campagnes qui l'ont touché dans les "
         f"{_days(config.LOOKBACK_DAYS)} avant son premier contact (ou avant son installation "
-        "pour les installations). Exemple : un foyer touché par "
-        f"{a} ({fmt.number(da)} jours avant), {b} ({fmt.number(db)} jours avant) puis {c} "
-        f"({fmt.number(dc)} jours avant).")
+        f"pour les installations). Exemple : {a} {fmt.number(da)} jours avant, {b} "
+        f"{fmt.number(db)} jours avant, {c} {fmt.number(dc)} jours avant.")
     lines = [f"- {model_sentence(model, label)}" for model, label in models.items()]
     # (the settings that change the window and the half-life are the officer's guide's: a
     # committee member read « OMLOT_LOOKBACK_DAYS » here)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -216,3 +218,19 @@ def test_conversions_without_a_recent_contact_say_the_window(campaigns_page):
         assert f"dans les {config.LOOKBACK_DAYS}" in card.help.replace("\u202f", "")
     budget = next(m for m in campaigns_page.metric if m.label == "Budget des campagnes")
     assert "sur toute leur durée" in budget.help
+
+
+def test_the_models_help_gives_each_models_worked_example_in_a_line_that_sums_to_one(
+        campaigns_page):
+    """The example's credits are computed, not written: each model's line shares one
+    household, 1,00, between the three campaigns; in French (« newsletter » was English), and
+    short enough for the tooltip, which cut its last model at 1280 × 900."""
+    radio = next(r for r in campaigns_page.radio if r.label == "Modèle d'attribution des coûts")
+    lines = [line for line in radio.help.splitlines() if line.startswith("- ")]
+    assert len(lines) == len(radio.options)
+    for line in lines:
+        credits = re.findall(r"(?:salon|site web|lettre) (\d,\d\d)", line)
+        assert len(credits) == 3, line
+        assert abs(sum(float(c.replace(",", ".")) for c in credits) - 1) < 0.015, line
+    assert "newsletter" not in radio.help.lower()
+    assert len(radio.help) < 1000
