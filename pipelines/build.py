@@ -589,6 +589,20 @@ def new_build_id() -> str:
     return uuid.uuid4().hex[:12].translate(str.maketrans("0123456789", "ghijklmnop"))
 
 
+def _discard_damaged_kept_rows(curated_dir: Path, exc: BaseException) -> BuildFailure | None:
+    """A build that failed reading a kept batch (damaged inside, its footer whole: the reading
+    checks the footer) removes the kept rows, so that the next build reads every export again;
+    else every build failed on that batch, with DuckDB's English message as the only clue."""
+    folder = cache_module.folder_for(curated_dir)
+    if not isinstance(exc, (duckdb.Error, ModelFailed)) or str(folder) not in str(exc):
+        return None
+    shutil.rmtree(folder, ignore_errors=True)
+    return guard.EnvironmentProblem(
+        "les lignes gardées des constructions précédentes (dossier .build, à côté de la base "
+        "publiée) étaient abîmées : elles ont été effacées. Relancez la construction : elle "
+        "relira tous les exports.")
+
+
 def build(raw_dir: Path, curated_dir: Path,
           progress: Callable[[str], None] | None = None, force: bool = False) -> BuildResult:
     """Build and publish, one build at a time per curated folder; any failure is raised as a
@@ -627,7 +641,7 @@ def build(raw_dir: Path, curated_dir: Path,
                     finally:
                         fastcsv.close_transcoded(spill_dir)  # (Windows-1252 exports, in memory)
             except BaseException as exc:
-                failure = guard.classify(exc)
+                failure = _discard_damaged_kept_rows(curated_dir, exc) or guard.classify(exc)
                 if os.environ.get("OMLOT_DEBUG"):
                     traceback.print_exc()
                 status.write(curated_dir, {

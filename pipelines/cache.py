@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from . import config
 from .load import ExportFile
@@ -91,6 +93,7 @@ class StagedCache:
         self.dir = self.root / fingerprint(key)
         self.used: set[Path] = set()
         self._kept: dict[str, tuple[Path, int]] = {}  # sha256 → (batch, position there)
+        self._checked: dict[Path, bool] = {}  # batch → readable
 
     def _facts(self, source: str, sha256: str) -> Path:
         return self.dir / source / f"{sha256}.json"
@@ -107,7 +110,7 @@ class StagedCache:
             batch = facts.parent / saved["batch"]
         except (OSError, ValueError, KeyError, TypeError):
             return False  # absent, or written by an older layout: read the file again
-        if not batch.exists():
+        if not self._readable(batch):
             return False
         for name in _FACTS:
             setattr(export, name, saved[name])
@@ -116,6 +119,21 @@ class StagedCache:
         self._kept[export.sha256] = (batch, saved["position"])
         self.used.update((batch, facts))
         return True
+
+    def _readable(self, batch: Path) -> bool:
+        """Whether a batch is there and whole (its Parquet footer read, once per build): one
+        damaged, by a disk or by hand, made every later build fail on it. A damaged batch is
+        removed, and its files are read again."""
+        if batch not in self._checked:
+            try:
+                pq.read_metadata(batch)
+                self._checked[batch] = True
+            except FileNotFoundError:
+                self._checked[batch] = False
+            except (OSError, pa.ArrowException):
+                batch.unlink(missing_ok=True)
+                self._checked[batch] = False
+        return self._checked[batch]
 
     def save(self, con: duckdb.DuckDBPyConnection, query: str, source: str,
              exports: list[ExportFile]) -> None:

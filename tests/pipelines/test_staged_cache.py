@@ -107,6 +107,39 @@ def test_renamed_exports_come_back_under_their_new_names_whatever_they_hold(tmp_
     assert files == [("prospects_a.csv", "P001"), ("prospects_0 l'été \"ancien\".csv", "P002")]
 
 
+def test_a_damaged_kept_batch_is_read_again_never_blocking_every_build(demo_build, tmp_path):
+    """A kept batch cut short (by a disk, by hand) made every later build fail on it with
+    DuckDB's English message, until someone thought of deleting data/.build. Cut short: the
+    build reads its files again. Damaged inside (its footer whole): the build stops, says so
+    in French and removes the kept rows; the next build reads every export again."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    expected = _published(curated)
+    [batch] = cache.folder_for(curated).rglob("touches/batch-*.parquet")
+    batch.write_bytes(batch.read_bytes()[:5000])
+    cut = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert cut.returncode == 0, cut.stderr
+    assert re.search(r"touches\s+2 fichier\(s\) lu\(s\)", cut.stderr)
+    assert _published(curated) == expected
+
+    [batch] = cache.folder_for(curated).rglob("touches/batch-*.parquet")
+    damaged = bytearray(batch.read_bytes())
+    for i in range(200, len(damaged) // 2, 97):
+        damaged[i] ^= 0xFF
+    batch.write_bytes(bytes(damaged))
+    failed = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert failed.returncode == 5, failed.stderr
+    assert "les lignes gardées des constructions précédentes (dossier .build, à côté de la " \
+           "base publiée) étaient abîmées : elles ont été effacées. Relancez la construction" \
+           in " ".join(failed.stderr.split())
+    assert "Error" not in failed.stderr
+    assert not list(cache.folder_for(curated).rglob("*.parquet"))
+    again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert again.returncode == 0, again.stderr
+    assert _published(curated) == expected
+
+
 def _encoding(path) -> str:
     try:
         path.read_text("utf-8")
