@@ -220,11 +220,9 @@ class StagedCache:
                 path.unlink(missing_ok=True)
 
 
-def _literal(value: object) -> str:
-    """A SQL literal of a string or an integer (a view holds no parameter)."""
-    if isinstance(value, int):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
+def _literal(text: str) -> str:
+    """A SQL string literal (a view holds no parameter)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _quoted(column: str) -> str:
