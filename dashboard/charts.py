@@ -137,27 +137,65 @@ def monthly_trend(trend: pd.DataFrame) -> go.Figure:
 
 # --- Campagnes -------------------------------------------------------------------------------
 
+# A horizontal bar chart's names stand above their bars, inside the plot, from its left edge:
+# beside them (plotly's usual place) they took two thirds of a phone's width, and the bars of
+# the models' and the calendar's charts were drawn in 110 px of 390.
+NAME_CHARS = 44  # a name's line within a phone's plot (about 340 px at 13 px)
+NAME_LINE_PX = 17  # a name's line height at that size
+
+
+class _NamedRows:
+    """Rows 0…n-1 of a horizontal bar chart, each with its name above its bars: the name's
+    lines, then `bar_px` of bars, in a row of `row_px`. The names are annotations standing on
+    their row's tick (plotly's own names « inside » the plot made it hide the numbers of the
+    other axis)."""
+
+    def __init__(self, names: list[str], bar_px: float):
+        self.text = [_wrap(_text(name), NAME_CHARS) for name in names]
+        self.names = [_text(name) for name in names]
+        lines = max((t.count("<br>") + 1 for t in self.text), default=1)
+        self.row_px = NAME_LINE_PX * lines + 10 + bar_px
+        self.name = (NAME_LINE_PX * lines + 4) / self.row_px  # above the tick
+        self.bars = bar_px / self.row_px  # below it
+        self.px = self.row_px * max(len(names), 1)
+
+    def offset(self, k: int = 0, of: int = 1) -> dict:
+        """Bar `k` of `of` side by side in a row: below the row's name."""
+        width = self.bars / of
+        return {"offset": 0.03 + k * width, "width": width * 0.88}
+
+    def draw(self, fig: go.Figure, yref: str = "y") -> None:
+        for row, text in enumerate(self.text):
+            fig.add_annotation(text=text, xref="paper", x=0, xanchor="left", yref=yref, y=row,
+                               yanchor="bottom", showarrow=False, align="left",
+                               font={"size": 13, "color": "#31333f"})
+        axis = "yaxis" + yref[1:]
+        fig.update_layout({axis: {
+            "tickmode": "array", "tickvals": list(range(len(self.text))),
+            "showticklabels": False, "ticks": "", "showgrid": False, "zeroline": False,
+            "range": [len(self.text) - 1 + self.bars + 0.06, -self.name]}})
+
+
 def models_side_by_side(metrics: pd.DataFrame, conversion: str, refs: Reference) -> go.Figure:
     """Credits of each campaign under the five models, side by side: where the bars agree, the
     answer does not depend on the model."""
     models = refs.models
     rows = metrics[(metrics[[f"{conversion}_{m}" for m in models]] > 0).any(axis=1)]
-    rows = rows.sort_values(f"{conversion}_linear")
+    rows = rows.sort_values(f"{conversion}_linear", ascending=False)
+    named = _NamedRows(list(rows["campaign_label"]), bar_px=6 * len(models))
     fig = go.Figure()
-    for model, label in models.items():
+    for k, (model, label) in enumerate(models.items()):
         fig.add_bar(
-            y=[_wrap(_text(c), 30) for c in rows["campaign_label"]],
-            x=rows[f"{conversion}_{model}"],
-            name=label,
-            orientation="h", marker_color=refs.model_colours[model],
-            hovertemplate="%{y}<br>" + label + " : %{x:.1f} foyers<extra></extra>",
+            y=list(range(len(rows))), x=rows[f"{conversion}_{model}"], customdata=named.names,
+            name=label, orientation="h", marker_color=refs.model_colours[model],
+            hovertemplate="%{customdata}<br>" + label + " : %{x:.1f} foyers<extra></extra>",
+            **named.offset(k, len(models)),
         )
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
+    fig.update_layout(barmode="overlay")
     # (short: centred under a narrow plot on a phone, a longer title was cut at the right edge)
     fig.update_xaxes(title_text="foyers (crédits)")
-    # long names on two lines, in a smaller font: on a phone they were cut at the left edge
-    fig.update_yaxes(automargin=True, tickfont={"size": 12})
-    return _layout(fig, height=max(360, 42 * len(rows) + 80))
+    named.draw(fig)
+    return _layout(fig, height=max(360, named.px + 150))
 
 
 def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Reference
@@ -165,45 +203,46 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     """Campaigns as start–end bars (by channel colour) above the monthly new households."""
     from plotly.subplots import make_subplots
 
-    # a campaign's row tall enough for its name on two lines, the monthly bars below
-    campaigns_px, months_px = 34 * max(len(calendar), 1), 220
+    # each campaign's row: its name, then its bar; the monthly bars below
+    named = _NamedRows(list(calendar["campaign_label"]), bar_px=10)
+    months_px = 220
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True,
-                        row_heights=[campaigns_px, months_px], vertical_spacing=0.04)
-    # a campaign's row name, as the traces and the calendar's order both give it
-    names = calendar["campaign_label"].map(lambda label: _wrap(_text(label), 30))
+                        row_heights=[named.px, months_px], vertical_spacing=0.04)
+    position = pd.Series(range(len(calendar)), index=calendar.index)
     # one trace per channel, not per campaign: hundreds of campaigns (a region's calendar)
     # made as many traces, and the figure took most of the page's run
     for channel, rows in calendar.groupby("channel", sort=False):
         starts = pd.to_datetime(rows["start_date"])
         ends = pd.to_datetime(rows["end_date"]) + pd.Timedelta(days=1)
         fig.add_bar(
-            y=names[rows.index].tolist(),
+            y=position[rows.index].tolist(),
             x=((ends - starts).dt.total_seconds() * 1000).tolist(),
             base=[start.isoformat() for start in starts], orientation="h", showlegend=False,
             marker_color=refs.channel_colour(channel),
-            customdata=[f"{fmt.date(start)} → {fmt.date(end)}"
-                        for start, end in zip(rows["start_date"], rows["end_date"],
-                                              strict=True)],
-            hovertemplate=(f"%{{y}}<br>%{{customdata}}<br>{_text(refs.channel(channel))}"
-                           "<extra></extra>"),
-            row=1, col=1,
+            customdata=[[named.names[position[i]], f"{fmt.date(start)} → {fmt.date(end)}"]
+                        for i, start, end in zip(rows.index, rows["start_date"],
+                                                 rows["end_date"], strict=True)],
+            hovertemplate=(f"%{{customdata[0]}}<br>%{{customdata[1]}}<br>"
+                           f"{_text(refs.channel(channel))}<extra></extra>"),
+            row=1, col=1, **named.offset(),
         )
     followed = trend[trend["measure"] == "followed"]
     fig.add_bar(x=followed["month"], y=followed["households"], name="Nouveaux foyers suivis",
                 marker_color="#2e75b6", showlegend=False,
                 hovertemplate="%{x|%B %Y} : %{y} nouveaux foyers<extra></extra>", row=2, col=1)
     # the calendar's order (by start date), whatever the channel of each trace
-    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12},
-                     categoryorder="array", categoryarray=names.tolist(), row=1, col=1)
+    named.draw(fig)
     fig.update_yaxes(title_text="nouveaux foyers", row=2, col=1)
     # (plotly spaces the months by the chart's width: six months apart fixed, a phone's
-    # eleven labels stood on end over one another)
+    # eleven labels stood on end over one another); the dates above the calendar too, where a
+    # long one starts far above the monthly bars
     fig.update_xaxes(type="date", tickformat="%b %Y", row=2, col=1)
     # (the campaigns' axis a date axis too, explicitly: guessed from the bars' lengths, it was
     # linear, and a trace of several campaigns had its start dates ignored)
-    fig.update_xaxes(type="date", row=1, col=1)
+    fig.update_xaxes(type="date", tickformat="%b %Y", showticklabels=True, side="top",
+                     row=1, col=1)
     fig.update_layout(barmode="overlay")
-    return _layout(fig, height=max(420, campaigns_px + months_px + 120))
+    return _layout(fig, height=max(420, named.px + months_px + 150))
 
 
 # The longest line of a legend entry: within a phone's width (390 px) at the legend's font.

@@ -116,20 +116,68 @@ def test_the_campaign_calendar_is_one_trace_per_channel_in_calendar_order(demo_b
     fig = charts.campaign_timeline(calendar, trend, refs)
     bars = [trace for trace in fig.data if trace.orientation == "h"]
     assert len(bars) == calendar["channel"].nunique() < len(calendar)
-    shown = [label for trace in bars for label in trace.y]
-    assert sorted(shown) == sorted(charts._wrap(charts._text(label), 30)
-                                   for label in calendar["campaign_label"])
-    assert list(fig.layout.yaxis.categoryarray) == [
-        charts._wrap(charts._text(label), 30) for label in calendar["campaign_label"]]
+    # every campaign on its row, in the calendar's order, its name above its bar
+    rows = sorted(row for trace in bars for row in trace.y)
+    assert rows == list(range(len(calendar)))
+    assert _names_above_bars(fig) == list(calendar["campaign_label"])
     salon = next(trace for trace in bars if trace.marker.color == "#123456")
     first = calendar[calendar["channel"] == "salon"].iloc[0]
-    assert salon.customdata[0] == (f"{fmt.date(first['start_date'])} → "
-                                   f"{fmt.date(first['end_date'])}")
+    row = calendar.index.get_loc(first.name)
+    assert salon.y[0] == row
+    assert list(salon.customdata[0]) == [first["campaign_label"],
+                                         f"{fmt.date(first['start_date'])} → "
+                                         f"{fmt.date(first['end_date'])}"]
     assert pd.Timestamp(salon.base[0]) == pd.Timestamp(first["start_date"])
     # the bars' axis is a date axis: guessed from their lengths (numbers), it was linear and
     # plotly.js drew every campaign of a trace from the axis' start (seen in a screenshot)
     assert {trace.xaxis for trace in bars} == {"x"}
     assert fig.layout.xaxis.type == "date"
+
+
+def _names_above_bars(fig) -> list[str]:
+    """The rows' names of a horizontal bar chart drawn with their names above their bars, top
+    to bottom, as read (line breaks joined)."""
+    import html
+
+    notes = sorted(fig.layout.annotations, key=lambda note: note.y)
+    assert [note.y for note in notes] == list(range(len(notes)))
+    assert all(note.xref == "paper" and note.x == 0 and note.yanchor == "bottom"
+               for note in notes)
+    return [html.unescape(note.text.replace("<br>", " ")) for note in notes]
+
+
+def test_the_models_chart_names_each_campaign_above_its_bars_for_a_phone(demo_build):
+    """Beside their bars, the campaigns' names took two thirds of a phone's width (the bars had
+    110 px of 390): each name stands above its five bars, which start at the plot's left edge,
+    and no name is a tick label; the campaign with most credits on top, each hover names its
+    campaign."""
+    from dashboard import charts, queries
+    from pipelines import metrics
+
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        table = metrics.ask(con, "campaign_metrics")
+        refs = queries.Reference(
+            channel_labels={}, channel_colours={}, stage_labels={}, current_stage_labels={},
+            stage_colours={}, models=dict(con.execute(
+                "select model, label from ref.attribution_models order by model_order"
+            ).fetchall()), model_colours={}, type_colours={})
+    refs.model_colours.update({model: "#000000" for model in refs.models})
+    fig = charts.models_side_by_side(table, "installed", refs)
+    shown = table[(table[[f"installed_{m}" for m in refs.models]] > 0).any(axis=1)]
+    order = shown.sort_values("installed_linear", ascending=False)["campaign_label"]
+    assert _names_above_bars(fig) == list(order)
+    assert fig.layout.yaxis.showticklabels is False
+    assert len(fig.data) == len(refs.models)
+    for trace in fig.data:
+        assert list(trace.y) == list(range(len(order)))
+        assert list(trace.customdata) == [charts._text(label) for label in order]
+        assert "%{customdata}" in trace.hovertemplate
+    # the bars below their name: each row's bars within its tick and the next row's name
+    offsets = [trace.offset for trace in fig.data]
+    assert 0 < min(offsets) and max(offsets) + fig.data[-1].width < 1 - 0.3
+    # two rows' worth of room per name at least: a long name on two lines never covers bars
+    top, bottom = fig.layout.yaxis.range[1], fig.layout.yaxis.range[0]
+    assert top < -0.3 and bottom > len(order) - 1
 
 
 def test_a_campaign_s_contact_kinds_fit_a_phone_s_legend(demo_build):
