@@ -165,12 +165,13 @@ class _NamedRows:
         return {"offset": 0.03 + k * width, "width": width * 0.88}
 
     def draw(self, fig: go.Figure, yref: str = "y") -> None:
-        for row, text in enumerate(self.text):
-            fig.add_annotation(text=text, xref="paper", x=0, xanchor="left", yref=yref, y=row,
-                               yanchor="bottom", showarrow=False, align="left",
-                               font={"size": 13, "color": "#31333f"})
+        # (given at once: plotly's add_annotation, once per row, took 37 s for 512 rows)
+        notes = [{"text": text, "xref": "paper", "x": 0, "xanchor": "left", "yref": yref,
+                  "y": row, "yanchor": "bottom", "showarrow": False, "align": "left",
+                  "font": {"size": 13, "color": "#31333f"}}
+                 for row, text in enumerate(self.text)]
         axis = "yaxis" + yref[1:]
-        fig.update_layout({axis: {
+        fig.update_layout({"annotations": list(fig.layout.annotations) + notes, axis: {
             "tickmode": "array", "tickvals": list(range(len(self.text))),
             "showticklabels": False, "ticks": "", "showgrid": False, "zeroline": False,
             "range": [len(self.text) - 1 + self.bars + 0.06, -self.name]}})
