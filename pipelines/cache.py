@@ -193,20 +193,27 @@ class StagedCache:
             batch, position = self._kept[export.sha256]
             by_batch.setdefault(batch, []).append((position, export.order, pseudonym))
         parts = []
-        for batch, files in sorted(by_batch.items()):
-            computed = {
-                "file_order": "file_order" if all(position == order for position, order, _
-                                                  in files)
-                else _case(files, lambda order, _: str(order)) + "::int",
-                # (a name is checked for personal data once, not on each of its rows; the
-                # staged touches carry their file's position only)
-                "file": _case(files, lambda _, pseudonym: _literal(pseudonym))}
-            chosen = ", ".join(f'{computed.get(column, _quoted(column))} as {_quoted(column)}'
-                               for column in kinds)
-            positions = ", ".join(str(position) for position, _, _ in files)
-            parts.append(f"select {chosen} from read_parquet({_literal(str(batch))}) "
-                         f"where file_order in ({positions})")
+        for batch, every in sorted(by_batch.items()):
+            for files in _apart(every):
+                parts.append(self._part(batch, files, kinds))
         con.execute(f"create view {name} as " + "\nunion all\n".join(parts))
+
+    @staticmethod
+    def _part(batch: Path, files: list[tuple[int, int, str]], kinds: dict[str, str]) -> str:
+        """The rows of `files` (position in the batch, order now, name's pseudonym) read from
+        one batch, under their current positions and names."""
+        computed = {
+            "file_order": "file_order" if all(position == order for position, order, _
+                                              in files)
+            else _case(files, lambda order, _: str(order)) + "::int",
+            # (a name is checked for personal data once, not on each of its rows; the
+            # staged touches carry their file's position only)
+            "file": _case(files, lambda _, pseudonym: _literal(pseudonym))}
+        chosen = ", ".join(f'{computed.get(column, _quoted(column))} as {_quoted(column)}'
+                           for column in kinds)
+        positions = ", ".join(str(position) for position, _, _ in files)
+        return (f"select {chosen} from read_parquet({_literal(str(batch))}) "
+                f"where file_order in ({positions})")
 
     def prune(self) -> None:
         """Only what this build used stays: older fingerprints and files no longer exported
@@ -218,6 +225,21 @@ class StagedCache:
         for path in self.dir.rglob("*") if self.dir.exists() else []:
             if path.is_file() and path not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def _apart(files: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    """The files of one batch in groups where no two share a position: copies of one export
+    (byte for byte, so one sha256 and one position) are each read as themselves. Two saves of
+    one export (« fichier (1).csv ») made the copy take the first one's place: its rows
+    vanished and the reconciliation check stopped every build."""
+    groups: list[list[tuple[int, int, str]]] = []
+    for file in files:
+        group = next((g for g in groups if all(other[0] != file[0] for other in g)), None)
+        if group is None:
+            groups.append([file])
+        else:
+            group.append(file)
+    return groups
 
 
 def _literal(text: str) -> str:

@@ -9,7 +9,7 @@ import shutil
 import duckdb
 
 from pipelines import cache
-from tests.conftest import run_cli
+from tests.conftest import kpis, run_cli
 
 # a phone is not the middle of a hexadecimal hash
 EMAIL_OR_PHONE = re.compile(
@@ -105,6 +105,59 @@ def test_renamed_exports_come_back_under_their_new_names_whatever_they_hold(tmp_
     with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
         files = con.execute("select file, prospect_id from core.prospects order by 2").fetchall()
     assert files == [("prospects_a.csv", "P001"), ("prospects_0 l'été \"ancien\".csv", "P002")]
+
+
+def _quality_files(curated) -> list[tuple]:
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
+        return con.execute("select file, read, accepted, rejected, duplicates, merged "
+                           "from quality.files order by file_order"
+                           ).fetchall()
+
+
+def test_an_export_saved_twice_counts_its_copy_as_duplicates_like_any_other_file(demo_build,
+                                                                                tmp_path):
+    """The same export saved twice (« fichier (1).csv », byte for byte the same): the kept
+    rows were filed by the file's sha256, so the copy took the first one's place, its rows
+    vanished, and every build stopped on the reconciliation check (with or without kept
+    rows). Each copy is read as the file it is: its rows are duplicates of the first's, as
+    when the copy differs by a blank line at its end (another sha256); the next build puts
+    both back."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    touches = sorted(raw.glob("contacts_campagnes_*.csv"))[0]
+    prospects = sorted(raw.glob("prospects_*.csv"))[0]
+    for original in (touches, prospects, raw / "campagnes.csv"):
+        shutil.copy(original, original.with_name(original.stem + " (1).csv"))
+    built = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert built.returncode == 0, built.stderr
+    expected_kpis = kpis(curated)
+
+    # the reference: copies that differ by a blank line (ignored) at their end
+    other, reference = tmp_path / "other", tmp_path / "reference"
+    shutil.copytree(raw, other)
+    for copy in other.glob("* (1).csv"):
+        with copy.open("ab") as handle:
+            handle.write(b"\r\n")
+    assert run_cli("build", "--raw", str(other), "--curated", str(reference),
+                   env={"OMLOT_CACHE": "0"}).returncode == 0
+    assert expected_kpis == kpis(reference)
+    assert expected_kpis["rows"]["touches"]["duplicates"] >= _rows(touches)
+    assert _quality_files(curated) == _quality_files(reference)
+    assert _published(curated) | {"files": None} == _published(reference) | {"files": None}
+
+    # the next build puts both copies back from the kept rows, and says the same
+    again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"touches\s+0 fichier\(s\) lu\(s\), 3 inchangé", again.stderr)
+    assert kpis(curated) == expected_kpis
+    # and without kept rows too
+    assert run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "uncached"),
+                   env={"OMLOT_CACHE": "0"}).returncode == 0
+    assert kpis(tmp_path / "uncached") == expected_kpis
+
+
+def _rows(path) -> int:
+    return len([line for line in path.read_bytes().splitlines()[1:] if line.strip()])
 
 
 def test_a_damaged_kept_batch_is_read_again_never_blocking_every_build(demo_build, tmp_path):
