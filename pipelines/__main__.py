@@ -141,8 +141,11 @@ def _build(args: argparse.Namespace) -> int:
     try:
         result = build(args.raw, args.curated, force=args.force)
     except BuildFailure as exc:
+        # (a first build that fails leaves no database: « reste en place » misled)
         kept = ("" if exc.exit_code == EXIT_BUSY
-                else "\nLa base publiée précédente reste en place.")
+                else "\nLa base publiée précédente reste en place."
+                if config.database_path(args.curated).exists()
+                else "\nAucune base n'est encore publiée : corrigez, puis relancez.")
         print(f"Erreur : {exc}{kept}", file=sys.stderr)
         return exc.exit_code
     rejected = sum(c["rejected"] for c in result.counts.values())

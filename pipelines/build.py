@@ -107,7 +107,20 @@ def connect_work(spill_dir: Path, encrypted: bool = True) -> duckdb.DuckDBPyConn
     (guard.private_work_dir), encrypted (_encrypt_spill) unless `encrypted` is False: the
     build's second phase, which never holds personal data in clear (_build_in)."""
     spill_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    con = duckdb.connect(config={
+    try:
+        con = _connect(spill_dir)
+    except duckdb.ParserException as exc:  # (the one setting a user gives: the memory)
+        raise guard.EnvironmentProblem(
+            f"OMLOT_MEMORY_LIMIT={pii.mask(config.MEMORY_LIMIT)} n'est pas une quantité de "
+            "mémoire : écrivez un nombre et son unité, par exemple OMLOT_MEMORY_LIMIT=4GB "
+            "(ou 500MB, ou 50% de la mémoire de la machine), ou retirez ce réglage") from exc
+    if encrypted:
+        _encrypt_spill(con)
+    return con
+
+
+def _connect(spill_dir: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(config={
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
         "temp_directory": str(spill_dir),
@@ -118,9 +131,6 @@ def connect_work(spill_dir: Path, encrypted: bool = True) -> duckdb.DuckDBPyConn
         # prospects at N = 1000 (2.1 s), instead of its ASOF join (0.2 s).
         "asof_loop_join_threshold": 0,
     })
-    if encrypted:
-        _encrypt_spill(con)
-    return con
 
 
 def _encrypt_spill(con: duckdb.DuckDBPyConnection) -> None:
@@ -482,6 +492,11 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
     # (without kept rows, the staged rows cross over through the build's private folder)
     staged = (StagedCache(curated_dir, key) if os.environ.get("OMLOT_CACHE") != "0"
               else StagedCache(curated_dir, key, root=spill_dir / "staged"))
+    if staged.root != spill_dir / "staged" and (why := staged.unusable()):
+        # (kept rows save time, nothing else: a build without them is a whole build)
+        progress(f"Lignes gardées : le dossier {pii.mask(str(staged.root))} ne peut pas être "
+                 f"écrit ({why}) ; cette construction relit tous les exports, sans les garder.")
+        staged = StagedCache(curated_dir, key, root=spill_dir / "staged")
     exports: list[ExportFile] = []
     kept: dict[str, list[ExportFile]] = {}
     with connect_work(spill_dir / "reading") as con:
@@ -594,9 +609,15 @@ def _discard_damaged_kept_rows(curated_dir: Path, exc: BaseException) -> BuildFa
     checks the footer) removes the kept rows, so that the next build reads every export again;
     else every build failed on that batch, with DuckDB's English message as the only clue."""
     folder = cache_module.folder_for(curated_dir)
-    if not isinstance(exc, (duckdb.Error, ModelFailed)) or str(folder) not in str(exc):
+    if not isinstance(exc, (duckdb.Error, ModelFailed)) or str(folder) not in str(exc) \
+            or ".tmp" in str(exc):  # (a batch being written: the disk, not the kept rows)
         return None
     shutil.rmtree(folder, ignore_errors=True)
+    if folder.exists():
+        return guard.EnvironmentProblem(
+            "les lignes gardées des constructions précédentes sont abîmées et n'ont pas pu "
+            f"être effacées : supprimez le dossier {pii.mask(str(folder))}, puis relancez la "
+            "construction.")
     return guard.EnvironmentProblem(
         "les lignes gardées des constructions précédentes (dossier .build, à côté de la base "
         "publiée) étaient abîmées : elles ont été effacées. Relancez la construction : elle "

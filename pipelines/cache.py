@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable
@@ -95,6 +96,23 @@ class StagedCache:
         self._kept: dict[str, tuple[Path, int]] = {}  # sha256 → (batch, position there)
         self._checked: dict[Path, bool] = {}  # batch → readable
 
+    def unusable(self) -> str | None:
+        """Why the kept rows cannot be written here, if so: a folder made read-only (by a
+        backup tool, by hand) made the build fail on its first batch, with a message that
+        blamed damaged rows; a folder that is a link would have its target's folders pruned."""
+        try:
+            for folder in (self.root.parent, self.root, self.dir):
+                if folder.is_symlink():
+                    return f"{folder.name} est un lien"
+            self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for folder in (self.dir, *(p for p in self.dir.iterdir() if p.is_dir())):
+                probe = folder / f".probe.{os.getpid()}.tmp"
+                probe.write_bytes(b"")
+                probe.unlink()
+        except OSError as exc:
+            return exc.strerror or type(exc).__name__
+        return None
+
     def _facts(self, source: str, sha256: str) -> Path:
         return self.dir / source / f"{sha256}.json"
 
@@ -106,11 +124,11 @@ class StagedCache:
             return False  # the reader reports it
         facts = self._facts(export.source, export.sha256)
         try:
-            saved = json.loads(facts.read_text("utf-8"))
-            batch = facts.parent / saved["batch"]
-        except (OSError, ValueError, KeyError, TypeError):
-            return False  # absent, or written by an older layout: read the file again
-        if not self._readable(batch):
+            saved = _checked_facts(json.loads(facts.read_text("utf-8")))
+        except (OSError, ValueError):
+            return False  # absent, changed by hand or an older layout: read the file again
+        batch = facts.parent / saved["batch"]
+        if not self._readable(batch, saved["batch_sha256"]):
             return False
         for name in _FACTS:
             setattr(export, name, saved[name])
@@ -120,19 +138,24 @@ class StagedCache:
         self.used.update((batch, facts))
         return True
 
-    def _readable(self, batch: Path) -> bool:
-        """Whether a batch is there and whole (its Parquet footer read, once per build): one
-        damaged, by a disk or by hand, made every later build fail on it. A damaged batch is
-        removed, and its files are read again."""
+    def _readable(self, batch: Path, sha256: str) -> bool:
+        """Whether a batch is there and whole: its bytes those it was written with (its sha256,
+        once per build: 0.2 s for ten million staged touches), then its Parquet footer. One
+        damaged, by a disk or by hand, made every later build fail on it (or, a bit changed in
+        its data, gave other figures without a word). A damaged batch is removed, and its
+        files are read again."""
         if batch not in self._checked:
             try:
-                pq.read_metadata(batch)
-                self._checked[batch] = True
+                whole = file_sha256(batch) == sha256
+                if whole:
+                    pq.read_metadata(batch)
+                self._checked[batch] = whole
             except FileNotFoundError:
                 self._checked[batch] = False
             except (OSError, pa.ArrowException):
-                batch.unlink(missing_ok=True)
                 self._checked[batch] = False
+            if not self._checked[batch]:
+                batch.unlink(missing_ok=True)
         return self._checked[batch]
 
     def save(self, con: duckdb.DuckDBPyConnection, query: str, source: str,
@@ -163,10 +186,12 @@ class StagedCache:
         finally:
             part.unlink(missing_ok=True)
         self.used.add(batch)
+        digest = file_sha256(batch)
+        self._checked[batch] = True
         for export in exports:
             facts = self._facts(source, export.sha256)
             record = {name: getattr(export, name) for name in _FACTS}
-            record |= {"batch": batch.name, "position": export.order}
+            record |= {"batch": batch.name, "batch_sha256": digest, "position": export.order}
             facts.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
             self.used.add(facts)
             self._kept[export.sha256] = (batch, export.order)
@@ -225,6 +250,37 @@ class StagedCache:
         for path in self.dir.rglob("*") if self.dir.exists() else []:
             if path.is_file() and path not in self.used:
                 path.unlink(missing_ok=True)
+
+
+_BATCH = re.compile(r"batch-[0-9a-f]{12}\.parquet")
+_TEXT_FACTS = ("encoding", "delimiter", "sheet")
+
+
+def _checked_facts(saved: object) -> dict:
+    """A file's facts as this code wrote them, else ValueError: the file is read again. A
+    facts file changed by hand named any file as its batch (which a damaged batch's removal
+    then deleted: an export, anything) or put text where a position is written into SQL."""
+    def fail() -> None:
+        raise ValueError("faits illisibles")
+
+    if not isinstance(saved, dict):
+        fail()
+    if not (isinstance(saved.get("batch"), str) and _BATCH.fullmatch(saved["batch"])
+            and isinstance(saved.get("batch_sha256"), str)
+            and re.fullmatch(r"[0-9a-f]{64}", saved["batch_sha256"])
+            and type(saved.get("position")) is int and type(saved.get("rows_read")) is int
+            and all(isinstance(saved.get(name), str) for name in _TEXT_FACTS)
+            and isinstance(saved.get("ignored_columns"), list)
+            and all(isinstance(c, str) for c in saved["ignored_columns"])
+            and isinstance(saved.get("warnings"), list)):
+        fail()
+    for warning in saved["warnings"]:
+        if not (isinstance(warning, list) and len(warning) == 3
+                and (warning[0] is None or type(warning[0]) is int)
+                and (warning[1] is None or isinstance(warning[1], str))
+                and isinstance(warning[2], str)):
+            fail()
+    return saved
 
 
 def _apart(files: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:

@@ -19,7 +19,8 @@ MAX_FILE_BYTES = int(os.environ.get("OMLOT_MAX_FILE_MB", "2048")) * 2**20
 # The work database's memory before it spills to disk (DuckDB syntax: "2GB", "500MB"). At ten
 # million touches the build's whole process peaks about 0.3 GB above it; 1.25 GB instead of
 # 1.5 GB cost ~3 % of the time there once exports stopped being copied into tables (issue 12).
-MEMORY_LIMIT = os.environ.get("OMLOT_MEMORY_LIMIT", "1.25GB")
+# (set but empty: the default)
+MEMORY_LIMIT = os.environ.get("OMLOT_MEMORY_LIMIT", "").strip() or "1.25GB"
 # The most characters a value may hold: a spreadsheet cell's (a longer one rejects its row).
 MAX_VALUE_CHARS = 32_767
 

@@ -517,6 +517,41 @@ def test_a_build_out_of_memory_names_its_step_and_the_setting_that_raises_the_li
     assert status.current(curated)["failed_attempt"]["kind"] == "environnement"
 
 
+def test_a_memory_setting_duckdb_cannot_read_is_named_in_french(dirs):
+    """OMLOT_MEMORY_LIMIT=abc (or 0, or 1.5: no unit) stopped the build with DuckDB's English
+    « Parser Error », as an internal error (exit 6), saved for the dashboard to show. It is a
+    setting to correct (exit 5), said in French with an example; set but empty, the default."""
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    assert _build(raw, curated).returncode == 0
+    for value in ("abc", "0", "1.5"):
+        result = _build(raw, curated, OMLOT_MEMORY_LIMIT=value)
+        assert result.returncode == 5, result.stderr
+        assert (f"OMLOT_MEMORY_LIMIT={value} n'est pas une quantité de mémoire : écrivez un "
+                "nombre et son unité, par exemple OMLOT_MEMORY_LIMIT=4GB") in result.stderr
+        assert "Error" not in result.stderr
+        assert status.current(curated)["failed_attempt"]["kind"] == "environnement"
+    for value in ("", " 2 GB "):
+        assert _build(raw, curated, OMLOT_MEMORY_LIMIT=value).returncode == 0, value
+
+
+def test_a_failed_build_says_whether_a_database_stays_published(dirs):
+    """« La base publiée précédente reste en place » after a first build that failed: there
+    was none, and the officer looked for it."""
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text("Nom;Prénom\nDupont;Jean\n", "utf-8")
+    first = _build(raw, curated)
+    assert first.returncode == 1
+    assert "Aucune base n'est encore publiée : corrigez, puis relancez." in first.stderr
+    assert "reste en place" not in first.stderr
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    assert _build(raw, curated).returncode == 0
+    (raw / "prospects.csv").write_text("Nom;Prénom\nDupont;Jean\n", "utf-8")
+    again = _build(raw, curated)
+    assert again.returncode == 1
+    assert "La base publiée précédente reste en place." in again.stderr
+
+
 def test_a_workbook_whose_first_sheet_is_empty_names_that_sheet(dirs):
     """Its data on the second sheet: the message said « fichier vide », which the officer,
     seeing the data in Excel, could not understand."""

@@ -162,9 +162,10 @@ def _rows(path) -> int:
 
 def test_a_damaged_kept_batch_is_read_again_never_blocking_every_build(demo_build, tmp_path):
     """A kept batch cut short (by a disk, by hand) made every later build fail on it with
-    DuckDB's English message, until someone thought of deleting data/.build. Cut short: the
-    build reads its files again. Damaged inside (its footer whole): the build stops, says so
-    in French and removes the kept rows; the next build reads every export again."""
+    DuckDB's English message, until someone thought of deleting data/.build; one with a few
+    bytes changed inside (its footer whole) did too, or, a bit changed in its data, gave other
+    figures without a word. Each batch's sha256 is checked before its rows are used: a
+    damaged one is removed and its files are read again."""
     raw, curated = tmp_path / "raw", tmp_path / "curated"
     shutil.copytree(demo_build["raw"], raw)
     assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
@@ -176,21 +177,130 @@ def test_a_damaged_kept_batch_is_read_again_never_blocking_every_build(demo_buil
     assert re.search(r"touches\s+2 fichier\(s\) lu\(s\)", cut.stderr)
     assert _published(curated) == expected
 
-    [batch] = cache.folder_for(curated).rglob("touches/batch-*.parquet")
-    damaged = bytearray(batch.read_bytes())
-    for i in range(200, len(damaged) // 2, 97):
-        damaged[i] ^= 0xFF
-    batch.write_bytes(bytes(damaged))
-    failed = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
-    assert failed.returncode == 5, failed.stderr
-    assert "les lignes gardées des constructions précédentes (dossier .build, à côté de la " \
-           "base publiée) étaient abîmées : elles ont été effacées. Relancez la construction" \
-           in " ".join(failed.stderr.split())
-    assert "Error" not in failed.stderr
-    assert not list(cache.folder_for(curated).rglob("*.parquet"))
-    again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
-    assert again.returncode == 0, again.stderr
+    # one bit, then many bytes, changed inside: the footer still reads
+    for damage in ((1000,), range(200, 20_000, 97)):
+        [batch] = cache.folder_for(curated).rglob("touches/batch-*.parquet")
+        damaged = bytearray(batch.read_bytes())
+        for i in damage:
+            damaged[i] ^= 0x01 if len(damage) == 1 else 0xFF
+        batch.write_bytes(bytes(damaged))
+        again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+        assert again.returncode == 0, again.stderr
+        assert re.search(r"touches\s+2 fichier\(s\) lu\(s\)", again.stderr)
+        assert _published(curated) == expected
+    # a batch replaced by another Parquet file (other columns)
+    [batch] = cache.folder_for(curated).rglob("prospects/batch-*.parquet")
+    with duckdb.connect() as con:
+        con.execute("copy (select 1 as a, 'x' as b) to ? (format parquet)", [str(batch)])
+    replaced = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert replaced.returncode == 0, replaced.stderr
+    assert re.search(r"prospects\s+2 fichier\(s\) lu\(s\)", replaced.stderr)
     assert _published(curated) == expected
+
+
+def test_facts_changed_by_hand_never_delete_a_file_nor_stop_the_build(demo_build, tmp_path):
+    """A file's facts (.json beside the batches) name its batch and its position there: one
+    changed by hand named an export as its batch, which the removal of a damaged batch then
+    deleted; a position that is not a number went into SQL (DuckDB's English error, on every
+    build). Facts that are not as written are ignored: the file is read again, nothing else
+    is touched."""
+    import json
+
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    expected = _published(curated)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("à garder", "utf-8")
+    export = sorted(raw.glob("prospects_*.csv"))[0]
+    changes = [("batch", str(victim)), ("batch", f"../../../../../raw/{export.name}"),
+               ("position", "0) or (1=1"), ("position", None), ("position", [1]),
+               ("warnings", 5), ("encoding", None), ("batch_sha256", "0" * 64)]
+    for key, value in changes:
+        for facts in cache.folder_for(curated).rglob("campaigns/*.json"):
+            saved = json.loads(facts.read_text("utf-8"))
+            facts.write_text(json.dumps(saved | {key: value}), "utf-8")
+        again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+        assert again.returncode == 0, (key, value, again.stderr)
+        assert re.search(r"campaigns\s+1 fichier\(s\) lu\(s\)", again.stderr), (key, value)
+        assert victim.read_text("utf-8") == "à garder" and export.exists()
+        assert _published(curated) == expected
+    # facts that are not even JSON, or not an object
+    for text in ("{", "[1, 2]", "null"):
+        for facts in cache.folder_for(curated).rglob("campaigns/*.json"):
+            facts.write_text(text, "utf-8")
+        again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+        assert again.returncode == 0, (text, again.stderr)
+        assert _published(curated) == expected
+
+
+def test_kept_rows_that_cannot_be_written_leave_a_whole_build_and_say_why(demo_build,
+                                                                          tmp_path):
+    """Kept rows save time, nothing else. Their folder read-only (a backup tool, `chattr`)
+    made every build fail with a message that blamed damaged rows; a link there would have
+    had its target's folders pruned. The build reads every export, does not keep them, says
+    why, and publishes what it would have published."""
+    import subprocess
+
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    expected = _published(curated)
+    folder = cache.folder_for(curated)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "other").mkdir(parents=True)
+    (elsewhere / "other" / "keep.txt").write_text("à garder", "utf-8")
+    shutil.rmtree(folder)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    linked = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert linked.returncode == 0, linked.stderr
+    assert "ne peut pas être écrit" in linked.stderr and "est un lien" in linked.stderr
+    assert (elsewhere / "other" / "keep.txt").read_text("utf-8") == "à garder"
+    assert _published(curated) == expected
+
+    folder.unlink()
+    folder.write_text("pas un dossier", "utf-8")
+    blocked = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert blocked.returncode == 0, blocked.stderr
+    assert "ne peut pas être écrit" in blocked.stderr
+    assert "abîmées" not in blocked.stderr
+    assert _published(curated) == expected
+
+    # made immutable (root included), where the file system allows it
+    folder.unlink()
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force"
+                   ).returncode == 0
+    if subprocess.run(["chattr", "-R", "+i", str(folder)], capture_output=True).returncode:
+        return
+    try:
+        (raw / "campagnes.csv").write_bytes((raw / "campagnes.csv").read_bytes() + b"\n")
+        frozen = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    finally:
+        subprocess.run(["chattr", "-R", "-i", str(folder)], check=True)
+    assert frozen.returncode == 0, frozen.stderr
+    assert "ne peut pas être écrit" in frozen.stderr and "abîmées" not in frozen.stderr
+    assert _published(curated) | {"files": None} == expected | {"files": None}
+
+
+def test_a_batch_damaged_during_a_build_is_removed_and_said_in_french(tmp_path):
+    """The last resort, for a batch damaged after its check (during the build): DuckDB's error
+    names it, the kept rows are removed and the message says so in French; an error writing
+    a new batch (its `.tmp` name: the disk, permissions) is not blamed on the kept rows."""
+    from pipelines import build
+
+    curated = tmp_path / "curated"
+    folder = cache.folder_for(curated)
+    (folder / "fingerprint" / "touches").mkdir(parents=True)
+    batch = folder / "fingerprint" / "touches" / "batch-0123456789ab.parquet"
+    batch.write_bytes(b"PAR1")
+    writing = duckdb.IOException(f"Cannot open file \"{batch.parent}/.{batch.name}.1.tmp\"")
+    assert build._discard_damaged_kept_rows(curated, writing) is None
+    assert batch.exists()
+    reading = duckdb.InvalidInputException(f"Out of buffer reading \"{batch}\"")
+    failure = build._discard_damaged_kept_rows(curated, reading)
+    assert failure.exit_code == 5 and "abîmées : elles ont été effacées" in str(failure)
+    assert not folder.exists()
+    assert build._discard_damaged_kept_rows(curated, duckdb.IOException("autre")) is None
 
 
 def _encoding(path) -> str:
