@@ -177,12 +177,22 @@ class _NamedRows:
             "range": [len(self.text) - 1 + self.bars + 0.06, -self.name]}})
 
 
+# The models' chart shows this many campaigns at most, those with most credits (linear): a
+# region's 500 campaigns made it 38 000 px tall; every campaign is in the table above it.
+MODELS_TOP = 25
+
+
+def credited(metrics: pd.DataFrame, conversion: str, refs: Reference) -> pd.DataFrame:
+    """The campaigns with a credit under some model, most credited (linear) first."""
+    rows = metrics[(metrics[[f"{conversion}_{m}" for m in refs.models]] > 0).any(axis=1)]
+    return rows.sort_values(f"{conversion}_linear", ascending=False, kind="stable")
+
+
 def models_side_by_side(metrics: pd.DataFrame, conversion: str, refs: Reference) -> go.Figure:
     """Credits of each campaign under the five models, side by side: where the bars agree, the
-    answer does not depend on the model."""
+    answer does not depend on the model (the MODELS_TOP most credited campaigns)."""
     models = refs.models
-    rows = metrics[(metrics[[f"{conversion}_{m}" for m in models]] > 0).any(axis=1)]
-    rows = rows.sort_values(f"{conversion}_linear", ascending=False)
+    rows = credited(metrics, conversion, refs).head(MODELS_TOP)
     named = _NamedRows(list(rows["campaign_label"]), bar_px=6 * len(models))
     fig = go.Figure()
     for k, (model, label) in enumerate(models.items()):

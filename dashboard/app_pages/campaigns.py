@@ -94,9 +94,13 @@ conversion = st.segmented_control(
 widgets.to_url("conversion", conversion)
 st.plotly_chart(charts.models_side_by_side(metrics, conversion, refs),
                 config=charts.PLOTLY_CONFIG)
-st.caption("Là où les cinq barres d'une campagne sont proches, la réponse ne dépend pas du "
-           "modèle ; là où elles divergent, la campagne agit surtout en premier ou en dernier "
-           "contact.")
+credited = len(charts.credited(metrics, conversion, refs))
+st.caption(("Là où les cinq barres d'une campagne sont proches, la réponse ne dépend pas du "
+            "modèle ; là où elles divergent, la campagne agit surtout en premier ou en dernier "
+            "contact.")
+           + (f" Les {charts.MODELS_TOP} campagnes les plus créditées (modèle linéaire) sur "
+              f"{fmt.number(credited)} : toutes sont dans le tableau ci-dessus."
+              if credited > charts.MODELS_TOP else ""))
 
 st.subheader("Calendrier des campagnes et nouveaux foyers suivis")
 st.plotly_chart(

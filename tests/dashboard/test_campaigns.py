@@ -164,7 +164,8 @@ def test_the_models_chart_names_each_campaign_above_its_bars_for_a_phone(demo_bu
     refs.model_colours.update({model: "#000000" for model in refs.models})
     fig = charts.models_side_by_side(table, "installed", refs)
     shown = table[(table[[f"installed_{m}" for m in refs.models]] > 0).any(axis=1)]
-    order = shown.sort_values("installed_linear", ascending=False)["campaign_label"]
+    order = shown.sort_values("installed_linear", ascending=False, kind="stable")[
+        "campaign_label"]
     assert _names_above_bars(fig) == list(order)
     assert fig.layout.yaxis.showticklabels is False
     assert len(fig.data) == len(refs.models)
@@ -178,6 +179,19 @@ def test_the_models_chart_names_each_campaign_above_its_bars_for_a_phone(demo_bu
     # two rows' worth of room per name at least: a long name on two lines never covers bars
     top, bottom = fig.layout.yaxis.range[1], fig.layout.yaxis.range[0]
     assert top < -0.3 and bottom > len(order) - 1
+
+    # a region's hundreds of campaigns: the most credited only (the table has them all)
+    import pandas as pd
+
+    many = pd.concat([table.assign(campaign_label=table["campaign_label"] + f" ({i})",
+                                   installed_linear=table["installed_linear"] + i)
+                      for i in range(4)], ignore_index=True)
+    fig = charts.models_side_by_side(many, "installed", refs)
+    expected = charts.credited(many, "installed", refs)["campaign_label"].head(
+        charts.MODELS_TOP)
+    assert len(charts.credited(many, "installed", refs)) > charts.MODELS_TOP
+    assert _names_above_bars(fig) == list(expected)
+    assert list(expected)[0].endswith("(3)") and list(expected)[1].endswith("(2)")
 
 
 def test_a_campaign_s_contact_kinds_fit_a_phone_s_legend(demo_build):
