@@ -213,9 +213,10 @@ def test_facts_changed_by_hand_never_delete_a_file_nor_stop_the_build(demo_build
     victim = tmp_path / "victim.txt"
     victim.write_text("à garder", "utf-8")
     export = sorted(raw.glob("prospects_*.csv"))[0]
+    # (each a build: the cases that deleted a file, reached SQL, or broke the reading; the
+    # checks of every other field are the same code, _checked_facts)
     changes = [("batch", str(victim)), ("batch", f"../../../../../raw/{export.name}"),
-               ("position", "0) or (1=1"), ("position", None), ("position", [1]),
-               ("warnings", 5), ("encoding", None), ("batch_sha256", "0" * 64)]
+               ("position", "0) or (1=1"), ("warnings", 5)]
     for key, value in changes:
         for facts in cache.folder_for(curated).rglob("campaigns/*.json"):
             saved = json.loads(facts.read_text("utf-8"))
@@ -226,7 +227,7 @@ def test_facts_changed_by_hand_never_delete_a_file_nor_stop_the_build(demo_build
         assert victim.read_text("utf-8") == "à garder" and export.exists()
         assert _published(curated) == expected
     # facts that are not even JSON, or not an object
-    for text in ("{", "[1, 2]", "null"):
+    for text in ("{", "null"):
         for facts in cache.folder_for(curated).rglob("campaigns/*.json"):
             facts.write_text(text, "utf-8")
         again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
@@ -280,6 +281,31 @@ def test_kept_rows_that_cannot_be_written_leave_a_whole_build_and_say_why(demo_b
     assert frozen.returncode == 0, frozen.stderr
     assert "ne peut pas être écrit" in frozen.stderr and "abîmées" not in frozen.stderr
     assert _published(curated) | {"files": None} == expected | {"files": None}
+
+
+def test_facts_are_read_only_as_written():
+    """Every field of a file's facts is checked (the build test above tries a few by build)."""
+    good = {"batch": "batch-0123456789ab.parquet", "batch_sha256": "a" * 64, "position": 2,
+            "rows_read": 10, "encoding": "utf-8", "delimiter": ";", "sheet": "",
+            "ignored_columns": ["Notes"], "warnings": [[3, "Email", "valeur"], [None, None, "x"]]}
+    assert cache._checked_facts(good) == good
+    bad = [("batch", "../batch-0123456789ab.parquet"), ("batch", "/etc/passwd"),
+           ("batch_sha256", "0" * 63), ("position", "1"), ("position", None),
+           ("position", True), ("rows_read", 1.5), ("encoding", None), ("sheet", 3),
+           ("ignored_columns", "Notes"), ("ignored_columns", [1]), ("warnings", [[1, 2]]),
+           ("warnings", [["1", None, "x"]]), ("warnings", [[1, None, None]])]
+    for key, value in bad:
+        try:
+            cache._checked_facts(good | {key: value})
+        except ValueError:
+            continue
+        raise AssertionError(f"{key}={value!r} accepted")
+    for value in (None, [], "x"):
+        try:
+            cache._checked_facts(value)
+        except ValueError:
+            continue
+        raise AssertionError(f"{value!r} accepted")
 
 
 def test_a_batch_damaged_during_a_build_is_removed_and_said_in_french(tmp_path):
