@@ -292,7 +292,14 @@ def _xlsx_records(export: ExportFile) -> list[Record]:
                 f"feuille « {export.sheet} » lue (la première visible) ; d'autres feuilles "
                 f"contiennent des données et sont ignorées : "
                 + ", ".join(f"« {name} »" for name in others))))
-        if workbook.is_dense(sheet):
+        dense = workbook.is_dense(sheet)
+        if workbook.unvalued:
+            export.warnings.append((None, None, (
+                f"{workbook.unvalued} cellule(s) de la feuille « {export.sheet} » sans valeur "
+                "enregistrée (une formule jamais calculée, ou une erreur comme #DIV/0! ou "
+                "#N/A) : lues vides. Ouvrez le classeur dans le tableur, corrigez ou "
+                "enregistrez-le, puis relancez")))
+        if dense:
             rows = CalamineWorkbook.from_path(str(export.path)).get_sheet_by_name(
                 sheet.name).to_python(skip_empty_area=False)
             records = [Record(n, [_cell_text(v) for v in row]) for n, row in

@@ -19,6 +19,11 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _ROW_REF = re.compile(rb'<row [^>]*?\br="(\d+)"')
 _WIDE_REF = re.compile(rb'r="([A-Z][A-Z]{1,2})\d')
+# A cell whose formula has no saved value (a workbook written by a tool, never opened in a
+# spreadsheet program), and a cell whose saved value is an error (#DIV/0!, #N/A): both read
+# empty, by python-calamine and here alike.
+_UNSAVED = re.compile(rb'<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+_ERROR = re.compile(rb'<c\b[^>]*\bt="e"')
 # Built-in number formats that show a date or a time (ECMA-376, 18.8.30).
 _DATE_FORMAT_IDS = set(range(14, 23)) | {45, 46, 47}
 # In a custom format code, text in quotes, escapes and [colour] blocks are not date parts.
@@ -136,13 +141,15 @@ class Workbook:
         if kind == "inlineStr":
             return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
         raw = cell.findtext(f"{_MAIN}v")
-        if raw is None:
+        if not raw:  # (no value, or an empty one: a formula never calculated; warned)
             return None
         if kind == "s":
             return self.strings[int(raw)]
         if kind == "b":
             return raw == "1"
-        if kind in ("str", "e", "d"):
+        if kind == "e":
+            return None  # an error (#DIV/0!): empty, as python-calamine reads it; warned
+        if kind in ("str", "d"):
             return raw
         number = float(raw)
         if int(cell.get("s", "0")) in self.date_styles:
@@ -175,13 +182,18 @@ class Workbook:
 
     def is_dense(self, sheet: Sheet) -> bool:
         """Whether the sheet's cells fill most of the range they span, so that a dense reader
-        (python-calamine, 6x faster) stays within memory; a quick scan of the XML bytes."""
+        (python-calamine, 6x faster) stays within memory; a quick scan of the XML bytes, which
+        also counts the cells read empty for want of a value (`unvalued`)."""
         cells, max_row, max_column, tail = 0, 0, 26, b""
+        self.unvalued = 0
         with self.zip.open(sheet.path) as handle:
             while chunk := handle.read(1 << 22):
                 buffer = tail + chunk
-                cut = buffer.rfind(b"<")
+                cut = buffer.rfind(b"<c ")  # (a cell is counted in the chunk it ends in)
+                cut = buffer.rfind(b"<") if cut <= 0 else cut
                 cells += buffer.count(b"<c ", 0, cut)
+                self.unvalued += (len(_UNSAVED.findall(buffer, 0, cut))
+                                  + len(_ERROR.findall(buffer, 0, cut)))
                 # rows come in order (ECMA-376): the last one of a chunk is its highest
                 last_row = _ROW_REF.match(buffer, max(buffer.rfind(b"<row ", 0, cut), 0))
                 max_row = max(max_row, int(last_row.group(1)) if last_row else 0)
@@ -189,6 +201,8 @@ class Workbook:
                 for letters in _WIDE_REF.findall(buffer, 0, cut):
                     max_column = max(max_column, _column_number(letters.decode()))
                 tail = buffer[cut:]
+        cells += tail.count(b"<c ")  # (the last cell)
+        self.unvalued += len(_UNSAVED.findall(tail)) + len(_ERROR.findall(tail))
         if cells == 0:
             return False  # cells written in another way: let the careful reader decide
         return max_row * max_column <= 4 * cells + 1_000_000

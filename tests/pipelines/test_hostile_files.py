@@ -220,6 +220,51 @@ def test_xlsx_with_a_huge_declared_range_is_read_by_its_cells(dirs):
     assert _query(curated, "select line from quality.rejects") == [(1048576,)]
 
 
+def _with_an_error_cell(path: Path, cell: str) -> None:
+    """Rewrite a workbook so that `cell` holds the error #DIV/0! as Excel saves it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    sheet, n = re.subn(rf'<c r="{cell}"[^>]*>.*?</c>',
+                       f'<c r="{cell}" t="e"><f>1/0</f><v>#DIV/0!</v></c>', sheet)
+    assert n == 1
+    members["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize("far_cell", [False, True], ids=["dense", "by_cells"])
+def test_xlsx_cells_without_a_saved_value_read_empty_and_are_warned(dirs, far_cell):
+    """A workbook written by a tool (formulas never calculated) or holding an error
+    (#DIV/0!): the cell read empty without a word (an Email lost, households not merged), and
+    the workbook's two readers disagreed on an error (empty, or the text « #DIV/0! »). Both
+    read them empty, and the file's warning counts them and says what to do."""
+    raw, curated = dirs
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["ID prospect", "Date de premier contact", "Canal", "Email"])
+    sheet.append(["P1", "01/02/2023", "Salon", '=LOWER("A@EXEMPLE.FR")'])
+    sheet.append(["P2", "02/02/2023", "Salon", "b@exemple.fr"])
+    sheet.append(["P3", "03/02/2023", "Salon", "c@exemple.fr"])
+    if far_cell:
+        sheet["XFD1048576"] = "x"
+    workbook.save(raw / "prospects.xlsx")
+    _with_an_error_cell(raw / "prospects.xlsx", "D3")
+    assert _build(raw, curated).returncode == 0
+    emails = _query(curated, "select prospect_id, email_hash is null from core.prospects "
+                             "order by 1")
+    assert emails == [("P1", True), ("P2", True), ("P3", False)]
+    assert not _query(curated, "select * from quality.warnings where value like '%DIV%'")
+    [(message,)] = _query(curated, "select message from quality.warnings "
+                                   "where kind = 'lecture'")
+    assert message.startswith("2 cellule(s) de la feuille « Sheet » sans valeur enregistrée "
+                              "(une formule jamais calculée, ou une erreur comme #DIV/0! ou "
+                              "#N/A) : lues vides."), message
+
+
 def test_xlsx_too_large_once_decompressed_is_refused_before_reading(dirs):
     raw, curated = dirs
     path = raw / "prospects.xlsx"
