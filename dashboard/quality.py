@@ -45,8 +45,10 @@ WARNING_KINDS = {
         "Lecture du fichier",
         "Le fichier est lu, mais quelque chose a été remarqué : caractères illisibles "
         "(remplacés ; réenregistrez le fichier en UTF-8, ou en CSV avec le point-virgule "
-        "pour séparateur) ou autres feuilles d'un classeur non lues (seule la première "
-        "feuille visible compte : mettez-y les données)."),
+        "pour séparateur), autres feuilles d'un classeur non lues (seule la première "
+        "feuille visible compte : mettez-y les données), cellules sans valeur enregistrée "
+        "(ouvrez et enregistrez le classeur dans le tableur), ou un fichier enregistré deux "
+        "fois (ses lignes comptent comme doublons : supprimez la copie)."),
 }
 
 # Reasons a row is rejected (quality.rejects.reason, matched on their start): what the

@@ -333,7 +333,8 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _files_table(con: duckdb.DuckDBPyConnection, exports: list[ExportFile],
                  skipped: list[SkippedFile]) -> None:
     """raw.files (one row per file read), raw.skipped_files and raw.load_warnings (what the
-    reader noticed: undecodable bytes, ignored sheets)."""
+    reader noticed: undecodable bytes, ignored sheets, a file that is another's copy)."""
+    notes = [(e, w) for e in exports for w in e.warnings] + _copies(exports)
     tables = {
         "files": pa.table({
             "source": [e.source for e in exports],
@@ -354,17 +355,32 @@ def _files_table(con: duckdb.DuckDBPyConnection, exports: list[ExportFile],
             "reason": pa.array([s.reason for s in skipped], pa.string()),
         }),
         "load_warnings": pa.table({
-            "source": pa.array([e.source for e in exports for _ in e.warnings], pa.string()),
-            "file": pa.array([e.name for e in exports for _ in e.warnings], pa.string()),
-            "line": pa.array([w[0] for e in exports for w in e.warnings], pa.int64()),
-            "column": pa.array([w[1] for e in exports for w in e.warnings], pa.string()),
-            "message": pa.array([w[2] for e in exports for w in e.warnings], pa.string()),
+            "source": pa.array([e.source for e, _ in notes], pa.string()),
+            "file": pa.array([e.name for e, _ in notes], pa.string()),
+            "line": pa.array([w[0] for _, w in notes], pa.int64()),
+            "column": pa.array([w[1] for _, w in notes], pa.string()),
+            "message": pa.array([w[2] for _, w in notes], pa.string()),
         }),
     }
     for name, table in tables.items():
         con.register("_arrow", table)
         con.execute(f"create or replace table raw.{name} as select * from _arrow")
         con.unregister("_arrow")
+
+
+def _copies(exports: list[ExportFile]) -> list[tuple[ExportFile, tuple]]:
+    """A warning on each export whose bytes are another's of its source (« fichier (1).csv »):
+    its rows all count as duplicates, which the quality page showed without saying why. (Not
+    kept with the file's facts: they are the first copy's too.)"""
+    first: dict[tuple[str, str], ExportFile] = {}
+    notes = []
+    for export in exports:
+        original = first.setdefault((export.source, export.sha256), export)
+        if original is not export and export.sha256:
+            notes.append((export, (None, None, (
+                f"même contenu, octet pour octet, que « {pii.mask(original.name)} » : ses "
+                "lignes comptent comme doublons. Supprimez l'une des deux copies de data/raw"))))
+    return notes
 
 
 # Written so that DuckDB 1.4 (the long-term release many SQL clients bundle) opens it too.

@@ -131,6 +131,16 @@ def test_an_export_saved_twice_counts_its_copy_as_duplicates_like_any_other_file
     built = run_cli("build", "--raw", str(raw), "--curated", str(curated))
     assert built.returncode == 0, built.stderr
     expected_kpis = kpis(curated)
+    # each copy says what it is, on the quality page (the original says nothing)
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
+        notes = con.execute("select file, message from quality.warnings where message like "
+                            "'même contenu%' order by file").fetchall()
+    pairs = [sorted([original.name, original.stem + " (1).csv"])
+             for original in (touches, prospects, raw / "campagnes.csv")]
+    assert notes == sorted(
+        (second, f"même contenu, octet pour octet, que « {first} » : ses lignes comptent "
+                 "comme doublons. Supprimez l'une des deux copies de data/raw")
+        for first, second in pairs)
 
     # the reference: copies that differ by a blank line (ignored) at their end
     other, reference = tmp_path / "other", tmp_path / "reference"
@@ -143,7 +153,9 @@ def test_an_export_saved_twice_counts_its_copy_as_duplicates_like_any_other_file
     assert expected_kpis == kpis(reference)
     assert expected_kpis["rows"]["touches"]["duplicates"] >= _rows(touches)
     assert _quality_files(curated) == _quality_files(reference)
-    assert _published(curated) | {"files": None} == _published(reference) | {"files": None}
+    # (the warnings aside: the reference's copies are not the same bytes)
+    assert _published(curated) | {"files": None, "quality.warnings": None} \
+        == _published(reference) | {"files": None, "quality.warnings": None}
 
     # the next build puts both copies back from the kept rows, and says the same
     again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
