@@ -171,11 +171,17 @@ def _kpis(args: argparse.Namespace) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print("Erreur : --from est après --to.", file=sys.stderr)
         return EXIT_USAGE
-    with duckdb.connect(str(path), read_only=True) as con:
-        figures = headline(con, args.date_from, args.date_to)
-        names = {} if args.json else dict(con.execute(
-            "select channel, label from ref.channels union all "
-            "select model, 'Modèle « ' || label || ' »' from ref.attribution_models").fetchall())
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            figures = headline(con, args.date_from, args.date_to)
+            names = {} if args.json else dict(con.execute(
+                "select channel, label from ref.channels union all "
+                "select model, 'Modèle « ' || label || ' »' from ref.attribution_models"
+            ).fetchall())
+    except duckdb.Error:  # (a file damaged or replaced by hand printed DuckDB's traceback)
+        print(f"Erreur : la base publiée {path} est illisible (abîmée, ou remplacée par un "
+              "autre fichier) : relancez « python -m pipelines build ».", file=sys.stderr)
+        return EXIT_FILE_ERROR
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:

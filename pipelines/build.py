@@ -109,7 +109,8 @@ def connect_work(spill_dir: Path, encrypted: bool = True) -> duckdb.DuckDBPyConn
     spill_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         con = _connect(spill_dir)
-    except duckdb.ParserException as exc:  # (the one setting a user gives: the memory)
+    except (duckdb.ParserException, duckdb.InvalidInputException) as exc:
+        # (the one setting a user gives: the memory; « 200% » is an InvalidInput)
         raise guard.EnvironmentProblem(
             f"OMLOT_MEMORY_LIMIT={pii.mask(config.MEMORY_LIMIT)} n'est pas une quantité de "
             "mémoire : écrivez un nombre et son unité, par exemple OMLOT_MEMORY_LIMIT=4GB "
@@ -574,6 +575,12 @@ def stage(con: duckdb.DuckDBPyConnection, found: dict[str, list[ExportFile]],
         except duckdb.OutOfMemoryException as exc:
             exc.step = f"staging.{name}"
             raise
+        except duckdb.IOException as exc:
+            # (writing the kept rows: a disk full is the machine's, said in French by
+            # guard.classify; it was an internal error quoting DuckDB's English)
+            check_unchanged([e for exports in found.values() for e in exports])
+            exc.step = f"staging.{name}"
+            raise
         except duckdb.Error as exc:
             # staging reads the CSV files again: one removed or re-saved since its checks
             # makes DuckDB fail there, which the file's own message says better
@@ -609,7 +616,11 @@ def _model_and_publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, info: 
     info["duration_s"] = round(t0 - started, 2)
     database = publish(con, curated_dir, info)
     progress(f"{'publication':<14} en {progress_seconds(time.perf_counter() - t0)}")
-    staged.prune()
+    try:
+        staged.prune()
+    except OSError as exc:  # (published already: a build that failed here said it had not)
+        progress(f"Lignes gardées : le ménage n'a pas pu se faire ({guard.reason(exc)}) ; "
+                 "la base est publiée.")
     info["duration_s"] = round(time.perf_counter() - started, 2)
     return BuildResult(database, exports, info["duration_s"], counts)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -24,7 +25,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import config
+from . import config, guard, pii
 from .load import ExportFile
 
 # Everything whose change must invalidate staged rows (their file format too: cache.py).
@@ -37,7 +38,10 @@ def folder_for(curated_dir: Path) -> Path:
     """The kept rows of one curated folder: its own sub-folder, used under that folder's build
     lock, so that builds of different folders sharing a parent never prune each other's."""
     owner = hashlib.sha256(str(curated_dir.resolve()).encode()).hexdigest()[:12]
-    return curated_dir.parent / ".build" / "staged" / owner
+    # (decimal digits spelt as letters: twelve digits read as a phone number, masked in the
+    # messages that name the folder)
+    return curated_dir.parent / ".build" / "staged" / owner.translate(
+        str.maketrans("0123456789", "ghijklmnop"))
 
 
 def fingerprint(key: str) -> str:
@@ -92,6 +96,7 @@ class StagedCache:
         # staged rows over through its private folder)
         self.root = root or folder_for(curated_dir)
         self.dir = self.root / fingerprint(key)
+        self._key = key.encode()  # signs each file's facts (_signed)
         self.used: set[Path] = set()
         self._kept: dict[str, tuple[Path, int]] = {}  # sha256 → (batch, position there)
         self._checked: dict[Path, bool] = {}  # batch → readable
@@ -99,18 +104,24 @@ class StagedCache:
     def unusable(self) -> str | None:
         """Why the kept rows cannot be written here, if so: a folder made read-only (by a
         backup tool, by hand) made the build fail on its first batch, with a message that
-        blamed damaged rows; a folder that is a link would have its target's folders pruned."""
+        blamed damaged rows; a folder that is a link would have its target's folders pruned.
+        What lies inside this build's folder and is not as this code writes it (a link, a
+        folder where a file goes, a file where a folder goes) is removed with the folder: the
+        files are read again (a link there was followed, a facts link overwrote its target;
+        a file named like a source's folder stopped every build)."""
         try:
-            for folder in (self.root.parent, self.root, self.dir):
+            for folder in (self.root.parent.parent, self.root.parent, self.root, self.dir):
                 if folder.is_symlink():
-                    return f"{folder.name} est un lien"
+                    return f"{pii.mask(folder.name)} est un lien"
+            if self.dir.exists() and not _as_written(self.dir):
+                shutil.rmtree(self.dir)  # (rmtree removes links, never follows them)
             self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             for folder in (self.dir, *(p for p in self.dir.iterdir() if p.is_dir())):
                 probe = folder / f".probe.{os.getpid()}.tmp"
                 probe.write_bytes(b"")
                 probe.unlink()
         except OSError as exc:
-            return exc.strerror or type(exc).__name__
+            return guard.reason(exc)
         return None
 
     def _facts(self, source: str, sha256: str) -> Path:
@@ -124,7 +135,9 @@ class StagedCache:
             return False  # the reader reports it
         facts = self._facts(export.source, export.sha256)
         try:
-            saved = _checked_facts(json.loads(facts.read_text("utf-8")))
+            saved = _checked_facts(self._signed(json.loads(facts.read_text("utf-8"))))
+            if saved.get("file_sha256") != export.sha256:
+                raise ValueError("faits d'un autre fichier")
         except (OSError, ValueError):
             return False  # absent, changed by hand or an older layout: read the file again
         batch = facts.parent / saved["batch"]
@@ -137,6 +150,21 @@ class StagedCache:
         self._kept[export.sha256] = (batch, saved["position"])
         self.used.update((batch, facts))
         return True
+
+    def _signature(self, record: dict) -> str:
+        return hmac.new(self._key, json.dumps(record, sort_keys=True).encode(),
+                        hashlib.sha256).hexdigest()
+
+    def _signed(self, saved: object) -> dict:
+        """The facts as this build's key signed them, else ValueError (the file is read
+        again): facts changed by hand into other plausible ones (another file's position and
+        rows) gave other figures without a word, or stopped every build on a check."""
+        if not isinstance(saved, dict) or not isinstance(saved.get("signature"), str):
+            raise ValueError("faits non signés")
+        record = {name: value for name, value in saved.items() if name != "signature"}
+        if not hmac.compare_digest(saved["signature"], self._signature(record)):
+            raise ValueError("faits modifiés")
+        return record
 
     def _readable(self, batch: Path, sha256: str) -> bool:
         """Whether a batch is there and whole: its bytes those it was written with (its sha256,
@@ -191,7 +219,9 @@ class StagedCache:
         for export in exports:
             facts = self._facts(source, export.sha256)
             record = {name: getattr(export, name) for name in _FACTS}
-            record |= {"batch": batch.name, "batch_sha256": digest, "position": export.order}
+            record |= {"batch": batch.name, "batch_sha256": digest, "position": export.order,
+                       "file_sha256": export.sha256}  # (whose facts: signed with them)
+            record["signature"] = self._signature(record)
             facts.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
             self.used.add(facts)
             self._kept[export.sha256] = (batch, export.order)
@@ -250,6 +280,17 @@ class StagedCache:
         for path in self.dir.rglob("*") if self.dir.exists() else []:
             if path.is_file() and path not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def _as_written(folder: Path) -> bool:
+    """A fingerprint's folder holds folders named after sources, holding regular files only."""
+    for source in folder.iterdir():
+        if source.is_symlink() or not source.is_dir():
+            return False
+        for path in source.iterdir():
+            if path.is_symlink() or not path.is_file():
+                return False
+    return True
 
 
 _BATCH = re.compile(r"batch-[0-9a-f]{12}\.parquet")

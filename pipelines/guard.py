@@ -75,6 +75,25 @@ def printable(text: str) -> str:
     return _CONTROL.sub("?", pii.mask(text))
 
 
+# The system's reasons as an officer reads them (Python gives them in English).
+_REASONS = {
+    errno.EACCES: "permission refusée", errno.EPERM: "opération non permise (droits du "
+    "dossier, ou fichier verrouillé)", errno.ENOSPC: "disque plein",
+    errno.EROFS: "disque en lecture seule", errno.EEXIST: "un fichier porte déjà ce nom",
+    errno.ENOTDIR: "n'est pas un dossier", errno.EISDIR: "est un dossier, pas un fichier",
+    errno.ENOENT: "introuvable", errno.ELOOP: "trop de liens symboliques",
+}
+
+
+def reason(exc: BaseException) -> str:
+    """Why a file operation failed, in French when the system says it in English, with the
+    file it failed on (masked)."""
+    text = (_REASONS.get(exc.errno) if isinstance(exc, OSError) else None) \
+        or getattr(exc, "strerror", None) or type(exc).__name__
+    filename = getattr(exc, "filename", None)
+    return printable(f"{text} : {pii.mask(str(filename))}" if filename else text)
+
+
 def classify(exc: BaseException) -> BuildFailure:
     """Any exception of a build as a BuildFailure whose message quotes no personal data and
     no control character."""
@@ -90,9 +109,9 @@ def classify(exc: BaseException) -> BuildFailure:
         return EnvironmentProblem("disque plein : libérez de la place, puis relancez la "
                                   "construction")
     if isinstance(exc, PermissionError):
-        return EnvironmentProblem(f"permission refusée : {exc.filename or text}")
+        return EnvironmentProblem(f"permission refusée : {pii.mask(str(exc.filename or text))}")
     if isinstance(exc, OSError):
-        return EnvironmentProblem(f"erreur du système de fichiers : {exc.strerror or text}")
+        return EnvironmentProblem(f"erreur du système de fichiers : {reason(exc)}")
     if isinstance(exc, duckdb.IOException):
         return EnvironmentProblem("erreur d'écriture ou de lecture sur le disque (disque plein, "
                                   f"fichier trop gros, permissions) : {text}")

@@ -134,6 +134,15 @@ def test_kpis_without_database_says_to_build_first(tmp_path):
     assert result.returncode != 0 and "build" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_kpis_on_a_damaged_database_says_so_in_french(tmp_path):
+    """A database file damaged or replaced by hand printed DuckDB's traceback."""
+    (tmp_path / "lot.duckdb").write_text("x", "utf-8")
+    result = run_cli("kpis", "--curated", str(tmp_path), "--json")
+    assert result.returncode == 1
+    assert "est illisible (abîmée, ou remplacée par un autre fichier)" in result.stderr
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr
+
+
 def test_kpis_rejects_a_malformed_date(published):
     result = run_cli("kpis", "--curated", str(published["curated"]), "--from", "01/02/2023")
     assert result.returncode == 2 and "AAAA-MM-JJ" in result.stderr

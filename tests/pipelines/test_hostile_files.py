@@ -569,7 +569,7 @@ def test_a_memory_setting_duckdb_cannot_read_is_named_in_french(dirs):
     raw, curated = dirs
     (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
     assert _build(raw, curated).returncode == 0
-    for value in ("abc", "0", "1.5"):
+    for value in ("abc", "0", "1.5", "200%"):
         result = _build(raw, curated, OMLOT_MEMORY_LIMIT=value)
         assert result.returncode == 5, result.stderr
         assert (f"OMLOT_MEMORY_LIMIT={value} n'est pas une quantité de mémoire : écrivez un "
@@ -595,6 +595,29 @@ def test_a_failed_build_says_whether_a_database_stays_published(dirs):
     again = _build(raw, curated)
     assert again.returncode == 1
     assert "La base publiée précédente reste en place." in again.stderr
+
+
+def test_a_disk_full_while_keeping_rows_is_said_in_french(tmp_path):
+    """The kept rows written to a disk that fills up: the build stopped as an internal error
+    quoting DuckDB's English (« IO Error: Async write failed … No space left on device »). It
+    is the machine's (exit 5), said « disque plein ». A small in-memory file system holds
+    the curated folder (root only)."""
+    small = tmp_path / "small"
+    small.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(small)],
+            capture_output=True).returncode:
+        pytest.skip("a small file system needs root and mount")
+    try:
+        raw = tmp_path / "raw"
+        assert run_cli("demo", "--scale", "40", "--raw", str(raw)).returncode == 0
+        result = _build(raw, small / "curated")
+        assert result.returncode == 5, result.stderr
+        assert "disque plein : libérez de la place, puis relancez la construction" \
+            in result.stderr, result.stderr
+        assert "Error" not in result.stderr
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
 
 
 def test_a_workbook_whose_first_sheet_is_empty_names_that_sheet(dirs):

@@ -8,7 +8,7 @@ import shutil
 
 import duckdb
 
-from pipelines import cache
+from pipelines import cache, status
 from tests.conftest import kpis, run_cli
 
 # a phone is not the middle of a hexadecimal hash
@@ -238,6 +238,23 @@ def test_facts_changed_by_hand_never_delete_a_file_nor_stop_the_build(demo_build
         assert re.search(r"campaigns\s+1 fichier\(s\) lu\(s\)", again.stderr), (key, value)
         assert victim.read_text("utf-8") == "à garder" and export.exists()
         assert _published(curated) == expected
+    # plausible facts: another file's (a valid record, under this file's name), or this
+    # file's with another file's position and rows: other figures without a word before
+    prospects = sorted(cache.folder_for(curated).rglob("prospects/*.json"))
+    assert len(prospects) == 2
+    first, second = (json.loads(path.read_text("utf-8")) for path in prospects)
+    prospects[1].write_text(json.dumps(first), "utf-8")
+    swapped = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert swapped.returncode == 0, swapped.stderr
+    assert re.search(r"prospects\s+1 fichier\(s\) lu\(s\), 1 inchangé", swapped.stderr)
+    assert _published(curated) == expected
+    first, second = (json.loads(path.read_text("utf-8")) for path in prospects)
+    prospects[1].write_text(json.dumps(second | {"position": first["position"],
+                                                 "rows_read": first["rows_read"]}), "utf-8")
+    moved = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert moved.returncode == 0, moved.stderr
+    assert _published(curated) == expected
+
     # facts that are not even JSON, or not an object
     for text in ("{", "null"):
         for facts in cache.folder_for(curated).rglob("campaigns/*.json"):
@@ -279,8 +296,54 @@ def test_kept_rows_that_cannot_be_written_leave_a_whole_build_and_say_why(demo_b
     assert "abîmées" not in blocked.stderr
     assert _published(curated) == expected
 
-    # made immutable (root included), where the file system allows it
+    # what lies inside the build's own folder and is not as written is removed with it (the
+    # files read again); a link there is removed, never followed
     folder.unlink()
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force"
+                   ).returncode == 0
+    [fingerprint] = folder.iterdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("à garder", "utf-8")
+
+    def touches_file(_):
+        shutil.rmtree(fingerprint / "touches")
+        (fingerprint / "touches").write_text("x", "utf-8")
+
+    def batch_folder(_):
+        [batch] = fingerprint.glob("prospects/batch-*.parquet")
+        batch.unlink()
+        batch.mkdir()
+
+    def facts_link(_):
+        facts = next(fingerprint.glob("campaigns/*.json"))
+        facts.unlink()
+        facts.symlink_to(victim)
+
+    def source_link(_):
+        shutil.rmtree(fingerprint / "campaigns")
+        (fingerprint / "campaigns").symlink_to(elsewhere, target_is_directory=True)
+
+    # (each alone is seen by cache._as_written: test_a_fingerprint_folder_as_written; all at
+    # once here, one build)
+    for damage in (touches_file, batch_folder, facts_link, source_link):
+        damage(None)
+        assert not cache._as_written(fingerprint), damage.__name__
+    healed = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert healed.returncode == 0, healed.stderr
+    assert victim.read_text("utf-8") == "à garder"
+    assert (elsewhere / "other" / "keep.txt").exists()
+    assert _published(curated) == expected
+    assert cache._as_written(next(folder.iterdir()))
+    # `.build` itself a link: not followed, said
+    build_dir = folder.parent.parent
+    shutil.rmtree(build_dir)
+    build_dir.symlink_to(elsewhere, target_is_directory=True)
+    linked = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
+    assert linked.returncode == 0 and ".build est un lien" in linked.stderr, linked.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["other"]
+    build_dir.unlink()
+
+    # made immutable (root included), where the file system allows it
     assert run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force"
                    ).returncode == 0
     if subprocess.run(["chattr", "-R", "+i", str(folder)], capture_output=True).returncode:
@@ -293,6 +356,19 @@ def test_kept_rows_that_cannot_be_written_leave_a_whole_build_and_say_why(demo_b
     assert frozen.returncode == 0, frozen.stderr
     assert "ne peut pas être écrit" in frozen.stderr and "abîmées" not in frozen.stderr
     assert _published(curated) | {"files": None} == expected | {"files": None}
+
+    # only the facts frozen: the build keeps rows, publishes, and its clean-up of the facts of
+    # a file no longer exported fails — after publishing, which a failed build then denied
+    facts = sorted(folder.rglob("campaigns/*.json"))
+    subprocess.run(["chattr", "+i", *map(str, facts)], check=True)
+    try:
+        (raw / "campagnes.csv").write_bytes((raw / "campagnes.csv").read_bytes() + b"\n")
+        cleaned = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    finally:
+        subprocess.run(["chattr", "-i", *map(str, facts)], check=True)
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert "le ménage n'a pas pu se faire (opération non permise" in cleaned.stderr
+    assert status.current(curated)["failed_attempt"] is None
 
 
 def test_facts_are_read_only_as_written():
@@ -318,6 +394,41 @@ def test_facts_are_read_only_as_written():
         except ValueError:
             continue
         raise AssertionError(f"{value!r} accepted")
+
+
+def test_the_kept_rows_folder_is_never_masked_in_a_message(tmp_path):
+    """Its name was twelve hex digits: all decimal (one curated folder in 300), it read as a
+    phone number and messages showed « …/staged/[téléphone masqué] »."""
+    from pipelines import pii
+
+    for i in range(400):
+        folder = cache.folder_for(tmp_path / f"curated{i}")
+        assert not re.search(r"\d", folder.name) and pii.mask(str(folder)) == str(folder)
+
+
+def test_a_fingerprint_folder_as_written(tmp_path):
+    """Folders named after sources, holding regular files only: anything else (a link, a
+    folder for a file, a file for a folder) makes the build remove the folder."""
+    folder = tmp_path / "fp"
+    (folder / "touches").mkdir(parents=True)
+    (folder / "touches" / "batch-0123456789ab.parquet").write_bytes(b"x")
+    (folder / "touches" / "abc.json").write_text("{}", "utf-8")
+    assert cache._as_written(folder)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("x", "utf-8")
+    cases = {
+        "facts link": lambda: (folder / "touches" / "def.json").symlink_to(victim),
+        "folder for a file": lambda: (folder / "touches" / "batch-x.parquet").mkdir(),
+        "file for a folder": lambda: (folder / "campaigns").write_text("x", "utf-8"),
+        "source link": lambda: (folder / "prospects").symlink_to(
+            tmp_path, target_is_directory=True),
+    }
+    for name, damage in cases.items():
+        damage()
+        assert not cache._as_written(folder), name
+        shutil.rmtree(folder)
+        (folder / "touches").mkdir(parents=True)
+        assert victim.read_text("utf-8") == "x"
 
 
 def test_a_batch_damaged_during_a_build_is_removed_and_said_in_french(tmp_path):
