@@ -587,7 +587,7 @@ def test_a_failed_build_says_whether_a_database_stays_published(dirs):
     (raw / "prospects.csv").write_text("Nom;Prénom\nDupont;Jean\n", "utf-8")
     first = _build(raw, curated)
     assert first.returncode == 1
-    assert "Aucune base n'est encore publiée : corrigez, puis relancez." in first.stderr
+    assert "Aucune base lisible n'est encore publiée : corrigez, puis relancez." in first.stderr
     assert "reste en place" not in first.stderr
     (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
     assert _build(raw, curated).returncode == 0
@@ -595,6 +595,9 @@ def test_a_failed_build_says_whether_a_database_stays_published(dirs):
     again = _build(raw, curated)
     assert again.returncode == 1
     assert "La base publiée précédente reste en place." in again.stderr
+    (curated / "lot.duckdb").write_text("abîmée", "utf-8")  # (by hand, or a disk)
+    damaged = _build(raw, curated)
+    assert damaged.returncode == 1 and "Aucune base lisible" in damaged.stderr
 
 
 def test_a_disk_full_while_keeping_rows_is_said_in_french(tmp_path):
