@@ -4,6 +4,7 @@ the reference lists, queries.Reference)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 
@@ -209,9 +210,12 @@ def models_side_by_side(metrics: pd.DataFrame, conversion: str, refs: Reference)
     return _layout(fig, height=max(360, named.px + 150))
 
 
-def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Reference
+def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Reference,
+                      period: tuple[dt.date | None, dt.date | None] = (None, None)
                       ) -> go.Figure:
-    """Campaigns as start–end bars (by channel colour) above the monthly new households."""
+    """Campaigns as start–end bars (by channel colour) above the monthly new households; a
+    period given (either end open) is what the time axis shows (the site's and the network's
+    years-long bars stretched a year's calendar over the whole programme)."""
     from plotly.subplots import make_subplots
 
     # each campaign's row: its name, then its bar; the monthly bars below
@@ -253,6 +257,15 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     fig.update_xaxes(type="date", tickformat="%b %Y", showticklabels=True, side="top",
                      row=1, col=1)
     fig.update_layout(barmode="overlay")
+    start, end = period
+    if start or end:
+        dates = pd.concat([pd.to_datetime(calendar["start_date"]),
+                           pd.to_datetime(calendar["end_date"]),
+                           pd.to_datetime(trend["month"])])
+        low = pd.Timestamp(start) if start else dates.min()
+        high = pd.Timestamp(end) + pd.Timedelta(days=1) if end else dates.max()
+        if pd.notna(low) and pd.notna(high):
+            fig.update_xaxes(range=[low.isoformat(), high.isoformat()])
     return _layout(fig, height=max(420, named.px + months_px + 150))
 
 

@@ -103,10 +103,15 @@ st.caption(("Là où les cinq barres d'une campagne sont proches, la réponse ne
               if credited > charts.MODELS_TOP else ""))
 
 st.subheader("Calendrier des campagnes et nouveaux foyers suivis")
+calendar = queries.ask(version, "campaign_calendar", filters)
 st.plotly_chart(
-    charts.campaign_timeline(queries.ask(version, "campaign_calendar"),
-                             queries.ask(version, "monthly", filters), refs),
+    charts.campaign_timeline(calendar, queries.ask(version, "monthly", filters), refs,
+                             (filters.date_from, filters.date_to)),
     config=charts.PLOTLY_CONFIG)
+if filters.date_from or filters.date_to:
+    st.caption(f"{fmt.number(len(calendar))} campagne(s) en cours sur la période, "
+               "de leur début à leur fin." if len(calendar) else
+               "Aucune campagne datée ne court sur la période.")
 
 st.subheader("Détail d'une campagne")
 options = list(known["campaign_code"])

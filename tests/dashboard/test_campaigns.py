@@ -134,6 +134,39 @@ def test_the_campaign_calendar_is_one_trace_per_channel_in_calendar_order(demo_b
     assert fig.layout.xaxis.type == "date"
 
 
+def test_the_calendar_of_a_period_holds_the_campaigns_running_in_it(demo_build):
+    """A region's hundreds of campaigns made the calendar of one year as tall as the whole
+    programme's: a period's calendar holds the campaigns running at some point of it (started
+    on or before its end, ended on or after its start), in the same order."""
+    import datetime as dt
+
+    from pipelines import metrics
+
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        whole = metrics.ask(con, "campaign_calendar")
+        summer = metrics.ask(con, "campaign_calendar", metrics.Filters(
+            date_from=dt.date(2023, 7, 1), date_to=dt.date(2023, 8, 31)))
+    import pandas as pd
+
+    running = whole[(whole["start_date"] <= pd.Timestamp(2023, 8, 31))
+                    & (whole["end_date"] >= pd.Timestamp(2023, 7, 1))]
+    assert 0 < len(summer) < len(whole)
+    assert list(summer["campaign_code"]) == list(running["campaign_code"])
+    assert any(label.startswith("Été 2023") for label in summer["campaign_label"])
+    # and its time axis is the period's, not the years of the longest campaigns
+    from dashboard import charts, queries
+
+    refs = queries.Reference(
+        channel_labels={}, channel_colours={}, stage_labels={}, current_stage_labels={},
+        stage_colours={}, models={}, model_colours={}, type_colours={})
+    trend = pd.DataFrame({"measure": ["followed"], "month": [pd.Timestamp(2023, 7, 1)],
+                          "households": [3]})
+    fig = charts.campaign_timeline(summer, trend, refs,
+                                   (dt.date(2023, 7, 1), dt.date(2023, 8, 31)))
+    assert [pd.Timestamp(x) for x in fig.layout.xaxis.range] == [
+        pd.Timestamp(2023, 7, 1), pd.Timestamp(2023, 9, 1)]
+
+
 def _names_above_bars(fig) -> list[str]:
     """The rows' names of a horizontal bar chart drawn with their names above their bars, top
     to bottom, as read (line breaks joined)."""
