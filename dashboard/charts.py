@@ -242,8 +242,11 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
             row=1, col=1, **named.offset(),
         )
     followed = trend[trend["measure"] == "followed"]
+    # (each bar across its month: drawn on the month's first day, a period's axis cut it or
+    # showed October's between « Sept. » and « Oct. »)
     fig.add_bar(x=followed["month"], y=followed["households"], name="Nouveaux foyers suivis",
-                marker_color="#2e75b6", showlegend=False,
+                marker_color="#2e75b6", showlegend=False, xperiod="M1",
+                xperiodalignment="middle",
                 hovertemplate="%{x|%B %Y} : %{y} nouveaux foyers<extra></extra>", row=2, col=1)
     # the calendar's order (by start date), whatever the channel of each trace
     named.draw(fig)
@@ -259,13 +262,20 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     fig.update_layout(barmode="overlay")
     start, end = period
     if start or end:
+        # whole months (the monthly bars' grain): a period of ten days showed no bar, a
+        # season named each month three times
         dates = pd.concat([pd.to_datetime(calendar["start_date"]),
                            pd.to_datetime(calendar["end_date"]),
                            pd.to_datetime(trend["month"])])
         low = pd.Timestamp(start) if start else dates.min()
-        high = pd.Timestamp(end) + pd.Timedelta(days=1) if end else dates.max()
+        high = pd.Timestamp(end) if end else dates.max()
         if pd.notna(low) and pd.notna(high):
-            fig.update_xaxes(range=[low.isoformat(), high.isoformat()])
+            low, high = low.to_period("M").start_time, (high.to_period("M") + 1).start_time
+            months = (high.year - low.year) * 12 + high.month - low.month
+            fig.update_xaxes(range=[low.isoformat(), high.isoformat()],
+                             # (a month's name under its middle, where its bar stands)
+                             **({"dtick": "M1", "ticklabelmode": "period"} if months <= 12
+                                else {}))
     return _layout(fig, height=max(420, named.px + months_px + 150))
 
 

@@ -379,8 +379,8 @@ def _copies(exports: list[ExportFile]) -> list[tuple[ExportFile, tuple]]:
         original = first.setdefault((export.source, export.sha256), export)
         if original is not export and export.sha256:
             notes.append((export, (None, None, (
-                f"même contenu, octet pour octet, que « {pii.mask(original.name)} » : ses "
-                "lignes comptent comme doublons. Supprimez l'une des deux copies de data/raw"))))
+                f"même contenu que « {pii.mask(original.name)} » : ses lignes comptent "
+                "comme doublons ; supprimez l'une des deux copies"))))
     return notes
 
 

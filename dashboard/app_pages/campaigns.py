@@ -92,22 +92,27 @@ conversion = st.segmented_control(
     format_func={"installed": "Installations", "followed": "Foyers suivis"}.get,
 ) or "installed"
 widgets.to_url("conversion", conversion)
-st.plotly_chart(charts.models_side_by_side(metrics, conversion, refs),
-                config=charts.PLOTLY_CONFIG)
 credited = len(charts.credited(metrics, conversion, refs))
-st.caption(("Là où les cinq barres d'une campagne sont proches, la réponse ne dépend pas du "
-            "modèle ; là où elles divergent, la campagne agit surtout en premier ou en dernier "
-            "contact.")
-           + (f" Les {charts.MODELS_TOP} campagnes les plus créditées (modèle linéaire) sur "
-              f"{fmt.number(credited)} : toutes sont dans le tableau ci-dessus."
-              if credited > charts.MODELS_TOP else ""))
+if credited:
+    st.plotly_chart(charts.models_side_by_side(metrics, conversion, refs),
+                    config=charts.PLOTLY_CONFIG)
+    st.caption(("Là où les cinq barres d'une campagne sont proches, la réponse ne dépend pas "
+                "du modèle ; là où elles divergent, la campagne agit surtout en premier ou en "
+                "dernier contact.")
+               + (f" Les {charts.MODELS_TOP} lignes les plus créditées (modèle linéaire) sur "
+                  f"{fmt.number(credited)}, « Non attribué » compris : toutes sont dans le "
+                  "tableau ci-dessus." if credited > charts.MODELS_TOP else ""))
+else:  # (an empty plot with an axis from -1 to 6 said nothing)
+    st.info("Aucune conversion de la sélection n'est attribuée : rien à comparer entre les "
+            "modèles.")
 
 st.subheader("Calendrier des campagnes et nouveaux foyers suivis")
 calendar = queries.ask(version, "campaign_calendar", filters)
-st.plotly_chart(
-    charts.campaign_timeline(calendar, queries.ask(version, "monthly", filters), refs,
-                             (filters.date_from, filters.date_to)),
-    config=charts.PLOTLY_CONFIG)
+monthly = queries.ask(version, "monthly", filters)
+if len(calendar) or len(monthly):
+    st.plotly_chart(
+        charts.campaign_timeline(calendar, monthly, refs, (filters.date_from, filters.date_to)),
+        config=charts.PLOTLY_CONFIG)
 if filters.date_from or filters.date_to:
     st.caption(f"{fmt.number(len(calendar))} campagne(s) en cours sur la période, "
                "de leur début à leur fin." if len(calendar) else

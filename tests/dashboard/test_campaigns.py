@@ -57,6 +57,23 @@ def _page_for_year(demo_build, monkeypatch, year: str) -> AppTest:
     return at
 
 
+def test_a_period_without_any_household_says_so_instead_of_empty_charts(demo_build,
+                                                                        monkeypatch):
+    """Before the programme (first half of 2019): the models' chart was an empty plot with an
+    axis from -1 to 6, the calendar blank space above an empty panel."""
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["du"], at.query_params["au"] = "2019-01-01", "2019-06-30"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert any(info.value.startswith("Aucune conversion de la sélection n'est attribuée")
+               for info in at.info)
+    assert any(c.value == "Aucune campagne datée ne court sur la période." for c in at.caption)
+    titles = [h.value for h in at.subheader]
+    assert "Calendrier des campagnes et nouveaux foyers suivis" in titles
+
+
 def test_period_filter_applies_to_credits(demo_build, monkeypatch):
     at = _page_for_year(demo_build, monkeypatch, "2023")
     summer = kpis(demo_build["curated"], "--from", "2023-01-01", "--to", "2023-12-31")[
@@ -165,6 +182,15 @@ def test_the_calendar_of_a_period_holds_the_campaigns_running_in_it(demo_build):
                                    (dt.date(2023, 7, 1), dt.date(2023, 8, 31)))
     assert [pd.Timestamp(x) for x in fig.layout.xaxis.range] == [
         pd.Timestamp(2023, 7, 1), pd.Timestamp(2023, 9, 1)]
+    # whole months, each named once, each bar across its month: ten days of July showed no
+    # bar (drawn on 1 July), a season named each month three times
+    fig = charts.campaign_timeline(summer, trend, refs,
+                                   (dt.date(2023, 7, 10), dt.date(2023, 7, 20)))
+    assert [pd.Timestamp(x) for x in fig.layout.xaxis.range] == [
+        pd.Timestamp(2023, 7, 1), pd.Timestamp(2023, 8, 1)]
+    assert fig.layout.xaxis.dtick == "M1" and fig.layout.xaxis2.dtick == "M1"
+    [monthly] = [trace for trace in fig.data if trace.orientation != "h"]
+    assert (monthly.xperiod, monthly.xperiodalignment) == ("M1", "middle")
 
 
 def _names_above_bars(fig) -> list[str]:

@@ -134,12 +134,12 @@ def test_an_export_saved_twice_counts_its_copy_as_duplicates_like_any_other_file
     # each copy says what it is, on the quality page (the original says nothing)
     with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
         notes = con.execute("select file, message from quality.warnings where message like "
-                            "'même contenu%' order by file").fetchall()
+                            "'même contenu que%' order by file").fetchall()
     pairs = [sorted([original.name, original.stem + " (1).csv"])
              for original in (touches, prospects, raw / "campagnes.csv")]
     assert notes == sorted(
-        (second, f"même contenu, octet pour octet, que « {first} » : ses lignes comptent "
-                 "comme doublons. Supprimez l'une des deux copies de data/raw")
+        (second, f"même contenu que « {first} » : ses lignes comptent comme doublons ; "
+                 "supprimez l'une des deux copies")
         for first, second in pairs)
 
     # the reference: copies that differ by a blank line (ignored) at their end
