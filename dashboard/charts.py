@@ -189,11 +189,12 @@ def credited(metrics: pd.DataFrame, conversion: str, refs: Reference) -> pd.Data
     return rows.sort_values(f"{conversion}_linear", ascending=False, kind="stable")
 
 
-def models_side_by_side(metrics: pd.DataFrame, conversion: str, refs: Reference) -> go.Figure:
+def models_side_by_side(ranked: pd.DataFrame, conversion: str, refs: Reference) -> go.Figure:
     """Credits of each campaign under the five models, side by side: where the bars agree, the
-    answer does not depend on the model (the MODELS_TOP most credited campaigns)."""
+    answer does not depend on the model. `ranked`: `credited`'s rows, of which the MODELS_TOP
+    first are drawn."""
     models = refs.models
-    rows = credited(metrics, conversion, refs).head(MODELS_TOP)
+    rows = ranked.head(MODELS_TOP)
     named = _NamedRows(list(rows["campaign_label"]), bar_px=6 * len(models))
     fig = go.Figure()
     for k, (model, label) in enumerate(models.items()):

@@ -134,19 +134,8 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _readable(database: Path) -> bool:
-    """Whether a published database is there and opens (one damaged by hand is not kept)."""
-    import duckdb
-
-    try:
-        with duckdb.connect(str(database), read_only=True):
-            return True
-    except duckdb.Error:
-        return False
-
-
 def _build(args: argparse.Namespace) -> int:
-    from . import progress
+    from . import progress, status
     from .build import BuildFailure, build
 
     try:
@@ -155,7 +144,7 @@ def _build(args: argparse.Namespace) -> int:
         # (a first build that fails leaves no database: « reste en place » misled)
         kept = ("" if exc.exit_code == EXIT_BUSY
                 else "\nLa base publiée précédente reste en place."
-                if _readable(config.database_path(args.curated))
+                if status.current(args.curated)["published"]  # (one that opens)
                 else "\nAucune base lisible n'est encore publiée : corrigez, puis relancez.")
         print(f"Erreur : {exc}{kept}", file=sys.stderr)
         return exc.exit_code

@@ -506,14 +506,14 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
     against 55 s)."""
     found, skipped = find_exports(raw_dir)
     key = guard.hash_key(config.HASH_KEY_FILE)
-    # (without kept rows, the staged rows cross over through the build's private folder)
-    staged = (StagedCache(curated_dir, key) if os.environ.get("OMLOT_CACHE") != "0"
-              else StagedCache(curated_dir, key, root=spill_dir / "staged"))
-    if staged.root != spill_dir / "staged" and (why := staged.unusable()):
+    staged = StagedCache(curated_dir, key) if os.environ.get("OMLOT_CACHE") != "0" else None
+    if staged and (why := staged.prepare()):
         # (kept rows save time, nothing else: a build without them is a whole build)
         progress(f"Lignes gardées : le dossier {pii.mask(str(staged.root))} ne peut pas être "
                  f"écrit ({why}) ; cette construction relit tous les exports, sans les garder.")
-        staged = StagedCache(curated_dir, key, root=spill_dir / "staged")
+        staged = None
+    # (without kept rows, the staged rows cross over through the build's private folder)
+    staged = staged or StagedCache(curated_dir, key, root=spill_dir / "staged")
     exports: list[ExportFile] = []
     kept: dict[str, list[ExportFile]] = {}
     with connect_work(spill_dir / "reading") as con:

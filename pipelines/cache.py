@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Callable
@@ -101,10 +100,11 @@ class StagedCache:
         self._kept: dict[str, tuple[Path, int]] = {}  # sha256 → (batch, position there)
         self._checked: dict[Path, bool] = {}  # batch → readable
 
-    def unusable(self) -> str | None:
-        """Why the kept rows cannot be written here, if so: a folder made read-only (by a
-        backup tool, by hand) made the build fail on its first batch, with a message that
-        blamed damaged rows; a folder that is a link would have its target's folders pruned.
+    def prepare(self) -> str | None:
+        """Makes this build's folder ready to be written; why it cannot be, if so. A folder
+        made read-only (by a backup tool, by hand) made the build fail on its first batch,
+        with a message that blamed damaged rows; a folder that is a link would have its
+        target's folders pruned.
         What lies inside this build's folder and is not as this code writes it (a link, a
         folder where a file goes, a file where a folder goes) is removed with the folder: the
         files are read again (a link there was followed, a facts link overwrote its target;
@@ -135,7 +135,7 @@ class StagedCache:
             return False  # the reader reports it
         facts = self._facts(export.source, export.sha256)
         try:
-            saved = _checked_facts(self._signed(json.loads(facts.read_text("utf-8"))))
+            saved = self._signed(json.loads(facts.read_text("utf-8")))
             if saved.get("file_sha256") != export.sha256:
                 raise ValueError("faits d'un autre fichier")
         except (OSError, ValueError):
@@ -156,9 +156,12 @@ class StagedCache:
                         hashlib.sha256).hexdigest()
 
     def _signed(self, saved: object) -> dict:
-        """The facts as this build's key signed them, else ValueError (the file is read
-        again): facts changed by hand into other plausible ones (another file's position and
-        rows) gave other figures without a word, or stopped every build on a check."""
+        """The facts as this code wrote them and this build's key signed them, else
+        ValueError (the file is read again). Facts changed by hand named any file as their
+        batch (which a damaged batch's removal then deleted), put text where a position is
+        written into SQL, or, changed into another file's plausible ones, gave other figures
+        without a word. (Signed by this code: the folder's fingerprint covers cache.py, so a
+        signed record has this code's fields and types.)"""
         if not isinstance(saved, dict) or not isinstance(saved.get("signature"), str):
             raise ValueError("faits non signés")
         record = {name: value for name, value in saved.items() if name != "signature"}
@@ -174,12 +177,8 @@ class StagedCache:
         files are read again."""
         if batch not in self._checked:
             try:
-                whole = file_sha256(batch) == sha256
-                if whole:
-                    pq.read_metadata(batch)
-                self._checked[batch] = whole
-            except FileNotFoundError:
-                self._checked[batch] = False
+                self._checked[batch] = (file_sha256(batch) == sha256
+                                        and pq.read_metadata(batch) is not None)
             except (OSError, pa.ArrowException):
                 self._checked[batch] = False
             if not self._checked[batch]:
@@ -291,37 +290,6 @@ def _as_written(folder: Path) -> bool:
             if path.is_symlink() or not path.is_file():
                 return False
     return True
-
-
-_BATCH = re.compile(r"batch-[0-9a-f]{12}\.parquet")
-_TEXT_FACTS = ("encoding", "delimiter", "sheet")
-
-
-def _checked_facts(saved: object) -> dict:
-    """A file's facts as this code wrote them, else ValueError: the file is read again. A
-    facts file changed by hand named any file as its batch (which a damaged batch's removal
-    then deleted: an export, anything) or put text where a position is written into SQL."""
-    def fail() -> None:
-        raise ValueError("faits illisibles")
-
-    if not isinstance(saved, dict):
-        fail()
-    if not (isinstance(saved.get("batch"), str) and _BATCH.fullmatch(saved["batch"])
-            and isinstance(saved.get("batch_sha256"), str)
-            and re.fullmatch(r"[0-9a-f]{64}", saved["batch_sha256"])
-            and type(saved.get("position")) is int and type(saved.get("rows_read")) is int
-            and all(isinstance(saved.get(name), str) for name in _TEXT_FACTS)
-            and isinstance(saved.get("ignored_columns"), list)
-            and all(isinstance(c, str) for c in saved["ignored_columns"])
-            and isinstance(saved.get("warnings"), list)):
-        fail()
-    for warning in saved["warnings"]:
-        if not (isinstance(warning, list) and len(warning) == 3
-                and (warning[0] is None or type(warning[0]) is int)
-                and (warning[1] is None or isinstance(warning[1], str))
-                and isinstance(warning[2], str)):
-            fail()
-    return saved
 
 
 def _apart(files: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:

@@ -91,7 +91,7 @@ def reason(exc: BaseException) -> str:
     text = (_REASONS.get(exc.errno) if isinstance(exc, OSError) else None) \
         or getattr(exc, "strerror", None) or type(exc).__name__
     filename = getattr(exc, "filename", None)
-    return printable(f"{text} : {pii.mask(str(filename))}" if filename else text)
+    return printable(f"{text} : {filename}" if filename else text)  # (printable masks)
 
 
 def classify(exc: BaseException) -> BuildFailure:

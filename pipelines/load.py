@@ -292,10 +292,10 @@ def _xlsx_records(export: ExportFile) -> list[Record]:
                 f"feuille « {export.sheet} » lue (la première visible) ; d'autres feuilles "
                 f"contiennent des données et sont ignorées : "
                 + ", ".join(f"« {name} »" for name in others))))
-        dense = workbook.is_dense(sheet)
-        if workbook.unvalued:
+        dense, unvalued = workbook.scan(sheet)
+        if unvalued:
             export.warnings.append((None, None, (
-                f"{workbook.unvalued} cellule(s) de la feuille « {export.sheet} » sans valeur "
+                f"{unvalued} cellule(s) de la feuille « {export.sheet} » sans valeur "
                 "enregistrée (une formule jamais calculée, ou une erreur comme #DIV/0! ou "
                 "#N/A) : lues vides. Ouvrez le classeur dans le tableur, corrigez ou "
                 "enregistrez-le, puis relancez")))

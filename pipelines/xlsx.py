@@ -180,20 +180,19 @@ class Workbook:
                 elif tag == f"{_MAIN}sheetData":
                     return
 
-    def is_dense(self, sheet: Sheet) -> bool:
-        """Whether the sheet's cells fill most of the range they span, so that a dense reader
-        (python-calamine, 6x faster) stays within memory; a quick scan of the XML bytes, which
-        also counts the cells read empty for want of a value (`unvalued`)."""
-        cells, max_row, max_column, tail = 0, 0, 26, b""
-        self.unvalued = 0
+    def scan(self, sheet: Sheet) -> tuple[bool, int]:
+        """A quick scan of the sheet's XML bytes: whether its cells fill most of the range they
+        span, so that a dense reader (python-calamine, 6x faster) stays within memory; and how
+        many cells read empty for want of a value (a formula never calculated, an error)."""
+        cells, max_row, max_column, tail, unvalued = 0, 0, 26, b"", 0
         with self.zip.open(sheet.path) as handle:
             while chunk := handle.read(1 << 22):
                 buffer = tail + chunk
                 cut = buffer.rfind(b"<c ")  # (a cell is counted in the chunk it ends in)
                 cut = buffer.rfind(b"<") if cut <= 0 else cut
                 cells += buffer.count(b"<c ", 0, cut)
-                self.unvalued += (len(_UNSAVED.findall(buffer, 0, cut))
-                                  + len(_ERROR.findall(buffer, 0, cut)))
+                unvalued += (len(_UNSAVED.findall(buffer, 0, cut))
+                             + len(_ERROR.findall(buffer, 0, cut)))
                 # rows come in order (ECMA-376): the last one of a chunk is its highest
                 last_row = _ROW_REF.match(buffer, max(buffer.rfind(b"<row ", 0, cut), 0))
                 max_row = max(max_row, int(last_row.group(1)) if last_row else 0)
@@ -202,10 +201,9 @@ class Workbook:
                     max_column = max(max_column, _column_number(letters.decode()))
                 tail = buffer[cut:]
         cells += tail.count(b"<c ")  # (the last cell)
-        self.unvalued += len(_UNSAVED.findall(tail)) + len(_ERROR.findall(tail))
-        if cells == 0:
-            return False  # cells written in another way: let the careful reader decide
-        return max_row * max_column <= 4 * cells + 1_000_000
+        unvalued += len(_UNSAVED.findall(tail)) + len(_ERROR.findall(tail))
+        # (no cell found: written in another way, let the careful reader decide)
+        return cells > 0 and max_row * max_column <= 4 * cells + 1_000_000, unvalued
 
     def has_cells(self, sheet: Sheet) -> bool:
         return next(self.cells(sheet), None) is not None

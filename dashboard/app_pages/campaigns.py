@@ -92,9 +92,10 @@ conversion = st.segmented_control(
     format_func={"installed": "Installations", "followed": "Foyers suivis"}.get,
 ) or "installed"
 widgets.to_url("conversion", conversion)
-credited = len(charts.credited(metrics, conversion, refs))
+ranked = charts.credited(metrics, conversion, refs)
+credited = len(ranked)
 if credited:
-    st.plotly_chart(charts.models_side_by_side(metrics, conversion, refs),
+    st.plotly_chart(charts.models_side_by_side(ranked, conversion, refs),
                     config=charts.PLOTLY_CONFIG)
     st.caption(("Là où les cinq barres d'une campagne sont proches, la réponse ne dépend pas "
                 "du modèle ; là où elles divergent, la campagne agit surtout en premier ou en "

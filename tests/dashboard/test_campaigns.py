@@ -221,7 +221,8 @@ def test_the_models_chart_names_each_campaign_above_its_bars_for_a_phone(demo_bu
                 "select model, label from ref.attribution_models order by model_order"
             ).fetchall()), model_colours={}, type_colours={})
     refs.model_colours.update({model: "#000000" for model in refs.models})
-    fig = charts.models_side_by_side(table, "installed", refs)
+    fig = charts.models_side_by_side(charts.credited(table, "installed", refs), "installed",
+                                     refs)
     shown = table[(table[[f"installed_{m}" for m in refs.models]] > 0).any(axis=1)]
     order = shown.sort_values("installed_linear", ascending=False, kind="stable")[
         "campaign_label"]
@@ -245,7 +246,8 @@ def test_the_models_chart_names_each_campaign_above_its_bars_for_a_phone(demo_bu
     many = pd.concat([table.assign(campaign_label=table["campaign_label"] + f" ({i})",
                                    installed_linear=table["installed_linear"] + i)
                       for i in range(4)], ignore_index=True)
-    fig = charts.models_side_by_side(many, "installed", refs)
+    fig = charts.models_side_by_side(charts.credited(many, "installed", refs), "installed",
+                                     refs)
     expected = charts.credited(many, "installed", refs)["campaign_label"].head(
         charts.MODELS_TOP)
     assert len(charts.credited(many, "installed", refs)) > charts.MODELS_TOP

@@ -3,10 +3,12 @@ already read, and publishes exactly what a build from scratch publishes."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
 import duckdb
+import pytest
 
 from pipelines import cache, status
 from tests.conftest import kpis, run_cli
@@ -216,8 +218,6 @@ def test_facts_changed_by_hand_never_delete_a_file_nor_stop_the_build(demo_build
     deleted; a position that is not a number went into SQL (DuckDB's English error, on every
     build). Facts that are not as written are ignored: the file is read again, nothing else
     is touched."""
-    import json
-
     raw, curated = tmp_path / "raw", tmp_path / "curated"
     shutil.copytree(demo_build["raw"], raw)
     assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
@@ -226,7 +226,7 @@ def test_facts_changed_by_hand_never_delete_a_file_nor_stop_the_build(demo_build
     victim.write_text("à garder", "utf-8")
     export = sorted(raw.glob("prospects_*.csv"))[0]
     # (each a build: the cases that deleted a file, reached SQL, or broke the reading; the
-    # checks of every other field are the same code, _checked_facts)
+    # other changes are refused by the same signature: test_facts_are_read_only_as_signed)
     changes = [("batch", str(victim)), ("batch", f"../../../../../raw/{export.name}"),
                ("position", "0) or (1=1"), ("warnings", 5)]
     for key, value in changes:
@@ -371,29 +371,30 @@ def test_kept_rows_that_cannot_be_written_leave_a_whole_build_and_say_why(demo_b
     assert status.current(curated)["failed_attempt"] is None
 
 
-def test_facts_are_read_only_as_written():
-    """Every field of a file's facts is checked (the build test above tries a few by build)."""
+def test_facts_are_read_only_as_signed(tmp_path):
+    """Every field of a file's facts is covered by its signature (the build test above tries
+    a few by build): any change, of a value or of its type, and a record from another key or
+    without a signature, is refused."""
+    staged = cache.StagedCache(tmp_path / "curated", "k" * 64)
     good = {"batch": "batch-0123456789ab.parquet", "batch_sha256": "a" * 64, "position": 2,
-            "rows_read": 10, "encoding": "utf-8", "delimiter": ";", "sheet": "",
-            "ignored_columns": ["Notes"], "warnings": [[3, "Email", "valeur"], [None, None, "x"]]}
-    assert cache._checked_facts(good) == good
+            "file_sha256": "b" * 64, "rows_read": 10, "encoding": "utf-8", "delimiter": ";",
+            "sheet": "", "ignored_columns": ["Notes"],
+            "warnings": [[3, "Email", "valeur"], [None, None, "x"]]}
+    signed = good | {"signature": staged._signature(good)}
+    assert staged._signed(json.loads(json.dumps(signed))) == good
     bad = [("batch", "../batch-0123456789ab.parquet"), ("batch", "/etc/passwd"),
-           ("batch_sha256", "0" * 63), ("position", "1"), ("position", None),
-           ("position", True), ("rows_read", 1.5), ("encoding", None), ("sheet", 3),
+           ("batch_sha256", "0" * 64), ("position", "2"), ("position", 3),
+           ("position", True), ("rows_read", 10.0), ("encoding", None), ("sheet", 3),
            ("ignored_columns", "Notes"), ("ignored_columns", [1]), ("warnings", [[1, 2]]),
-           ("warnings", [["1", None, "x"]]), ("warnings", [[1, None, None]])]
+           ("warnings", [["3", "Email", "valeur"], [None, None, "x"]]),
+           ("file_sha256", "c" * 64)]
     for key, value in bad:
-        try:
-            cache._checked_facts(good | {key: value})
-        except ValueError:
-            continue
-        raise AssertionError(f"{key}={value!r} accepted")
-    for value in (None, [], "x"):
-        try:
-            cache._checked_facts(value)
-        except ValueError:
-            continue
-        raise AssertionError(f"{value!r} accepted")
+        with pytest.raises(ValueError):
+            staged._signed(signed | {key: value})
+    other = cache.StagedCache(tmp_path / "curated", "z" * 64)
+    for record in (good, None, [], "x", good | {"signature": other._signature(good)}):
+        with pytest.raises(ValueError):
+            staged._signed(record)
 
 
 def test_the_kept_rows_folder_is_never_masked_in_a_message(tmp_path):
