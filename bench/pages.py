@@ -1,6 +1,9 @@
 """Server-side time of each dashboard page (streamlit.testing.v1.AppTest) on a built database,
 once per period preset of the sidebar, with the figure caches emptied before each run (the
 first viewer of a selection after a build; a second viewer is served from the cache).
+The scripts' compiled code is kept between runs, as a server's runtime keeps it (one
+ScriptCache per server): AppTest makes a new one per run, which compiled app.py and the page
+again each time (~0.04 s of every run at N = 1, which a server pays once).
 
 Usage: python bench/pages.py CURATED_DIR   (prints {page: [seconds per preset]} as JSON)
 
@@ -35,6 +38,7 @@ def main() -> None:
     # a password in the project's secrets must not put a login page in front of the figures
     st_config.set_option("secrets.files", [str(Path(tempfile.mkdtemp()) / "no-secrets.toml")])
     st.secrets._reset()
+    _share_script_cache()
     st_config.set_option("client.showErrorDetails", "full")  # a failing page says why
     at = AppTest.from_file(APP, default_timeout=900)
     started = time.perf_counter()
@@ -72,6 +76,15 @@ def main() -> None:
                       "errors": errors}))
     if errors:
         sys.exit(1)
+
+
+def _share_script_cache() -> None:
+    """One ScriptCache for every run, as a running server has (AppTest builds one per run)."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
 
 
 if __name__ == "__main__":
