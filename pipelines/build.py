@@ -335,7 +335,8 @@ def _files_table(con: duckdb.DuckDBPyConnection, exports: list[ExportFile],
                  skipped: list[SkippedFile]) -> None:
     """raw.files (one row per file read), raw.skipped_files and raw.load_warnings (what the
     reader noticed: undecodable bytes, ignored sheets, a file that is another's copy)."""
-    notes = [(e, w) for e in exports for w in e.warnings] + _copies(exports)
+    notes = ([(e, w) for e in exports for w in e.warnings] + _copies(exports)
+             + _personal_names(exports))
     tables = {
         "files": pa.table({
             "source": [e.source for e in exports],
@@ -382,6 +383,17 @@ def _copies(exports: list[ExportFile]) -> list[tuple[ExportFile, tuple]]:
                 f"même contenu que « {pii.mask(original.name)} » : ses lignes comptent "
                 "comme doublons ; supprimez l'une des deux copies"))))
     return notes
+
+
+def _personal_names(exports: list[ExportFile]) -> list[tuple[ExportFile, tuple]]:
+    """A warning on each export whose name holds an email or a phone number: every screen and
+    message shows a pseudonym (« masqué-… ») instead, which told the officer neither why nor
+    which file it was."""
+    return [(export, (None, None, (
+        "le nom du fichier contient une adresse email ou un numéro de téléphone : il est "
+        "remplacé partout par ce pseudonyme ; renommez-le sans elles (son nom commence "
+        f"toujours par « {SOURCES[export.source].prefix} »)")))
+        for export in exports if pii.mask(export.name) != export.name]
 
 
 # Written so that DuckDB 1.4 (the long-term release many SQL clients bundle) opens it too.

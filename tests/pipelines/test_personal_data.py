@@ -365,3 +365,16 @@ def test_a_build_id_never_reads_as_a_phone_number():
     ids = {build.new_build_id() for _ in range(2000)}
     assert len(ids) == 2000
     assert not [i for i in ids if pii.looks_personal(i)]
+
+
+def test_an_export_named_with_a_phone_number_is_warned_under_its_pseudonym(everywhere):
+    # contacts_campagnes_0611111111.csv shows as « masqué-… » everywhere: the officer is told
+    # why, and how to rename it, on that file's line
+    rows = _query(everywhere, "select file, message from quality.warnings "
+                              "where message like 'le nom du fichier contient%'")
+    assert len(rows) == 1, rows
+    (file, message), = rows
+    assert file.startswith("masqué-") and not _personal_data_in(message)
+    assert "renommez-le sans elles" in message and "« contacts_campagnes »" in message
+    files = _query(everywhere, "select file from quality.files where source = 'touches'")
+    assert (file,) in files
