@@ -10,43 +10,66 @@ import duckdb
 
 # Written in the syntax that Python's `re` and DuckDB's RE2 read alike: explicit classes
 # ([0-9], no \d or \s, whose meaning differs between them), no look-around (RE2 has none).
-_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space (Excel's grouping)
-_SEPARATOR = f"[{_SPACES}.\\-]"
-_ADDRESS_CHAR = f"[^@{_SPACES}\\t\\r\\n;,:<>()\\[\\]\"]"
+# White space between the parts of an address or a number: spaces (no-break, narrow, thin,
+# figure, zero-width), tabs and line breaks (a number typed across two lines of a note).
+_SPACES = " \t\r\n\u00a0\u2007\u2009\u200b\u202f"
+# An @ as typed, including the full-width and small forms an input method or a copy from a PDF
+# gives (« jean＠gmail.com »): each is somebody's address.
+_AT_SIGNS = "@\uff20\ufe6b"
+_ADDRESS_CHAR = f"[^{_AT_SIGNS}{_SPACES};,:<>()\\[\\]\"]"
+# An @ written out to escape spam robots: « [at] », « (at) », « %40 ».
+_AT_WORD = f"[{_SPACES}]*[\\[(][{_SPACES}]*[aA][tT][{_SPACES}]*[\\])][{_SPACES}]*"
 
 # Something@something: wider than the contract's address (no dot needed), since a mistyped
-# address (`jean.dupont@gmail`) is still somebody's; and an address typed with a space beside
-# its @ (`marie.martin @gmail.com`), when a dotted domain follows (« Instagram @choisirlelot »
+# address (`jean.dupont@gmail`, `alice@@gmail.com`) is still somebody's; and an address typed
+# with a space beside its @ (`marie.martin @gmail.com`, `ivy@` and a line break), or its @
+# written out (`dana [at] gmail.com`), when a dotted domain follows (« Instagram @choisirlelot »
 # is no address).
 EMAIL_PATTERN = (
-    f"{_ADDRESS_CHAR}+@{_ADDRESS_CHAR}+"
-    f"|{_ADDRESS_CHAR}+[{_SPACES}]+@[{_SPACES}]*{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
-    f"|{_ADDRESS_CHAR}+@[{_SPACES}]+{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
+    f"{_ADDRESS_CHAR}+[{_AT_SIGNS}]+{_ADDRESS_CHAR}+"
+    f"|{_ADDRESS_CHAR}+%40{_ADDRESS_CHAR}+"
+    f"|{_ADDRESS_CHAR}+[{_SPACES}]+[{_AT_SIGNS}]+[{_SPACES}]*{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
+    f"|{_ADDRESS_CHAR}+[{_AT_SIGNS}]+[{_SPACES}]+{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
+    f"|{_ADDRESS_CHAR}+{_AT_WORD}{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
 )
 
-# French numbers as they are written: one kind of separator throughout (so that
-# `01.02.2023 10:30` is not one), spaces however many (`06  98  76  54  33`), the digits grouped
-# anyhow (`06 98 76 5432`); international numbers from their + or 00, with spaces, dots,
-# hyphens, slashes and brackets between digits (`(+33) 6 98 76 54 31`, `+44 (0)20 7946 0958`,
-# `+1 (415) 555-2671`); and long digit runs (a number whose leading 0 a spreadsheet dropped:
-# 612345678). Group 1 is the character before the number, which must not be a digit: the
-# number is never the tail of a longer figure.
+# A digit as typed, full-width ones included (« ０６ １２… », from some input methods).
+_DIGIT = "[0-9\uff10-\uff19]"
+_NOT_DIGIT = "[^0-9\uff10-\uff19]"
+# French numbers as they are written:
+# - ten digits, one kind of separator throughout, possibly none (so that `01.02.2023 10:30`
+#   is not one), spaces however many (`06  98  76  54  33`), the digits grouped anyhow
+#   (`06 98 76 5432`);
+# - in pairs, each after a separator of up to three characters of any kind, mixed
+#   (`06 - 11 - 22 - 33 - 44`, `06-12 34-56 80`, `06,12,34,56,78`, `06_12…`, en dashes,
+#   `(06) 55 66 77 88`, a line break), or with its leading 0 dropped (`6 12 34 56 82`): a
+#   date's year (`01.02.2023`) or an amount's thousands (`1 250 000`) are never pairs after
+#   separators;
+# international numbers from their + or 00, with spaces, dots, hyphens, slashes and brackets
+# between digits (`(+33) 6 98 76 54 31`, `+44 (0)20 7946 0958`, `+1 (415) 555-2671`); and
+# long digit runs (a number whose leading 0 a spreadsheet dropped: 612345678). Group 1 is the
+# character before the number, which must not be a digit: the number is never the tail of a
+# longer figure.
 _FRENCH = "|".join(
-    f"0[1-9](?:{separator}[0-9]){{8}}"
+    f"[0\uff10][1-9\uff11-\uff19](?:{separator}{_DIGIT}){{8}}"
     for separator in (f"[{_SPACES}]*", "\\.?", "-?", "/?")
 )
+_PAIR_SEPARATOR = f"[{_SPACES}.\\-/,_\u2010-\u2015]{{1,3}}"
+_PAIRS = f"\\(?[0\uff10]?[1-9\uff11-\uff19]\\)?(?:{_PAIR_SEPARATOR}{_DIGIT}{{2}}){{4}}"
 _INTERNATIONAL_SEPARATOR = f"[{_SPACES}.\\-()]"
 PHONE_PATTERN = (
-    "(^|[^0-9])(?:"
-    f"\\(?(?:\\+|00)[1-9](?:{_INTERNATIONAL_SEPARATOR}{{0,2}}[0-9]){{7,14}}"
+    f"(^|{_NOT_DIGIT})(?:"
+    f"\\(?(?:\\+|00)[1-9](?:{_INTERNATIONAL_SEPARATOR}{{0,2}}{_DIGIT}){{7,14}}"
     f"|{_FRENCH}"
-    "|[0-9]{9,15}"
+    f"|{_PAIRS}"
+    f"|{_DIGIT}{{9,15}}"
     ")"
 )
 
-# A cheap necessary condition of both patterns (an @, or 9 digits): the regexes above only
-# run on the few values that pass it, which matters on millions of touches.
-CANDIDATE_PATTERN = "@|(?:[0-9][^0-9]*){9}"
+# A cheap necessary condition of both patterns (an @ or its written forms, or 9 digits): the
+# regexes above only run on the few values that pass it, which matters on millions of touches.
+CANDIDATE_PATTERN = (f"[{_AT_SIGNS}]|%40|[aA][tT][{_SPACES}]*[\\])]"
+                     f"|(?:{_DIGIT}{_NOT_DIGIT}*){{9}}")
 
 EMAIL_MASK = "[email masqué]"
 PHONE_MASK = "[téléphone masqué]"
@@ -69,6 +92,9 @@ _SELF_CHECK = (
     "01.02.2023 10:30",
     "2023-07-14T10:32:00+02:00",
     "12 500,50 €",
+    "alice@@gmail.com, bob＠gmail.com, dana [at] gmail.com, eve%40gmail.com",
+    "06 - 11 - 22 - 33 - 44, (06) 55 66 77 88, 6 12 34 56 82, 06 98\n76 54 32",
+    "01 02 2023, 1 250 000 €",
 )
 
 

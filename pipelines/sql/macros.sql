@@ -81,9 +81,11 @@ create or replace macro is_email(s) as
 -- keeps the regexes off almost every value: touches run to millions of rows. Should the
 -- patterns be unbound, a candidate value becomes NULL (hidden), never kept in clear.
 create or replace macro mask_pii(s) as
-    -- (a value with no @ and shorter than 9 bytes holds neither: no regex runs on it, which is
-    -- most identifiers; bytes, not characters: strlen does not decode)
-    case when (contains(s, '@') or strlen(s) >= 9)
+    -- (a value without an @ or its other forms and shorter than 8 bytes holds neither: no
+    -- regex runs on it, which is most identifiers; 8, for `a[at]b.fr`; a phone has 9 digits;
+    -- bytes, not characters: strlen does not decode)
+    case when (strlen(s) >= 8 or contains(s, '@') or contains(s, '＠') or contains(s, '﹫')
+               or contains(s, '%40'))
               and regexp_matches(s, getvariable('pii_candidate_pattern')) is not false then
         regexp_replace(
             regexp_replace(s, getvariable('pii_email_pattern'),

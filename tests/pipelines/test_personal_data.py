@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import config, pii
+from pipelines import cache, config, pii
 from tests.conftest import kpis, run_cli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -173,6 +173,12 @@ def test_email_validity_is_the_contracts(sql):
     # written with brackets, slashes, doubled spaces, or grouped anyhow)
     "(+33) 6 98 76 54 31", "+44 (0)20 7946 0958", "+41 (0)22 345 67 89", "+1 (415) 555-2671",
     "06/98/76/54/32", "06  98  76  54  33", "06 98 76 5432",
+    # (the eleventh attack: separators mixed or several characters long, brackets, the leading
+    # 0 dropped, tabs, thin spaces, a line break, full-width digits)
+    "06 - 11 - 22 - 33 - 44", "(06) 55 66 77 88", "06-12 34-56 80", "6 12 34 56 82",
+    "06,12,34,56,78", "06_12_34_56_78", "06\u201312\u201334\u201356\u201378",
+    "06\t12\t34\t56\t78", "06\u200912\u200934\u200956\u200978", "06 98\n76 54 32",
+    "\uff10\uff16 \uff11\uff12 \uff13\uff14 \uff15\uff16 \uff17\uff18",
 ])
 def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
     text = f"rappeler au {phone} demain"
@@ -188,6 +194,13 @@ def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
     ("Relance marie.martin @gmail.com", "Relance [email masqué]"),
     ("écrire à marie.martin@ gmail.com", "écrire à [email masqué]"),
     ("+33 6 12 34 56 78, 06 11 22 33 44", "[téléphone masqué], [téléphone masqué]"),
+    # (the eleventh attack: a doubled or full-width @, an @ written out, a line break)
+    ("alice.zorglub@@gmail.com", "[email masqué]"),
+    ("bob.quuxly\uff20gmail.com", "[email masqué]"),
+    ("Canal : dana.wibble [at] gmail.com", "Canal : [email masqué]"),
+    ("jean.dupont(at)gmail.com", "[email masqué]"),
+    ("jean.dupont%40gmail.com", "[email masqué]"),
+    ("écrire à ivy.grommet@\ngmail.com", "écrire à [email masqué]"),
 ])
 def test_emails_and_several_numbers_in_one_text_are_masked(text, masked, sql):
     assert pii.mask(text) == masked
@@ -200,7 +213,8 @@ def test_emails_and_several_numbers_in_one_text_are_masked(text, masked, sql):
     "12 500,50 €", "12500.50", "1 250 000,00 €", "46042", "2A004", "2A", "75", "OML-2020-0001",
     "WEB-000001", "Salon", "inconnu@", "-", "n/a", "valeur de plus de 100 000 caractères",
     "01/07/2023 10:30", "01 02 2023", "125 000 000", "+2 500 €", "Instagram @choisirlelot",
-    "rendez-vous @ 10h", "Salon 2023 (Paris) 12-14/03",
+    "rendez-vous @ 10h", "Salon 2023 (Paris) 12-14/03", "Chat (at) home",
+    "14/07/2023 08:05", "14 07 2023", "1 250 000", "Séjour 12-14, 21-23 juin",
 ])
 def test_dates_amounts_and_codes_are_not_taken_for_personal_data(value, sql):
     assert pii.mask(value) == value
@@ -378,3 +392,77 @@ def test_an_export_named_with_a_phone_number_is_warned_under_its_pseudonym(every
     assert "renommez-le sans elles" in message and "« contacts_campagnes »" in message
     files = _query(everywhere, "select file from quality.files where source = 'touches'")
     assert (file,) in files
+
+
+# Written by the eleventh attack (30 November): each was published in clear, in the
+# households, the campaigns, the warnings, the failure message and the downloads.
+ELEVENTH_PROSPECTS = (
+    "ID prospect;Date de premier contact;Email;Statut;Type de projet;Canal\n"
+    "Q1;10/04/2022;alice.zorglub@@gmail.com;En cours;Reprise;Salon\n"
+    "Q2;11/04/2022;;rappeler au 06 - 11 - 22 - 33 - 44;Reprise;Salon\n"
+    'Q3;12/04/2022;;En cours;"Tel: 06 98\n76 54 32";Salon\n'
+    "Q4;12/04/2022;bob.quuxly\uff20gmail.com;(06) 55 66 77 88;6 12 34 56 82;"
+    "dana.wibble [at] gmail.com\n"
+    'Q5;13/04/2022;;"ivy.grommet@\ngmail.com";06\t12\t34\t56\t79;Salon\n'
+)
+ELEVENTH_CAMPAIGNS = (
+    "Code campagne;Libellé;Canal;Date début;Date fin;Budget (€)\n"
+    "QQ-1;Salon, appeler le 06-12 34-56 80;Salon;01/03/2022;31/03/2022;100\n"
+)
+# a prospects export saved without its header: its first row is quoted as « colonnes trouvées »
+ELEVENTH_HEADERLESS = ("OML-9;10/04/2022;Salon;carl.zorg@@gmail.com;06 - 11 - 22 - 33 - 45;"
+                       "(06) 55 66 77 89\n")
+ELEVENTH_PLANTED = ("zorglub", "quuxly", "wibble", "grommet", "carl.zorg", "0611223344",
+                    "0611223345", "0655667788", "0655667789", "0698765432", "612345682",
+                    "0612345680", "0612345679")
+
+
+def _eleventh_leaks(texts) -> list:
+    leaks = []
+    for where, text in texts:
+        digits = re.sub(r"[^0-9]", "", HASH.sub("", text))
+        leaks += [(where, text) for planted in ELEVENTH_PLANTED
+                  if planted in digits or planted in text]
+    return leaks
+
+
+def test_mistyped_addresses_and_loosely_written_numbers_are_never_published(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "pii_everywhere", raw)
+    (raw / "prospects_qq.csv").write_text(ELEVENTH_PROSPECTS, encoding="utf-8")
+    (raw / "campagnes_qq.csv").write_text(ELEVENTH_CAMPAIGNS, encoding="utf-8")
+    curated = tmp_path / "curated"
+    result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert result.returncode == 0, result.stderr
+    parquet = [(path.name, text) for path in (curated / "parquet").glob("*.parquet")
+               for _, text in _parquet_texts(path)]
+    kept = [(path.name, text) for path in cache.folder_for(curated).rglob("*.parquet")
+            for _, text in _parquet_texts(path)]
+    assert kept  # (the kept rows were looked at)
+    texts = list(_published_texts(curated)) + parquet + kept + [
+        ("status", (curated / config.STATUS_NAME).read_text(encoding="utf-8")),
+        ("output", result.stdout + result.stderr)]
+    assert _eleventh_leaks(texts) == []
+    # still reported: the mistyped address is an invalid value, shown masked
+    warned = _query(curated, "select value from quality.warnings where kind = "
+                             "'valeur_invalide' and \"column\" = 'Email' and line = 2 "
+                             "and file = 'prospects_qq.csv'")
+    assert warned == [(pii.EMAIL_MASK,)]
+
+    # the same values as a headerless export's first row: the build stops and says which
+    # columns it found, masked
+    (raw / "prospects_qq.csv").write_text(ELEVENTH_HEADERLESS, encoding="utf-8")
+    failed = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert failed.returncode != 0 and "Colonnes trouvées" in failed.stderr
+    status = (curated / config.STATUS_NAME).read_text(encoding="utf-8")
+    assert _eleventh_leaks([("output", failed.stdout + failed.stderr),
+                            ("status", status)]) == []
+
+
+def _parquet_texts(path: Path):
+    with duckdb.connect() as con:
+        rows = con.execute("select * from read_parquet(?)", [str(path)]).fetchall()
+    for row in rows:
+        for value in row:
+            for text in _strings(value):
+                yield str(path), text
