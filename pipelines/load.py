@@ -119,10 +119,18 @@ def find_exports(raw_dir: Path) -> tuple[dict[str, list[ExportFile]], list[Skipp
     return found, skipped
 
 
-def _looks_utf16_without_bom(data: bytes) -> bool:
+def _utf16_without_bom(data: bytes) -> str | None:
+    """« utf-16-le » or « utf-16-be » when the text's every other byte is zero (Latin text in
+    UTF-16 saved without its BOM), else None: a big-endian file was called « binaire »."""
     sample = data[:4096]
-    return len(sample) >= 8 and sample[1::2].count(0) > 0.9 * (len(sample) // 2) \
-        and sample[0::2].count(0) < 0.1 * (len(sample) // 2)
+    half = len(sample) // 2
+    if len(sample) < 8:
+        return None
+    for encoding, zeros, letters in (("utf-16-le", sample[1::2], sample[0::2]),
+                                     ("utf-16-be", sample[0::2], sample[1::2])):
+        if zeros.count(0) > 0.9 * half and letters.count(0) < 0.1 * half:
+            return encoding
+    return None
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -132,8 +140,8 @@ def decode(data: bytes) -> tuple[str, str]:
     holding one is reported."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
-    if _looks_utf16_without_bom(data):
-        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+    if encoding := _utf16_without_bom(data):
+        return data.decode(encoding, errors="replace"), encoding
     if b"\x00" in data[:65536] or data[:4] == b"PK\x03\x04":
         raise ExportError("illisible comme CSV (fichier binaire ; un classeur Excel doit "
                           "porter l'extension .xlsx)")

@@ -166,6 +166,18 @@ def test_utf16_text_from_excel_is_read(dirs):
     assert kpis(curated)["followed_by_channel"]["sante"] == 1
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_without_its_bom_is_read(dirs, encoding):
+    # (big-endian without a BOM was refused as « fichier binaire », told to be an .xlsx)
+    raw, curated = dirs
+    text = "ID prospect;Date de premier contact;Canal\r\nP1;01/02/2023;Santé\r\n"
+    (raw / "prospects.csv").write_bytes(text.encode(encoding))
+    result = _build(raw, curated)
+    assert result.returncode == 0, result.stderr
+    assert kpis(curated)["followed_by_channel"]["sante"] == 1
+    assert _query(curated, "select encoding from quality.files") == [(encoding,)]
+
+
 # ------------------------------------------------------------------------------------ XLSX
 
 
