@@ -146,7 +146,7 @@ def campaigns(metrics: pd.DataFrame, model: str, refs: Reference) -> pd.DataFram
     return pd.DataFrame({
         "Campagne": metrics["campaign_label"],
         "Canal": metrics["channel"].map(refs.channel),
-        "Budget (€)": metrics["budget_eur"].astype("float64"),
+        "Budget (€)": metrics["budget_selected_eur"].astype("float64"),
         "Installations attribuées": metrics[f"installed_{model}"].round(1),
         "Installations : min–max des modèles": [
             f"{fmt.number(lo, 1)} – {fmt.number(hi, 1)}"
@@ -365,7 +365,8 @@ def campaigns_download(metrics: pd.DataFrame, model: str, refs: Reference) -> pd
         "Modèle d'attribution": refs.models.get(model, model),
         "Début": _dates(metrics["start_date"]),
         "Fin": _dates(metrics["end_date"]),
-        "Budget (€)": _whole(metrics["budget_eur"]),
+        "Budget de la sélection (€)": _whole(metrics["budget_selected_eur"]),
+        "Budget entier de la campagne (€)": _whole(metrics["budget_eur"]),
         "Installations attribuées": metrics[f"installed_{model}"].round(1),
         "Installations : minimum des modèles": metrics["installed_min"].round(1),
         "Installations : maximum des modèles": metrics["installed_max"].round(1),

@@ -46,6 +46,12 @@ MART_QUERIES = {"campaign_metrics": config.SQL_DIR / "marts" / "campaign_metrics
 # about a second at ten million touches, and « Tout le programme » is the view a reader opens
 # first. Their query stays the definition: the build runs it with every filter NULL.
 PRECOMPUTED = ("reach", "reach_by_channel")
+
+# What « budget » means once a selection is made (the macro selected_budget), said alike by the
+# pages and the bilans.
+BUDGET_PART = ("sur une période, la part de chaque budget qui revient aux jours de la campagne "
+               "compris dans la période, le budget étant réparti également sur sa durée ; "
+               "avec un filtre de canal, les seules campagnes de ces canaux")
 ANSWERS_SCHEMA = "answers"
 
 # The periods a reader picks in one click (the sidebar's presets, dashboard/state.py): every

@@ -26,10 +26,13 @@ model = top[0].radio(
 )
 widgets.to_url("modele", model)
 known = metrics[metrics["is_known_campaign"]]
-budget = queries.ask_one(version, "campaign_budget")["budget_eur"]
-top[1].metric("Budget des campagnes", fmt.compact_euros(budget), border=True,
-              help=f"{fmt.euros(budget)} : toutes les campagnes, sur toute leur durée, "
-                   "quelle que soit la sélection.")
+budget = queries.ask_one(version, "campaign_budget", filters)["budget_eur"]
+filtered = bool(filters.date_from or filters.date_to or filters.channels)
+top[1].metric(
+    "Budget des campagnes" + (" (sélection)" if filtered else ""), fmt.compact_euros(budget),
+    border=True, help=f"{fmt.euros(budget)} : " + (
+        "la part des budgets que la sélection compte (" + help.BUDGET_PART + ")." if filtered
+        else "toutes les campagnes, sur toute leur durée."))
 # (« sans contact » read as « no contact at all », where most had one, earlier than the
 # attribution window: an installation comes a year or more after the first contact)
 window = help.window_words()
@@ -68,7 +71,9 @@ widgets.table(table, "campagnes.csv", height=500, row_height=66,
     **{name: count for name in (
         "Interactions", "Personnes touchées", "Interactions anonymes", "Devenues foyers")},
     "Campagne": st.column_config.TextColumn(width=265),
-    "Budget (€)": st.column_config.NumberColumn(format="euro", width=90),
+    "Budget (€)": st.column_config.NumberColumn(
+        format="euro", width=90, help="Le budget que la sélection compte : " + help.BUDGET_PART
+        + " ; le budget entier est dans les téléchargements."),
     "Installations attribuées": st.column_config.NumberColumn(width=150),
     "Coût par installation (€)": st.column_config.NumberColumn(format="euro", width=160),
     "Foyers suivis attribués": st.column_config.NumberColumn(width=145),
@@ -80,9 +85,7 @@ st.caption(
     "le modèle choisi ; l'écart entre les cinq modèles («\u00a0min–max\u00a0») est dans les "
     "téléchargements. Coût = budget ÷ "
     "crédits de la sélection (période = cohortes de premier contact)."
-    + (" Sur une période, c'est le budget entier de chaque campagne qui est divisé par ses "
-       "seuls crédits de la période : le coût y paraît plus élevé que sur tout le programme."
-       if filters.date_from or filters.date_to else "")
+    + (" Budget de la sélection : " + help.BUDGET_PART + "." if filtered else "")
 )
 
 st.subheader("Les modèles d'attribution côte à côte")

@@ -406,18 +406,20 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
     body = []
     for row in rows:
         code = row["campaign_code"]
-        body.append([one_line(row["campaign_label"]), french.euros(row["budget_eur"]),
+        body.append([one_line(row["campaign_label"]), french.euros(row["budget_selected_eur"]),
                      credit((code, "installed")),
                      f"{credit((code, 'installed_min'))} à {credit((code, 'installed_max'))}",
                      cost(row, "installed"), credit((code, "followed")),
                      cost(row, "followed")])
     total = ["Ensemble des foyers de la période", "", credit(("total", "installed")), "", "",
              credit(("total", "followed")), ""]
-    priced = [row for row in rows if row["budget_eur"] and cost(row, "installed") != "–"]
+    priced = [row for row in rows
+              if row["budget_selected_eur"] and cost(row, "installed") != "–"]
     sentences = [f"Chaque foyer compte pour 1, partagé entre les campagnes qui l'ont touché "
                  f"dans les {config.LOOKBACK_DAYS} jours avant son premier contact (ou son "
                  f"installation) ; le bilan retient le modèle « {label} » et donne l'écart "
-                 "entre les cinq modèles."]
+                 "entre les cinq modèles. Coût = budget ÷ crédits ; budget : "
+                 f"{metrics.BUDGET_PART}."]
     if priced:
         cheap = min(priced, key=lambda row: row[f"cost_per_installed_{model}"])
         dear = max(priced, key=lambda row: row[f"cost_per_installed_{model}"])

@@ -291,7 +291,7 @@ def test_over_a_period_the_campaigns_that_bring_installations_come_first(demo_bu
                                                                          monkeypatch):
     """Over summer 2023 the table listed the 2020–2022 campaigns first, at 0: it is ranked
     by the model's installations, then households followed (campaigns with nothing in the
-    selection last), and says that a whole budget is divided by the period's credits."""
+    selection last), and says which part of each budget a period counts."""
     at = _page_for_year(demo_build, monkeypatch, "ete-2023")
     table = next(frame.value for frame in at.dataframe
                  if "Installations attribuées" in frame.value.columns)
@@ -301,9 +301,11 @@ def test_over_a_period_the_campaigns_that_bring_installations_come_first(demo_bu
     ranks = list(zip(table["Installations attribuées"], table["Foyers suivis attribués"],
                      strict=True))
     assert ranks == sorted(ranks, reverse=True) and ranks[0][0] > 0 and ranks[-1] == (0, 0)
-    assert any("le budget entier de chaque campagne" in c.value for c in at.caption)
+    assert any("Budget de la sélection : sur une période" in c.value for c in at.caption)
+    budget = next(m for m in at.metric if m.label.startswith("Budget des campagnes"))
+    assert budget.label == "Budget des campagnes (sélection)" and "jours" in budget.help
     whole = _page_for_year(demo_build, monkeypatch, "tout")
-    assert not any("le budget entier de chaque campagne" in c.value for c in whole.caption)
+    assert not any("Budget de la sélection" in c.value for c in whole.caption)
 
 
 def test_a_household_s_share_of_the_budget_sits_beside_the_credit_it_follows(campaigns_page,

@@ -132,6 +132,48 @@ def test_no_campaign_gives_the_same_figures_to_cards_and_funnel(con):
     assert len(metrics.ask(con, "households", selection)) == 57
 
 
+# --- what a campaign costs over a selection ---------------------------------------------------
+
+def test_over_a_period_a_campaign_costs_its_days_in_the_period(con):
+    """A helper read « Site choisirlelot.fr … 13 521 € » per installation over 2023 (1 260 €
+    over the programme), « 106 000 € » for a trade fair under a channel filter: the whole
+    budget of a multi-year campaign was divided by one year's credits. A selection now counts
+    the budget of the campaign's days in the period, only campaigns of the filtered channels,
+    and a campaign that did not run in the period has no cost (it had « 0 € »)."""
+    year = Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    rows = metrics.ask(con, "campaign_metrics", year).set_index("campaign_code")
+    campaigns = con.execute("select campaign_code, budget_eur::double, start_date, end_date "
+                            "from core.campaigns").fetchall()
+    for code, budget, start, end in campaigns:
+        end = max(end or start, start)
+        days = (min(end, year.date_to) - max(start, year.date_from)).days + 1
+        row = rows.loc[code]
+        if days <= 0:
+            assert row["budget_selected_eur"] != row["budget_selected_eur"]  # (NULL: NaN)
+            assert row["cost_per_installed_linear"] != row["cost_per_installed_linear"]
+            continue
+        share = budget * days / ((end - start).days + 1)
+        assert row["budget_selected_eur"] == pytest.approx(share)
+        if row["installed_linear"]:
+            assert row["cost_per_installed_linear"] == pytest.approx(
+                share / row["installed_linear"])
+    site = rows.loc["WEB-CHOISIRLELOT"]
+    whole = metrics.ask(con, "campaign_metrics").set_index("campaign_code").loc[
+        "WEB-CHOISIRLELOT"]
+    assert site["cost_per_installed_linear"] < 3 * whole["cost_per_installed_linear"]
+    budget = metrics.ask_one(con, "campaign_budget", year)
+    assert budget["budget_eur"] == pytest.approx(rows["budget_selected_eur"].sum())
+    assert metrics.ask_one(con, "campaign_budget")["budget_eur"] == sum(
+        c[1] for c in campaigns)
+
+    tourism = Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31), ("tourisme",))
+    priced = metrics.ask(con, "campaign_metrics", tourism).dropna(
+        subset=["cost_per_installed_linear"])
+    assert set(priced["channel"]) == {"tourisme"} and len(priced)
+    credits = metrics.ask(con, "campaign_credits", tourism, codes=["SALON-SIA-2023"])
+    assert credits["cost_per_installed_eur"].isna().all()
+
+
 # --- comparisons a committee expects --------------------------------------------------------
 
 def test_a_calendar_year_is_compared_with_the_previous_calendar_year():

@@ -1,5 +1,6 @@
 -- one row per campaign, plus `unattributed` (grain: campaign_code): reach, households credited
--- under each attribution model, the spread between models and what each costs.
+-- under each attribution model, the spread between models and what each costs (the
+-- selection's part of the budget ÷ credits: selected_budget).
 -- Parameters ($date_from, $date_to, $channels): NULL in the build (whole programme); the
 -- dashboard runs this same query for its filters (cohorts for credits, touch dates for reach).
 with campaigns as (
@@ -125,6 +126,10 @@ final as (
         campaigns.start_date,
         campaigns.end_date,
         campaigns.budget_eur::double as budget_eur,
+        -- (the costs' numerator: the selection's part of the budget, _selection.sql)
+        selected_budget(campaigns.budget_eur::double, coalesce(campaigns.channel, 'autre'),
+                        campaigns.start_date, campaigns.end_date, $date_from, $date_to,
+                        $channels) as budget_selected_eur,
         campaigns.campaign_code is not null as is_known_campaign,
         coalesce(reach.touches, 0) as touches,
         coalesce(reach.persons, 0) as persons,
@@ -161,16 +166,16 @@ with_spread as (
               installed_time_decay, installed_position_based) as installed_min,
         greatest(installed_first_touch, installed_last_touch, installed_linear,
                  installed_time_decay, installed_position_based) as installed_max,
-        budget_eur / nullif(followed_first_touch, 0) as cost_per_followed_first_touch,
-        budget_eur / nullif(followed_last_touch, 0) as cost_per_followed_last_touch,
-        budget_eur / nullif(followed_linear, 0) as cost_per_followed_linear,
-        budget_eur / nullif(followed_time_decay, 0) as cost_per_followed_time_decay,
-        budget_eur / nullif(followed_position_based, 0) as cost_per_followed_position_based,
-        budget_eur / nullif(installed_first_touch, 0) as cost_per_installed_first_touch,
-        budget_eur / nullif(installed_last_touch, 0) as cost_per_installed_last_touch,
-        budget_eur / nullif(installed_linear, 0) as cost_per_installed_linear,
-        budget_eur / nullif(installed_time_decay, 0) as cost_per_installed_time_decay,
-        budget_eur / nullif(installed_position_based, 0) as cost_per_installed_position_based,
+        budget_selected_eur / nullif(followed_first_touch, 0) as cost_per_followed_first_touch,
+        budget_selected_eur / nullif(followed_last_touch, 0) as cost_per_followed_last_touch,
+        budget_selected_eur / nullif(followed_linear, 0) as cost_per_followed_linear,
+        budget_selected_eur / nullif(followed_time_decay, 0) as cost_per_followed_time_decay,
+        budget_selected_eur / nullif(followed_position_based, 0) as cost_per_followed_position_based,
+        budget_selected_eur / nullif(installed_first_touch, 0) as cost_per_installed_first_touch,
+        budget_selected_eur / nullif(installed_last_touch, 0) as cost_per_installed_last_touch,
+        budget_selected_eur / nullif(installed_linear, 0) as cost_per_installed_linear,
+        budget_selected_eur / nullif(installed_time_decay, 0) as cost_per_installed_time_decay,
+        budget_selected_eur / nullif(installed_position_based, 0) as cost_per_installed_position_based,
     from final
 )
 

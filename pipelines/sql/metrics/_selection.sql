@@ -8,3 +8,28 @@ create or replace temp macro in_period(day, date_from, date_to) as
 
 create or replace temp macro in_list(value, allowed) as
     allowed is null or list_contains(allowed, value);
+
+-- The part of a campaign's budget that a selection accounts for, the numerator of every cost
+-- (what a household followed or an installation cost): the whole budget without a filter;
+-- over a period, the share of the campaign's days that fall in it (budgets have no dates of
+-- their own: spent evenly from its start to its end, the start alone when it has no end),
+-- NULL when it did not run in the period (a 2024 campaign credited by 2023's households cost
+-- « 0 € ») or has no start (it cannot be placed); NULL when a channel filter leaves the
+-- campaign's own channel out (its budget was not spent on those households: divided by the
+-- few credits they gave it, a trade fair's 0,2 installation cost 106 000 €). A whole budget
+-- divided by one year's credits made a multi-year campaign 10 to 50 times dearer than over
+-- the whole programme.
+create or replace temp macro campaign_days_in(start_date, end_date, date_from, date_to) as
+    least(greatest(coalesce(end_date, start_date), start_date),
+          coalesce(date_to, greatest(coalesce(end_date, start_date), start_date)))
+    - greatest(start_date, coalesce(date_from, start_date)) + 1;
+
+create or replace temp macro selected_budget(budget, channel, start_date, end_date, date_from,
+                                             date_to, channels) as
+    case
+        when not in_list(channel, channels) then null
+        when date_from is null and date_to is null then budget
+        when campaign_days_in(start_date, end_date, date_from, date_to) > 0 then
+            budget * campaign_days_in(start_date, end_date, date_from, date_to)
+            / campaign_days_in(start_date, end_date, null, null)
+    end;

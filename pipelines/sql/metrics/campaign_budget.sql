@@ -1,4 +1,13 @@
--- Total budget of the campaigns of the export (never `unattributed`), in euros.
--- grain: one row · filters: none
-select coalesce(sum(budget_eur), 0)::double as budget_eur, count(*) as campaigns,
-from core.campaigns
+-- Budget of the campaigns of the export (never `unattributed`), in euros: the selection's part
+-- of each (selected_budget: over a period, the share of its days in it; with channels, the
+-- campaigns of those channels), and the campaigns that count.
+-- grain: one row · filters: period, channels
+with parts as (
+    select selected_budget(budget_eur::double, coalesce(channel, 'autre'), start_date, end_date,
+                           $date_from, $date_to, $channels) as budget_eur,
+    from core.campaigns
+)
+
+select coalesce(sum(budget_eur), 0)::double as budget_eur,
+    count(budget_eur) as campaigns,
+from parts

@@ -1,6 +1,7 @@
 -- Credits of a set of campaigns ($codes: one operation) under each attribution model, per
--- campaign and for the set (campaign_code NULL), with their budget and what a household
--- followed and an installation cost (budget ÷ credits), as campaign_metrics defines them.
+-- campaign and for the set (campaign_code NULL), with the selection's part of their budget
+-- (selected_budget) and what a household followed and an installation cost (that budget ÷
+-- credits), as campaign_metrics defines them.
 -- grain: one row per model and campaign, plus one per model for the set · filters: period,
 -- channels (cohorts of first contact; never campaigns); $codes
 with codes as (
@@ -26,7 +27,10 @@ grid as (
         codes.campaign_code,
         coalesce(credits.followed, 0) as followed,
         coalesce(credits.installed, 0) as installed,
-        campaigns.budget_eur::double as budget_eur,
+        -- (the selection's part of the budget: selected_budget)
+        selected_budget(campaigns.budget_eur::double, coalesce(campaigns.channel, 'autre'),
+                        campaigns.start_date, campaigns.end_date, $date_from, $date_to,
+                        $channels) as budget_eur,
     from ref.attribution_models as models
     cross join codes
     left join credits

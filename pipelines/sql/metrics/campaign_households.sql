@@ -22,8 +22,11 @@ totals as (
     inner join households using (household_id)
 ),
 
+-- (the selection's part of the budget: selected_budget)
 budget as (
-    select budget_eur::double as budget_eur from core.campaigns
+    select selected_budget(budget_eur::double, coalesce(channel, 'autre'), start_date, end_date,
+                           $date_from, $date_to, $channels) as budget_eur
+    from core.campaigns
     where campaign_code = $campaign
 )
 
