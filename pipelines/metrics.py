@@ -157,9 +157,10 @@ def comparison(filters: Filters, rule: str | None = None,
     """What a committee compares a period with: a calendar year with the year before; a
     season or any other period with the same dates one year before; the period of the same
     length just before only when asked (`rule="previous_period"`). None when the period is
-    open at either end (nothing comparable), and when the window starts before the
-    programme's first contact (`first_date`): a custom period compared with five years before
-    the programme showed « +411 (+1 468 %) »."""
+    open at either end (nothing comparable), and when the window starts before the month of
+    the programme's first contact (`first_date`): a custom period compared with five years
+    before the programme showed « +411 (+1 468 %) ». (The month, not the day: a first contact
+    on 4 January left 2021 without a comparison with 2020, the programme's first year.)"""
     start, end = filters.date_from, filters.date_to
     if start is None or end is None:
         return None
@@ -172,7 +173,7 @@ def comparison(filters: Filters, rule: str | None = None,
                            else "same_dates_year_before")
     else:
         raise ValueError(f"unknown comparison rule {rule!r}")
-    if first_date is not None and found.filters.date_from < first_date:
+    if first_date is not None and found.filters.date_from < first_date.replace(day=1):
         return None
     return found
 

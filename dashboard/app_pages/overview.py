@@ -107,7 +107,7 @@ card(row[2], "Personnes touchées", "contacts",
 card(row[3], "Interactions", "interactions", "Contacts de campagne datés dans la période.")
 if filters.date_from and filters.date_to and not window:
     st.caption(f"Pas d'évolution affichée : la période de comparaison commencerait avant le "
-               f"premier contact du programme ({fmt.date(first_date)}).")
+               f"mois du premier contact du programme ({fmt.date(first_date)}).")
 if window:
     against = {
         "previous_year": f"à l'année {window.filters.date_from.year}",
