@@ -174,6 +174,22 @@ def test_over_a_period_a_campaign_costs_its_days_in_the_period(con):
     assert credits["cost_per_installed_eur"].isna().all()
 
 
+def test_a_campaign_s_credits_are_the_same_number_wherever_they_are_shown(con):
+    """Channels santé, autre, digital: the Campagnes page showed « 5,7 » households followed
+    for a campaign where `kpis --json` printed 5.75 (a sum of quarters, 5,749… in one query):
+    every credit is to the sixth decimal, as the attribution metric gives it."""
+    selection = Filters(channels=("sante", "autre", "digital"))
+    table = metrics.ask(con, "campaign_metrics", selection).set_index("campaign_code")
+    credits = {(row["model"], row["campaign_code"]): row for row in
+               metrics.ask_rows(con, "attribution", selection) if row["campaign_code"]}
+    for (model, code), row in credits.items():
+        assert table.loc[code, f"followed_{model}"] == row["followed"], (model, code)
+        assert table.loc[code, f"installed_{model}"] == row["installed"], (model, code)
+        one = metrics.ask(con, "campaign_credits", selection, codes=[code])
+        mine = one[(one["model"] == model) & one["campaign_code"].notna()].iloc[0]
+        assert mine["followed"] == row["followed"], (model, code)
+
+
 # --- comparisons a committee expects --------------------------------------------------------
 
 def test_a_calendar_year_is_compared_with_the_previous_calendar_year():

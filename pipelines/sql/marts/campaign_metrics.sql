@@ -64,19 +64,21 @@ reach as (
     left join person_counts on touch_counts.campaign_code = person_counts.campaign_code
 ),
 
+-- (to the sixth decimal, as the metric attribution and `kpis --json` give them: 5,749…
+-- showed « 5,7 » on the page where the command printed 5.75)
 model_credits as (
     select
         campaign_code,
-        sum(credit) filter (where conversion = 'followed' and model = 'first_touch') as followed_first_touch,
-        sum(credit) filter (where conversion = 'followed' and model = 'last_touch') as followed_last_touch,
-        sum(credit) filter (where conversion = 'followed' and model = 'linear') as followed_linear,
-        sum(credit) filter (where conversion = 'followed' and model = 'time_decay') as followed_time_decay,
-        sum(credit) filter (where conversion = 'followed' and model = 'position_based') as followed_position_based,
-        sum(credit) filter (where conversion = 'installed' and model = 'first_touch') as installed_first_touch,
-        sum(credit) filter (where conversion = 'installed' and model = 'last_touch') as installed_last_touch,
-        sum(credit) filter (where conversion = 'installed' and model = 'linear') as installed_linear,
-        sum(credit) filter (where conversion = 'installed' and model = 'time_decay') as installed_time_decay,
-        sum(credit) filter (where conversion = 'installed' and model = 'position_based') as installed_position_based,
+        round(sum(credit) filter (where conversion = 'followed' and model = 'first_touch'), 6) as followed_first_touch,
+        round(sum(credit) filter (where conversion = 'followed' and model = 'last_touch'), 6) as followed_last_touch,
+        round(sum(credit) filter (where conversion = 'followed' and model = 'linear'), 6) as followed_linear,
+        round(sum(credit) filter (where conversion = 'followed' and model = 'time_decay'), 6) as followed_time_decay,
+        round(sum(credit) filter (where conversion = 'followed' and model = 'position_based'), 6) as followed_position_based,
+        round(sum(credit) filter (where conversion = 'installed' and model = 'first_touch'), 6) as installed_first_touch,
+        round(sum(credit) filter (where conversion = 'installed' and model = 'last_touch'), 6) as installed_last_touch,
+        round(sum(credit) filter (where conversion = 'installed' and model = 'linear'), 6) as installed_linear,
+        round(sum(credit) filter (where conversion = 'installed' and model = 'time_decay'), 6) as installed_time_decay,
+        round(sum(credit) filter (where conversion = 'installed' and model = 'position_based'), 6) as installed_position_based,
     from credits
     group by campaign_code
 ),

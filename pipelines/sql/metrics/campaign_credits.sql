@@ -12,8 +12,9 @@ credits as (
     select
         model,
         campaign_code,
-        sum(credit) filter (where conversion = 'followed') as followed,
-        sum(credit) filter (where conversion = 'installed') as installed,
+        -- (to the sixth decimal, as the metric attribution gives them)
+        round(sum(credit) filter (where conversion = 'followed'), 6) as followed,
+        round(sum(credit) filter (where conversion = 'installed'), 6) as installed,
     from selected_credits($date_from, $date_to, $channels)
     where list_contains($codes, campaign_code)
     group by all
