@@ -336,7 +336,7 @@ def objectives_scope(as_of: dt.date, data_date: dt.date) -> str:
     return (f"Réalisé : foyers dont le premier contact date du {start:%d/%m/%Y} au "
             f"{as_of:%d/%m/%Y} ; {installed} ; ambassadeurs : taille du réseau au "
             f"{as_of:%d/%m/%Y}. Écart à la valeur attendue au {as_of:%d/%m/%Y} (objectif de "
-            "l'année au prorata des jours écoulés).")
+            "l'année au prorata des jours écoulés ; d'une campagne, de ses jours dans l'année).")
 
 
 # An objective's standing (target_progress), as every page and document words it.

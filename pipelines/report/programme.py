@@ -118,7 +118,7 @@ class Headline:
         window = self.window
         if window.rule == "previous_year":
             return f"{window.filters.date_from.year}"
-        return f"même période un an plus tôt ({french.period(*_bounds(window.filters))})"
+        return f"la même période un an plus tôt ({french.period(*_bounds(window.filters))})"
 
     def change(self, key: str) -> str | None:
         if not self.before:
@@ -197,8 +197,8 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
     rows = metrics.target_progress(ctx.con, as_of)
     title = f"Objectifs {as_of.year}"
     if not rows:
-        return section(title, [f"Aucun objectif n'est fixé pour {as_of.year} "
-                               "(fichier pipelines/targets.toml)."], [])
+        # (no file name: the bilan is read by the committee and the press)
+        return section(title, [f"Aucun objectif n'est fixé pour {as_of.year}."], [])
     labels = {row["campaign_code"]: row["campaign_label"]
               for row in ctx.ask_rows("campaign_options")}
     year_start = rows[0]["year_start"]
@@ -231,21 +231,25 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
                 f"{french.number(row['expected'])} attendus sur "
                 f"{french.number(row['target'])}", GREY)]})
     share = rows[0]["elapsed_share"]
-    late = [row["label"].lower() + row["name"][len(row["label"]):] for row in lines
-            if not row["on_track"]]
-    # (target_progress's standing: once the year is over, an objective not held is missed)
-    late_words = ("non atteints" if any(row["standing"] == "missed" for row in lines)
-                  else "en retard")
+    # (target_progress's standing: once its year or its campaign is over, an objective not
+    # held is missed, else late: a campaign over in October is missed while the year's
+    # objectives are still late, each said as it stands)
+    behind = {standing: [row["label"].lower() + row["name"][len(row["label"]):]
+                         for row in lines if row["standing"] == standing]
+              for standing in ("late", "missed")}
+    late_words = "".join(f" ; {words} : {', '.join(behind[standing])}"
+                         for standing, words in (("late", "en retard"),
+                                                 ("missed", "non atteints"))
+                         if behind[standing])
     held_words = ("aucun objectif n'est tenu" if held == 0 else
                   f"1 objectif sur {len(lines)} est tenu ou dépassé" if held == 1 else
                   f"{french.number(held)} objectifs sur {len(lines)} sont tenus ou dépassés")
     sentences = [
-        f"Au {french.date(as_of)}, {held_words}"
-        + (f" ; {late_words} : {', '.join(late)}." if late else "."),
+        f"Au {french.date(as_of)}, {held_words}{late_words}.",
         metrics.objectives_scope(as_of, ctx.data_date),
         f"La valeur attendue est l'objectif de l'année au prorata des jours écoulés "
-        f"({french.percent(share)} de {as_of.year}), depuis la taille du réseau au 1er janvier "
-        "pour les ambassadeurs.",
+        f"({french.percent(share)} de {as_of.year}), celui d'une campagne au prorata de ses "
+        "jours dans l'année, depuis la taille du réseau au 1er janvier pour les ambassadeurs.",
     ]
     return section(title, sentences, [
         table([column("Objectif", 3.2, "left"), column(f"Objectif {as_of.year}"),
@@ -396,7 +400,9 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
     credits.protect()
 
     def credit(key: tuple) -> str:
-        return credits.text(key, lambda value: french.number(value, 1))
+        # (the total is households, whole: « 144,0 » read as a credit)
+        decimals = 0 if key[0] == "total" else 1
+        return credits.text(key, lambda value: french.number(value, decimals))
 
     def cost(row: dict, measure: str) -> str:
         if credits.masked((row["campaign_code"], measure)):

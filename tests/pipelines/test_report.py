@@ -98,6 +98,29 @@ def test_programme_bilan_figures_equal_kpis_json(demo_build, bilan_2023):
             f"{number(expected['followed'])} familles suivies") in flat
 
 
+def test_a_committee_s_reading_of_a_season_and_of_the_programme_s_second_year(con):
+    """A helper's reading (30 November): « par rapport à même période », the summer
+    campaign « dans les temps » on its last day when 7 short of its objective, the campaigns'
+    total of households written « 144,0 »; 2021 had no change (compared with 2020, the
+    programme's first year) and named the objectives' file to the press."""
+    summer = " ".join(text_of(report.programme_bilan(
+        con, metrics.Filters(dt.date(2023, 7, 1), dt.date(2023, 10, 31)))).split())
+    assert "par rapport à la même période un an plus tôt" in summer
+    assert "à même période" not in summer
+    objective = re.search(r"campagne « Été 2023 [^»]*» 60 (\S+) (\S+) \S+ (.+?) ", summer)
+    assert objective and objective[1] == "60"  # (expected whole: the campaign is over)
+    assert objective[3].startswith(("non", "atteint")) and "temps" not in objective[3]
+    # (the year's objectives are late, the campaign's missed: each said as it stands)
+    assert re.search(r"; en retard : foyers suivis, .*; non atteints : foyers suivis – "
+                     r"campagne « Été 2023", summer)
+    total = re.search(r"Ensemble des foyers de la période (\S+) (\S+)", summer)
+    assert total and "," not in total[1] + total[2]
+    year_2021 = " ".join(text_of(report.programme_bilan(
+        con, metrics.Filters(dt.date(2021, 1, 1), dt.date(2021, 12, 31)))).split())
+    assert "par rapport à 2020" in year_2021
+    assert "targets.toml" not in year_2021 and "Aucun objectif n'est fixé pour 2021." in year_2021
+
+
 def test_button_and_command_give_the_same_file(demo_build, con, bilan_2023, tmp_path):
     from dashboard import bilans
 
