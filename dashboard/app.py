@@ -208,6 +208,17 @@ def sidebar_filters(version) -> queries.Filters | str:
         st.query_params.update(params)
     st.sidebar.caption("Le lien de la page (barre d'adresse du navigateur) reproduit exactement "
                        "cette vue : filtres et choix faits dans la page.")
+    # the selection in words, under each page's title: on a phone the sidebar is folded, in a
+    # meeting nobody reads it (« Foyers suivis 70 » with nothing on the page saying Tourisme)
+    st.session_state.selection_words = " · ".join(filter(None, [
+        (f"du {fmt.date(date_from)} au {fmt.date(date_to)}" if key == "perso"
+         else options[key]) if key != "tout" or channels or campaigns else "",
+        ("canal " if len(channels) == 1 else "canaux ")
+        + fmt.enumeration([refs.channel(c) for c in channels]) if channels else "",
+        ("campagne d'origine " if len(campaigns) == 1 else "campagnes d'origine ")
+        + fmt.enumeration([f"« {campaigns_known[c]} »" for c in campaigns]) if campaigns
+        else "",
+    ]))
     if not refused:
         try:
             return queries.Filters(date_from, date_to, tuple(channels), tuple(campaigns))

@@ -53,12 +53,13 @@ PLOTLY_CONFIG = {
                 "Double-click to zoom back out": "Double-cliquez pour dézoomer",
             },
             "format": {
-                "days": ["Dimanche", "Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi",
-                         "Samedi"],
-                "shortDays": ["Dim", "Lun", "Mar", "Mer", "Jeu", "Ven", "Sam"],
-                "months": [m.capitalize() for m in fmt.MONTHS],
-                "shortMonths": ["Janv.", "Févr.", "Mars", "Avr.", "Mai", "Juin", "Juil.",
-                                "Août", "Sept.", "Oct.", "Nov.", "Déc."],
+                # (in lower case, as French writes them: « janv. 2020 », « août 2023 »)
+                "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+                         "samedi"],
+                "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+                "months": list(fmt.MONTHS),
+                "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.",
+                                "août", "sept.", "oct.", "nov.", "déc."],
                 "date": "%d/%m/%Y",
                 "decimal": ",",
                 "thousands": "\u202f",
@@ -233,7 +234,9 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
         fig.add_bar(
             y=position[rows.index].tolist(),
             x=((ends - starts).dt.total_seconds() * 1000).tolist(),
-            base=[start.isoformat() for start in starts], orientation="h", showlegend=False,
+            base=[start.isoformat() for start in starts], orientation="h",
+            # (the colours are the channels': the legend, under the chart, says which)
+            name=_text(refs.channel(channel)), legendgroup=channel,
             marker_color=refs.channel_colour(channel),
             customdata=[[named.names[position[i]], f"{fmt.date(start)} → {fmt.date(end)}"]
                         for i, start, end in zip(rows.index, rows["start_date"],
@@ -277,7 +280,14 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
                              # (a month's name under its middle, where its bar stands)
                              **({"dtick": "M1", "ticklabelmode": "period"} if months <= 12
                                 else {}))
-    return _layout(fig, height=max(420, named.px + months_px + 150))
+    # the channels' legend under the months, in the figure's bottom margin: on a phone about
+    # three names a line
+    legend_px = LEGEND_LINE_PX * math.ceil(calendar["channel"].nunique() / 3) + 20
+    return _layout(fig, height=max(420, named.px + months_px + 150) + legend_px,
+                   margin={"l": 10, "r": 10, "t": 40, "b": 10 + legend_px},
+                   legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0,
+                           "yref": "container", "yanchor": "bottom", "title": {"text": "Canal : "}},
+                   showlegend=True)
 
 
 # The longest line of a legend entry: within a phone's width (390 px) at the legend's font.
@@ -291,8 +301,10 @@ def touches_by_week(touches: pd.DataFrame) -> go.Figure:
     # (a long kind on two lines: « Portrait site touristique – Phosphatières du Cloup
     # d'Aural » ran past a phone's edge)
     for kind, rows in touches.groupby("interaction_type"):
+        # (« 1 contacts »: the count and its noun agree, written here)
         fig.add_bar(x=rows["week"], y=rows["touches"], name=_wrap(_text(kind), LEGEND_CHARS),
-                    hovertemplate="semaine du %{x|%d/%m/%Y} : %{y} contacts"
+                    customdata=[fmt.counted(n, "contact", "contacts") for n in rows["touches"]],
+                    hovertemplate="semaine du %{x|%d/%m/%Y} : %{customdata}"
                                   "<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat="%d/%m/%Y")

@@ -57,7 +57,10 @@ def percent(value: float | None, decimals: int = 1) -> str:
 
 
 def euros(value: float | None) -> str:
-    return "–" if value is None else f"{number(value)}{NBSP}€"
+    """`32 000 €`; « – » alone when there is no amount (a card showed « – € »)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{number(value)}{NBSP}€"
 
 
 def compact_euros(value: float | None) -> str:

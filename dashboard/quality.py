@@ -43,12 +43,9 @@ WARNING_KINDS = {
         "dossier des exports (pas de sous-dossier, pas de raccourci)."),
     "lecture": (
         "Lecture du fichier",
-        "Le fichier est lu, mais quelque chose a été remarqué : caractères illisibles "
-        "(remplacés ; réenregistrez le fichier en UTF-8, ou en CSV avec le point-virgule "
-        "pour séparateur), autres feuilles d'un classeur non lues (seule la première "
-        "feuille visible compte : mettez-y les données), cellules sans valeur enregistrée "
-        "(ouvrez et enregistrez le classeur dans le tableur), ou un fichier enregistré deux "
-        "fois (ses lignes comptent comme doublons : supprimez la copie)."),
+        # (one line per case did not fit its cell at 1280 px: each message says what to do)
+        "Le fichier est lu, avec une remarque (caractères illisibles, autres feuilles, "
+        "cellules sans valeur, copie d'un autre fichier) : chaque message dit quoi faire."),
 }
 
 # Reasons a row is rejected (quality.rejects.reason, matched on their start): what the

@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard import fmt, masking
 from dashboard.queries import NO_CAMPAIGN_LABEL, Reference
+from pipelines import metrics
 
 
 def _stage(stages: pd.Series) -> pd.Series:
@@ -167,6 +168,26 @@ def campaigns(metrics: pd.DataFrame, model: str, refs: Reference) -> pd.DataFram
         "Début": pd.to_datetime(metrics["start_date"]),
         "Fin": pd.to_datetime(metrics["end_date"]),
         "Code": metrics["campaign_code"],
+    })
+
+
+def scoped_objectives(rows: list[dict], refs: Reference,
+                      campaigns: pd.DataFrame) -> pd.DataFrame:
+    """The year's objectives of a channel or a campaign (metrics.target_progress), named as
+    the bilan names them, with what was expected and done that day and where each stands."""
+    labels = dict(zip(campaigns["campaign_code"], campaigns["campaign_label"], strict=True))
+
+    def scope(row: dict) -> str:
+        if row["channel"]:
+            return f"canal {refs.channel(row['channel'])}"
+        return f"campagne « {labels.get(row['campaign_code']) or row['campaign_code']} »"
+
+    return pd.DataFrame({
+        "Objectif": [f"{row['label']} – {scope(row)}" for row in rows],
+        "Objectif de l'année": [row["target"] for row in rows],
+        "Attendu ce jour": [round(row["expected"]) for row in rows],
+        "Réalisé": [row["actual"] for row in rows],
+        "Situation": [metrics.STANDINGS[row["standing"]] for row in rows],
     })
 
 
@@ -359,7 +380,8 @@ def campaigns_download(metrics: pd.DataFrame, model: str, refs: Reference) -> pd
     """Credits under `model` (1 decimal, as shown) and the spread of the five models as two
     numbers, costs in whole euros, the share of persons who became households as a %."""
     return pd.DataFrame({
-        "Code": metrics["campaign_code"],
+        # (« Non attribué » is no campaign: no code, where the file read « unattributed »)
+        "Code": metrics["campaign_code"].replace("unattributed", ""),
         "Campagne": metrics["campaign_label"],
         "Canal": metrics["channel"].map(refs.channel),
         "Modèle d'attribution": refs.models.get(model, model),

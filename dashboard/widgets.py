@@ -313,3 +313,12 @@ def dropped_from_url(key: str) -> list[str]:
 def choices_url_text(values: Iterable, to_text: Callable[[object], str] = str) -> str | None:
     """A multiselect's choices as one URL parameter's text (None when nothing is chosen)."""
     return ",".join(to_text(value) for value in values) or None
+
+
+def page_title(title: str) -> None:
+    """A page's title and, under it, the sidebar's selection in words when there is one
+    (app.sidebar_filters): the figures say what they cover without the sidebar."""
+    st.title(title)
+    words = st.session_state.get("selection_words")
+    if words:
+        st.caption(f"Sélection : {fmt.plain(words)}")

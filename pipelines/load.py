@@ -299,7 +299,8 @@ def _xlsx_records(export: ExportFile) -> list[Record]:
             export.warnings.append((None, None, (
                 f"feuille « {export.sheet} » lue (la première visible) ; d'autres feuilles "
                 f"contiennent des données et sont ignorées : "
-                + ", ".join(f"« {name} »" for name in others))))
+                + ", ".join(f"« {name} »" for name in others)
+                + " ; mettez toutes les données dans la feuille lue")))
         dense, unvalued = workbook.scan(sheet)
         if unvalued:
             export.warnings.append((None, None, (
@@ -436,7 +437,8 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
                 column = names[position] if position < width else None
                 export.warnings.append((row.number, pii.mask(column or "")[:120] or None,
                                         "caractère illisible remplacé par « � » (octet "
-                                        f"invalide pour l'encodage du fichier, {export.encoding})"))
+                                        "invalide pour l'encodage du fichier, "
+                                        f"{export.encoding}) ; réenregistrez-le en UTF-8"))
     columns: dict[str, list] = {
         "file_order": [export.order] * len(rows),
         "file": [export.name] * len(rows),

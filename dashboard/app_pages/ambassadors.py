@@ -11,7 +11,7 @@ filters = st.session_state.filters
 version = st.session_state.version
 refs = queries.reference(version)
 
-st.title("Ambassadeurs")
+widgets.page_title("Ambassadeurs")
 end = (f"au plus tard le {fmt.date(filters.date_to)} (fin de la période)" if filters.date_to
        else "depuis le début du programme")
 st.caption(

@@ -11,7 +11,7 @@ filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
 refs = queries.reference(version)
 
-st.title("Campagnes")
+widgets.page_title("Campagnes")
 
 metrics = queries.ask(version, "campaign_metrics", filters)
 unexplained = queries.ask_one(version, "unexplained_conversions", filters)

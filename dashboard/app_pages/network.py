@@ -14,7 +14,7 @@ refs = queries.reference(version)
 STALLED_AFTER_DAYS = metrics.DEFAULTS["after_days"]
 data_date = queries.data_date(version)
 
-st.title("Suivi du réseau accueil")
+widgets.page_title("Suivi du réseau accueil")
 st.caption(
     f"Situation au {fmt.date(data_date)} (date des données) des foyers dont le premier "
     "contact tombe dans la période. Temps passé dans l'étape : jours depuis le premier "

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import bilans, charts, fmt, help, queries, widgets
+from dashboard import bilans, charts, fmt, help, queries, tables, widgets
 from pipelines import metrics
 
 filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
 refs = queries.reference(version)
 
-st.title("Vue d'ensemble")
+widgets.page_title("Vue d'ensemble")
 bilans.programme_button(version, filters)
 
 info = queries.ask_one(version, "build")
@@ -26,8 +26,9 @@ if status.get("status") == "failed":
     )
 elif info["rejected"]:
     st.warning(
-        f"{fmt.number(info['rejected'])} ligne(s) des exports ont été rejetées à la dernière "
-        "construction.",
+        (f"{fmt.counted(info['rejected'], 'ligne', 'lignes')} des exports "
+         + ("a été rejetée" if info["rejected"] < 2 else "ont été rejetées")
+         + " à la dernière construction."),
         icon=":material/warning:",
     )
 if status.get("status") == "failed" or info["rejected"]:
@@ -38,9 +39,14 @@ if status.get("status") == "failed" or info["rejected"]:
 # season or a custom period; the previous period of the same length only when asked.
 COMPARE = {"year_before": "Un an plus tôt", "previous_period": "Période précédente"}
 rule = None
-first_date = queries.ask_one(version, "period_bounds")["first_date"]
+bounds = queries.ask_one(version, "period_bounds")
+first_date, last_date = bounds["first_date"], bounds["last_date"]
+# a period after the exports' last first contact is not covered yet: its « -100 % » in red
+# read as a collapse
+beyond = bool(filters.date_from and last_date and filters.date_from > last_date)
 # (for a calendar year both choices are the year before: the control did nothing)
-if filters.date_from and filters.date_to and not metrics.is_calendar_year(filters):
+if (filters.date_from and filters.date_to and not metrics.is_calendar_year(filters)
+        and not beyond):
     widgets.from_url("comparaison", "comparaison", COMPARE, "year_before")
     rule = st.segmented_control(
         "Comparer avec", list(COMPARE), format_func=COMPARE.get,
@@ -50,6 +56,7 @@ if filters.date_from and filters.date_to and not metrics.is_calendar_year(filter
     widgets.to_url("comparaison", rule)
 window = metrics.comparison(filters, "previous_period" if rule == "previous_period" else None,
                             first_date=first_date)
+window = None if beyond else window
 
 
 def figures_of(selection: queries.Filters) -> dict:
@@ -69,11 +76,15 @@ incomplete = not figures["horizon"]["is_complete"] or (
 
 
 def card(column, label: str, key: str, help_text: str, cohort: bool = False) -> None:
-    delta = fmt.delta(metrics.change(figures[key], previous[key]) if previous else None)
+    moved = metrics.change(figures[key], previous[key]) if previous else None
+    delta = fmt.delta(moved)
     provisional = cohort and incomplete and delta is not None
+    # (no change is neither a rise nor a fall: « ↑ 0 (0 %) » was green)
+    still = moved is not None and moved["difference"] == 0
     column.metric(label, fmt.number(figures[key]),
                   f"{delta} (provisoire)" if provisional else delta,
-                  delta_color="off" if provisional else "normal", help=help_text, border=True)
+                  delta_color="off" if provisional or still else "normal",
+                  delta_arrow="off" if still else "auto", help=help_text, border=True)
 
 
 row = st.columns(4)
@@ -91,10 +102,11 @@ row = st.columns(4)
 rate = figures["installed_rate"]
 # (the rate's change likewise)
 points = metrics.point_change(rate, previous["installed_rate"]) if previous else None
+flat = points is not None and round(points, 1) == 0  # (« ↑ 0,0 pt » in green)
 row[0].metric(
     "Taux suivi → installé", fmt.share(rate),
     None if points is None else fmt.points(points) + (" (provisoire)" if incomplete else ""),
-    delta_color="off" if incomplete else "normal",
+    delta_color="off" if incomplete or flat else "normal", delta_arrow="off" if flat else "auto",
     help=f"{fmt.rate(rate, base=True)}."
          + (f" Provisoire : les foyers contactés après le "
             f"{fmt.date(figures['horizon']['complete_until'])} n'ont pas encore eu 12 mois "
@@ -105,7 +117,10 @@ card(row[2], "Personnes touchées", "contacts",
      "Personnes distinctes (foyers ou emails) ayant eu un contact de campagne daté dans la "
      "période.")
 card(row[3], "Interactions", "interactions", "Contacts de campagne datés dans la période.")
-if filters.date_from and filters.date_to and not window:
+if beyond:
+    st.caption("Pas d'évolution affichée : la période commence après le dernier premier "
+               f"contact des exports ({fmt.date(last_date)}).")
+elif filters.date_from and filters.date_to and not window:
     st.caption(f"Pas d'évolution affichée : la période de comparaison commencerait avant le "
                f"mois du premier contact du programme ({fmt.date(first_date)}).")
 if window:
@@ -127,8 +142,10 @@ if incomplete and window:
 # data date: done since 1 January against the value expected that day.
 data_day = queries.data_date(version)
 as_of = min(filters.date_to or data_day, data_day)
-objectives = [row for row in queries.target_progress(version, as_of)
-              if not row["channel"] and not row["campaign_code"]]
+progress = queries.target_progress(version, as_of)
+objectives = [row for row in progress if not row["channel"] and not row["campaign_code"]]
+# (the bilan lists them all: the page showed four objectives where it said « 6 sur 7 »)
+scoped = [row for row in progress if row["channel"] or row["campaign_code"]]
 if objectives:
     st.subheader(f"Objectifs {as_of.year}")
     columns = st.columns(len(objectives))
@@ -142,33 +159,48 @@ if objectives:
             f"{metrics.STANDINGS[row['standing']]}",
             help=f"Réalisé par les foyers contactés du {fmt.date(row['year_start'])} au "
                  f"{fmt.date(as_of)} ; attendu ce jour-là : {fmt.number(row['expected'])} "
-                 "(objectif de l'année au prorata des jours écoulés ; pour les ambassadeurs, "
+                 "(objectif de l'année au prorata des jours écoulés ; d'une campagne, de ses "
+                 "jours dans l'année ; pour les ambassadeurs, "
                  "depuis la taille du réseau au 1er janvier). Les objectifs sont ceux du "
                  "fichier des objectifs du programme (voir le Guide).",
             border=True)
     # (« au 31/12/2023 : réalisé depuis le 1er janvier » read as installations of 2023, when
     # the cards count the year's households installed at any date, some in 2025)
+    if scoped:
+        with st.expander(f"Objectifs {as_of.year} des canaux et des campagnes ({len(scoped)})"):
+            widgets.table(tables.scoped_objectives(scoped, refs, queries.ask(
+                version, "campaign_options")), f"objectifs_{as_of.year}.csv", column_config={
+                    name: st.column_config.NumberColumn(format="localized")
+                    for name in ("Objectif de l'année", "Attendu ce jour", "Réalisé")})
     st.caption(metrics.objectives_scope(as_of, data_day) + (
         " Les objectifs portent sur tout le programme : ils ne suivent pas le filtre des "
         "canaux et des campagnes." if filters.channels or filters.campaigns else ""))
 
-left, right = st.columns([2, 3])
-with left:
-    st.subheader("Entonnoir")
-    steps = queries.ask(version, "funnel", filters)
-    st.plotly_chart(charts.funnel(steps, refs), config=charts.PLOTLY_CONFIG)
-    st.caption(" · ".join(
-        f"{refs.stage_labels[stage]} : {fmt.rate(rate, base=True)}"
-        for stage, rate in zip(steps["stage"][1:], steps["rate_of_followed"][1:], strict=True)
-    ))
-with right:
-    st.subheader("Nouveaux foyers et installations par mois")
-    trend = queries.ask(version, "monthly", filters)
-    st.plotly_chart(charts.monthly_trend(trend), config=charts.PLOTLY_CONFIG)
+if not figures["followed"]:
+    # (an empty funnel and a monthly chart with axes from -1 to 6 said nothing)
+    st.info("Aucun foyer dont le premier contact tombe dans cette sélection"
+            + (f" : les premiers contacts des exports vont du {fmt.date(first_date)} au "
+               f"{fmt.date(last_date)}." if first_date else "."))
+else:
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader("Entonnoir")
+        steps = queries.ask(version, "funnel", filters)
+        st.plotly_chart(charts.funnel(steps, refs), config=charts.PLOTLY_CONFIG)
+        st.caption(" · ".join(
+            f"{refs.stage_labels[stage]} : {fmt.rate(rate, base=True)}"
+            for stage, rate in zip(steps["stage"][1:], steps["rate_of_followed"][1:],
+                                   strict=True)
+        ))
+    with right:
+        st.subheader("Nouveaux foyers et installations par mois")
+        trend = queries.ask(version, "monthly", filters)
+        st.plotly_chart(charts.monthly_trend(trend), config=charts.PLOTLY_CONFIG)
 
 st.caption(
     f"Données au {fmt.date(queries.data_date(version))} (dernière date des exports ; "
     f"construction du "
-    f"{info['built_at'].strftime('%d/%m/%Y à %H:%M')}, {fmt.number(info['rejected'])} "
-    f"ligne(s) rejetée(s), {fmt.number(info['warnings'])} avertissement(s))."
+    f"{info['built_at'].strftime('%d/%m/%Y à %H:%M')}, "
+    f"{fmt.counted(info['rejected'], 'ligne rejetée', 'lignes rejetées')}, "
+    f"{fmt.counted(info['warnings'], 'avertissement', 'avertissements')})."
 )

@@ -12,7 +12,7 @@ version = st.session_state.version
 refs = queries.reference(version)
 data_date = queries.data_date(version)
 
-st.title("Entonnoir par source")
+widgets.page_title("Entonnoir par source")
 st.caption(
     "Foyers dont le premier contact tombe dans la période (cohortes), par canal d'origine ; "
     "leurs accompagnements et installations comptent quelle qu'en soit la date. Taux : part "

@@ -15,7 +15,7 @@ version = st.session_state.version
 
 MEASURES = {"followed": "Foyers suivis", "installed": "Foyers installés"}
 
-st.title("Territoire")
+widgets.page_title("Territoire")
 
 summary = queries.ask_one(version, "territory_summary", filters)
 communes, epci, elsewhere_state = masking.protect(

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
 from pipelines import metrics
-from tests.conftest import ROOT, kpis
+from tests.conftest import ROOT, kpis, open_app
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = [f"app_pages/{name}.py" for name in (
@@ -180,3 +180,18 @@ def test_campaign_filter_from_the_url_narrows_every_page(demo_env):
     assert _metric(at, "Foyers suivis") == "70"
     for page in PAGES[1:]:
         _run(at.switch_page(page))
+
+
+def test_each_page_says_its_selection_under_its_title(demo_env):
+    """« Foyers suivis 70 » with nothing on the page saying it was 2023 and Tourisme alone:
+    on a phone the sidebar is folded, in a meeting nobody reads it."""
+    at = open_app(periode="2023", canaux="tourisme")
+    assert at.caption[0].value == "Sélection : Année 2023 · canal Tourisme"
+    assert at.title[0].value == "Vue d'ensemble"
+    custom = open_app(periode="perso", du="2023-07-01", au="2023-07-31",
+                      canaux="tourisme,salon")
+    # (Markdown-escaped: « \/ » shows as « / »)
+    assert custom.caption[0].value.replace("\\", "") == (
+        "Sélection : du 01/07/2023 au 31/07/2023 · canaux Tourisme et Salons")
+    whole = open_app()
+    assert not [c for c in whole.caption if c.value.startswith("Sélection")]

@@ -149,6 +149,11 @@ def test_the_campaign_calendar_is_one_trace_per_channel_in_calendar_order(demo_b
     # plotly.js drew every campaign of a trace from the axis' start (seen in a screenshot)
     assert {trace.xaxis for trace in bars} == {"x"}
     assert fig.layout.xaxis.type == "date"
+    # the colours are said: each channel once in the legend, under the chart (a helper found
+    # bars coloured by channel with nothing saying so)
+    assert fig.layout.showlegend and fig.layout.legend.yref == "container"
+    assert salon.name == "Salons" and all(trace.showlegend is not False for trace in bars)
+    assert not [t for t in fig.data if t.orientation != "h" and t.showlegend is not False]
 
 
 def test_the_calendar_of_a_period_holds_the_campaigns_running_in_it(demo_build):
@@ -272,6 +277,11 @@ def test_a_campaign_s_contact_kinds_fit_a_phone_s_legend(demo_build):
     assert fig.layout.height * fig.layout.legend.maxheight >= charts.LEGEND_LINE_PX * len(lines)
     assert {trace.name.replace("<br>", " ") for trace in fig.data} == set(
         touches["interaction_type"])
+    # « semaine du 26/06/2023 : 1 contacts »: the noun agrees with its count
+    shown = {(int(n), text) for trace in fig.data
+             for n, text in zip(trace.y, trace.customdata, strict=True)}
+    assert (1, "1 contact") in shown and all(
+        text == f"{n} contact{'s' if n > 1 else ''}" for n, text in shown if n < 1000)
 
 
 @pytest.mark.parametrize("label", [

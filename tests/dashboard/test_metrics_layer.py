@@ -104,10 +104,14 @@ def test_every_page_shows_the_layers_figures_for_random_selections(demo_env):
             assert _metric(at, label).value == fmt.number(printed[key]), label
         assert _metric(at, "Taux suivi → installé").value == fmt.share(head["installed_rate"])
         funnel = metrics.ask(con, "funnel", filters)
-        caption = next(c.value for c in at.caption if c.value.startswith("Accompagnés :"))
-        assert caption == " · ".join(
-            f"{label} : {fmt.rate(rate, base=True)}" for label, rate in
-            zip(("Accompagnés", "Installés"), funnel["rate_of_followed"][1:], strict=True))
+        captions = [c.value for c in at.caption if c.value.startswith("Accompagnés :")]
+        if not head["followed"]:  # (no household: said, no empty funnel)
+            assert not captions and at.info[0].value.startswith("Aucun foyer dont")
+        else:
+            assert captions[0] == " · ".join(
+                f"{label} : {fmt.rate(rate, base=True)}" for label, rate in
+                zip(("Accompagnés", "Installés"), funnel["rate_of_followed"][1:],
+                    strict=True))
 
         _page(at, "sources")
         table = _table(at, "Canal")
@@ -294,3 +298,26 @@ def test_a_database_published_before_the_answers_still_answers(demo_build, tmp_p
     with duckdb.connect(str(copy), read_only=True) as con:
         for name in metrics.PRECOMPUTED:
             assert metrics.ask(con, name).equals(expected[name]), name
+
+
+def test_a_period_after_the_exports_says_so_without_a_fall_or_empty_charts(demo_env):
+    """March–May 2025, after the exports' last first contact (27/11/2024): every card was a
+    red « -100 % », the funnel bare and the monthly chart's axes ran from -1 to 6, and nothing
+    said « aucun foyer »."""
+    at = open_app(periode="perso", du="2025-03-01", au="2025-05-31")
+    assert not at.exception
+    assert _metric(at, "Foyers suivis").value == "0"
+    assert not _metric(at, "Foyers suivis").delta
+    assert any("commence après le dernier premier contact des exports (27/11/2024)" in c.value
+               for c in at.caption)
+    assert any(info.value.startswith("Aucun foyer dont le premier contact tombe dans cette "
+                                     "sélection : les premiers contacts des exports vont du "
+                                     "04/01/2020 au 27/11/2024") for info in at.info)
+    assert not [s for s in at.subheader if s.value == "Entonnoir"]
+    # (and no change is neither green nor up: July 2023 against July 2022)
+    month = open_app(periode="perso", du="2023-07-01", au="2023-07-31")
+    still = [m for m in month.metric if m.delta and m.delta.startswith(("0\u00a0", "0 ", "0,0"))]
+    assert [m.label for m in still] == ["Foyers suivis", "Foyers installés",
+                                        "Taux suivi → installé"]
+    assert all("color: GRAY" in str(m.proto) and "direction: NONE" in str(m.proto)
+               for m in still)

@@ -183,3 +183,14 @@ def test_share_axes_write_percentages_as_the_pages_do():
     assert axis.ticktext[:3] == ("0\u00a0%", "10\u00a0%", "20\u00a0%")
     assert list(axis.tickvals) == [0, 0.1, 0.2, 0.3]  # up to 0,25 × 1,3
     assert charts.percent_ticks(0.9)["ticktext"][-1] == "80\u00a0%"
+
+
+def test_charts_write_months_and_days_in_lower_case_as_french_does():
+    """« Janv. 2020 », « Août 2023 : 16 foyers » on the axes and hovers: French writes them
+    « janv. 2020 », « août 2023 »."""
+    from dashboard import charts
+
+    dictionary = charts.PLOTLY_CONFIG["locales"]["fr"]["format"]
+    for key in ("months", "shortMonths", "days", "shortDays"):
+        assert all(name == name.lower() for name in dictionary[key]), key
+    assert dictionary["shortMonths"][0] == "janv." and dictionary["months"][7] == "août"

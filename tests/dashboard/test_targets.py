@@ -79,8 +79,36 @@ def test_an_objective_is_late_within_its_year_and_missed_once_it_is_over(demo_bu
     with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
         during = metrics.target_progress(con, dt.date(2024, 6, 30))
         after = metrics.target_progress(con, dt.date(2024, 12, 31))
-    assert {r["standing"] for r in during} - {"reached", "on_track"} == {"late"}
+    assert {r["standing"] for r in during
+            if not r["campaign_code"]} - {"reached", "on_track"} == {"late"}
     assert {r["standing"] for r in after} - {"reached"} == {"missed"}
+    # a campaign over by then (SALON-VTC-2024, in the spring) has missed its objective
+    salon = next(r for r in during if r["campaign_code"] == "SALON-VTC-2024")
+    assert salon["elapsed_share"] == 1 and salon["standing"] in ("reached", "missed")
+
+
+def test_a_campaign_objective_is_expected_over_the_campaign_s_days(demo_build):
+    """The summer 2023 campaign (1 July – 31 October) read on its last day, 7 short of its 60
+    households followed: the bilan said « attendu 50 … dans les temps », the year's 304/365 of
+    its objective; it is expected whole once the campaign is over, and missed."""
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        start, end = con.execute("select start_date, end_date from core.campaigns "
+                                 "where campaign_code = 'TOUR-ETE-2023'").fetchone()
+        over = metrics.target_progress(con, end)
+        during = metrics.target_progress(con, dt.date(2023, 8, 31))
+    summer = next(r for r in over if r["campaign_code"] == "TOUR-ETE-2023"
+                  and r["measure"] == "followed")
+    assert summer["expected"] == summer["target"] == 60
+    assert summer["standing"] == ("reached" if summer["actual"] >= 60 else "missed")
+    august = next(r for r in during if r["campaign_code"] == "TOUR-ETE-2023"
+                  and r["measure"] == "followed")
+    days = (end - start).days + 1
+    assert august["expected"] == pytest.approx(60 * ((dt.date(2023, 8, 31) - start).days + 1)
+                                               / days)
+    # (the programme's own objectives stay pro rata of the year)
+    year = next(r for r in over if r["measure"] == "followed" and not r["channel"]
+                and not r["campaign_code"])
+    assert year["expected"] == pytest.approx(130 * ((end - dt.date(2023, 1, 1)).days + 1) / 365)
 
 
 def test_the_objectives_say_what_their_installations_count(demo_env):
@@ -100,3 +128,19 @@ def test_the_objectives_say_what_their_installations_count(demo_env):
     assert "ne suivent pas le filtre des canaux" in filtered
     # nor does the committee's bilan: said under its button
     assert "tous canaux et campagnes confondus" in filtered
+
+
+def test_the_overview_lists_the_objectives_of_channels_and_campaigns_as_the_bilan_does(
+        demo_env):
+    """The page showed the programme's four objectives where the bilan counted seven (« 6
+    objectifs sur 7 »): the channels' and campaigns' are listed under them, named alike."""
+    at = open_app(periode="2023")
+    expander = next(e for e in at.expander if "des canaux et des campagnes" in e.label)
+    assert expander.label == "Objectifs 2023 des canaux et des campagnes (3)"
+    frame = expander.dataframe[0].value
+    frame = getattr(frame, "data", frame)
+    assert sorted(frame["Objectif"]) == [
+        "Foyers installés – campagne « Été 2023 – campings et sites touristiques »",
+        "Foyers suivis – campagne « Été 2023 – campings et sites touristiques »",
+        "Foyers suivis – canal Tourisme"]
+    assert set(frame["Situation"]) <= set(metrics.STANDINGS.values())

@@ -37,7 +37,7 @@ unknown_channels as (
         first(labelled.line order by labelled.file_order, labelled.line) as line,
         'Canal' as "column",
         labelled.channel_label as value,
-        'libellé de canal inconnu, compté en « autre » ; ligne = première occurrence' as message,
+        'libellé de canal inconnu, compté en « Autre » ; ligne = première occurrence' as message,
         sum(labelled.n) as n,
     from labelled
     left join channels on labelled.channel_key = channels.label_key
