@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import auth, fmt, queries, widgets  # noqa: E402
 from dashboard.state import preset_period, presets  # noqa: E402
+from pipelines import status as build_status  # noqa: E402
 from pipelines.metrics import PeriodError  # noqa: E402
 
 # A file, not an icon name: a material page icon makes the browser fetch a font for the tab.
@@ -250,6 +252,23 @@ def main() -> None:
         )
         auth.logout_button()
         return
+    current = queries.built_by_this_code(version)
+    if not current:
+        st.warning(build_status.OLDER_MODELS, icon=":material/update:")
+    try:
+        _run(page, version)
+    except Exception:
+        if current:
+            raise
+        # (a database built by another version: the page is said, not Streamlit's English
+        # error box; the details go to the server's log)
+        logging.getLogger("omlot").exception("page %s on an older database", page.url_path)
+        st.error("Cette page ne peut pas s'afficher sur la base publiée, construite par une "
+                 "autre version du tableau de bord : relancez la construction.",
+                 icon=":material/update:")
+
+
+def _run(page, version) -> None:
     filters = sidebar_filters(version)
     auth.logout_button()
     if isinstance(filters, str):

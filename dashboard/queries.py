@@ -102,6 +102,13 @@ def last_build_status(version: tuple[str, int, int] | None = None) -> dict | Non
     return {"status": "ok"} if attempt or published else None
 
 
+def built_by_this_code(version: tuple[str, int, int]) -> bool:
+    """Whether the published database was built by this code's models (status.models_
+    fingerprint): after an update whose build failed, the previous version's database stays
+    published, and a page may ask it for what it lacks."""
+    return build_status.built_by_this_code(build_status.published_build(_cursor(version)))
+
+
 def data_date(version: tuple[str, int, int]) -> dt.date:
     """The data date: « today » for time in a stage and cohorts' age."""
     return ask_one(version, "data_date")["data_date"]

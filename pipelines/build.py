@@ -433,9 +433,9 @@ def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict)
         con.execute(
             "create table pub.quality.build as select * from (select "
             "?::varchar as build_id, ?::timestamp as built_at, ?::double as duration_s, "
-            "?::varchar as raw_dir, 'ok' as status)",
+            "?::varchar as raw_dir, 'ok' as status, ?::varchar as models)",
             [build_info["build_id"], build_info["built_at"], build_info["duration_s"],
-             build_info["raw_dir"]],
+             build_info["raw_dir"], status.models_fingerprint()],
         )
         started = time.perf_counter()
         con.execute("detach pub")

@@ -5,8 +5,10 @@ attempted, the database what is published, and the two never contradict each oth
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -28,6 +30,29 @@ def read_file(curated_dir: Path) -> dict | None:
         return json.loads((curated_dir / config.STATUS_NAME).read_text("utf-8"))
     except (OSError, ValueError):
         return None
+
+
+@cache
+def models_fingerprint() -> str:
+    """What shapes the published tables and the questions asked of them: every SQL file (the
+    models, the metrics, the checks). Stored with each build (quality.build.models): a database
+    built by another version of them is said, rather than a page failing on a column it lacks
+    (the Campagnes page on a database built before the selection's budget existed)."""
+    digest = hashlib.sha256()
+    for path in sorted([*config.SQL_DIR.rglob("*.sql"), *config.CHECKS_DIR.rglob("*.sql")]):
+        digest.update(path.relative_to(config.PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def built_by_this_code(published: dict | None) -> bool:
+    """Whether the published build's models are this code's (models_fingerprint)."""
+    return bool(published) and published.get("models") == models_fingerprint()
+
+
+OLDER_MODELS = ("La base publiée a été construite par une autre version du tableau de bord : "
+                "relancez la construction (`make build`, ou `make run`) ; d'ici là, certaines "
+                "pages peuvent ne pas s'afficher.")
 
 
 def published_build(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict | None:

@@ -9,7 +9,7 @@ import time
 
 import duckdb
 
-from .. import config, metrics, progress
+from .. import config, metrics, progress, status
 from . import campaign_bilan, programme_bilan
 from .blocks import ReportError
 
@@ -27,8 +27,12 @@ def run(args: argparse.Namespace) -> int:
               "s'emploient pas avec --campaign.", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    current = True
     try:
         with duckdb.connect(str(path), read_only=True) as con:
+            current = status.built_by_this_code(status.published_build(con))
+            if not current:
+                print(f"Attention : {status.OLDER_MODELS}", file=sys.stderr)
             if args.campaign:
                 pdf = campaign_bilan(con, args.campaign, small_count=args.small_count)
             else:
@@ -37,6 +41,13 @@ def run(args: argparse.Namespace) -> int:
     except (ReportError, metrics.PeriodError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
+    except Exception:
+        if current:
+            raise
+        # (the bilan asked the older database for what it lacks: said, not a traceback)
+        print("Erreur : le bilan ne peut pas s'écrire sur la base publiée, construite par une "
+              "autre version : relancez « python -m pipelines build ».", file=sys.stderr)
+        return 1
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
     print(f"Bilan écrit : {args.out} ({len(pdf) // 1024} Ko) en "

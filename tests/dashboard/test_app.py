@@ -195,3 +195,37 @@ def test_each_page_says_its_selection_under_its_title(demo_env):
         "Sélection : du 01/07/2023 au 31/07/2023 · canaux Tourisme et Salons")
     whole = open_app()
     assert not [c for c in whole.caption if c.value.startswith("Sélection")]
+
+
+def test_a_database_built_by_another_version_is_said_and_its_pages_never_crash(
+        demo_build, tmp_path, monkeypatch):
+    """After an update whose build failed, the previous version's database stays published:
+    the Campagnes page asked it for a column it did not have (budget_selected_eur) and
+    Streamlit showed its English error box. The dashboard says the database is older, and a
+    page that cannot run on it says so in French."""
+    import shutil
+
+    import duckdb
+
+    from pipelines import status
+
+    curated = tmp_path / "curated"
+    shutil.copytree(demo_build["curated"], curated)
+    with duckdb.connect(str(curated / "lot.duckdb")) as con:
+        assert con.execute("select models from quality.build").fetchone()[0] == \
+            status.models_fingerprint()
+        con.execute("alter table quality.build drop column models")  # (built before it)
+        con.execute("alter table marts.campaign_metrics drop column budget_selected_eur")
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    assert at.warning[0].value == status.OLDER_MODELS
+    assert _metric(at, "Foyers suivis") == "400"  # (what it can show, it shows)
+    at.switch_page("app_pages/campaigns.py").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Cette page ne peut pas s'afficher sur la base publiée, construite par une autre "
+        "version du tableau de bord : relancez la construction."]
+    # and the current database says nothing of it
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    fresh = _run(AppTest.from_file(APP, default_timeout=60))
+    assert status.OLDER_MODELS not in [w.value for w in fresh.warning]

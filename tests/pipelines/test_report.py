@@ -579,3 +579,20 @@ def test_the_bilan_names_its_leading_intercommunality_among_the_figures_publishe
     territory = next(s for s in document["sections"] if s["title"] == "Territoire")
     leader = next(s for s in territory["sentences"] if "en accueille" in s)
     assert "parmi celles dont le chiffre est publié" in leader
+
+
+def test_a_bilan_of_a_database_built_by_another_version_says_so(demo_build, tmp_path):
+    """The previous version's database, kept after a failed build: the bilan command failed
+    on a column it lacked with a Python traceback."""
+    from pipelines import status
+
+    curated = tmp_path / "curated"
+    shutil.copytree(demo_build["curated"], curated)
+    with duckdb.connect(str(curated / "lot.duckdb")) as con:
+        con.execute("alter table quality.build drop column models")
+        con.execute("alter table marts.campaign_metrics drop column budget_selected_eur")
+    result = run_cli("report", "--curated", str(curated), "--out", str(tmp_path / "b.pdf"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert status.OLDER_MODELS in result.stderr
+    assert "le bilan ne peut pas s'écrire sur la base publiée, construite par une autre " \
+           "version" in result.stderr
