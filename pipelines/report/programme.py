@@ -588,10 +588,11 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
                 legend_used.add(low)
                 break
     positions = render.label_positions()
-    labels = [{"x": positions[row["epci_code"]][0], "y": positions[row["epci_code"]][1],
-               "text": f"{one_line(row['epci_short_name'])}\n"
-                       f"{protected.text(row['epci_code'], french.number)}"}
-              for row in epci if row["epci_code"] in positions]
+    labels = render.spread_labels([
+        {"x": positions[row["epci_code"]][0], "y": positions[row["epci_code"]][1],
+         "text": f"{one_line(row['epci_short_name'])}\n"
+                 f"{protected.text(row['epci_code'], french.number)}"}
+        for row in epci if row["epci_code"] in positions])
     bounds_text = {40: "40 foyers et plus", 20: "20 à 39", 10: "10 à 19",
                    0.5: f"{ctx.threshold} à 9" if ctx.threshold < 10 else "moins de 10"}
     legend = [{"colour": colour, "text": bounds_text[low]} for low, colour in MAP_CLASSES]

@@ -109,3 +109,36 @@ def label_positions() -> dict[str, tuple[float, float]]:
         y = sum((north - lat) * sy for _, lat in ring) / len(ring)
         positions[code] = ((x + 2) / (WIDTH + 4), (y + 2) / (height + 4))
     return positions
+
+
+# The map's labels as the template writes them (bilan.typ, map_): 6.5 pt text on a map 55 %
+# of an A4 page's text width (174 mm, less the gutter), about 265 pt wide.
+MAP_PT = 265.0
+LABEL_PT = 6.5
+LABEL_CHAR_PT = 0.55 * LABEL_PT  # a wide average character of the bilan's font
+LABEL_LINE_PT = 1.25 * LABEL_PT
+LABEL_GAP_PT = 1.5
+
+
+def spread_labels(labels: list[dict]) -> list[dict]:
+    """The labels ({x, y, text} in fractions of the map) with those that would overlap moved
+    apart vertically, the upper one kept in place: « Lalbenque-Limogne » and « Ouest Aveyron »
+    ran into each other. Sizes are estimated from the characters (the template sets the text)."""
+    height = MAP_PT * (_projection()[4] + 4) / (WIDTH + 4)
+    boxes, placed = [], []
+    for label in sorted(labels, key=lambda label: label["y"]):
+        lines = label["text"].split("\n")
+        w = max(len(line) for line in lines) * LABEL_CHAR_PT + 2.4
+        h = len(lines) * LABEL_LINE_PT + 2.4
+        x, y = label["x"] * MAP_PT, label["y"] * height
+        moved = True
+        while moved:
+            moved = False
+            for bx, by, bw, bh in boxes:
+                if abs(x - bx) * 2 < w + bw + LABEL_GAP_PT and \
+                        abs(y - by) * 2 < h + bh + LABEL_GAP_PT:
+                    y = by + (bh + h) / 2 + LABEL_GAP_PT  # just under the one above
+                    moved = True
+        boxes.append((x, y, w, h))
+        placed.append({**label, "y": min(y, height - h / 2) / height})
+    return placed

@@ -596,3 +596,35 @@ def test_a_bilan_of_a_database_built_by_another_version_says_so(demo_build, tmp_
     assert status.OLDER_MODELS in result.stderr
     assert "le bilan ne peut pas s'écrire sur la base publiée, construite par une autre " \
            "version" in result.stderr
+
+
+def test_the_map_s_labels_never_run_into_each_other(con):
+    """« Lalbenque-Limogne » and « Ouest Aveyron » were written over each other on the
+    bilan's map: labels that would overlap are moved apart, the upper one kept in place."""
+    from pipelines.report import render
+
+    positions = render.label_positions()
+    rows = metrics.ask_rows(con, "installed_by_epci", metrics.Filters(*YEAR_DATES))
+    labels = [{"x": positions[r["epci_code"]][0], "y": positions[r["epci_code"]][1],
+               "text": f"{r['epci_short_name']}\n< 5"} for r in rows
+              if r["epci_code"] in positions]
+    spread = render.spread_labels(labels)
+    height = render.MAP_PT * (render._projection()[4] + 4) / (render.WIDTH + 4)
+
+    def box(label: dict) -> tuple[float, float, float, float]:
+        lines = label["text"].split("\n")
+        return (label["x"] * render.MAP_PT, label["y"] * height,
+                max(map(len, lines)) * render.LABEL_CHAR_PT + 2.4,
+                len(lines) * render.LABEL_LINE_PT + 2.4)
+
+    def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
+        boxes = [(label["text"].split("\n")[0], box(label)) for label in labels]
+        return [(a, b) for i, (a, (ax, ay, aw, ah)) in enumerate(boxes)
+                for b, (bx, by, bw, bh) in boxes[i + 1:]
+                if abs(ax - bx) * 2 < aw + bw and abs(ay - by) * 2 < ah + bh]
+
+    assert ("Ouest Aveyron", "Lalbenque-Limogne") in overlapping(labels) or \
+        ("Lalbenque-Limogne", "Ouest Aveyron") in overlapping(labels)
+    assert overlapping(spread) == []
+    assert sorted(label["text"] for label in spread) == sorted(label["text"] for label in labels)
+    assert all(0 <= label["y"] <= 1 for label in spread)
