@@ -210,6 +210,14 @@ def sidebar_filters(version) -> queries.Filters | str:
         st.query_params.update(params)
     st.sidebar.caption("Le lien de la page (barre d'adresse du navigateur) reproduit exactement "
                        "cette vue : filtres et choix faits dans la page.")
+    # the selection in a download's file name (widgets.downloads): « 2023 », « ete-2023 »,
+    # « 2023-07-01_2023-07-31 », then the channels and the campaigns
+    st.session_state.selection_slug = "_".join(filter(None, [
+        "" if key == "tout" else f"{date_from}_{date_to}" if key == "perso" else key,
+        "-".join(channels),
+        (campaigns[0] or "sans-campagne") if len(campaigns) == 1
+        else f"{len(campaigns)}-campagnes" if campaigns else "",
+    ]))
     # the selection in words, under each page's title: on a phone the sidebar is folded, in a
     # meeting nobody reads it (« Foyers suivis 70 » with nothing on the page saying Tourisme)
     st.session_state.selection_words = " · ".join(filter(None, [
@@ -279,6 +287,9 @@ def _run(page, version) -> None:
         return
     st.session_state.filters = filters
     st.session_state.version = version
+    if page.url_path in ("qualite", "guide"):
+        # (pages that do not follow the sidebar's selection: their files do not name it)
+        st.session_state.selection_slug = st.session_state.selection_words = ""
     # (Vue d'ensemble and Qualité say it at length; the other pages said nothing of it)
     if page.url_path not in ("", "qualite") and (
             queries.last_build_status(version) or {}).get("status") == "failed":

@@ -144,11 +144,16 @@ def _display(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def downloads(frame: pd.DataFrame, filename: str, key: str | None = None) -> None:
+def downloads(frame: pd.DataFrame, filename: str, key: str | None = None,
+              selection: bool = True) -> None:
     """The CSV and XLSX downloads of a table, side by side: `frame` is the download frame
     (tables.py, « download » side): numbers as numbers, rates as a percentage number with
-    their counts and base in their own columns, dates as dates, missing values empty."""
-    name = safe_filename(filename)
+    their counts and base in their own columns, dates as dates, missing values empty. The
+    file's name says the sidebar's selection (`selection`: the table follows it): a file
+    forwarded by email says what it covers (`entonnoir_par_canal_2023_tourisme.csv`)."""
+    slug = st.session_state.get("selection_slug") if selection else ""
+    name = safe_filename(filename if not slug else
+                         f"{filename.removesuffix('.csv')}_{slug}.csv")
     stem = name.removesuffix(".csv")
     key = key or f"download-{filename}"
     with st.container(horizontal=True, gap="small"):
@@ -203,7 +208,8 @@ PHONE_COLUMNS = 3
 def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
           column_config: dict | None = None, key: str | None = None,
           download: pd.DataFrame | None = None,
-          column_order: list[str] | None = None, row_height: int | None = None) -> None:
+          column_order: list[str] | None = None, row_height: int | None = None,
+          selection: bool = True) -> None:
     """A sortable table and, under it, its CSV and XLSX downloads: `download` (the download
     frame of tables.py, built from the metrics layer's answer, not from the display frame),
     else `frame` itself when it already holds plain numbers and dates. `row_height` above
@@ -241,7 +247,7 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
         # all of them on a projector)
         st.caption(f"{fmt.number(len(frame))} lignes : faites défiler le tableau pour les voir "
                    "toutes.")
-    downloads(frame if download is None else download, filename, key)
+    downloads(frame if download is None else download, filename, key, selection)
 
 
 # --- A page's view in its link -----------------------------------------------------------------

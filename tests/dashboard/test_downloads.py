@@ -208,3 +208,30 @@ def test_libreoffice_opens_a_csv_download_with_numbers_and_dates_typed(demo_env,
 def demo_env(demo_build, monkeypatch):
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
     return demo_build
+
+
+def test_a_download_s_file_name_says_the_selection_it_covers(demo_env, kept_storage):
+    """« entonnoir_par_canal.csv » was the same file name for every year: forwarded by email,
+    a file did not say what it covered."""
+    from tests.conftest import open_app
+
+    at = open_app(periode="2023", canaux="tourisme,salon")
+    at.switch_page("app_pages/sources.py").run()
+    names = {served.served(button)[0] for button in at.get("download_button")
+             if served.served(button)}
+    assert "entonnoir_par_canal_2023_tourisme-salon.csv" in names
+    assert "entonnoir_par_canal_2023_tourisme-salon.xlsx" in names
+    custom = open_app(periode="perso", du="2023-07-01", au="2023-07-31")
+    custom.switch_page("app_pages/sources.py").run()
+    assert "entonnoir_par_canal_2023-07-01_2023-07-31.csv" in {
+        served.served(b)[0] for b in custom.get("download_button") if served.served(b)}
+    # the whole programme keeps the plain name; Qualité, which the sidebar does not filter,
+    # too
+    whole = open_app()
+    whole.switch_page("app_pages/quality.py").run()
+    assert any(served.served(b)[0] == "qualite_fichiers.csv"
+               for b in whole.get("download_button") if served.served(b))
+    chosen = open_app(periode="2023")
+    chosen.switch_page("app_pages/quality.py").run()
+    assert any(served.served(b)[0] == "qualite_fichiers.csv"
+               for b in chosen.get("download_button") if served.served(b))
