@@ -19,8 +19,8 @@ EXAMPLE = (("un salon", "salon", 60), ("le site web", "site web", 20),
 # One help per figure shown on two pages (the overview and Ambassadeurs said two things)
 ACTIVE_AMBASSADORS = (
     "Ambassadeurs ayant adhéré au plus tard à la fin de la période et actifs selon le dernier "
-    "export de la plateforme : l'export ne dit que le statut du jour, pas celui d'une date "
-    "passée.")
+    "export de la plateforme, qui ne dit que le statut du jour, pas celui d'une date passée. "
+    "Tout le réseau : ni le filtre des canaux ni celui des campagnes ne s'y appliquent.")
 
 
 def _days(value: float) -> str:
