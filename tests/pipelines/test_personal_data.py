@@ -332,12 +332,7 @@ def test_numbers_from_abroad_and_odd_spellings_are_never_published(tmp_path):
     texts = list(_published_texts(curated)) + [
         ("status", (curated / config.STATUS_NAME).read_text(encoding="utf-8")),
         ("output", result.stdout + result.stderr)]
-    leaks = []
-    for where, text in texts:
-        digits = re.sub(r"[^0-9]", "", HASH.sub("", text))
-        leaks += [(where, text) for planted in ABROAD_DIGITS if planted in digits]
-        leaks += [(where, text) for planted in ("gmail", "John +44") if planted in text]
-    assert leaks == []
+    assert _leaks(texts, ABROAD_DIGITS, ("gmail", "John +44")) == []
     # the counts that were phone numbers are invalid values, reported masked, not 698 765 434
     # people nor a sum past 64 bits (the pages could not read that database)
     assert _query(curated, "select max(household_size) from core.prospects")[0][0] < 100
@@ -417,13 +412,19 @@ ELEVENTH_PLANTED = ("zorglub", "quuxly", "wibble", "grommet", "carl.zorg", "0611
                     "0612345680", "0612345679")
 
 
-def _eleventh_leaks(texts) -> list:
+def _leaks(texts, digits: tuple[str, ...], words: tuple[str, ...]) -> list:
+    """(where, text) of each text holding one of the planted numbers, whatever separates its
+    digits, or one of the planted words (keyed hashes aside)."""
     leaks = []
     for where, text in texts:
-        digits = re.sub(r"[^0-9]", "", HASH.sub("", text))
-        leaks += [(where, text) for planted in ELEVENTH_PLANTED
-                  if planted in digits or planted in text]
+        bare = re.sub(r"[^0-9]", "", HASH.sub("", text))
+        leaks += [(where, text) for planted in digits if planted in bare]
+        leaks += [(where, text) for planted in words if planted in text]
     return leaks
+
+
+def _eleventh_leaks(texts) -> list:
+    return _leaks(texts, ELEVENTH_PLANTED, ELEVENTH_PLANTED)
 
 
 def test_mistyped_addresses_and_loosely_written_numbers_are_never_published(tmp_path):
