@@ -53,6 +53,10 @@
     "streamlit run yourscript.py": "make run",
     "Streamlit server is not responding. Are you connected to the internet?":
       "Le serveur du tableau de bord ne répond pas. La connexion réseau est-elle active ?",
+    // a link to a page that does not exist (a page's old or mistyped address)
+    "Page not found": "Page introuvable",
+    "The page that you have requested does not seem to exist. Running the app's main page.":
+      "Cette page n'existe pas (adresse ancienne ou mal recopiée) : voici la page d'accueil.",
     // an unexpected error, its details kept in the server's log (client.showErrorDetails)
     ["This app has encountered an error. The original error message is redacted to prevent " +
      "data leaks. Full error details have been recorded in the logs (if you're on Streamlit " +

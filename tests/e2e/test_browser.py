@@ -441,6 +441,22 @@ def test_every_page_reads_whole_and_in_french_on_three_screens(app_url, browser)
         _full_screenshot(page, SCREENSHOTS / f"{width}x{height}-{number}-{title}.png",
                          width, height)
         page.close()
+    # a link to a page that does not exist (an old or mistyped address): Streamlit's own
+    # dialog said « Page not found … Running the app's main page. »
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    lost = _open(contexts[SIZES[0]], f"{app_url.rstrip('/')}/pas-une-page", script_errors)
+    try:
+        lost.wait_for_function(
+            "() => (document.querySelector('[role=\"dialog\"]') || {}).innerText"
+            " ?.includes('Page introuvable')", timeout=30_000, polling=200)
+        text = lost.locator('[role="dialog"]').inner_text()
+        defects += [f"page not found: English words: {word}"
+                    for word in _english_words(text)]
+    except PlaywrightTimeout:
+        defects.append("page not found: the dialog is not in French: "
+                       + lost.locator("body").inner_text()[:300])
+    lost.close()
     for context in contexts.values():
         context.close()
     defects += [f"script error: {error}" for error in script_errors]
