@@ -110,7 +110,8 @@ def funnel(steps: pd.DataFrame, refs: Reference) -> go.Figure:
         textinfo="text", textposition="inside", textfont={"size": 18},
         marker={"color": [refs.stage_colours[s] for s in steps["stage"]]},
         connector={"line": {"color": "#cccccc"}},
-        hovertemplate="%{x:,} foyers<extra></extra>",
+        customdata=_counted(steps["households"], "foyer"),
+        hovertemplate="%{customdata}<extra></extra>",
     ))
     fig.update_yaxes(automargin=True)
     return _layout(fig, height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10})
@@ -121,14 +122,20 @@ MONTHLY_SERIES = {"followed": ("Nouveaux foyers suivis", "#2e75b6"),
                   "installed": ("Installations", "#009E73")}
 
 
+def _counted(counts, singular: str, plural: str | None = None) -> list[str]:
+    """Each count with its noun agreeing (« 1 foyer », « 2 foyers »), for a hover."""
+    return [fmt.counted(n, singular, plural or f"{singular}s") for n in counts]
+
+
 def monthly_trend(trend: pd.DataFrame) -> go.Figure:
     """Monthly new households followed and installations, as two bar series."""
     fig = go.Figure()
     for measure, (series, colour) in MONTHLY_SERIES.items():
         rows = trend[trend["measure"] == measure]
+        # (the noun agrees with its count: « 1 foyers »)
         fig.add_bar(x=rows["month"], y=rows["households"], name=series,
-                    marker_color=colour,
-                    hovertemplate="%{x|%B %Y} : %{y} foyers<extra>" + series + "</extra>")
+                    marker_color=colour, customdata=_counted(rows["households"], "foyer"),
+                    hovertemplate="%{x|%B %Y} : %{customdata}<extra>" + series + "</extra>")
     fig.update_layout(barmode="group", bargap=0.15)
     # (months spaced by plotly for the chart's width: fixed six months apart, the last year's
     # label was dropped on a laptop and the labels crowded a phone)
@@ -251,7 +258,8 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
     fig.add_bar(x=followed["month"], y=followed["households"], name="Nouveaux foyers suivis",
                 marker_color="#2e75b6", showlegend=False, xperiod="M1",
                 xperiodalignment="middle",
-                hovertemplate="%{x|%B %Y} : %{y} nouveaux foyers<extra></extra>", row=2, col=1)
+                customdata=_counted(followed["households"], "nouveau foyer", "nouveaux foyers"),
+                hovertemplate="%{x|%B %Y} : %{customdata}<extra></extra>", row=2, col=1)
     # the calendar's order (by start date), whatever the channel of each trace
     named.draw(fig)
     fig.update_yaxes(title_text="nouveaux foyers", row=2, col=1)
@@ -303,7 +311,7 @@ def touches_by_week(touches: pd.DataFrame) -> go.Figure:
     for kind, rows in touches.groupby("interaction_type"):
         # (« 1 contacts »: the count and its noun agree, written here)
         fig.add_bar(x=rows["week"], y=rows["touches"], name=_wrap(_text(kind), LEGEND_CHARS),
-                    customdata=[fmt.counted(n, "contact", "contacts") for n in rows["touches"]],
+                    customdata=_counted(rows["touches"], "contact"),
                     hovertemplate="semaine du %{x|%d/%m/%Y} : %{customdata}"
                                   "<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack")
@@ -612,8 +620,9 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 560) -> go.Fi
     fig.add_bar(
         y=[b[0] for b in bars], x=[b[1] for b in bars], orientation="h",
         text=[fmt.number(b[1]) for b in bars], textposition="outside", cliponaxis=False,
-        customdata=[b[2] for b in bars], marker_color="#2e75b6", showlegend=False,
-        hovertemplate="%{customdata}<br>%{x:,} " + noun + "<extra></extra>", row=2, col=1,
+        customdata=[f"{b[2]}<br>{fmt.counted(b[1], *nouns)}" for b in bars],
+        marker_color="#2e75b6", showlegend=False,
+        hovertemplate="%{customdata}<extra></extra>", row=2, col=1,
     )
     # on the scale of the first département, so a bar compares with the map's colours
     fig.update_xaxes(visible=False, row=2, col=1,
@@ -626,7 +635,8 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 560) -> go.Fi
 def top_origins(origins: pd.DataFrame, measure: str, top: int = 10) -> go.Figure:
     """The first départements (or abroad) of origin, as horizontal bars with count and
     share."""
-    noun = {"followed": "foyers suivis", "installed": "foyers installés"}[measure]
+    noun = {"followed": ("foyer suivi", "foyers suivis"),
+            "installed": ("foyer installé", "foyers installés")}[measure]
     rows = origins[origins[measure] > 0].sort_values(
         [measure, "code"], ascending=[False, True]).head(top).iloc[::-1]
     labels = [_text(name if zone != "metropole" else f"{name} ({code})")
@@ -636,8 +646,8 @@ def top_origins(origins: pd.DataFrame, measure: str, top: int = 10) -> go.Figure
         x=rows[measure], y=labels, orientation="h", marker_color="#2e75b6",
         text=[f"{fmt.number(n)} · {fmt.share(s)}" for n, s in
               zip(rows[measure], rows[f"{measure}_share"], strict=True)],
-        textposition="outside", cliponaxis=False,
-        hovertemplate="%{y} : %{x:,} " + noun + "<extra></extra>",
+        textposition="outside", cliponaxis=False, customdata=_counted(rows[measure], *noun),
+        hovertemplate="%{y} : %{customdata}<extra></extra>",
     ))
     fig.update_xaxes(visible=False, range=[0, rows[measure].max() * 1.02 if len(rows) else 1])
     fig.update_yaxes(tickfont={"size": 14}, automargin=True)
@@ -777,8 +787,8 @@ def install_delay_box(summary: pd.DataFrame, delays: pd.DataFrame,
         offsets = ((np.arange(len(days)) * 0.618034) % 1 - 0.5) * 0.4
         fig.add_scatter(x=days, y=(position + offsets).astype("float32"), mode="markers",
                         marker={"color": colour, "size": 5, "opacity": 0.7}, name=name,
-                        showlegend=False,
-                        hovertemplate="%{x} jours<extra>" + _text(name) + "</extra>")
+                        showlegend=False, customdata=_counted(days, "jour"),
+                        hovertemplate="%{customdata}<extra>" + _text(name) + "</extra>")
     fig.update_yaxes(autorange="reversed", tickmode="array", tickvals=list(range(len(names))),
                      ticktext=names, zeroline=False, showgrid=False)
     fig.update_xaxes(title_text="jours du 1er contact à l'installation", rangemode="tozero")
@@ -801,8 +811,9 @@ def stage_durations(durations: pd.DataFrame, refs: Reference) -> go.Figure:
                     orientation="h", name=duration_class, marker_color=colour,
                     text=[fmt.number(n) if n else "" for n in counts],
                     textposition="inside", insidetextanchor="middle", textangle=0,
+                    customdata=_counted(counts, "foyer"),
                     hovertemplate="%{y} depuis " + duration_class
-                                  + " : %{x} foyers<extra></extra>")
+                                  + " : %{customdata}<extra></extra>")
     # figures level and at one size: a segment too narrow for its figure leaves it to the
     # hover (« 11 » stood on end, « 17 » shrank to a dot)
     fig.update_layout(barmode="stack", legend_traceorder="normal",
@@ -833,7 +844,8 @@ def ambassador_growth(growth: pd.DataFrame, refs: Reference,
         fig.add_scatter(x=rows["month"], y=rows["ambassadors"], name=_text(ambassador_type),
                         mode="lines", stackgroup="network", line_width=1,
                         line_color=colours.get(ambassador_type, "#999999"),
-                        hovertemplate="%{x|%B %Y} : %{y} ambassadeurs"
+                        customdata=_counted(rows["ambassadors"], "ambassadeur"),
+                        hovertemplate="%{x|%B %Y} : %{customdata}"
                                       "<extra>%{fullData.name}</extra>")
     # (months spaced by plotly for the chart's width: fixed six months apart, the last year's
     # label was dropped on a laptop and the labels crowded a phone)

@@ -70,8 +70,11 @@ def compact_euros(value: float | None) -> str:
         return "–"
     if abs(value) >= 1_000_000:
         return f"{number(value / 1_000_000, 1)}{NBSP}M€"
-    if abs(value) >= 10_000:
+    if abs(value) >= 100_000:
         return f"{number(value / 1_000)}{NBSP}k€"
+    if abs(value) >= 10_000:
+        # (one decimal below 100 k€: 18 500 € read « 18 k€ », rounded half to even)
+        return f"{number(value / 1_000, 0 if value % 1_000 == 0 else 1)}{NBSP}k€"
     return euros(value)
 
 

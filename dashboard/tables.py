@@ -185,8 +185,10 @@ def scoped_objectives(rows: list[dict], refs: Reference,
     return pd.DataFrame({
         "Objectif": [f"{row['label']} – {scope(row)}" for row in rows],
         "Objectif de l'année": [row["target"] for row in rows],
-        "Attendu ce jour": [round(row["expected"]) for row in rows],
+        # (the day the objectives are read, as the bilan heads it: « ce jour » read as today)
+        "Attendu": [round(row["expected"]) for row in rows],
         "Réalisé": [row["actual"] for row in rows],
+        "Écart": [round(row["actual"] - row["expected"]) for row in rows],
         "Situation": [metrics.STANDINGS[row["standing"]] for row in rows],
     })
 

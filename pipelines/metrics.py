@@ -318,9 +318,10 @@ def target_progress(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict
             actual = ask_one(con, "headline", selection)[row["measure"]]
         row.update(actual=actual, on_track=actual >= row["expected"],
                    reached=actual >= row["target"])
-        # (a year that is over is no longer « late »: its objective was missed)
+        # (a year that is over is no longer « late »: its objective was missed; a campaign's
+        # is expected whole at its end, but its households keep coming until the year's end)
         row["standing"] = ("reached" if row["reached"] else "on_track" if row["on_track"]
-                           else "missed" if row["elapsed_share"] >= 1 else "late")
+                           else "missed" if row["year_over"] else "late")
     return rows
 
 

@@ -168,10 +168,16 @@ if objectives:
     # the cards count the year's households installed at any date, some in 2025)
     if scoped:
         with st.expander(f"Objectifs {as_of.year} des canaux et des campagnes ({len(scoped)})"):
+            # (widths that hold « non atteint » at 1280 px: it showed « non attei »)
             widgets.table(tables.scoped_objectives(scoped, refs, queries.ask(
-                version, "campaign_options")), f"objectifs_{as_of.year}.csv", column_config={
-                    name: st.column_config.NumberColumn(format="localized")
-                    for name in ("Objectif de l'année", "Attendu ce jour", "Réalisé")})
+                version, "campaign_options")), f"objectifs_{as_of.year}.csv", row_height=66,
+                column_config={
+                    "Objectif": st.column_config.TextColumn(width=290),
+                    "Situation": st.column_config.TextColumn(width=125),
+                    **{name: st.column_config.NumberColumn(width=85) for name in (
+                        "Objectif de l'année", "Attendu", "Réalisé", "Écart")}})
+            st.caption(f"Attendu : au {fmt.date(as_of)}, comme les objectifs du programme "
+                       "ci-dessus.")
     st.caption(metrics.objectives_scope(as_of, data_day) + (
         " Les objectifs portent sur tout le programme : ils ne suivent pas le filtre des "
         "canaux et des campagnes." if filters.channels or filters.campaigns else ""))

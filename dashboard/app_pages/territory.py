@@ -72,6 +72,11 @@ if summary["installed"] and not ((told_places["households"] > 0)
     st.info("Trop peu de foyers installés dans cette sélection pour les situer sans risquer "
             "de les reconnaître : les cartes des communes et des intercommunalités et leurs "
             "tableaux les masquent (« masqué »).")
+if not summary["followed"]:
+    # (three blank maps and an empty chart said nothing: a period with no household)
+    st.info("Aucun foyer dont le premier contact tombe dans cette sélection : rien à situer "
+            "sur les cartes.")
+    st.stop()
 MASKED_NOTE = " ; « masqué » : chiffre caché pour qu'aucun petit effectif ne se déduise"
 # two maps side by side, the origins on their own row: each wide enough to read its labels
 left, middle = st.columns(2, gap="medium")

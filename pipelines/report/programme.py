@@ -246,10 +246,10 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
                   f"{french.number(held)} objectifs sur {len(lines)} sont tenus ou dépassés")
     sentences = [
         f"Au {french.date(as_of)}, {held_words}{late_words}.",
-        metrics.objectives_scope(as_of, ctx.data_date),
-        f"La valeur attendue est l'objectif de l'année au prorata des jours écoulés "
-        f"({french.percent(share)} de {as_of.year}), celui d'une campagne au prorata de ses "
-        "jours dans l'année, depuis la taille du réseau au 1er janvier pour les ambassadeurs.",
+        # (the scope says how the expected value is reckoned: said once, with the year's share)
+        metrics.objectives_scope(as_of, ctx.data_date)
+        + f" Au {french.date(as_of)}, {french.percent(share)} de {as_of.year} est écoulé ; "
+        "les ambassadeurs sont attendus depuis la taille du réseau au 1er janvier.",
     ]
     return section(title, sentences, [
         table([column("Objectif", 3.2, "left"), column(f"Objectif {as_of.year}"),
@@ -429,12 +429,17 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
     if priced:
         cheap = min(priced, key=lambda row: row[f"cost_per_installed_{model}"])
         dear = max(priced, key=lambda row: row[f"cost_per_installed_{model}"])
+        # (one campaign priced: « va de 3 313 € (« Été 2023 ») à 3 313 € (« Été 2023 ») »)
         sentences.append(
+            f"Le coût par installation est de {cost(cheap, 'installed')} "
+            f"(« {one_line(cheap['campaign_label'])} »)." if cheap is dear else
             f"Le coût par installation va de {cost(cheap, 'installed')} "
             f"(« {one_line(cheap['campaign_label'])} ») à {cost(dear, 'installed')} "
             f"(« {one_line(dear['campaign_label'])} »).")
     unattributed = [row for row in rows if row["campaign_code"] == "unattributed"]
-    if unattributed and not credits.masked(("unattributed", "installed")):
+    # (« 0,0 installations ne s'expliquent par aucun contact »: said only when there are some)
+    if unattributed and unattributed[0][f"installed_{model}"] \
+            and not credits.masked(("unattributed", "installed")):
         sentences.append(f"{credit(('unattributed', 'installed'))} installations ne "
                          "s'expliquent par aucun contact de campagne.")
     return section("Campagnes", sentences, [
@@ -445,8 +450,8 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
                column(f"Foyers suivis ({label.lower()})", 1.3),
                column("Coût par foyer suivi", 1.1)], body, total=total, sums=[2, 5],
               caption=f"Crédits des foyers de la période (cohortes de premier contact), "
-                      f"modèle « {label} » ; contacts datés dans la période. Budget : celui "
-                      "de la campagne entière."),
+                      f"modèle « {label} » ; contacts datés dans la période. Budget : la "
+                      "part de la période (voir ci-dessus)."),
     ])
 
 

@@ -84,9 +84,14 @@ def test_territory_page_on_an_empty_selection(demo_env):
     _run(at.switch_page(TERRITORY))
     assert _metric(at, "Foyers installés") == "0"
     assert _metric(at, "Intercommunalité en tête") == "–"
-    # no empty table (Streamlit's reads « empty »): the place of the communes' says so
+    # no empty table (Streamlit's reads « empty ») nor blank maps: the page says why
     assert not any("Code commune" in df.value.columns for df in at.dataframe)
-    assert any(c.value == "Aucune ligne pour cette sélection." for c in at.caption)
+    assert not at.get("plotly_chart")
+    assert at.info[0].value.startswith("Aucun foyer dont le premier contact tombe")
+    # Entonnoir likewise (a chart of zeros, « 0 foyers suivis, accompagnés – »)
+    _run(at.switch_page("app_pages/sources.py"))
+    assert not at.get("plotly_chart") and not at.dataframe
+    assert at.info[0].value == "Aucun foyer dont le premier contact tombe dans cette sélection."
 
 
 def test_installed_households_by_commune_sum_to_installed(demo_env):

@@ -3,6 +3,8 @@ French with their numeric sort kept (the browser test checks the pages themselve
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -12,6 +14,8 @@ from dashboard import fmt, widgets
 def test_a_card_amount_is_compact_beyond_ten_thousand_euros():
     assert fmt.compact_euros(9_500) == "9\u202f500\u00a0€"
     assert fmt.compact_euros(318_100) == "318\u00a0k€"
+    assert fmt.compact_euros(18_500) == "18,5\u00a0k€"  # (« 18 k€ »: rounded half to even)
+    assert fmt.compact_euros(30_080) == "30,1\u00a0k€" and fmt.compact_euros(85_000) == "85\u00a0k€"
     assert fmt.compact_euros(1_234_567) == "1,2\u00a0M€"
     assert fmt.compact_euros(None) == "–"
 
@@ -194,3 +198,32 @@ def test_charts_write_months_and_days_in_lower_case_as_french_does():
     for key in ("months", "shortMonths", "days", "shortDays"):
         assert all(name == name.lower() for name in dictionary[key]), key
     assert dictionary["shortMonths"][0] == "janv." and dictionary["months"][7] == "août"
+
+
+def test_every_hover_s_count_agrees_with_its_noun(demo_build):
+    """« juillet 2021 : 1 foyers », « février 2020 : 1 nouveaux foyers »: a hover's count is
+    written with its noun, singular for 0 and 1, never a bare « %{y} foyers »."""
+    import duckdb
+
+    from dashboard import charts, queries
+    from pipelines import metrics
+
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        trend = metrics.ask(con, "monthly")
+        calendar = metrics.ask(con, "campaign_calendar")
+    refs = queries.Reference(channel_labels={}, channel_colours={}, stage_labels={},
+                             current_stage_labels={}, stage_colours={}, models={},
+                             model_colours={}, type_colours={})
+    figures = [charts.monthly_trend(trend), charts.campaign_timeline(calendar, trend, refs)]
+    singular = 0
+    for fig in figures:
+        for trace in fig.data:
+            template = trace.hovertemplate or ""
+            assert not re.search(r"%\{[xy][^}]*\} (foyers|nouveaux|ambassadeurs|jours)",
+                                 template), template
+            if trace.customdata is not None and "%{customdata}" in template:
+                for n, text in zip(trace.y, trace.customdata, strict=False):
+                    if isinstance(text, str) and n == 1:
+                        singular += 1
+                        assert text.startswith("1 ") and not text.split()[1].endswith("s")
+    assert singular  # (the demo has months of one household)

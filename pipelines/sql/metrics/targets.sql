@@ -56,6 +56,9 @@ final as (
         greatest(0, least(1, (calendar.as_of - objectives.window_start + 1)
             / greatest(objectives.window_end - objectives.window_start + 1, 1)))
             as elapsed_share,
+        -- (an objective is missed only once its year is over: households that name a
+        -- campaign keep coming after it ends, the summer one's from 53 on 31 October to 70)
+        calendar.as_of >= calendar.year_end as year_over,
         case when objectives.kind = 'stock' then network_at_start.ambassadors end
             as start_value,
     from windows as objectives
