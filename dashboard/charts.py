@@ -262,7 +262,9 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
                 hovertemplate="%{x|%B %Y} : %{customdata}<extra></extra>", row=2, col=1)
     # the calendar's order (by start date), whatever the channel of each trace
     named.draw(fig)
-    fig.update_yaxes(title_text="nouveaux foyers", row=2, col=1)
+    # (no household in the selection: an axis from -1 to 4 under the campaigns)
+    fig.update_yaxes(title_text="nouveaux foyers", rangemode="tozero", row=2, col=1,
+                     **({} if followed["households"].sum() else {"range": [0, 1]}))
     # (plotly spaces the months by the chart's width: six months apart fixed, a phone's
     # eleven labels stood on end over one another); the dates above the calendar too, where a
     # long one starts far above the monthly bars
@@ -284,10 +286,14 @@ def campaign_timeline(calendar: pd.DataFrame, trend: pd.DataFrame, refs: Referen
         if pd.notna(low) and pd.notna(high):
             low, high = low.to_period("M").start_time, (high.to_period("M") + 1).start_time
             months = (high.year - low.year) * 12 + high.month - low.month
+            # (a month's name under its middle, where its bar stands; within one year the
+            # month alone, level: « janv. 2021 » twelve times stood slanted, the upper axis
+            # half a month from the lower one, and December's name was dropped)
+            one_year = low.year == (high - pd.Timedelta(days=1)).year
             fig.update_xaxes(range=[low.isoformat(), high.isoformat()],
-                             # (a month's name under its middle, where its bar stands)
-                             **({"dtick": "M1", "ticklabelmode": "period"} if months <= 12
-                                else {}))
+                             **({"dtick": "M1", "ticklabelmode": "period",
+                                 "tickformat": "%b" if one_year else "%b %Y"}
+                                if months <= 12 else {}))
     # the channels' legend under the months, in the figure's bottom margin: on a phone about
     # three names a line
     legend_px = LEGEND_LINE_PX * math.ceil(calendar["channel"].nunique() / 3) + 20

@@ -118,9 +118,11 @@ if len(calendar) or len(monthly):
         charts.campaign_timeline(calendar, monthly, refs, (filters.date_from, filters.date_to)),
         config=charts.PLOTLY_CONFIG)
 if filters.date_from or filters.date_to:
-    st.caption(f"{fmt.number(len(calendar))} campagne(s) en cours sur la période, "
-               "de leur début à leur fin." if len(calendar) else
-               "Aucune campagne datée ne court sur la période.")
+    # (« de leur début à leur fin » where the bars stop at the period's edges; every channel's,
+    # whatever the channel filter, which follows households, not campaigns)
+    st.caption(f"{fmt.counted(len(calendar), 'campagne', 'campagnes')} en cours sur la "
+               "période (les barres s'arrêtent à ses bords), tous canaux confondus."
+               if len(calendar) else "Aucune campagne datée ne court sur la période.")
 
 st.subheader("Détail d'une campagne")
 options = list(known["campaign_code"])

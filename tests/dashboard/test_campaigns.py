@@ -196,6 +196,16 @@ def test_the_calendar_of_a_period_holds_the_campaigns_running_in_it(demo_build):
     assert fig.layout.xaxis.dtick == "M1" and fig.layout.xaxis2.dtick == "M1"
     [monthly] = [trace for trace in fig.data if trace.orientation != "h"]
     assert (monthly.xperiod, monthly.xperiodalignment) == ("M1", "middle")
+    # within one year, the month alone on both axes (« janv. 2021 » twelve times stood slanted,
+    # the axes half a month apart, December's name dropped); across two, with its year
+    assert fig.layout.xaxis.tickformat == fig.layout.xaxis2.tickformat == "%b"
+    winter = charts.campaign_timeline(summer, trend, refs,
+                                      (dt.date(2023, 11, 1), dt.date(2024, 2, 29)))
+    assert winter.layout.xaxis2.tickformat == "%b %Y"
+    # no household in the selection: the months' axis from 0, not from -1
+    empty = charts.campaign_timeline(summer, trend.assign(households=0), refs,
+                                     (dt.date(2023, 7, 1), dt.date(2023, 8, 31)))
+    assert list(empty.layout.yaxis2.range) == [0, 1]
 
 
 def _names_above_bars(fig) -> list[str]:
