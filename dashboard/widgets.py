@@ -200,9 +200,35 @@ def _french_numbers(shown: pd.DataFrame, config: dict):
 HEADER_HEIGHT, ROW_HEIGHT = 38, 35
 # the rows a table of automatic height shows before it scrolls
 AUTO_ROWS = 10
-# From this many columns a table is wider than a phone (390 px): it says it scrolls sideways
-# there (app.STYLE shows that line on narrow screens only).
+# From this many columns a table may be wider than a phone (390 px): it says it scrolls
+# sideways there (app.STYLE shows that line on narrow screens only) when its columns' widths,
+# as set or as estimated from their text, pass the phone's grid (390 px less the page's
+# padding).
 PHONE_COLUMNS = 3
+PHONE_GRID_PX = 358
+NAMED_WIDTHS = {"small": 75, "medium": 200, "large": 400}
+# (calibrated in Chromium at 390 px: 103 characters of six columns drew 721 px)
+CHAR_PX, CELL_PADDING_PX, AUTO_MAX_PX = 6.1, 16, 500
+
+
+def _estimated_width(shown: pd.DataFrame, config: dict, order: list[str] | None) -> float:
+    """The grid's width on a phone: each column's set width, else its longest text (header or
+    value) as Streamlit's grid sizes it, within its automatic maximum."""
+    total = 0.0
+    for name in order or list(shown.columns):
+        width = (config.get(name) or {}).get("width")
+        if isinstance(width, int):
+            total += width
+        elif width in NAMED_WIDTHS:
+            total += NAMED_WIDTHS[width]
+        else:
+            lengths = (shown[name].head(200).astype(str).str.len() if name in shown
+                       else pd.Series([], dtype="float64"))
+            # (a column of missing values has no length: NaN, not 0)
+            longest = lengths.max() if len(lengths) else 0
+            chars = max(len(name), 0 if pd.isna(longest) else int(longest))
+            total += min(chars * CHAR_PX + CELL_PADDING_PX, AUTO_MAX_PX)
+    return total
 
 
 def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
@@ -222,7 +248,9 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     # at a regional scale), the download holds them all
     shown, dates = _display(frame.head(MAX_ROWS_SHOWN))
     columns = len(column_order) if column_order else len(shown.columns)
-    if columns >= PHONE_COLUMNS:
+    # (four short columns fit a phone: the line told to swipe a table shown whole)
+    if columns >= PHONE_COLUMNS and _estimated_width(
+            shown, column_config or {}, column_order) > PHONE_GRID_PX:
         # (on a phone the grid showed two of five columns and scrolled sideways without a
         # sign of it: « Coût par installation » looked absent; shown on narrow screens only)
         with st.container(key=f"omlot-swipe-{key or filename}"):

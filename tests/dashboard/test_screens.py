@@ -227,3 +227,19 @@ def test_every_hover_s_count_agrees_with_its_noun(demo_build):
                         singular += 1
                         assert text.startswith("1 ") and not text.split()[1].endswith("s")
     assert singular  # (the demo has months of one household)
+
+
+def test_a_table_says_it_scrolls_sideways_only_when_it_is_wider_than_a_phone(demo_build,
+                                                                            monkeypatch):
+    """« ↔ 4 colonnes : faites glisser » stood over Entonnoir's « Taux par canal », whose four
+    short columns fit a phone: the line is for tables wider than a phone's grid, by their set
+    widths or their text (the browser test checks every wider one has it)."""
+    from tests.conftest import open_app
+
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    at = open_app()
+    at.switch_page("app_pages/sources.py").run()
+    hints = [c.value for c in at.caption if "faites glisser le tableau" in c.value]
+    assert not any(h.startswith("↔ 4 colonnes") for h in hints), hints
+    at.switch_page("app_pages/campaigns.py").run()
+    assert any(c.value.startswith("↔ 5 colonnes") for c in at.caption)
