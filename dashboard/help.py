@@ -4,10 +4,7 @@
 from __future__ import annotations
 
 from dashboard import fmt
-from pipelines import config, metrics
-
-# (the pages say what a selection's budget is as the bilans do)
-BUDGET_PART = metrics.BUDGET_PART
+from pipelines import config
 
 # The worked example: one household touched by three campaigns, this many days before it
 # became a followed household (kept inside the lookback window).

@@ -176,14 +176,8 @@ def scoped_objectives(rows: list[dict], refs: Reference,
     """The year's objectives of a channel or a campaign (metrics.target_progress), named as
     the bilan names them, with what was expected and done that day and where each stands."""
     labels = dict(zip(campaigns["campaign_code"], campaigns["campaign_label"], strict=True))
-
-    def scope(row: dict) -> str:
-        if row["channel"]:
-            return f"canal {refs.channel(row['channel'])}"
-        return f"campagne « {labels.get(row['campaign_code']) or row['campaign_code']} »"
-
     return pd.DataFrame({
-        "Objectif": [f"{row['label']} – {scope(row)}" for row in rows],
+        "Objectif": [metrics.objective_name(row, refs.channel, labels) for row in rows],
         "Objectif de l'année": [row["target"] for row in rows],
         # (the day the objectives are read, as the bilan heads it: « ce jour » read as today)
         "Attendu": [round(row["expected"]) for row in rows],

@@ -16,6 +16,7 @@ import re
 import sys
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -152,17 +153,19 @@ def is_calendar_year(filters: Filters) -> bool:
                 and (end.month, end.day) == (12, 31))
 
 
-def comparison(filters: Filters, rule: str | None = None,
-               first_date: dt.date | None = None) -> Comparison | None:
+def comparison(filters: Filters, rule: str | None = None, first_date: dt.date | None = None,
+               last_date: dt.date | None = None) -> Comparison | None:
     """What a committee compares a period with: a calendar year with the year before; a
     season or any other period with the same dates one year before; the period of the same
     length just before only when asked (`rule="previous_period"`). None when the period is
     open at either end (nothing comparable), and when the window starts before the month of
     the programme's first contact (`first_date`): a custom period compared with five years
     before the programme showed « +411 (+1 468 %) ». (The month, not the day: a first contact
-    on 4 January left 2021 without a comparison with 2020, the programme's first year.)"""
+    on 4 January left 2021 without a comparison with 2020, the programme's first year.) None
+    too when the period starts after the exports' last first contact (`last_date`): not yet
+    covered, its « -100 % » read as a collapse."""
     start, end = filters.date_from, filters.date_to
-    if start is None or end is None:
+    if start is None or end is None or (last_date is not None and start > last_date):
         return None
     if rule == "previous_period":
         to = start - dt.timedelta(days=1)
@@ -323,6 +326,19 @@ def target_progress(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict
         row["standing"] = ("reached" if row["reached"] else "on_track" if row["on_track"]
                            else "missed" if row["year_over"] else "late")
     return rows
+
+
+def objective_name(row: dict, channel: Callable[[str], str],
+                   campaign_labels: dict[str, str]) -> str:
+    """An objective of target_progress as the pages and the bilans name it: « Foyers suivis »,
+    « Foyers suivis – canal Tourisme », « Foyers suivis – campagne « Été 2023 … » » (`channel`:
+    a channel's label; the campaign's label on one line)."""
+    if row["channel"]:
+        return f"{row['label']} – canal {channel(row['channel'])}"
+    if row["campaign_code"]:
+        label = campaign_labels.get(row["campaign_code"]) or row["campaign_code"]
+        return f"{row['label']} – campagne « {' '.join(str(label).split())} »"
+    return row["label"]
 
 
 def objectives_scope(as_of: dt.date, data_date: dt.date) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import bilans, charts, fmt, help, queries, tables, widgets
+from pipelines.metrics import BUDGET_PART
 
 filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
@@ -31,7 +32,7 @@ filtered = bool(filters.date_from or filters.date_to or filters.channels)
 top[1].metric(
     "Budget des campagnes" + (" (sélection)" if filtered else ""), fmt.compact_euros(budget),
     border=True, help=f"{fmt.euros(budget)} : " + (
-        "la part des budgets que la sélection compte (" + help.BUDGET_PART + ")." if filtered
+        "la part des budgets que la sélection compte (" + BUDGET_PART + ")." if filtered
         else "toutes les campagnes, sur toute leur durée."))
 # (« sans contact » read as « no contact at all », where most had one, earlier than the
 # attribution window: an installation comes a year or more after the first contact)
@@ -72,7 +73,7 @@ widgets.table(table, "campagnes.csv", height=500, row_height=66,
         "Interactions", "Personnes touchées", "Interactions anonymes", "Devenues foyers")},
     "Campagne": st.column_config.TextColumn(width=265),
     "Budget (€)": st.column_config.NumberColumn(
-        format="euro", width=90, help="Le budget que la sélection compte : " + help.BUDGET_PART
+        format="euro", width=90, help="Le budget que la sélection compte : " + BUDGET_PART
         + " ; le budget entier est dans les téléchargements."),
     "Installations attribuées": st.column_config.NumberColumn(width=150),
     "Coût par installation (€)": st.column_config.NumberColumn(format="euro", width=160),
@@ -85,7 +86,7 @@ st.caption(
     "le modèle choisi ; l'écart entre les cinq modèles («\u00a0min–max\u00a0») est dans les "
     "téléchargements. Coût = budget ÷ "
     "crédits de la sélection (période = cohortes de premier contact)."
-    + (" Budget de la sélection : " + help.BUDGET_PART + "." if filtered else "")
+    + (" Budget de la sélection : " + BUDGET_PART + "." if filtered else "")
 )
 
 st.subheader("Les modèles d'attribution côte à côte")

@@ -41,8 +41,8 @@ COMPARE = {"year_before": "Un an plus tôt", "previous_period": "Période préc�
 rule = None
 bounds = queries.ask_one(version, "period_bounds")
 first_date, last_date = bounds["first_date"], bounds["last_date"]
-# a period after the exports' last first contact is not covered yet: its « -100 % » in red
-# read as a collapse
+# a period after the exports' last first contact is not covered yet (its « -100 % » in red
+# read as a collapse): metrics.comparison gives none, the page says why and offers no choice
 beyond = bool(filters.date_from and last_date and filters.date_from > last_date)
 # (for a calendar year both choices are the year before: the control did nothing)
 if (filters.date_from and filters.date_to and not metrics.is_calendar_year(filters)
@@ -55,8 +55,7 @@ if (filters.date_from and filters.date_to and not metrics.is_calendar_year(filte
         "précédente » : la période de même durée juste avant.") or "year_before"
     widgets.to_url("comparaison", rule)
 window = metrics.comparison(filters, "previous_period" if rule == "previous_period" else None,
-                            first_date=first_date)
-window = None if beyond else window
+                            first_date=first_date, last_date=last_date)
 
 
 def figures_of(selection: queries.Filters) -> dict:

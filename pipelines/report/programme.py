@@ -33,7 +33,7 @@ def document(ctx: Context, filters: metrics.Filters) -> dict:
     filters = metrics.Filters(filters.date_from, filters.date_to)
     bounds = ctx.ask_one("period_bounds")
     period = french.period(filters.date_from, filters.date_to)
-    headline = Headline(ctx, filters, bounds["first_date"])
+    headline = Headline(ctx, filters, bounds["first_date"], bounds["last_date"])
     sections = [
         headline.section(),
         targets_section(ctx, filters, bounds),
@@ -80,10 +80,10 @@ class Headline:
     """The period's headline figures and those of its comparison window, as published."""
 
     def __init__(self, ctx: Context, filters: metrics.Filters,
-                 first_date: dt.date | None) -> None:
+                 first_date: dt.date | None, last_date: dt.date | None = None) -> None:
         self.ctx, self.filters = ctx, filters
-        # (none before the programme's first contact: metrics.comparison)
-        self.window = metrics.comparison(filters, first_date=first_date)
+        # (none before the programme's first contact, nor after its last: metrics.comparison)
+        self.window = metrics.comparison(filters, first_date=first_date, last_date=last_date)
         self.now = self._figures(filters)
         self.before = self._figures(self.window.filters) if self.window else None
         self.horizon = ctx.ask_one("cohort_horizon", filters)
@@ -206,13 +206,7 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
     lines = []
     for index, row in enumerate(rows):
         protected.add(index, row["actual"])
-        scope = ""
-        if row["channel"]:
-            scope = f" – canal {ctx.channel(row['channel'])}"
-        elif row["campaign_code"]:
-            label = labels.get(row["campaign_code"]) or row["campaign_code"]
-            scope = f" – campagne « {one_line(label)} »"
-        lines.append({**row, "name": row["label"] + scope})
+        lines.append({**row, "name": metrics.objective_name(row, ctx.channel, labels)})
     protected.protect()
     body, chart, held = [], [], 0
     for index, row in enumerate(lines):

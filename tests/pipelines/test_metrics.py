@@ -220,6 +220,13 @@ def test_the_previous_period_of_the_same_length_only_when_asked():
     assert window.rule == "previous_period"
 
 
+def test_a_period_after_the_exports_last_first_contact_has_nothing_to_compare_with():
+    # (the page and the bilan alike: « -100 % » in red read as a collapse)
+    spring = Filters(dt.date(2025, 3, 1), dt.date(2025, 5, 31))
+    assert metrics.comparison(spring, last_date=dt.date(2024, 11, 27)) is None
+    assert metrics.comparison(spring, last_date=dt.date(2025, 4, 1)) is not None
+
+
 def test_an_open_period_has_nothing_to_compare_with():
     assert metrics.comparison(Filters()) is None
     assert metrics.comparison(Filters(date_from=dt.date(2023, 1, 1))) is None

@@ -321,14 +321,23 @@ ABROAD_DIGITS = ("33698765431", "442079460958", "0698765432", "0698765433", "069
                  "14155552671", "0698765435", "33698765436", "442079460959", "698765434")
 
 
-def test_numbers_from_abroad_and_odd_spellings_are_never_published(tmp_path):
+def _build_beside_everywhere(tmp_path: Path, suffix: str, prospects: str,
+                             campaigns: str) -> tuple[Path, Path, object]:
+    """pii_everywhere plus a prospects and a campaigns export of a probe's rows, built: the
+    raw folder, the curated one and the build's result."""
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURES / "pii_everywhere", raw)
-    (raw / "prospects_zz.csv").write_text(ABROAD_PROSPECTS, encoding="utf-8")
-    (raw / "campagnes_zz.csv").write_text(ABROAD_CAMPAIGNS, encoding="utf-8")
+    (raw / f"prospects_{suffix}.csv").write_text(prospects, encoding="utf-8")
+    (raw / f"campagnes_{suffix}.csv").write_text(campaigns, encoding="utf-8")
     curated = tmp_path / "curated"
     result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
     assert result.returncode == 0, result.stderr
+    return raw, curated, result
+
+
+def test_numbers_from_abroad_and_odd_spellings_are_never_published(tmp_path):
+    _, curated, result = _build_beside_everywhere(tmp_path, "zz", ABROAD_PROSPECTS,
+                                                  ABROAD_CAMPAIGNS)
     texts = list(_published_texts(curated)) + [
         ("status", (curated / config.STATUS_NAME).read_text(encoding="utf-8")),
         ("output", result.stdout + result.stderr)]
@@ -428,13 +437,8 @@ def _eleventh_leaks(texts) -> list:
 
 
 def test_mistyped_addresses_and_loosely_written_numbers_are_never_published(tmp_path):
-    raw = tmp_path / "raw"
-    shutil.copytree(FIXTURES / "pii_everywhere", raw)
-    (raw / "prospects_qq.csv").write_text(ELEVENTH_PROSPECTS, encoding="utf-8")
-    (raw / "campagnes_qq.csv").write_text(ELEVENTH_CAMPAIGNS, encoding="utf-8")
-    curated = tmp_path / "curated"
-    result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
-    assert result.returncode == 0, result.stderr
+    raw, curated, result = _build_beside_everywhere(tmp_path, "qq", ELEVENTH_PROSPECTS,
+                                                    ELEVENTH_CAMPAIGNS)
     parquet = [(path.name, text) for path in (curated / "parquet").glob("*.parquet")
                for _, text in _parquet_texts(path)]
     kept = [(path.name, text) for path in cache.folder_for(curated).rglob("*.parquet")
