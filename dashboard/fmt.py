@@ -1,17 +1,24 @@
-"""French labels, numbers and dates, in one place."""
+"""French labels, numbers and dates on screen. The numbers, dates and months are
+pipelines/french.py's, the bilans' and the command line's too: a figure is written one way
+everywhere. What only a screen needs is here (Markdown made inert, st.metric's changes)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 
-NBSP = "\u00a0"  # before % and €
-THIN = "\u202f"  # thousands separator (narrow no-break space, French typography)
-
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre"]
-
+from pipelines.french import (  # noqa: F401 (the screens' names for them)
+    MONTHS,
+    NBSP,
+    THIN,
+    date,
+    euros,
+    missing,
+    month,
+    number,
+    percent,
+    quarter,
+)
 
 # Every ASCII punctuation character: CommonMark lets a backslash make each of them literal.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -41,32 +48,10 @@ def enumeration(items: list[str]) -> str:
     return " et ".join(filter(None, [", ".join(items[:-1]), items[-1]])) if items else ""
 
 
-def number(value: float | int | None, decimals: int = 0) -> str:
-    """`1 234` or `1 234,5`; an empty value is a dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", THIN).replace(".", ",")
-
-
-def percent(value: float | None, decimals: int = 1) -> str:
-    """A share in [0, 1] as `32,5 %`."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{number(value * 100, decimals)}{NBSP}%"
-
-
-def euros(value: float | None) -> str:
-    """`32 000 €`; « – » alone when there is no amount (a card showed « – € »)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{number(value)}{NBSP}€"
-
-
 def compact_euros(value: float | None) -> str:
     """An amount where a card has little room: `9 500 €`, `318 k€` from 10 000 €, `1,2 M€`
     from a million (rounded for display only)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return "–"
     if abs(value) >= 1_000_000:
         return f"{number(value / 1_000_000, 1)}{NBSP}M€"
@@ -76,10 +61,6 @@ def compact_euros(value: float | None) -> str:
         # (one decimal below 100 k€: 18 500 € read « 18 k€ », rounded half to even)
         return f"{number(value / 1_000, 0 if value % 1_000 == 0 else 1)}{NBSP}k€"
     return euros(value)
-
-
-def date(value: dt.date | None) -> str:
-    return "–" if value is None else value.strftime("%d/%m/%Y")
 
 
 def timestamp(value: dt.datetime | str | None) -> str:
@@ -92,14 +73,6 @@ def timestamp(value: dt.datetime | str | None) -> str:
         except ValueError:
             return value
     return value.strftime("%d/%m/%Y à %H:%M")
-
-
-def month(value: dt.date) -> str:
-    return f"{MONTHS[value.month - 1]} {value.year}"
-
-
-def quarter(value: dt.date) -> str:
-    return f"T{(value.month - 1) // 3 + 1} {value.year}"
 
 
 def share(rate: dict | None, decimals: int = 1) -> str:

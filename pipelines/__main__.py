@@ -208,7 +208,7 @@ _LABELS = {
 
 def _print_figures(figures: dict, names: dict[str, str], depth: int = 0) -> None:
     """`names`: the channels' and sources' names, by code."""
-    from .report import french
+    from . import french
 
     for key, value in figures.items():
         label = _LABELS.get(key) or names.get(key, key)

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .. import metrics
-from . import french
+from .. import french, metrics
 from .disclosure import SECONDARY_MARK, small_mark
 
 PROGRAMME = "Oh my Lot ! – programme d'attractivité du Lot"

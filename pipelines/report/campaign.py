@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import config, metrics
-from . import french
+from .. import config, french, metrics
 from .blocks import (
     PROGRAMME,
     Context,

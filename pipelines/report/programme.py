@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import config, contract, metrics
-from . import french, render
+from .. import config, contract, french, metrics
+from . import render
 from .blocks import (
     PROGRAMME,
     Context,

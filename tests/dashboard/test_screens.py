@@ -20,6 +20,18 @@ def test_a_card_amount_is_compact_beyond_ten_thousand_euros():
     assert fmt.compact_euros(None) == "–"
 
 
+def test_a_figure_is_written_the_same_on_screen_and_in_the_bilan():
+    """One French writing of numbers (pipelines/french.py): the screens wrote « -0 » for a
+    small negative difference rounded away, where the bilan wrote « 0 »."""
+    from pipelines import french
+
+    for value, decimals in ((-0.3, 0), (-0.04, 1), (1234.5, 1), (-1234, 0), (0.0, 0)):
+        assert fmt.number(value, decimals) == french.number(value, decimals)
+    assert fmt.number(-0.3) == "0" and fmt.percent(-0.0004) == "0,0\u00a0%"
+    assert fmt.delta({"difference": -0.2, "relative": None}) == "0"
+    assert fmt.euros(-0.4) == "0\u00a0€" and fmt.date(None) == french.date(None) == "–"
+
+
 def test_table_numbers_show_in_french_and_stay_numbers():
     frame = pd.DataFrame({"Campagne": ["A", "B"], "Budget (€)": [9500.0, 318100.0],
                           "Part": [0.125, None], "Crédits": [1234.5, 2.0], "Foyers": [3, 1200]})

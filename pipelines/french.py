@@ -1,4 +1,7 @@
-"""French numbers, dates and words for the bilans: `1 234,5`, `31/03/2022`, `32,5 %`."""
+"""French numbers, dates and words, defined once for every reader: the dashboard's screens
+(dashboard/fmt.py adds what only a screen needs), the bilans and the command line. `1 234,5`,
+`31/03/2022`, `32,5 %`, `−3` (a screen's and a document's figure were written two ways: « -0 »
+on screen where the bilan wrote « 0 »)."""
 
 from __future__ import annotations
 
