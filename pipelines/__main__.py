@@ -161,6 +161,7 @@ def _build(args: argparse.Namespace) -> int:
 def _kpis(args: argparse.Namespace) -> int:
     import duckdb
 
+    from . import status
     from .kpis import headline
 
     path = config.database_path(args.curated)
@@ -171,16 +172,24 @@ def _kpis(args: argparse.Namespace) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print("Erreur : --from est après --to.", file=sys.stderr)
         return EXIT_USAGE
+    current = True
     try:
         with duckdb.connect(str(path), read_only=True) as con:
+            # (an update whose build failed leaves the older database published: said, as
+            # the dashboard and the bilan say it)
+            current = status.built_by_this_code(status.published_build(con))
+            if not current:
+                print(f"Attention : {status.OLDER_MODELS}", file=sys.stderr)
             figures = headline(con, args.date_from, args.date_to)
             names = {} if args.json else dict(con.execute(
                 "select channel, label from ref.channels union all "
                 "select model, 'Modèle « ' || label || ' »' from ref.attribution_models"
             ).fetchall())
     except duckdb.Error:  # (a file damaged or replaced by hand printed DuckDB's traceback)
-        print(f"Erreur : la base publiée {path} est illisible (abîmée, ou remplacée par un "
-              "autre fichier) : relancez « python -m pipelines build ».", file=sys.stderr)
+        why = ("construite par une autre version, n'a pas ce que ces chiffres lui demandent"
+               if not current else "est illisible (abîmée, ou remplacée par un autre fichier)")
+        print(f"Erreur : la base publiée {path} {why} : relancez « python -m pipelines build ».",
+              file=sys.stderr)
         return EXIT_FILE_ERROR
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))

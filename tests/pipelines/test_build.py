@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -141,6 +142,28 @@ def test_kpis_on_a_damaged_database_says_so_in_french(tmp_path):
     assert result.returncode == 1
     assert "est illisible (abîmée, ou remplacée par un autre fichier)" in result.stderr
     assert "Traceback" not in result.stderr and "Error" not in result.stderr
+
+
+def test_kpis_on_a_database_built_by_another_version_says_so(published, tmp_path):
+    """After an update whose build failed, the older database stays published: the dashboard
+    and the bilan said so, the kpis command printed its figures without a word, or DuckDB's
+    English error when it asked for what the older database lacks."""
+    from pipelines import status
+
+    older = tmp_path / "older_database"
+    shutil.copytree(published["curated"], older)
+    with duckdb.connect(str(older / "lot.duckdb")) as con:
+        con.execute("update quality.build set models = 'older'")
+    result = run_cli("kpis", "--curated", str(older), "--json")
+    assert result.returncode == 0 and f"Attention : {status.OLDER_MODELS}" in result.stderr
+    assert json.loads(result.stdout)["followed"] == kpis(published["curated"])["followed"]
+    with duckdb.connect(str(older / "lot.duckdb")) as con:
+        con.execute("drop table marts.households")  # (what an older version did not have)
+    result = run_cli("kpis", "--curated", str(older), "--json")
+    assert result.returncode == 1 and "construite par une autre version" in result.stderr
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr
+    fresh = run_cli("kpis", "--curated", str(published["curated"]), "--json")
+    assert "Attention" not in fresh.stderr
 
 
 def test_kpis_rejects_a_malformed_date(published):
