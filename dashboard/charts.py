@@ -316,9 +316,17 @@ def touches_by_week(touches: pd.DataFrame) -> go.Figure:
     # d'Aural » ran past a phone's edge)
     for kind, rows in touches.groupby("interaction_type"):
         # (« 1 contacts »: the count and its noun agree, written here)
+        # (the days the bar counts: a period starting on a Saturday said « semaine du
+        # 26/06/2023 » for its first two days)
+        days = [f"semaine du {fmt.date(first)}" if (last - first).days == 6 else
+                f"du {fmt.date(first)} au {fmt.date(last)}" if last > first else
+                f"le {fmt.date(first)}"
+                for first, last in zip(pd.to_datetime(rows["first_day"]).dt.date,
+                                       pd.to_datetime(rows["last_day"]).dt.date, strict=True)]
         fig.add_bar(x=rows["week"], y=rows["touches"], name=_wrap(_text(kind), LEGEND_CHARS),
-                    customdata=_counted(rows["touches"], "contact"),
-                    hovertemplate="semaine du %{x|%d/%m/%Y} : %{customdata}"
+                    customdata=list(zip(days, _counted(rows["touches"], "contact"),
+                                        strict=True)),
+                    hovertemplate="%{customdata[0]} : %{customdata[1]}"
                                   "<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat="%d/%m/%Y")

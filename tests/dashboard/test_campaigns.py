@@ -289,9 +289,28 @@ def test_a_campaign_s_contact_kinds_fit_a_phone_s_legend(demo_build):
         touches["interaction_type"])
     # « semaine du 26/06/2023 : 1 contacts »: the noun agrees with its count
     shown = {(int(n), text) for trace in fig.data
-             for n, text in zip(trace.y, trace.customdata, strict=True)}
+             for n, (_, text) in zip(trace.y, trace.customdata, strict=True)}
     assert (1, "1 contact") in shown and all(
         text == f"{n} contact{'s' if n > 1 else ''}" for n, text in shown if n < 1000)
+
+
+def test_a_week_cut_by_the_period_says_which_days_it_counts(demo_build):
+    """The weekly bars of a campaign stand on Mondays: over a period starting on Saturday
+    1 July 2023, the first bar said « semaine du 26/06/2023 » for the two days it counts."""
+    import datetime as dt
+
+    from dashboard import charts
+    from pipelines import metrics
+
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        touches = metrics.ask(con, "campaign_touches",
+                              metrics.Filters(dt.date(2023, 7, 1), dt.date(2023, 8, 16)),
+                              campaign="TOUR-ETE-2023")
+    days = {day for trace in charts.touches_by_week(touches).data
+            for day, _ in trace.customdata}
+    assert "du 01/07/2023 au 02/07/2023" in days and "semaine du 03/07/2023" in days
+    assert "du 14/08/2023 au 16/08/2023" in days
+    assert not any("26/06/2023" in day or "20/08/2023" in day for day in days)
 
 
 @pytest.mark.parametrize("label", [
