@@ -231,6 +231,32 @@ def _estimated_width(shown: pd.DataFrame, config: dict, order: list[str] | None)
     return total
 
 
+def on_phone() -> bool:
+    """Whether the viewer's browser says it is a phone (« Mobi » in its User-Agent, as every
+    phone browser writes it and no desktop or tablet one does): the server has no screen
+    width, and a narrow desktop window still has room to scroll a table with a mouse."""
+    try:
+        return "Mobi" in (st.context.headers.get("User-Agent") or "")
+    except Exception:  # (no browser: a test, a bare script run)
+        return False
+
+
+# Streamlit's grid lets pinned columns stay only while they take at most 60 % of its width
+# (215 px of a phone's 358): wider, it silently slides them away with the others.
+PINNED_MAX_PX = 200
+
+
+def _pinned(config: dict, column: str, shown: pd.DataFrame) -> dict:
+    """`config` with `column` pinned to the table's left edge (its own settings kept), no
+    wider than a phone lets a pinned column be (its text wraps where rows are tall)."""
+    own = config.get(column)
+    own = dict(st.column_config.Column(own) if isinstance(own, str) or own is None else own)
+    own["pinned"] = True
+    if _estimated_width(shown, {column: own}, [column]) > PINNED_MAX_PX:
+        own["width"] = PINNED_MAX_PX
+    return config | {column: own}
+
+
 def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
           column_config: dict | None = None, key: str | None = None,
           download: pd.DataFrame | None = None,
@@ -249,8 +275,9 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     shown, dates = _display(frame.head(MAX_ROWS_SHOWN))
     columns = len(column_order) if column_order else len(shown.columns)
     # (four short columns fit a phone: the line told to swipe a table shown whole)
-    if columns >= PHONE_COLUMNS and _estimated_width(
-            shown, column_config or {}, column_order) > PHONE_GRID_PX:
+    wide = columns >= PHONE_COLUMNS and _estimated_width(
+        shown, column_config or {}, column_order) > PHONE_GRID_PX
+    if wide:
         # (on a phone the grid showed two of five columns and scrolled sideways without a
         # sign of it: « Coût par installation » looked absent; shown on narrow screens only)
         with st.container(key=f"omlot-swipe-{key or filename}"):
@@ -258,6 +285,13 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
                        "la gauche pour voir les suivantes.")
     # a date column is text now: a date column config would not apply
     config = {k: v for k, v in (column_config or {}).items() if k not in dates}
+    if wide and on_phone():
+        # the row's name stays in view while the other columns slide under it: on a phone,
+        # « Coût par installation » was read without the campaign it was of. Phones only:
+        # Streamlit draws a pinned column's text faded (3.9:1 on white), too pale for a
+        # projector
+        config = _pinned(config, column_order[0] if column_order else shown.columns[0],
+                         shown)
     # `column_order`: the columns on screen, key first (the download keeps them all)
     if isinstance(height, int):
         # no taller than its rows: three origins in a frame of 380 px showed empty grid rows

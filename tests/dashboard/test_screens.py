@@ -255,3 +255,36 @@ def test_a_table_says_it_scrolls_sideways_only_when_it_is_wider_than_a_phone(dem
     assert not any(h.startswith("↔ 4 colonnes") for h in hints), hints
     at.switch_page("app_pages/campaigns.py").run()
     assert any(c.value.startswith("↔ 5 colonnes") for c in at.caption)
+
+
+def test_a_table_wider_than_a_phone_keeps_its_row_names_in_view(demo_build, monkeypatch):
+    """On a phone, Campagnes' table slid « Coût par installation » into view without the
+    campaign it was of: on a phone, a table wider than its grid pins its first column (its
+    name column) to the left edge, no wider than the grid lets a pinned column stay; a table
+    that fits pins nothing, and neither does a computer (a pinned column is drawn faded)."""
+    import json
+
+    from tests.conftest import open_app
+
+    def campaigns_table():
+        at = open_app()
+        at.switch_page("app_pages/campaigns.py").run()
+        return at.dataframe[0]
+
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    assert not json.loads(campaigns_table().proto.columns)["Campagne"].get("pinned")
+    monkeypatch.setattr(widgets, "on_phone", lambda: True)
+    name = json.loads(campaigns_table().proto.columns)["Campagne"]
+    assert name["pinned"] and name["width"] <= widgets.PINNED_MAX_PX
+
+    def pinned(table) -> list[str]:
+        columns = json.loads(table.proto.columns or "{}")
+        return [name for name, settings in columns.items() if settings.get("pinned")]
+
+    at = open_app()
+    at.switch_page("app_pages/campaigns.py").run()
+    table = at.dataframe[0]
+    assert pinned(table) == [list(table.proto.column_order)[0]] == ["Campagne"]
+    at.switch_page("app_pages/sources.py").run()
+    hints = [c for c in at.caption if "faites glisser le tableau" in c.value]
+    assert 0 < len([t for t in at.dataframe if pinned(t)]) == len(hints) < len(at.dataframe)
