@@ -90,20 +90,16 @@ def rate(rate: dict | None, base: bool = False, decimals: int = 1) -> str:
             f"({number(rate['part'])} / {number(rate['whole'])})")
 
 
-def delta(change: dict | None) -> str | None:
-    """A change of the metrics layer (metrics.change) as st.metric shows it: `+12 (+5 %)`;
-    None when there is nothing to compare with."""
-    if change is None:
-        return None
-    diff = change["difference"]
-    sign = "+" if diff > 0 else ""
-    if change["relative"] is not None:
-        return f"{sign}{number(diff)} ({sign}{percent(change['relative'], 0)})"
-    return f"{sign}{number(diff)}"
-
-
-def points(change: float | None) -> str | None:
-    """A change of a rate in percentage points: `+1,2 pt`."""
-    if change is None:
-        return None
-    return f"{'+' if change > 0 else ''}{number(change, 1)}{NBSP}pt"
+def delta(difference: float | None, text: str | None, provisional: bool = False) -> dict:
+    """st.metric's change arguments for a change written by pipelines/french.py (`−3`, with
+    the true minus the bilan writes: Streamlit reads a fall from a leading hyphen only, so
+    the arrow and colour are given): up and green, down and red; grey without an arrow when
+    nothing moved, grey with its arrow when provisional; nothing when there is no change."""
+    if text is None or difference is None:
+        return {"delta": None}
+    if text.startswith("0"):  # (nothing moved, as written: « ↑ 0 (0 %) » was green)
+        return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
+    up = difference > 0
+    return {"delta": text + (" (provisoire)" if provisional else ""),
+            "delta_color": "off" if provisional else ("green" if up else "red"),
+            "delta_arrow": "up" if up else "down"}

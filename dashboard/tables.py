@@ -10,6 +10,12 @@ from dashboard.queries import NO_CAMPAIGN_LABEL, Reference
 from pipelines import metrics
 
 
+def as_written(values: pd.Series, decimals: int) -> pd.Series:
+    """Numbers rounded as pipelines/french.py writes them, so a table, its downloads and the
+    bilan agree: pandas' round multiplies first and made 16.85 credits 16,8 on the page and
+    in the downloads where the bilan and `kpis` wrote 16,9 (Python rounds the exact value)."""
+    return values.map(lambda v: v if pd.isna(v) else round(float(v), decimals))
+
 def _stage(stages: pd.Series) -> pd.Series:
     """A household's stage as every table writes it: « Accompagné »."""
     return stages.str.capitalize()
@@ -148,12 +154,12 @@ def campaigns(metrics: pd.DataFrame, model: str, refs: Reference) -> pd.DataFram
         "Campagne": metrics["campaign_label"],
         "Canal": metrics["channel"].map(refs.channel),
         "Budget (€)": metrics["budget_selected_eur"].astype("float64"),
-        "Installations attribuées": metrics[f"installed_{model}"].round(1),
+        "Installations attribuées": as_written(metrics[f"installed_{model}"], 1),
         "Installations : min–max des modèles": [
             f"{fmt.number(lo, 1)} – {fmt.number(hi, 1)}"
             for lo, hi in zip(metrics["installed_min"], metrics["installed_max"], strict=True)],
         "Coût par installation (€)": metrics[f"cost_per_installed_{model}"].astype("float64"),
-        "Foyers suivis attribués": metrics[f"followed_{model}"].round(1),
+        "Foyers suivis attribués": as_written(metrics[f"followed_{model}"], 1),
         "Suivis : min–max des modèles": [
             f"{fmt.number(lo, 1)} – {fmt.number(hi, 1)}"
             for lo, hi in zip(metrics["followed_min"], metrics["followed_max"], strict=True)],
@@ -385,13 +391,13 @@ def campaigns_download(metrics: pd.DataFrame, model: str, refs: Reference) -> pd
         "Fin": _dates(metrics["end_date"]),
         "Budget de la sélection (€)": _whole(metrics["budget_selected_eur"]),
         "Budget entier de la campagne (€)": _whole(metrics["budget_eur"]),
-        "Installations attribuées": metrics[f"installed_{model}"].round(1),
-        "Installations : minimum des modèles": metrics["installed_min"].round(1),
-        "Installations : maximum des modèles": metrics["installed_max"].round(1),
+        "Installations attribuées": as_written(metrics[f"installed_{model}"], 1),
+        "Installations : minimum des modèles": as_written(metrics["installed_min"], 1),
+        "Installations : maximum des modèles": as_written(metrics["installed_max"], 1),
         "Coût par installation (€)": _whole(metrics[f"cost_per_installed_{model}"]),
-        "Foyers suivis attribués": metrics[f"followed_{model}"].round(1),
-        "Suivis : minimum des modèles": metrics["followed_min"].round(1),
-        "Suivis : maximum des modèles": metrics["followed_max"].round(1),
+        "Foyers suivis attribués": as_written(metrics[f"followed_{model}"], 1),
+        "Suivis : minimum des modèles": as_written(metrics["followed_min"], 1),
+        "Suivis : maximum des modèles": as_written(metrics["followed_max"], 1),
         "Coût par foyer suivi (€)": _whole(metrics[f"cost_per_followed_{model}"]),
         "Interactions": metrics["touches"],
         "Personnes touchées": metrics["persons"],
@@ -413,8 +419,8 @@ def campaign_households_download(households: pd.DataFrame, refs: Reference) -> p
         "Premier contact": _dates(households["first_contact_date"]),
         "Installation": _dates(households["installation_date"]),
         "Commune": households["installation_commune_name"],
-        "Crédit (suivi)": households["followed_credit"].round(2),
-        "Crédit (installation)": households["installed_credit"].round(2),
+        "Crédit (suivi)": as_written(households["followed_credit"], 2),
+        "Crédit (installation)": as_written(households["installed_credit"], 2),
         "Part du budget (€)": _whole(households["cost_share_eur"]),
     })
 

@@ -39,7 +39,19 @@ def euros(value: float | None) -> str:
 def signed(value: float, decimals: int = 0) -> str:
     """`+12`, `−3` (a true minus sign), `0`."""
     text = number(abs(value), decimals)
-    return text if text == "0" else ("+" if value > 0 else "−") + text
+    return text if round(value, decimals) == 0 else ("+" if value > 0 else "−") + text
+
+
+def change(difference: float, relative: float | None) -> str:
+    """A change between two periods, as the cards and the bilans write it: `+78 (+118,2 %)`,
+    `−3 (−37,5 %)`, `0` (the cards wrote « +118 % » where the bilan wrote « +118,2 % »)."""
+    text = signed(difference)
+    return text if relative is None else f"{text} ({signed(relative * 100, 1)}{NBSP}%)"
+
+
+def points(difference: float) -> str:
+    """A change of a rate in percentage points: `+1,2 pt`, `−3,2 pt`."""
+    return f"{signed(difference, 1)}{NBSP}pt"
 
 
 def date(value: dt.date | None) -> str:

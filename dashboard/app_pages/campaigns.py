@@ -17,19 +17,21 @@ widgets.page_title("Campagnes")
 metrics = queries.ask(version, "campaign_metrics", filters)
 unexplained = queries.ask_one(version, "unexplained_conversions", filters)
 
-top = st.columns([5, 2, 2, 2])
 models = list(refs.models)
 widgets.from_url("modele", "modele", models, "linear" if "linear" in models else models[0])
-model = top[0].radio(
+model = st.radio(
     "Modèle d'attribution des coûts", models,
     format_func=lambda m: help.model_label(m, refs.models[m]), horizontal=True, key="modele",
     help=help.models_help(refs.models),
 )
 widgets.to_url("modele", model)
 known = metrics[metrics["is_known_campaign"]]
+# (the cards on their own row: beside the models' choice, « 85,1 k€ » broke after its « k »
+# at 1280 px)
+top = st.columns(3)
 budget = queries.ask_one(version, "campaign_budget", filters)["budget_eur"]
 filtered = bool(filters.date_from or filters.date_to or filters.channels)
-top[1].metric(
+top[0].metric(
     "Budget des campagnes" + (" (sélection)" if filtered else ""), fmt.compact_euros(budget),
     border=True, help=f"{fmt.euros(budget)} : " + (
         "la part des budgets que la sélection compte (" + BUDGET_PART + ")." if filtered
@@ -37,14 +39,14 @@ top[1].metric(
 # (« sans contact » read as « no contact at all », where most had one, earlier than the
 # attribution window: an installation comes a year or more after the first contact)
 window = help.window_words()
-top[2].metric(
+top[1].metric(
     "Suivis sans contact récent",
     fmt.share(unexplained["followed_unexplained_rate"]),
     help=f"{fmt.number(unexplained['followed_unexplained'])} foyers sur "
          f"{fmt.number(unexplained['followed'])} sans contact de campagne {window} avant leur "
          "premier contact : crédités à leur propre campagne (ou « non attribué »).",
     border=True)
-top[3].metric(
+top[2].metric(
     "Installations sans contact récent",
     fmt.share(unexplained["installed_unexplained_rate"]),
     help=f"{fmt.number(unexplained['installed_unexplained'])} installations sur "

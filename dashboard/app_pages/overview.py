@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import bilans, charts, fmt, help, queries, tables, widgets
-from pipelines import metrics
+from pipelines import french, metrics
 
 filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
@@ -76,14 +76,12 @@ incomplete = not figures["horizon"]["is_complete"] or (
 
 def card(column, label: str, key: str, help_text: str, cohort: bool = False) -> None:
     moved = metrics.change(figures[key], previous[key]) if previous else None
-    delta = fmt.delta(moved)
-    provisional = cohort and incomplete and delta is not None
-    # (no change is neither a rise nor a fall: « ↑ 0 (0 %) » was green)
-    still = moved is not None and moved["difference"] == 0
-    column.metric(label, fmt.number(figures[key]),
-                  f"{delta} (provisoire)" if provisional else delta,
-                  delta_color="off" if provisional or still else "normal",
-                  delta_arrow="off" if still else "auto", help=help_text, border=True)
+    # (written as the bilan writes it, « −3 (−37,5 %) »; grey and said provisional for a
+    # cohort still installing)
+    change = fmt.delta(moved and moved["difference"],
+                       moved and french.change(moved["difference"], moved["relative"]),
+                       provisional=cohort and incomplete)
+    column.metric(label, fmt.number(figures[key]), **change, help=help_text, border=True)
 
 
 row = st.columns(4)
@@ -101,11 +99,9 @@ row = st.columns(4)
 rate = figures["installed_rate"]
 # (the rate's change likewise)
 points = metrics.point_change(rate, previous["installed_rate"]) if previous else None
-flat = points is not None and round(points, 1) == 0  # (« ↑ 0,0 pt » in green)
 row[0].metric(
     "Taux suivi → installé", fmt.share(rate),
-    None if points is None else fmt.points(points) + (" (provisoire)" if incomplete else ""),
-    delta_color="off" if incomplete or flat else "normal", delta_arrow="off" if flat else "auto",
+    **fmt.delta(points, None if points is None else french.points(points), incomplete),
     help=f"{fmt.rate(rate, base=True)}."
          + (f" Provisoire : les foyers contactés après le "
             f"{fmt.date(figures['horizon']['complete_until'])} n'ont pas encore eu 12 mois "

@@ -126,9 +126,8 @@ class Headline:
         if self.masked(key) or self.masked(key, "before"):
             return f"{self.against()} : {self.text(key, 'before')}"
         moved = metrics.change(self.now[key], self.before[key])
-        relative = ("" if moved["relative"] is None
-                    else f" ({french.signed(moved['relative'] * 100, 1)}{french.NBSP}%)")
-        return f"{french.signed(moved['difference'])}{relative} par rapport à {self.against()}"
+        return (f"{french.change(moved['difference'], moved['relative'])} par rapport à "
+                f"{self.against()}")
 
     def section(self) -> dict:
         now = self.now
@@ -141,7 +140,7 @@ class Headline:
             before = self.rate(self.before["installed_rate"], "installed", "followed", "before")
             points = metrics.point_change(now["installed_rate"], self.before["installed_rate"])
             if before != "–" and points is not None:
-                rate_detail += (f" ; {french.signed(points, 1)}{french.NBSP}pt par rapport à "
+                rate_detail += (f" ; {french.points(points)} par rapport à "
                                 f"{self.against()}")
         items.insert(4, card("Taux d'installation", rate_text, rate_detail))
         sentences = [self._story()]

@@ -186,8 +186,13 @@ def test_a_year_is_compared_with_the_previous_calendar_year_on_screen(demo_env):
     at = open_app(periode="2024")
     assert any("par rapport à l'année 2023 : du 01/01/2023 au 31/12/2023" in c.value
                for c in at.caption)
-    assert _metric(at, "Personnes touchées").delta.startswith("-1\u202f062 ")
-    assert _metric(at, "Interactions").delta.startswith("-1\u202f850 ")
+    assert _metric(at, "Personnes touchées").delta.startswith("−1\u202f062 ")
+    assert _metric(at, "Interactions").delta.startswith("−1\u202f850 ")
+    # (a fall, with the bilan's minus: down and red, though Streamlit reads « - » only)
+    from streamlit.proto.Metric_pb2 import Metric
+
+    fall = _metric(at, "Interactions").proto
+    assert (fall.color, fall.direction) == (Metric.MetricColor.RED, Metric.MetricDirection.DOWN)
 
 
 def test_a_season_is_compared_with_the_same_dates_one_year_before(demo_env):

@@ -28,7 +28,17 @@ def test_a_figure_is_written_the_same_on_screen_and_in_the_bilan():
     for value, decimals in ((-0.3, 0), (-0.04, 1), (1234.5, 1), (-1234, 0), (0.0, 0)):
         assert fmt.number(value, decimals) == french.number(value, decimals)
     assert fmt.number(-0.3) == "0" and fmt.percent(-0.0004) == "0,0\u00a0%"
-    assert fmt.delta({"difference": -0.2, "relative": None}) == "0"
+    # a change is written once, with the bilan's true minus and one decimal of percent; a
+    # card's arrow and colour say its direction (Streamlit reads a fall from « - » only)
+    assert french.change(-54, -0.375) == "−54 (−37,5\u00a0%)"
+    assert french.change(78, 1.182) == "+78 (+118,2\u00a0%)" and french.change(0, 0.0) == \
+        "0 (0,0\u00a0%)"
+    assert french.points(-3.21) == "−3,2\u00a0pt" and french.points(0.04) == "0,0\u00a0pt"
+    assert fmt.delta(-54, french.change(-54, -0.375)) == {
+        "delta": "−54 (−37,5\u00a0%)", "delta_color": "red", "delta_arrow": "down"}
+    assert fmt.delta(-23, "−23", provisional=True) == {
+        "delta": "−23 (provisoire)", "delta_color": "off", "delta_arrow": "down"}
+    assert fmt.delta(0, "0")["delta_arrow"] == "off" and fmt.delta(None, None) == {"delta": None}
     assert fmt.euros(-0.4) == "0\u00a0€" and fmt.date(None) == french.date(None) == "–"
 
 
@@ -288,3 +298,18 @@ def test_a_table_wider_than_a_phone_keeps_its_row_names_in_view(demo_build, monk
     at.switch_page("app_pages/sources.py").run()
     hints = [c for c in at.caption if "faites glisser le tableau" in c.value]
     assert 0 < len([t for t in at.dataframe if pinned(t)]) == len(hints) < len(at.dataframe)
+
+
+def test_a_table_rounds_a_figure_as_the_bilan_writes_it():
+    """WEB-CHOISIRLELOT's 16.85 credits over 2023 were 16,8 on the Campagnes table and in its
+    downloads (pandas' round), 16,9 in the bilan and `kpis`; DIGI-AUT-2023's 22.15, the other
+    way round."""
+    from dashboard import tables
+    from pipelines import french
+
+    values = pd.Series([16.85, 22.15, 0.05, 2.675, None, 1234.45])
+    rounded = tables.as_written(values, 1)
+    assert rounded.tolist()[:2] == [16.9, 22.1] and pd.isna(rounded[4])
+    for value, shown in zip(values.dropna(), rounded.dropna(), strict=True):
+        assert fmt.number(shown, 1) == french.number(value, 1)
+    assert tables.as_written(values, 2)[3] == 2.67  # (2.675 is 2.67499… exactly)
