@@ -12,13 +12,21 @@ import duckdb
 # ([0-9], no \d or \s, whose meaning differs between them), no look-around (RE2 has none).
 # White space between the parts of an address or a number: spaces (no-break, narrow, thin,
 # figure, zero-width), tabs and line breaks (a number typed across two lines of a note).
-_SPACES = " \t\r\n\u00a0\u2007\u2009\u200b\u202f"
+_SPACES = " \t\r\n\u00a0\u2007\u2009\u200b\u202f\u2060\ufeff"
 # An @ as typed, including the full-width and small forms an input method or a copy from a PDF
 # gives (« jean＠gmail.com »): each is somebody's address.
 _AT_SIGNS = "@\uff20\ufe6b"
 _ADDRESS_CHAR = f"[^{_AT_SIGNS}{_SPACES};,:<>()\\[\\]\"]"
-# An @ written out to escape spam robots: « [at] », « (at) », « %40 ».
-_AT_WORD = f"[{_SPACES}]*[\\[(][{_SPACES}]*[aA][tT][{_SPACES}]*[\\])][{_SPACES}]*"
+# An @ written out to escape spam robots: « [at] », « (at) », « {at} », « [@] », « (a) »; or
+# encoded: « %40 », « %2540 », « &#64; ».
+_AT_WORD = (f"[{_SPACES}]*[\\[({{][{_SPACES}]*(?i:at|a|@)[{_SPACES}]*[\\])}}][{_SPACES}]*"
+            "|%40|%2540|&#0*64;|&#[xX]0*40;")
+# An address spelt out, or spaced around its @ and its dot (« prenom.nom at gmail dot com »,
+# « marc arobase orange point fr », « jean.dupont @ gmail . com »): recognised by a domain
+# ending of a common kind, so that « Salon at Paris, point de rencontre » stays as it is.
+_SPELT_AT = f"[{_SPACES}]+(?i:at|arobase)[{_SPACES}]+"
+_SPELT_DOT = f"[{_SPACES}]+(?i:dot|point)[{_SPACES}]+"
+_ENDING = "(?i:fr|com|net|org|eu|info|be|ch|ca|io|uk|biz)"
 
 # Something@something: wider than the contract's address (no dot needed), since a mistyped
 # address (`jean.dupont@gmail`, `alice@@gmail.com`) is still somebody's; and an address typed
@@ -30,7 +38,11 @@ EMAIL_PATTERN = (
     f"|{_ADDRESS_CHAR}+%40{_ADDRESS_CHAR}+"
     f"|{_ADDRESS_CHAR}+[{_SPACES}]+[{_AT_SIGNS}]+[{_SPACES}]*{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
     f"|{_ADDRESS_CHAR}+[{_AT_SIGNS}]+[{_SPACES}]+{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
-    f"|{_ADDRESS_CHAR}+{_AT_WORD}{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
+    f"|{_ADDRESS_CHAR}+(?:{_AT_WORD}){_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
+    f"|{_ADDRESS_CHAR}+{_SPELT_AT}{_ADDRESS_CHAR}+(?:{_SPELT_DOT}{_ADDRESS_CHAR}+)*{_SPELT_DOT}"
+    f"{_ENDING}"
+    f"|{_ADDRESS_CHAR}+[{_SPACES}]*[{_AT_SIGNS}][{_SPACES}]*{_ADDRESS_CHAR}+[{_SPACES}]*\\."
+    f"[{_SPACES}]*{_ENDING}"
 )
 
 # A digit as typed, full-width ones included (« ０６ １２… », from some input methods).
@@ -68,7 +80,8 @@ PHONE_PATTERN = (
 
 # A cheap necessary condition of both patterns (an @ or its written forms, or 9 digits): the
 # regexes above only run on the few values that pass it, which matters on millions of touches.
-CANDIDATE_PATTERN = (f"[{_AT_SIGNS}]|%40|[aA][tT][{_SPACES}]*[\\])]"
+CANDIDATE_PATTERN = (f"[{_AT_SIGNS}]|%40|%2540|&#|(?i:at|a)[{_SPACES}]*[\\])}}]"
+                     f"|[{_SPACES}](?i:at|arobase)[{_SPACES}]"
                      f"|(?:{_DIGIT}{_NOT_DIGIT}*){{9}}")
 
 EMAIL_MASK = "[email masqué]"
@@ -95,6 +108,8 @@ _SELF_CHECK = (
     "alice@@gmail.com, bob＠gmail.com, dana [at] gmail.com, eve%40gmail.com",
     "06 - 11 - 22 - 33 - 44, (06) 55 66 77 88, 6 12 34 56 82, 06 98\n76 54 32",
     "01 02 2023, 1 250 000 €",
+    "luc at gmail dot com, marc arobase orange point fr, jo @ gmail . com, ana{at}gmail.com",
+    "Salon at Paris, point de rencontre ; Chat (at) home",
 )
 
 

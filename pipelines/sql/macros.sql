@@ -120,6 +120,14 @@ create or replace macro reject_if(failed, column_label, reason, value) as
          'value': mask_pii(cast(value as varchar))}
     end;
 
+-- What the quality page may show of an « Email » that is no address: every such value is
+-- somebody's, whatever its shape (`jean.dupont gmail.com`, `jean.dupont@`, `Jean Dupont`,
+-- `prenom.nom at gmail dot com`), so it is masked whole; only a placeholder of three
+-- characters at most or without a letter or digit (`-`, `n/a`, `?`) is shown as typed.
+create or replace macro email_shown(s) as
+    case when length(s) <= 3 or not regexp_matches(s, '[\pL\pN]') then s
+        else getvariable('pii_email_replacement') end;
+
 -- An optional value that is present but invalid: it becomes missing and is reported.
 create or replace macro invalid_if(failed, column_label, value) as
     case when failed then {'column': column_label, 'value': mask_pii(value)} end;

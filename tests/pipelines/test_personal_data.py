@@ -132,11 +132,38 @@ def test_each_invalid_email_is_warned_with_its_value_masked(placeholders):
                                 "where kind = 'valeur_invalide' and \"column\" = 'Email'")
     assert sorted(rows) == [
         ("prospects", 2, "-"), ("prospects", 3, "n/a"), ("prospects", 4, "N/A"),
-        ("prospects", 5, "non communiqué"), ("prospects", 6, "-"), ("prospects", 7, "inconnu@"),
+        # (any longer value of « Email » is masked whole: see the next test)
+        ("prospects", 5, pii.EMAIL_MASK), ("prospects", 6, "-"), ("prospects", 7, pii.EMAIL_MASK),
         # jean.dupont@gmail has no dot after its @: not an address, but somebody's
         ("prospects", 10, pii.EMAIL_MASK), ("prospects", 11, pii.EMAIL_MASK),
-        ("touches", 2, "-"), ("touches", 3, "n/a"), ("touches", 5, "inconnu@"),
+        ("touches", 2, "-"), ("touches", 3, "n/a"), ("touches", 5, pii.EMAIL_MASK),
     ]
+
+
+# Written by the twelfth attack (30 November): « Email » values that are no address, each
+# somebody's, were quoted in clear by the invalid-value warning (Qualité and its download).
+TWELFTH_PROSPECTS = (
+    "ID prospect;Date de premier contact;Canal;Email\n"
+    "R1;01/02/2024;Salon;jean.zibeline gmail.com\n"
+    "R2;02/02/2024;Salon;jean.zibeline@\n"
+    "R3;03/02/2024;Salon;Jean Zibeline\n"
+    "R4;04/02/2024;Salon;jean.zibeline.gmail.com\n"
+    "R5;05/02/2024;Salon;prenom.zibeline at gmail dot com\n"
+    "R6;06/02/2024;Salon;n/a\n"
+)
+
+
+def test_an_email_column_s_invalid_values_are_never_quoted(tmp_path):
+    _, curated, result = _build_beside_everywhere(
+        tmp_path, "rr", TWELFTH_PROSPECTS,
+        "Code campagne;Libellé;Canal;Date début;Date fin;Budget (€)\n")
+    assert not [text for _, text in _published_texts(curated) if "zibeline" in text.lower()]
+    assert "zibeline" not in (result.stdout + result.stderr).lower()
+    warned = _query(curated, "select line, value from quality.warnings where kind = "
+                             "'valeur_invalide' and \"column\" = 'Email' and "
+                             "file = 'prospects_rr.csv' order by line")
+    assert warned == [(2, pii.EMAIL_MASK), (3, pii.EMAIL_MASK), (4, pii.EMAIL_MASK),
+                      (5, pii.EMAIL_MASK), (6, pii.EMAIL_MASK), (7, "n/a")]
 
 
 def test_touch_with_a_placeholder_email_is_anonymous(placeholders):
@@ -201,6 +228,19 @@ def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
     ("jean.dupont(at)gmail.com", "[email masqué]"),
     ("jean.dupont%40gmail.com", "[email masqué]"),
     ("écrire à ivy.grommet@\ngmail.com", "écrire à [email masqué]"),
+    # (the twelfth attack: an address spelt out or spaced, other written @s, encoded ones, a
+    # number whose digits a word joiner separates)
+    ("prenom.nom at gmail dot com", "[email masqué]"),
+    ("Origine : LEO AT GMAIL DOT COM", "Origine : [email masqué]"),
+    ("marc arobase orange point fr", "[email masqué]"),
+    ("jean.dupont @ gmail . com", "[email masqué]"),
+    ("ana{at}gmail.com, bo[@]gmail.com, jo(a)gmail.com",
+     "[email masqué], [email masqué], [email masqué]"),
+    ("marc.dupont&#64;gmail.com, x%2540gmail.com", "[email masqué], [email masqué]"),
+    ("tél. 06\u206012\u206034\u206056\u206078", "tél. [téléphone masqué]"),
+    # and what only looks like them stays
+    ("Salon at Paris, point de rencontre", "Salon at Paris, point de rencontre"),
+    ("Stand (a) l'entrée, Chat (at) home", "Stand (a) l'entrée, Chat (at) home"),
 ])
 def test_emails_and_several_numbers_in_one_text_are_masked(text, masked, sql):
     assert pii.mask(text) == masked

@@ -77,7 +77,7 @@ final as (
                       'date invalide', first_contact_raw),
         ) as reject,
         list_filter([
-            invalid_if(email_raw is not null and email is null, 'Email', email_raw),
+            invalid_if(email_raw is not null and email is null, 'Email', email_shown(email_raw)),
             invalid_if(household_size_raw is not null and household_size is null,
                        'Nb personnes', household_size_raw),
             invalid_if(accompaniment_raw is not null and accompaniment_date is null,

@@ -58,7 +58,7 @@ final as (
         ) as reject,
         -- (one optional column: a CASE, not a list filtered by a lambda on every row)
         case when email_raw is not null and email is null
-            then [invalid_if(true, 'Email', email_raw)]
+            then [invalid_if(true, 'Email', email_shown(email_raw))]
             else []::struct("column" varchar, "value" varchar)[]
         end as invalid_values,
     from typed
