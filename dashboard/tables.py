@@ -184,7 +184,9 @@ def scoped_objectives(rows: list[dict], refs: Reference,
     labels = dict(zip(campaigns["campaign_code"], campaigns["campaign_label"], strict=True))
     return pd.DataFrame({
         "Objectif": [metrics.objective_name(row, refs.channel, labels) for row in rows],
-        "Objectif de l'année": [row["target"] for row in rows],
+        # (a whole number of households: « 60,0 » in the download)
+        "Objectif de l'année": [round(row["target"]) if float(row["target"]).is_integer()
+                                else row["target"] for row in rows],
         # (the day the objectives are read, as the bilan heads it: « ce jour » read as today)
         "Attendu": [round(row["expected"]) for row in rows],
         "Réalisé": [row["actual"] for row in rows],

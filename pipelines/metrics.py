@@ -198,6 +198,18 @@ def point_change(now: dict, before: dict | None) -> float | None:
     return (now["value"] - before["value"]) * 100
 
 
+# The figures of households' installations: a cohort that has not had its 12 months still
+# gains some, so their change is provisional, never a fall.
+STILL_INSTALLING = ("installed", "people_installed", "installed_rate")
+
+
+def installations_provisional(horizon: dict, before: dict | None = None) -> bool:
+    """Whether the installations of a selection (its `cohort_horizon` answer), or of its
+    comparison window's, may still grow: their figures and changes are provisional (the page
+    and the bilan say so alike; the bilan showed a 2024 « −23 (−53,5 %) » as a fall)."""
+    return not horizon["is_complete"] or (before is not None and not before["is_complete"])
+
+
 # --- Running a metric ---------------------------------------------------------------------
 
 @cache
@@ -309,7 +321,8 @@ def target_progress(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict
     """Each objective of `as_of`'s year (metric `targets`) with what was done from 1 January to
     `as_of` — the same headline figures as everywhere, for the objective's channel or campaign
     — and where it stands: `reached` (the year's objective), `on_track` (at least the value
-    expected that day), late, or missed (the year is over)."""
+    expected that day), late, or missed (the year is over, and for installations, the year's
+    households have all had their 12 months to install)."""
     rows = ask_rows(con, "targets", Filters(None, as_of))
     for row in rows:
         if row["measure"] == "ambassadors":
@@ -322,9 +335,14 @@ def target_progress(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict
         row.update(actual=actual, on_track=actual >= row["expected"],
                    reached=actual >= row["target"])
         # (a year that is over is no longer « late »: its objective was missed; a campaign's
-        # is expected whole at its end, but its households keep coming until the year's end)
+        # is expected whole at its end, but its households keep coming until the year's end;
+        # installations, until the year's households have all had their 12 months: 2024's
+        # « Foyers installés » read « non atteint » in June 2025, while they still came)
+        over = row["year_over"] and not (
+            row["measure"] in STILL_INSTALLING and not ask_one(
+                con, "cohort_horizon", Filters(row["year_start"], as_of))["is_complete"])
         row["standing"] = ("reached" if row["reached"] else "on_track" if row["on_track"]
-                           else "missed" if row["year_over"] else "late")
+                           else "missed" if over else "late")
     return rows
 
 
@@ -339,6 +357,13 @@ def objective_name(row: dict, channel: Callable[[str], str],
         label = campaign_labels.get(row["campaign_code"]) or row["campaign_code"]
         return f"{row['label']} – campagne « {' '.join(str(label).split())} »"
     return row["label"]
+
+
+def objectives_day(date_to: dt.date | None, data_date: dt.date) -> dt.date:
+    """The day a selection's objectives are read: its end, never after the data date (the
+    whole programme: the data date). The bilan read the whole programme's at the last first
+    contact, 27/11/2024, and showed 2024's objectives the page did not."""
+    return min(date_to or data_date, data_date)
 
 
 def objectives_scope(as_of: dt.date, data_date: dt.date) -> str:

@@ -70,17 +70,17 @@ previous = figures_of(window.filters) if window else None
 # cohorts that have not all had 12 months to install still gain installations: the change of
 # what they installed is shown in grey and said to be provisional, never as a fall (2023's
 # « Foyers installés » was compared with 2022's, a year older)
-incomplete = not figures["horizon"]["is_complete"] or (
-    previous is not None and not previous["horizon"]["is_complete"])
+incomplete = metrics.installations_provisional(figures["horizon"],
+                                              previous and previous["horizon"])
 
 
-def card(column, label: str, key: str, help_text: str, cohort: bool = False) -> None:
+def card(column, label: str, key: str, help_text: str) -> None:
     moved = metrics.change(figures[key], previous[key]) if previous else None
     # (written as the bilan writes it, « −3 (−37,5 %) »; grey and said provisional for a
     # cohort still installing)
     change = fmt.delta(moved and moved["difference"],
                        moved and french.change(moved["difference"], moved["relative"]),
-                       provisional=cohort and incomplete)
+                       provisional=key in metrics.STILL_INSTALLING and incomplete)
     column.metric(label, fmt.number(figures[key]), **change, help=help_text, border=True)
 
 
@@ -91,10 +91,10 @@ card(row[0], "Foyers suivis", "followed",
 card(row[1], "Foyers accompagnés", "accompanied",
      "Foyers suivis ayant une date de début d'accompagnement ou une installation.")
 card(row[2], "Foyers installés", "installed",
-     "Foyers suivis ayant au moins une installation, quelle qu'en soit la date.", cohort=True)
+     "Foyers suivis ayant au moins une installation, quelle qu'en soit la date.")
 card(row[3], "Personnes installées", "people_installed",
      "Personnes de la première installation de chaque foyer installé (à défaut, taille du "
-     "foyer, sinon 1).", cohort=True)
+     "foyer, sinon 1).")
 row = st.columns(4)
 rate = figures["installed_rate"]
 # (the rate's change likewise)
@@ -136,7 +136,7 @@ if incomplete and window:
 # The year's objectives (pipelines/targets.toml), read at the period's end, never after the
 # data date: done since 1 January against the value expected that day.
 data_day = queries.data_date(version)
-as_of = min(filters.date_to or data_day, data_day)
+as_of = metrics.objectives_day(filters.date_to, data_day)
 progress = queries.target_progress(version, as_of)
 objectives = [row for row in progress if not row["channel"] and not row["campaign_code"]]
 # (the bilan lists them all: the page showed four objectives where it said « 6 sur 7 »)
@@ -145,13 +145,12 @@ if objectives:
     st.subheader(f"Objectifs {as_of.year}")
     columns = st.columns(len(objectives))
     for column, row in zip(columns, objectives, strict=True):
-        gap = round(row["actual"] - row["expected"])
-        # Streamlit colours a delta by its leading sign: red when late, green otherwise
+        gap = row["actual"] - row["expected"]
+        # (the gap as the bilan writes it, « −7 », red when behind)
         column.metric(
             f"{row['label']} : objectif {fmt.number(row['target'])}",
             fmt.number(row["actual"]),
-            f"{'-' if gap < 0 else '+'}{fmt.number(abs(gap))} · "
-            f"{metrics.STANDINGS[row['standing']]}",
+            **fmt.delta(gap, f"{french.signed(gap)} · {metrics.STANDINGS[row['standing']]}"),
             help=f"Réalisé par les foyers contactés du {fmt.date(row['year_start'])} au "
                  f"{fmt.date(as_of)} ; attendu ce jour-là : {fmt.number(row['expected'])} "
                  "(objectif de l'année au prorata des jours écoulés ; d'une campagne, de ses "

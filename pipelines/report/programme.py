@@ -36,7 +36,7 @@ def document(ctx: Context, filters: metrics.Filters) -> dict:
     headline = Headline(ctx, filters, bounds["first_date"], bounds["last_date"])
     sections = [
         headline.section(),
-        targets_section(ctx, filters, bounds),
+        targets_section(ctx, filters),
         funnel_section(ctx, filters, period),
         channels_section(ctx, filters, period, headline),
         campaigns_section(ctx, filters, period, headline),
@@ -87,6 +87,9 @@ class Headline:
         self.now = self._figures(filters)
         self.before = self._figures(self.window.filters) if self.window else None
         self.horizon = ctx.ask_one("cohort_horizon", filters)
+        self.provisional = metrics.installations_provisional(
+            self.horizon,
+            ctx.ask_one("cohort_horizon", self.window.filters) if self.window else None)
         self.table = Table(ctx.threshold)
         for key, (_, protected) in HEADLINE.items():
             self.table.add(("now", key), self.now[key] if protected else 0)
@@ -126,8 +129,11 @@ class Headline:
         if self.masked(key) or self.masked(key, "before"):
             return f"{self.against()} : {self.text(key, 'before')}"
         moved = metrics.change(self.now[key], self.before[key])
-        return (f"{french.change(moved['difference'], moved['relative'])} par rapport à "
-                f"{self.against()}")
+        # (a cohort still installing: provisional, as the page says it, never a fall)
+        provisional = " (provisoire)" if (key in metrics.STILL_INSTALLING
+                                          and self.provisional) else ""
+        return (f"{french.change(moved['difference'], moved['relative'])}{provisional} par "
+                f"rapport à {self.against()}")
 
     def section(self) -> dict:
         now = self.now
@@ -140,7 +146,8 @@ class Headline:
             before = self.rate(self.before["installed_rate"], "installed", "followed", "before")
             points = metrics.point_change(now["installed_rate"], self.before["installed_rate"])
             if before != "–" and points is not None:
-                rate_detail += (f" ; {french.points(points)} par rapport à "
+                rate_detail += (f" ; {french.points(points)}"
+                                f"{' (provisoire)' if self.provisional else ''} par rapport à "
                                 f"{self.against()}")
         items.insert(4, card("Taux d'installation", rate_text, rate_detail))
         sentences = [self._story()]
@@ -151,9 +158,14 @@ class Headline:
                 f"{french.date(self.window.filters.date_to)}.")
         if not self.horizon["is_complete"]:
             sentences.append(
-                f"Le taux d'installation est provisoire : les foyers contactés après le "
+                f"Les installations sont provisoires : les foyers contactés après le "
                 f"{french.date(self.horizon['complete_until'])} n'ont pas encore eu "
-                f"{self.horizon['horizon_months']} mois pour s'installer.")
+                f"{self.horizon['horizon_months']} mois pour s'installer"
+                + (" ; leur évolution n'est donc pas une baisse." if self.before else "."))
+        elif self.before and self.provisional:
+            sentences.append(
+                "Les installations de la période de comparaison sont provisoires : ses foyers "
+                f"n'ont pas tous eu {self.horizon['horizon_months']} mois pour s'installer.")
         return section("Chiffres clés", sentences, [cards(items)])
 
     def _window_words(self) -> str:
@@ -162,24 +174,31 @@ class Headline:
                 "previous_period": "la période précédente"}[self.window.rule]
 
     def _story(self) -> str:
+        """The period's households and those of them installed since, counted as every
+        figure of the bilan counts them: by their first contact (« 43 familles se sont
+        installées » over 2023 read as the installations of 2023, when 3 were)."""
         period = french.capitalise(french.period(self.filters.date_from, self.filters.date_to))
         followed, installed = self.now["followed"], self.now["installed"]
         if self.masked("followed"):
-            return (f"{period}, moins de {self.ctx.threshold} familles ont pris contact avec le "
+            return (f"{period}, moins de {self.ctx.threshold} foyers ont pris contact avec le "
                     "réseau d'accueil.")
-        start = (f"{period}, {self.text('followed')} "
-                 f"{french.plural(followed, 'famille')} ont pris contact avec le réseau "
-                 "d'accueil du Lot")
+        start = (f"{period}, {self.text('followed')} {french.plural(followed, 'foyer')} "
+                 f"{'a' if followed < 2 else 'ont'} pris contact avec le réseau d'accueil du "
+                 "Lot")
+        since = f"depuis (au {french.date(self.ctx.data_date)}, date des données)"
         if self.masked("installed"):
-            return f"{start} ; moins de {self.ctx.threshold} s'y sont installées."
+            return (f"{start} ; moins de {self.ctx.threshold} d'entre eux s'y sont installés "
+                    f"{since}.")
+        if not installed:
+            return (f"{start} ; aucun ne s'y est encore installé (au "
+                    f"{french.date(self.ctx.data_date)}).")
         people = ("" if self.masked("people_installed") else
                   f", soit {self.text('people_installed')} "
                   f"{french.plural(self.now['people_installed'], 'personne')}")
-        return (f"{start} ; {self.text('installed')} "
-                f"{french.plural(installed, 'famille')} se sont installées dans le Lot"
-                f"{people}, c'est-à-dire "
-                f"{self.rate(self.now['installed_rate'], 'installed', 'followed')} des "
-                f"{self.text('followed')} familles suivies.")
+        whom = "d'entre eux s'y sont installés" if installed >= 2 else "s'y est installé"
+        return (f"{start} ; {self.text('installed')} {whom} {since}{people} : "
+                f"{self.rate(self.now['installed_rate'], 'installed', 'followed')} de ces "
+                "foyers.")
 
 
 def _bounds(filters: metrics.Filters) -> tuple[dt.date | None, dt.date | None]:
@@ -188,11 +207,10 @@ def _bounds(filters: metrics.Filters) -> tuple[dt.date | None, dt.date | None]:
 
 # --- Objectifs -----------------------------------------------------------------------------
 
-def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dict:
+def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
     """The objectives of the year the period ends in, read at the period's end (never after
     the data date): what was done since 1 January against the value expected that day."""
-    end = filters.date_to or bounds["last_date"] or ctx.data_date
-    as_of = min(end, ctx.data_date)
+    as_of = metrics.objectives_day(filters.date_to, ctx.data_date)
     rows = metrics.target_progress(ctx.con, as_of)
     title = f"Objectifs {as_of.year}"
     if not rows:
@@ -241,8 +259,9 @@ def targets_section(ctx: Context, filters: metrics.Filters, bounds: dict) -> dic
         f"Au {french.date(as_of)}, {held_words}{late_words}.",
         # (the scope says how the expected value is reckoned: said once, with the year's share)
         metrics.objectives_scope(as_of, ctx.data_date)
-        + f" Au {french.date(as_of)}, {french.percent(share)} de {as_of.year} est écoulé ; "
-        "les ambassadeurs sont attendus depuis la taille du réseau au 1er janvier.",
+        + (f" L'année {as_of.year} est écoulée" if share >= 1 else
+           f" Au {french.date(as_of)}, {french.percent(share)} de {as_of.year} est écoulé")
+        + " ; les ambassadeurs sont attendus depuis la taille du réseau au 1er janvier.",
     ]
     return section(title, sentences, [
         table([column("Objectif", 3.2, "left"), column(f"Objectif {as_of.year}"),
@@ -419,22 +438,25 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
                  f"installation) ; le bilan retient le modèle « {label} » et donne l'écart "
                  "entre les cinq modèles. Coût = budget ÷ crédits ; budget : "
                  f"{metrics.BUDGET_PART}."]
+    # (the campaigns whose cost is withheld with their small credits: the range said « de
+    # 807 € à 1 948 € » where the page showed 20 500 € for one of them)
+    withheld = [row for row in rows if row["budget_selected_eur"]
+                and row[f"cost_per_installed_{model}"] is not None
+                and cost(row, "installed") == "–"]
+    among = (f" parmi les campagnes dont le coût est publié ({french.number(len(withheld))} "
+             f"autre{'s' if len(withheld) > 1 else ''}, de moins de {ctx.threshold} "
+             "installations créditées, ne l'ont pas)" if withheld else "")
     if priced:
         cheap = min(priced, key=lambda row: row[f"cost_per_installed_{model}"])
         dear = max(priced, key=lambda row: row[f"cost_per_installed_{model}"])
         # (one campaign priced: « va de 3 313 € (« Été 2023 ») à 3 313 € (« Été 2023 ») »)
         sentences.append(
             f"Le coût par installation est de {cost(cheap, 'installed')} "
-            f"(« {one_line(cheap['campaign_label'])} »)." if cheap is dear else
+            f"(« {one_line(cheap['campaign_label'])} »){among}." if cheap is dear else
             f"Le coût par installation va de {cost(cheap, 'installed')} "
             f"(« {one_line(cheap['campaign_label'])} ») à {cost(dear, 'installed')} "
-            f"(« {one_line(dear['campaign_label'])} »).")
-    unattributed = [row for row in rows if row["campaign_code"] == "unattributed"]
-    # (« 0,0 installations ne s'expliquent par aucun contact »: said only when there are some)
-    if unattributed and unattributed[0][f"installed_{model}"] \
-            and not credits.masked(("unattributed", "installed")):
-        sentences.append(f"{credit(('unattributed', 'installed'))} installations ne "
-                         "s'expliquent par aucun contact de campagne.")
+            f"(« {one_line(dear['campaign_label'])} »){among}.")
+    sentences += _unexplained(ctx, filters, rows, credits, model)
     return section("Campagnes", sentences, [
         table([column("Campagne", 3.4, "left"), column("Budget", 1.1),
                column(f"Installations ({label.lower()})", 1.3),
@@ -446,6 +468,28 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
                       f"modèle « {label} » ; contacts datés dans la période. Budget : la "
                       "part de la période (voir ci-dessus)."),
     ])
+
+
+def _unexplained(ctx: Context, filters: metrics.Filters, rows: list[dict], credits: Table,
+                 model: str) -> list[str]:
+    """The installations no recent contact explains, as the Campagnes page's card counts them
+    (metric `unexplained_conversions`), and among them those credited to no campaign at all:
+    the bilan said « 14,0 installations ne s'expliquent par aucun contact » beside the page's
+    « Installations sans contact récent : 45,4 % », two figures that read as one."""
+    counts = ctx.ask_one("unexplained_conversions", filters)
+    if not counts["installed_unexplained"] or counts["installed_unexplained"] < ctx.threshold:
+        return []
+    unattributed = next((row[f"installed_{model}"] for row in rows
+                         if row["campaign_code"] == "unattributed"), 0)
+    nowhere = ("" if not unattributed or credits.masked(("unattributed", "installed")) else
+               f", et {french.number(unattributed, 0 if unattributed % 1 == 0 else 1)} "
+               "à aucune (« non attribué » : ni contact, ni campagne connue)")
+    return [f"Installations sans contact récent : "
+            f"{french.percent(counts['installed_unexplained_rate']['value'])} "
+            f"({french.number(counts['installed_unexplained'])} sur "
+            f"{french.number(counts['installed'])}) n'ont eu aucun contact de campagne dans "
+            f"les {french.number(config.LOOKBACK_DAYS)} jours avant l'installation ; elles "
+            f"sont créditées à la campagne de leur dossier{nowhere}."]
 
 
 # --- Ambassadeurs --------------------------------------------------------------------------
