@@ -166,10 +166,12 @@ if objectives:
             widgets.table(tables.scoped_objectives(scoped, refs, queries.ask(
                 version, "campaign_options")), f"objectifs_{as_of.year}.csv", row_height=66,
                 column_config={
-                    "Objectif": st.column_config.TextColumn(width=290),
+                    "Objectif": st.column_config.TextColumn(width=255),
                     "Situation": st.column_config.TextColumn(width=125),
-                    **{name: st.column_config.NumberColumn(width=85) for name in (
-                        "Objectif de l'année", "Attendu", "Réalisé", "Écart")}})
+                    # (« Objectif de l'a » at 85 px)
+                    "Objectif de l'année": st.column_config.NumberColumn(width=135),
+                    **{name: st.column_config.NumberColumn(width=80) for name in (
+                        "Attendu", "Réalisé", "Écart")}})
             st.caption(f"Attendu : au {fmt.date(as_of)}, comme les objectifs du programme "
                        "ci-dessus.")
     st.caption(metrics.objectives_scope(as_of, data_day) + (
