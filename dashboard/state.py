@@ -11,7 +11,9 @@ def presets(years: list[int]) -> dict[str, str]:
     """Preset key -> label, in the order the sidebar shows them."""
     options = {"tout": "Tout le programme"}
     options.update({str(year): f"Année {year}" for year in reversed(years)})
-    options["ete-2023"] = "Campagne été 2023 (juil.–oct.)"
+    # (a period, every channel: « Campagne été 2023 » read as the campaign « Été 2023 –
+    # campings et sites touristiques », 70 households where the period has 77)
+    options["ete-2023"] = "Été 2023 (1er juillet – 31 octobre)"
     options["perso"] = "Période personnalisée…"
     return options
 

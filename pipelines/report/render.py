@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import cache
 from pathlib import Path
 
@@ -23,13 +24,47 @@ class RenderError(RuntimeError):
     """Typst refused the document (a defect of the template, never of the data)."""
 
 
+# Direction overrides and isolates: « Salon \u202eexe.live\u202c » printed as « Salon
+# exe.live » (a label disguised); dropped from the document's text.
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# A run of this many characters without a space cannot break: Typst lets it run over the next
+# table columns (« SALON_VIVRE_ET_TRAVAILLER_A_LA_CAMPAGNE_2024… » covered a budget).
+LONGEST_UNBROKEN = 20
+_UNBROKEN = re.compile(rf"[^\s\u200b]{{{LONGEST_UNBROKEN + 1},}}")
+_AFTER = re.compile(r"([_\-/.,;:)\]])")
+ZWSP = "\u200b"  # an invisible place where a line may break
+
+
+def _breakable(text: str) -> str:
+    """Text as the bilan may typeset it: no direction override, and a break opportunity in
+    every long run without a space (after its _, -, /, . …, else every LONGEST_UNBROKEN
+    characters); looks the same when it fits."""
+    def split(match: re.Match) -> str:
+        pieces = _AFTER.sub(rf"\1{ZWSP}", match.group()).split(ZWSP)
+        return ZWSP.join(ZWSP.join(piece[i:i + LONGEST_UNBROKEN]
+                                   for i in range(0, len(piece), LONGEST_UNBROKEN))
+                         for piece in pieces)
+    return _UNBROKEN.sub(split, _BIDI.sub("", text))
+
+
+def _typeset_text(value: object, key: str | None = None) -> object:
+    """Every string of a document made _breakable (the map's SVG, not text, kept as it is)."""
+    if isinstance(value, str):
+        return value if key == "svg" else _breakable(value)
+    if isinstance(value, dict):
+        return {k: _typeset_text(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typeset_text(v) for v in value]
+    return value
+
+
 def pdf(document: dict) -> bytes:
     """The PDF of a document: A4, fonts embedded (Typst's own, never the machine's, so every
     machine gives the same bytes), no creation date."""
     compiler = typst.Compiler(TEMPLATE, root=TEMPLATE.parent, ignore_system_fonts=True)
     try:
         return compiler.compile(format="pdf", sys_inputs={
-            "data": json.dumps(document, ensure_ascii=False, allow_nan=False)})
+            "data": json.dumps(_typeset_text(document), ensure_ascii=False, allow_nan=False)})
     except typst.TypstError as exc:  # pragma: no cover - a template defect
         raise RenderError(f"Typst : {exc.message}") from exc
 

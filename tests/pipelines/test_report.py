@@ -666,3 +666,34 @@ def test_the_bilan_says_what_the_pages_say_of_installations_costs_and_objectives
     data_date = con.execute("select data_date from marts.data_date").fetchone()[0]
     day = metrics.objectives_day(None, data_date)
     assert f"Objectifs {day.year}" in whole and "Objectifs 2024" not in whole
+
+
+def test_a_long_unbroken_or_disguised_label_keeps_to_its_column(demo_build, tmp_path):
+    """The attacker's twelfth probe: a campaign labelled like a code, 76 characters without a
+    space, ran over the budget and the installations of the Campagnes table and the figures
+    of the objectives; a label with a right-to-left override printed « Salon exe.live fin »
+    for « Salon \u202eevil.exe\u202c fin ». The label now wraps within its column (each line
+    of it no longer than the column holds) and the override is dropped."""
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_build["raw"], raw)
+    long_label = "SALON_VIVRE_ET_TRAVAILLER_A_LA_CAMPAGNE_2024_PARIS_PORTE_DE_VERSAILLES_HALL5"
+    campaigns = (raw / "campagnes.csv").read_text("utf-8").splitlines()
+    campaigns = [";".join([line.split(";")[0], long_label, *line.split(";")[2:]])
+                 if line.startswith("SALON-VTC-2024;") else
+                 ";".join([line.split(";")[0], "Salon \u202eevil.exe\u202c fin",
+                           *line.split(";")[2:]])
+                 if line.startswith("WEB-CHOISIRLELOT;") else line for line in campaigns]
+    (raw / "campagnes.csv").write_text("\n".join(campaigns) + "\n", "utf-8")
+    curated = tmp_path / "curated"
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
+        text = text_of(report.programme_bilan(
+            con, metrics.Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))))
+    lines = [line.replace("\u200b", "") for line in text.splitlines()]
+    # the tables' cells that begin with the label (the Campagnes table, the objectives'):
+    # each of their lines holds a part of it (a column of the table holds some 35 characters)
+    cells = [line for line in lines
+             if line.startswith(("SALON_", "Foyers suivis – campagne « SALON_"))]
+    assert len(cells) >= 2
+    assert all(len(re.findall(r"[A-Z0-9_]{6,}", line)[0]) < 40 for line in cells), cells
+    assert "exe.live" not in text and "evil.exe" in text
