@@ -187,6 +187,8 @@ def _scan(path: Path, skip: int, find_blanks: bool = False, hash_bytes: bool = T
                 raise NotEligible("espace avant un guillemet en début de valeur")
             if _REPLACEMENT in high:
                 raise NotEligible("caractère « \ufffd » dans le fichier")
+            if b"\x00" in chunk:  # (a stray NUL: the reference reader reports its row)
+                raise NotEligible("octet nul dans le fichier")
             returns = b"\r" in chunk and chunk.count(b"\r")
             if returns and returns != chunk.count(b"\r\n"):
                 raise NotEligible("retours chariot seuls (fin de ligne Mac)")

@@ -133,16 +133,27 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+# A workbook (.xlsx: a zip; .xls: an OLE compound file) saved under a .csv name.
+_BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Text of a CSV export and its encoding, decided on evidence: UTF-16 with a BOM (Excel's
     « Texte Unicode »), UTF-8 (with or without BOM), else Windows-1252. A few bytes invalid in
     a file that is otherwise UTF-8 do not make it Windows-1252: they become « � » and each row
-    holding one is reported."""
+    holding one is reported; so does a stray NUL byte (one stopped the whole build as
+    « fichier binaire », or was kept inside a value where it fell past the first 64 KB)."""
+    text, encoding = _decode(data)
+    return (text.replace("\x00", "\ufffd") if "\x00" in text else text), encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
     if encoding := _utf16_without_bom(data):
         return data.decode(encoding, errors="replace"), encoding
-    if b"\x00" in data[:65536] or data[:4] == b"PK\x03\x04":
+    head = data[:65536]
+    if head.startswith(_BINARY_MAGIC) or head.count(0) > max(1, len(head) // 100):
         raise ExportError("illisible comme CSV (fichier binaire ; un classeur Excel doit "
                           "porter l'extension .xlsx)")
     has_bom = data.startswith(codecs.BOM_UTF8)

@@ -178,6 +178,32 @@ def test_utf16_text_without_its_bom_is_read(dirs, encoding):
     assert _query(curated, "select encoding from quality.files") == [(encoding,)]
 
 
+@pytest.mark.parametrize("where", ["first_rows", "past_64_kb"])
+def test_a_stray_nul_byte_is_reported_on_its_row_not_refused_nor_kept(dirs, where):
+    """The twelfth attack: one NUL byte in the first 64 KB of a CSV stopped the whole build
+    as « fichier binaire … .xlsx » (naming no line); past them, it was kept inside a value,
+    « Formulaire\\x00web », a second « Formulaire web » in the bilan's table that masked real
+    figures by its small count, without a warning. It is now an unreadable character of its
+    row, reported there with its line, as an invalid byte is."""
+    raw, curated = dirs
+    filler = _prospects(2000, start=100) if where == "past_64_kb" else ""
+    body = filler + "P001;01/02/2023;Sal\x00on;p1@exemple.fr\n" + _prospects(3, start=2)
+    (raw / "prospects.csv").write_bytes((HEADER + body).encode("utf-8"))
+    result = _build(raw, curated)
+    assert result.returncode == 0, result.stderr
+    line = 2 + (2000 if filler else 0)
+    warned = _query(curated, "select line, message from quality.warnings "
+                             "where source = 'prospects' and message like '%illisible%'")
+    assert [w[0] for w in warned] == [line], warned
+    texts = _query(curated, "select channel_label from core.prospects")
+    assert not any("\x00" in (t or "") for (t,) in texts)
+    assert kpis(curated)["followed"] == 4 + (2000 if filler else 0)
+    # a workbook saved under a .csv name is still one
+    (raw / "prospects.csv").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    refused = _build(raw, curated)
+    assert refused.returncode == 1 and "fichier binaire" in refused.stderr
+
+
 # ------------------------------------------------------------------------------------ XLSX
 
 
