@@ -692,7 +692,9 @@ def channel_funnel(by_channel: pd.DataFrame, refs: Reference) -> go.Figure:
             hovers = [f"{fmt.number(n)} foyers suivis" for n in counts]
         else:
             rates = by_channel[rate_column].tolist()
-            # (on two lines: « 54 · 64 % » on one ran into the next panel on a phone)
+            # (on two lines: « 54 · 64 % » on one ran into the next panel on a phone; the
+            # rate whole, five characters, for the same reason: the table beside and the
+            # hover give its decimal)
             texts = [f"{fmt.number(n)}<br>{fmt.share(r, 0)}"
                      for n, r in zip(counts, rates, strict=True)]
             hovers = [fmt.rate(r, base=True) if r["whole"] else "aucun foyer suivi"
@@ -742,7 +744,7 @@ def quarterly_install_rate(cohorts: pd.DataFrame) -> go.Figure:
         labels = [fmt.quarter(q) for q in rows["quarter"]]
         rates = rows["installed_rate"].tolist()
         shares = [r["value"] for r in rates]
-        texts = [f"{fmt.share(r, 0)}<br>{fmt.number(r['part'])}/{fmt.number(r['whole'])}"
+        texts = [f"{fmt.share(r)}<br>{fmt.number(r['part'])}/{fmt.number(r['whole'])}"
                  if r["whole"] else "" for r in rates]
         hovers = [fmt.rate(r) for r in rates]
         fig.add_bar(x=labels, y=shares, name=name, text=texts, textposition="outside",

@@ -130,8 +130,9 @@ def referral_conversion(groups: pd.DataFrame) -> pd.DataFrame:
         "Foyers": groups["is_referred"].map(
             {True: "Parrainés par un ambassadeur", False: "Autres foyers"}),
         "Suivis": groups["followed"],
-        "Accompagnés": _rates(groups["accompanied_rate"]),
-        "Installés": _rates(groups["installed_rate"]),
+        # (a rate, named as everywhere: « Installés » read as a count, as the bilan's is)
+        "Taux suivi → accompagné": _rates(groups["accompanied_rate"]),
+        metrics.INSTALLED_RATE_NAME: _rates(groups["installed_rate"]),
         "Délai médian (jours)": groups["median_days_to_install"].round(),
     })
 
@@ -141,7 +142,7 @@ def referrals_by_ambassador_type(by_type: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Type d'ambassadeur": by_type["ambassador_type"],
         "Foyers parrainés": by_type["followed"],
-        "Installés": _rates(by_type["installed_rate"]),
+        metrics.INSTALLED_RATE_NAME: _rates(by_type["installed_rate"]),
     })
 
 
@@ -295,7 +296,7 @@ def channel_funnel_download(by_channel: pd.DataFrame, refs: Reference) -> pd.Dat
         "Accompagnés": by_channel["accompanied"],
         "Installés": by_channel["installed"],
         **_rate_columns("Taux suivi → accompagné", by_channel["accompanied_rate"]),
-        **_rate_columns("Taux suivi → installé", by_channel["installed_rate"]),
+        **_rate_columns(metrics.INSTALLED_RATE_NAME, by_channel["installed_rate"]),
     })
 
 
@@ -367,7 +368,7 @@ def referral_conversion_download(groups: pd.DataFrame) -> pd.DataFrame:
             {True: "Parrainés par un ambassadeur", False: "Autres foyers"}),
         "Suivis": groups["followed"],
         **_rate_columns("Taux d'accompagnement", groups["accompanied_rate"]),
-        **_rate_columns("Taux d'installation", groups["installed_rate"]),
+        **_rate_columns(metrics.INSTALLED_RATE_NAME, groups["installed_rate"]),
         "Délai médian (jours)": _whole(groups["median_days_to_install"]),
     })
 
@@ -376,7 +377,7 @@ def referrals_by_ambassador_type_download(by_type: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame({
         "Type d'ambassadeur": by_type["ambassador_type"],
         "Foyers parrainés": by_type["followed"],
-        **_rate_columns("Taux d'installation", by_type["installed_rate"]),
+        **_rate_columns(metrics.INSTALLED_RATE_NAME, by_type["installed_rate"]),
     })
 
 

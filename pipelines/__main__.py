@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -194,8 +195,13 @@ def _kpis(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
+        from . import french
         from .contract import SOURCES, source_label
         names |= {source: source_label(source) for source in SOURCES}
+        # (a person reading the figures is told what they cover: « --from 2023-01-01 » printed
+        # them without a word of the period)
+        print(f"Sélection : {french.period(args.date_from, args.date_to)} (premier contact des "
+              "foyers)")
         _print_figures(figures, names)
     return 0
 
@@ -222,14 +228,21 @@ def _print_figures(figures: dict, names: dict[str, str], depth: int = 0) -> None
     for key, value in figures.items():
         label = _LABELS.get(key) or names.get(key, key)
         if isinstance(value, dict) and set(value) <= {"followed", "installed"}:
-            print(f"{'  ' * depth}{label} : {french.number(value.get('followed'), 1)} suivis, "
-                  f"{french.number(value.get('installed'), 1)} installés")
+            # (a whole credit whole: « 1,0 installés »)
+            print(f"{'  ' * depth}{label} : {_credit(value.get('followed'))} suivis, "
+                  f"{_credit(value.get('installed'))} installés")
         elif isinstance(value, dict):
             print(f"{'  ' * depth}{label} :")
             _print_figures(value, names, depth + 1)
         else:
             decimals = 0 if float(value).is_integer() else 1
             print(f"{'  ' * depth}{label} : {french.number(value, decimals)}")
+
+
+def _credit(value: float | None) -> str:
+    from . import french
+
+    return french.number(value, 0 if value is None or float(value).is_integer() else 1)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -246,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return EXIT_INTERNAL
+    except BrokenPipeError:  # (`kpis | head`: the reader had enough, not an error to print)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:  # a folder that cannot be written, a full disk
         print(f"Erreur : {exc.strerror} ({exc.filename or ''}).", file=sys.stderr)
         return EXIT_ENVIRONMENT

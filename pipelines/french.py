@@ -90,5 +90,13 @@ def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     return singular if abs(count) < 2 else (plural_form or singular + "s")
 
 
+def quoted(text: object) -> str:
+    """A label from the exports quoted on one line, `« Été 2023 »`; its own guillemets become
+    the inner quotes French uses, `« Salon “Vivre et travailler” 2024 »` (nested « « » » read
+    as two labels)."""
+    inner = " ".join(str(text).split()).replace("« ", "“").replace(" »", "”")
+    return f"« {inner.replace('«', '“').replace('»', '”')} »"
+
+
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]

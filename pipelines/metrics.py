@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from . import config
+from . import config, french
 
 if TYPE_CHECKING:  # (the build asks no DataFrame: pandas stays out of its memory, ~45 MB)
     import pandas as pd
@@ -355,7 +355,7 @@ def objective_name(row: dict, channel: Callable[[str], str],
         return f"{row['label']} – canal {channel(row['channel'])}"
     if row["campaign_code"]:
         label = campaign_labels.get(row["campaign_code"]) or row["campaign_code"]
-        return f"{row['label']} – campagne « {' '.join(str(label).split())} »"
+        return f"{row['label']} – campagne {french.quoted(label)}"
     return row["label"]
 
 
@@ -379,6 +379,12 @@ def objectives_scope(as_of: dt.date, data_date: dt.date) -> str:
             f"{as_of:%d/%m/%Y} ; {installed} ; ambassadeurs : taille du réseau au "
             f"{as_of:%d/%m/%Y}. Écart à la valeur attendue au {as_of:%d/%m/%Y} (objectif de "
             "l'année au prorata des jours écoulés ; d'une campagne, de ses jours dans l'année).")
+
+
+# The share of households followed that installed, as every page and document names it (the
+# bilan and the Ambassadeurs page said « Taux d'installation », the cards « Taux suivi →
+# installé »).
+INSTALLED_RATE_NAME = "Taux suivi → installé"
 
 
 # An objective's standing (target_progress), as every page and document words it.

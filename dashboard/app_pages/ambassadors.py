@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, fmt, help, queries, tables, widgets
+from pipelines.metrics import INSTALLED_RATE_NAME
 
 filters = st.session_state.filters
 version = st.session_state.version
@@ -78,11 +79,11 @@ with right:
         download=tables.referral_conversion_download(referral),
         column_config={"Suivis": st.column_config.NumberColumn(format="%d"),
                        "Foyers": st.column_config.TextColumn(width=185),
-                       "Installés": st.column_config.TextColumn(width=125),
+                       INSTALLED_RATE_NAME: st.column_config.TextColumn(width=170),
                        "Délai médian (jours)": st.column_config.NumberColumn(format="%d",
                                                                             width=145)},
         # the rates are in the chart beside; the median delay the caption explains stays
-        column_order=["Foyers", "Installés", "Délai médian (jours)"],
+        column_order=["Foyers", INSTALLED_RATE_NAME, "Délai médian (jours)"],
     )
     st.caption("Délai médian : jours entre le premier contact et l'installation, foyers "
                "installés seulement.")

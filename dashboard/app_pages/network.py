@@ -53,7 +53,9 @@ with right:
     widgets.to_url("seuil", int(after_days))
     stalled = queries.ask_one(version, "stalled_summary", filters, after_days=int(after_days))
     st.markdown(
-        f"**{fmt.number(stalled['stalled'])}** foyers accompagnés sur "
+        # (« accompagnés » alone is the overview's 240, ever accompanied: these are the
+        # households in accompaniment now, the « En accompagnement » card's)
+        f"**{fmt.number(stalled['stalled'])}** foyers en accompagnement sur "
         f"{fmt.number(stalled['accompanied'])} sont sans nouvelle depuis plus de "
         f"{fmt.number(after_days)} jours"
         + (f", dont {fmt.number(stalled['stalled_abandoned'])} au statut « Abandon » dans "

@@ -100,7 +100,7 @@ rate = figures["installed_rate"]
 # (the rate's change likewise)
 points = metrics.point_change(rate, previous["installed_rate"]) if previous else None
 row[0].metric(
-    "Taux suivi → installé", fmt.share(rate),
+    metrics.INSTALLED_RATE_NAME, fmt.share(rate),
     **fmt.delta(points, None if points is None else french.points(points), incomplete),
     help=f"{fmt.rate(rate, base=True)}."
          + (f" Provisoire : les foyers contactés après le "
@@ -128,7 +128,7 @@ if window:
                f"au {fmt.date(window.filters.date_to)}.")
 if incomplete and window:
     st.caption(
-        f"Taux d'installation provisoire : les foyers contactés après le "
+        f"{metrics.INSTALLED_RATE_NAME} provisoire : les foyers contactés après le "
         f"{fmt.date(figures['horizon']['complete_until'])} n'ont pas encore eu 12 mois pour "
         f"s'installer (données au {fmt.date(figures['horizon']['data_date'])}) ; son "
         "évolution n'est pas une baisse.")

@@ -167,7 +167,7 @@ class Reach:
             top = max(self.types, key=lambda kind: by_type[kind]["persons"])
             sentences.append(
                 f"{french.capitalise(self.persons(None, None))} personnes touchées au total ; "
-                f"le type d'interaction qui en a touché le plus est « {one_line(top)} » "
+                f"le type d'interaction qui en a touché le plus est {french.quoted(top)} "
                 f"({self.persons(None, top)}).")
         sentences.append("Une personne touchée de plusieurs façons, ou à plusieurs "
                          f"{units}, compte dans chaque case mais une seule fois dans "
@@ -227,7 +227,7 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
     cost = ("–" if credits.masked("installed")
             else french.euros(chosen["cost_per_installed_eur"]))
     start, end = reach.window
-    name = (f"la campagne « {one_line(campaigns[0]['campaign_label'])} »" if len(campaigns) == 1
+    name = (f"la campagne {french.quoted(campaigns[0]['campaign_label'])}" if len(campaigns) == 1
             else f"l'opération ({', '.join(one_line(r['campaign_label']) for r in campaigns)})")
     length = f" ({french.number((end - start).days + 1)} jours)" if start and end else ""
     sentences = [

@@ -149,7 +149,7 @@ class Headline:
                 rate_detail += (f" ; {french.points(points)}"
                                 f"{' (provisoire)' if self.provisional else ''} par rapport à "
                                 f"{self.against()}")
-        items.insert(4, card("Taux d'installation", rate_text, rate_detail))
+        items.insert(4, card(metrics.INSTALLED_RATE_NAME, rate_text, rate_detail))
         sentences = [self._story()]
         if self.window:
             sentences.append(
@@ -383,7 +383,7 @@ def channels_section(ctx: Context, filters: metrics.Filters, period: str,
     return section("Canaux", sentences, [
         table([column("Canal", 1.4, "left"), column("Personnes touchées", 1.2),
                column("Foyers suivis"), column("Accompagnés"), column("Installés"),
-               column("Taux d'installation (des suivis)", 1.5)], rows, total=total,
+               column(metrics.INSTALLED_RATE_NAME, 1.5)], rows, total=total,
               sums=[1, 2, 3, 4]),
         bars("Foyers suivis et installés par canal (nombre de foyers)", chart,
              ctx.caption(period),
@@ -452,10 +452,10 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
         # (one campaign priced: « va de 3 313 € (« Été 2023 ») à 3 313 € (« Été 2023 ») »)
         sentences.append(
             f"Le coût par installation est de {cost(cheap, 'installed')} "
-            f"(« {one_line(cheap['campaign_label'])} »){among}." if cheap is dear else
+            f"({french.quoted(cheap['campaign_label'])}){among}." if cheap is dear else
             f"Le coût par installation va de {cost(cheap, 'installed')} "
-            f"(« {one_line(cheap['campaign_label'])} ») à {cost(dear, 'installed')} "
-            f"(« {one_line(dear['campaign_label'])} »){among}.")
+            f"({french.quoted(cheap['campaign_label'])}) à {cost(dear, 'installed')} "
+            f"({french.quoted(dear['campaign_label'])}){among}.")
     sentences += _unexplained(ctx, filters, rows, credits, model)
     return section("Campagnes", sentences, [
         table([column("Campagne", 3.4, "left"), column("Budget", 1.1),
@@ -537,15 +537,15 @@ def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
                      for row in referrals]
     end = (f"au {french.date(filters.date_to)}" if filters.date_to
            else f"au {french.date(ctx.data_date)}")
+    share = rate('total', 'active', 'ambassadors', network['active_rate'])
     sentences = [
         f"{french.capitalise(end)}, le réseau compte {number(('total', 'ambassadors'))} "
-        # (the export holds today's status only: « au 31/12/2023 … dont 344 actifs » told a
-        # past activity that nobody recorded)
         f"ambassadeurs, dont {number(('total', 'active'))} actifs"
-        + (f" selon le statut du dernier export (données au {french.date(ctx.data_date)})"
+        + (f", {share}" if share != "–" else "")
+        # (the export holds today's status only: « au 31/12/2023 … dont 344 actifs » told a
+        # past activity that nobody recorded; one bracket, not « (données au …) (80,0 %) »)
+        + (f", selon leur statut dans le dernier export, au {french.date(ctx.data_date)}"
            if filters.date_to and filters.date_to < ctx.data_date else "")
-        + (f" ({rate('total', 'active', 'ambassadors', network['active_rate'])})"
-           if rate('total', 'active', 'ambassadors', network['active_rate']) != "–" else "")
         + (f" ; {french.number(network['joined'])} ont adhéré pendant la période."
            if filters.date_from and not protected.masked(("total", "ambassadors")) else ".")]
     referred = next((row for row in referrals if row["is_referred"]), None)
@@ -564,7 +564,7 @@ def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
                      rate("total", "active", "ambassadors", network["active_rate"])],
               sums=[1, 2]),
         table([column("Foyers de la période", 2, "left"), column("Suivis"),
-               column("Installés"), column("Taux d'installation")], referral_rows,
+               column("Installés"), column(metrics.INSTALLED_RATE_NAME)], referral_rows,
               title="Parrainage",
               total=["Ensemble", number(("households", "followed")),
                      number(("households", "installed")),
@@ -656,7 +656,7 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
     if shown:
         # every tie named, as on the territory page (one of two at 6 was named alone)
         most = max(row["households"] for row in shown)
-        tops = [f"« {one_line(row['epci_short_name'])} »" for row in shown
+        tops = [f"{french.quoted(row['epci_short_name'])}" for row in shown
                 if row["households"] == most]
         # (among the figures published: a masked one may hold more)
         among = (", parmi celles dont le chiffre est publié"

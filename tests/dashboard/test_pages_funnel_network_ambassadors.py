@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
-from pipelines import config
+from pipelines import config, metrics
 from tests.conftest import ROOT, kpis
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -290,11 +290,12 @@ def test_referred_households_convert_as_a_sql_count_says(demo_env):
     assert _metric(at, "Foyers parrainés") == fmt.number(referred)
     groups = _table(at, "Foyers").set_index("Foyers")
     assert groups.loc["Parrainés par un ambassadeur", "Suivis"] == referred
-    assert groups.loc["Parrainés par un ambassadeur", "Installés"] == _rate(
+    # (a rate, named « Taux suivi → installé » as everywhere, not « Installés », a count)
+    assert groups.loc["Parrainés par un ambassadeur", metrics.INSTALLED_RATE_NAME] == _rate(
         installed, referred)
     figures = kpis(demo_env["curated"])
     assert groups.loc["Autres foyers", "Suivis"] == figures["followed"] - referred
-    assert groups.loc["Autres foyers", "Installés"] == _rate(
+    assert groups.loc["Autres foyers", metrics.INSTALLED_RATE_NAME] == _rate(
         figures["installed"] - installed, figures["followed"] - referred)
 
 

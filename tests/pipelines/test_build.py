@@ -391,3 +391,26 @@ def test_kpis_for_a_person_speaks_french(published):
     for english in ("followed", "installed_by_channel", "first_touch", "unattributed", "{",
                     "read :"):
         assert english not in result.stdout, english
+    # what the figures cover is said first (« --from … » printed them without the period), a
+    # whole credit is written whole (« 1,0 installés »)
+    assert result.stdout.startswith("Sélection : depuis le début du programme")
+    assert not re.search(r"\b\d+,0 (suivis|installés)", result.stdout)
+    dated = run_cli("kpis", "--curated", str(published["curated"]), "--from", "2023-01-01",
+                    "--to", "2023-12-31")
+    assert dated.stdout.startswith("Sélection : du 01/01/2023 au 31/12/2023 (premier contact")
+
+
+def test_kpis_piped_into_a_reader_that_stops_says_nothing(published):
+    """`kpis | head -2` printed « Erreur : Broken pipe (). »."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    # (the reader gone before the first line: the command's write meets a closed pipe)
+    command = subprocess.Popen([sys.executable, "-m", "pipelines", "kpis", "--curated",
+                                str(published["curated"])], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    command.stdout.close()
+    errors = command.stderr.read()
+    assert command.wait() == 0 and errors == "", errors

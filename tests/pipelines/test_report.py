@@ -234,7 +234,10 @@ def test_bilan_is_a4_with_fonts_embedded_and_every_section(bilan_2023):
     assert not words & {"touches", "campaigns", "ambassadors", "installations_"}
     assert "Ambassadeurs" in words
     # the export holds today's status only: a past year's « actifs » says so
-    assert "actifs selon le statut du dernier export" in " ".join(text.split())
+    flat = " ".join(text.split())
+    assert re.search(r"dont \d+ actifs, [\d,]+ %, selon leur statut dans le dernier export, "
+                     r"au 30/06/2025", flat)
+    assert ") (" not in flat  # (« (données au 30/06/2025) (80,0 %) »)
 
 
 def test_targets_read_at_build_time_with_the_value_expected_at_a_date(con):
@@ -386,7 +389,7 @@ def test_small_counts_are_masked_in_tables_charts_map_and_sentences(con):
     text = text_of(report.render.pdf(document))
     assert "\nFoyers suivis\n< 200\n" in text
     assert "moins de 200 foyers ont pris contact" in text
-    assert "\nTaux d'installation\n–\n" in text
+    assert f"\n{metrics.INSTALLED_RATE_NAME}\n–\n" in text
     for block in (b for s in document["sections"] for b in s["blocks"]):
         if block["kind"] == "bars":
             for row in block["rows"]:
