@@ -110,8 +110,13 @@ class Reach:
                       and not row["is_all_types"]]
         self.phases = list(dict.fromkeys(row["phase"] for row in rows
                                          if not row["is_all_phases"]))
-        self.types = list(dict.fromkeys(row["interaction_type"] for row in rows
-                                        if not row["is_all_types"]))
+        # the types by the persons they touched, most first, as the sentence names the first
+        # (the table listed them in the metric's order)
+        reach = {row["interaction_type"]: row["persons"] for row in rows
+                 if row["is_all_phases"] and not row["is_all_types"]}
+        self.types = sorted(dict.fromkeys(row["interaction_type"] for row in rows
+                                          if not row["is_all_types"]),
+                            key=lambda kind: (-reach.get(kind, 0), str(kind)))
         self.rows = rows
         self.total = next((row for row in rows if row["is_all_phases"]
                            and row["is_all_types"]), {"persons": 0, "interactions": 0})

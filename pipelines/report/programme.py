@@ -118,10 +118,12 @@ class Headline:
         return french.percent(rate["value"])
 
     def against(self) -> str:
+        """The comparison window in a card's words (its dates are said once, under the cards:
+        the summer's bilan repeated « (du 01/07/2022 au 31/10/2022) » under each of eight)."""
         window = self.window
         if window.rule == "previous_year":
             return f"{window.filters.date_from.year}"
-        return f"la même période un an plus tôt ({french.period(*_bounds(window.filters))})"
+        return self._window_words()
 
     def change(self, key: str) -> str | None:
         if not self.before:
@@ -199,10 +201,6 @@ class Headline:
         return (f"{start} ; {self.text('installed')} {whom} {since}{people} : "
                 f"{self.rate(self.now['installed_rate'], 'installed', 'followed')} de ces "
                 "foyers.")
-
-
-def _bounds(filters: metrics.Filters) -> tuple[dt.date | None, dt.date | None]:
-    return filters.date_from, filters.date_to
 
 
 # --- Objectifs -----------------------------------------------------------------------------

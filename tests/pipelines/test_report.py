@@ -111,6 +111,8 @@ def test_a_committee_s_reading_of_a_season_and_of_the_programme_s_second_year(co
         con, metrics.Filters(dt.date(2023, 7, 1), dt.date(2023, 10, 31)))).split())
     assert "par rapport à la même période un an plus tôt" in summer
     assert "à même période" not in summer
+    # (its dates once, in the sentence under the cards, not under each of eight cards)
+    assert summer.count("du 01/07/2022 au 31/10/2022") == 1
     objective = re.search(r"campagne « Été 2023 [^»]*» 60 (\S+) (\S+) \S+ (.+?) ", summer)
     assert objective and objective[1] == "60"  # (expected whole: the campaign is over)
     # (late, not missed: its households keep coming until the year's end, and the year's
@@ -173,6 +175,15 @@ def test_campaign_bilan_figures_equal_the_metrics_layer(con):
                f"{installed:.1f} {number(cost)} €").replace(".", ",")
         assert row in text, row
     assert f"{round(campaign['median_days_to_installed'])} jours" in text
+    # the types of interaction listed by the persons they touched, most first, as the
+    # sentence above the table names the first (the table kept the metric's order)
+    document = report.campaign_document(con, ["TOUR-ETE-2023"])
+    reach = next(block for section in document["sections"] for block in section["blocks"]
+                 if block["kind"] == "table" and block["columns"][0]["text"] ==
+                 "Type d'interaction")
+    totals = [int(row["cells"][-1].replace("\u202f", "")) for row in reach["rows"]
+              if not row.get("total") and row["cells"][-1].replace("\u202f", "").isdigit()]
+    assert len(totals) >= 3 and totals == sorted(totals, reverse=True)
 
 
 def test_campaign_credits_of_each_campaign_are_the_campagnes_pages(con):
