@@ -46,12 +46,17 @@ row[1].metric(
                                      else ""))
 row[2].metric(
     "Intercommunalité en tête",
-    fmt.plain(fmt.enumeration(list(top_epci["epci_short_name"]))) if len(top_epci) else "–",
+    fmt.plain(fmt.enumeration(list(top_epci["epci_short_name"]))) if len(top_epci) else
+    masking.MASKED if summary["installed"] else "–",
     border=True,
     help=(f"{top_epci['shown'].iloc[0]} foyers installés"
           + (" chacune, à égalité" if len(top_epci) > 1 else "")
           + (" ; parmi les intercommunalités dont le chiffre est affiché"
-             if masking.is_hidden(epci).any() else "")) if len(top_epci) else None)
+             if masking.is_hidden(epci).any() else "")) if len(top_epci) else
+    # (20 households of one campaign, each intercommunality's too few to show: a bare « – »)
+    ("Aucune intercommunalité nommée : chacune compte trop peu de foyers installés de cette "
+     "sélection pour être affichée sans risquer de les reconnaître (secret statistique)."
+     if summary["installed"] else None))
 names = list(top_origins["name"])
 row[3].metric(
     "Première origine",

@@ -116,6 +116,17 @@ def test_channel_filter_applies_to_the_territory_page(demo_env):
     assert int(communes["households"].sum()) == installed
 
 
+def test_a_leading_intercommunality_too_small_to_show_says_why(demo_env):
+    """The summer 2023 campaign's 20 installed households, each intercommunality's too few to
+    show: « Intercommunalité en tête » was a bare « – », without a word."""
+    at = _page(TERRITORY)
+    at.sidebar.multiselect[1].set_value(["TOUR-ETE-2023"])
+    _run(at)
+    card = next(m for m in at.metric if m.label == "Intercommunalité en tête")
+    assert int(_metric(at, "Foyers installés")) > 0
+    assert card.value == "masqué" and "secret statistique" in card.help
+
+
 def test_origins_count_every_followed_household(demo_env):
     figures = kpis(demo_env["curated"])
     origins = _table(_page(TERRITORY), "Foyers suivis")
