@@ -324,13 +324,13 @@ def touches_by_week(touches: pd.DataFrame) -> go.Figure:
                 for first, last in zip(pd.to_datetime(rows["first_day"]).dt.date,
                                        pd.to_datetime(rows["last_day"]).dt.date, strict=True)]
         fig.add_bar(x=rows["week"], y=rows["touches"], name=_wrap(_text(kind), LEGEND_CHARS),
-                    customdata=list(zip(days, _counted(rows["touches"], "contact"),
+                    customdata=list(zip(days, _counted(rows["touches"], "interaction"),
                                         strict=True)),
                     hovertemplate="%{customdata[0]} : %{customdata[1]}"
                                   "<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat="%d/%m/%Y")
-    fig.update_yaxes(title_text="contacts")
+    fig.update_yaxes(title_text="interactions")
     # on a phone the legend is one entry per line: the figure grows with its lines, so that
     # the legend (up to half the height) never hides an entry nor scrolls over the bars
     lines = sum(trace.name.count("<br>") + 1 for trace in fig.data)

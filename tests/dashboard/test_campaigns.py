@@ -287,11 +287,13 @@ def test_a_campaign_s_contact_kinds_fit_a_phone_s_legend(demo_build):
     assert fig.layout.height * fig.layout.legend.maxheight >= charts.LEGEND_LINE_PX * len(lines)
     assert {trace.name.replace("<br>", " ") for trace in fig.data} == set(
         touches["interaction_type"])
-    # « semaine du 26/06/2023 : 1 contacts »: the noun agrees with its count
+    # « semaine du 26/06/2023 : 1 contacts »: the noun agrees with its count, and is the
+    # card's (« Interactions »: the axis said « contacts »)
     shown = {(int(n), text) for trace in fig.data
              for n, (_, text) in zip(trace.y, trace.customdata, strict=True)}
-    assert (1, "1 contact") in shown and all(
-        text == f"{n} contact{'s' if n > 1 else ''}" for n, text in shown if n < 1000)
+    assert (1, "1 interaction") in shown and all(
+        text == f"{n} interaction{'s' if n > 1 else ''}" for n, text in shown if n < 1000)
+    assert fig.layout.yaxis.title.text == "interactions"
 
 
 def test_a_week_cut_by_the_period_says_which_days_it_counts(demo_build):
