@@ -153,7 +153,7 @@ def campaigns(metrics: pd.DataFrame, model: str, refs: Reference) -> pd.DataFram
     budget and costs."""
     return pd.DataFrame({
         "Campagne": metrics["campaign_label"],
-        "Canal": metrics["channel"].map(refs.channel),
+        "Canal": _campaign_channel(metrics, refs),
         "Budget (€)": metrics["budget_selected_eur"].astype("float64"),
         "Installations attribuées": as_written(metrics[f"installed_{model}"], 1),
         "Installations : min–max des modèles": [
@@ -381,6 +381,12 @@ def referrals_by_ambassador_type_download(by_type: pd.DataFrame) -> pd.DataFrame
     })
 
 
+def _campaign_channel(metrics: pd.DataFrame, refs: Reference) -> pd.Series:
+    """Each campaign's channel; none for « non attribué », no campaign (it read « Autre »,
+    a channel of its own, with households)."""
+    return metrics["channel"].map(refs.channel).where(metrics["campaign_code"] != "unattributed")
+
+
 def campaigns_download(metrics: pd.DataFrame, model: str, refs: Reference) -> pd.DataFrame:
     """Credits under `model` (1 decimal, as shown) and the spread of the five models as two
     numbers, costs in whole euros, the share of persons who became households as a %."""
@@ -388,7 +394,7 @@ def campaigns_download(metrics: pd.DataFrame, model: str, refs: Reference) -> pd
         # (« Non attribué » is no campaign: no code, where the file read « unattributed »)
         "Code": metrics["campaign_code"].replace("unattributed", ""),
         "Campagne": metrics["campaign_label"],
-        "Canal": metrics["channel"].map(refs.channel),
+        "Canal": _campaign_channel(metrics, refs),
         "Modèle d'attribution": refs.models.get(model, model),
         "Début": _dates(metrics["start_date"]),
         "Fin": _dates(metrics["end_date"]),

@@ -145,6 +145,9 @@ def test_campaign_costs_are_rounded_and_the_models_spread_is_two_numbers(demo_en
     assert (frame["Installations : minimum des modèles"]
             <= frame["Installations : maximum des modèles"]).all()
     assert frame["Part devenue foyer (%)"].dropna().between(0, 100).all()
+    # « non attribué » has no channel (it read « Autre », a channel with households of its own)
+    nowhere = frame[frame["Campagne"].str.startswith("Non attribué")]
+    assert len(nowhere) == 1 and nowhere["Canal"].isna().all()
 
 
 def test_a_cohort_not_old_enough_is_an_empty_cell(demo_env, kept_storage):
