@@ -9,6 +9,10 @@ from dashboard import fmt, masking
 from dashboard.queries import NO_CAMPAIGN_LABEL, Reference
 from pipelines import metrics
 
+# A household's pseudonymous ID as every table and download names it (the screens said
+# « Identifiant foyer » or « Foyer », the downloads « N° de dossier CRM »): the kept
+# prospect's file number, to look up in the CRM.
+HOUSEHOLD_ID = "N° de dossier CRM"
 
 def as_written(values: pd.Series, decimals: int) -> pd.Series:
     """Numbers rounded as pipelines/french.py writes them, so a table, its downloads and the
@@ -46,7 +50,7 @@ def channel_funnel(by_channel: pd.DataFrame, refs: Reference) -> pd.DataFrame:
 def channel_campaign_households(households: pd.DataFrame) -> pd.DataFrame:
     """A campaign's households: pseudonymous ID, stage, CRM status, dates, commune."""
     return pd.DataFrame({
-        "Identifiant foyer": households["household_id"],
+        HOUSEHOLD_ID: households["household_id"],
         "Étape": _stage(households["stage"]),
         "Statut CRM": households["status"],
         "Premier contact": households["first_contact_date"],
@@ -100,7 +104,7 @@ def install_cohorts(cohorts: pd.DataFrame) -> pd.DataFrame:
 def stalled_households(households: pd.DataFrame, refs: Reference) -> pd.DataFrame:
     """The stalled households as shown: pseudonymous ID, channel, campaign, dates, days."""
     return pd.DataFrame({
-        "Identifiant foyer": households["household_id"],
+        HOUSEHOLD_ID: households["household_id"],
         "Canal": households["channel"].map(refs.channel),
         "Code campagne": households["campaign_code"],
         "Campagne": _campaign_labels(households["campaign_label"]),
@@ -199,7 +203,7 @@ def scoped_objectives(rows: list[dict], refs: Reference,
 def campaign_households(households: pd.DataFrame, refs: Reference) -> pd.DataFrame:
     """A campaign's households: pseudonymous ID, stage, dates, commune, credits."""
     return pd.DataFrame({
-        "Foyer": households["household_id"],
+        HOUSEHOLD_ID: households["household_id"],
         "Étape": _stage(households["stage"]),
         "Canal du foyer": households["channel"].map(refs.channel),
         "Premier contact": pd.to_datetime(households["first_contact_date"]),
@@ -302,7 +306,7 @@ def channel_funnel_download(by_channel: pd.DataFrame, refs: Reference) -> pd.Dat
 
 def channel_campaign_households_download(households: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        "N° de dossier CRM": households["household_id"],
+        HOUSEHOLD_ID: households["household_id"],
         "Étape": _stage(households["stage"]),
         "Statut CRM": households["status"],
         "Premier contact": _dates(households["first_contact_date"]),
@@ -341,7 +345,7 @@ def install_cohorts_download(cohorts: pd.DataFrame) -> pd.DataFrame:
 
 def stalled_households_download(households: pd.DataFrame, refs: Reference) -> pd.DataFrame:
     return pd.DataFrame({
-        "N° de dossier CRM": households["household_id"],
+        HOUSEHOLD_ID: households["household_id"],
         "Canal": households["channel"].map(refs.channel),
         "Code campagne": households["campaign_code"],
         "Campagne d'origine du foyer": households["campaign_label"],
@@ -422,7 +426,7 @@ def campaigns_download(metrics: pd.DataFrame, model: str, refs: Reference) -> pd
 
 def campaign_households_download(households: pd.DataFrame, refs: Reference) -> pd.DataFrame:
     return pd.DataFrame({
-        "N° de dossier CRM": households["household_id"],
+        HOUSEHOLD_ID: households["household_id"],
         "Étape": _stage(households["stage"]),
         "Canal du foyer": households["channel"].map(refs.channel),
         "Premier contact": _dates(households["first_contact_date"]),

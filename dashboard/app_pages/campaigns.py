@@ -185,5 +185,5 @@ if code:
                           "(suivi) : le coût par foyer suivi, foyer par foyer."),
                       "Crédit (suivi)": count,
                       "Crédit (installation)": count,
-                  }, column_order=["Foyer", "Étape", "Installation", "Crédit (suivi)",
+                  }, column_order=[tables.HOUSEHOLD_ID, "Étape", "Installation", "Crédit (suivi)",
                                    "Part du budget (€)", "Crédit (installation)"])

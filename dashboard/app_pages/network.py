@@ -81,11 +81,11 @@ widgets.table(
     # the figure the list is about next to the file number; the rest in the download
     # (« Abandon » files count among those followed: their status on screen, not only in
     # the download)
-    column_order=["Identifiant foyer", "Jours sans nouvelle", "Statut CRM",
+    column_order=[tables.HOUSEHOLD_ID, "Jours sans nouvelle", "Statut CRM",
                   "Dernière mise à jour", "Canal", "Campagne"],
     # (a campaign's name on two lines rather than cut: « Salon international de
     # l'agriculture 2020 (Paris) » ended in « 20… » on a projector)
     height=400, row_height=66,
 )
-st.caption("Identifiant foyer : le numéro du dossier dans le CRM, pour le retrouver ; ni nom, "
-           "ni email, ni téléphone ne sont affichés ou téléchargés.")
+st.caption(f"{tables.HOUSEHOLD_ID} : pour retrouver le foyer dans le CRM ; ni nom, ni email, "
+           "ni téléphone ne sont affichés ou téléchargés.")

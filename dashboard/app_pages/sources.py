@@ -95,11 +95,11 @@ with drill:
             download=tables.channel_campaign_households_download(households),
             column_config={
                 "Jours jusqu'à l'installation": st.column_config.NumberColumn(format="%d")},
-            column_order=["Identifiant foyer", "Étape", "Premier contact", "Installation",
+            column_order=[tables.HOUSEHOLD_ID, "Étape", "Premier contact", "Installation",
                           "Commune d'installation", "Jours jusqu'à l'installation"],
         )
-        st.caption("Identifiant foyer : le numéro du dossier dans le CRM, pour le retrouver ; "
-                   "ni nom, ni email, ni téléphone ne sont affichés ou téléchargés.")
+        st.caption(f"{tables.HOUSEHOLD_ID} : pour retrouver le foyer dans le CRM ; ni nom, ni "
+                   "email, ni téléphone ne sont affichés ou téléchargés.")
 
 with over_time:
     cohorts = queries.ask(version, "cohorts", filters)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import fmt
+from dashboard import fmt, tables
 from pipelines import kpis, metrics
 from pipelines.metrics import NO_CAMPAIGN, Filters
 from tests.conftest import ROOT, build_with_a_new_channel, open_app
@@ -177,7 +177,7 @@ def test_no_campaign_is_a_choice_of_the_funnel_drill_down(demo_env):
     with duckdb.connect(str(demo_env["database"]), read_only=True) as con:
         expected = con.execute("select count(*) from core.households "
                                "where channel = 'autre' and campaign_code is null").fetchone()[0]
-    assert len(_table(at, "Identifiant foyer")) == expected > 0
+    assert len(_table(at, tables.HOUSEHOLD_ID)) == expected > 0
 
 
 # --- comparisons a committee expects --------------------------------------------------------

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import fmt
+from dashboard import fmt, tables
 from pipelines import config, metrics
 from tests.conftest import ROOT, kpis
 
@@ -132,7 +132,7 @@ def test_drill_down_from_tourisme_to_its_summer_2023_campaign_and_its_70_househo
     _run(at.selectbox(key="entonnoir_canal").set_value("tourisme"))
     campaign = at.selectbox(key="entonnoir_campagne_tourisme")
     assert campaign.value == "TOUR-ETE-2023"
-    households = _table(at, "Identifiant foyer")
+    households = _table(at, tables.HOUSEHOLD_ID)
     assert len(households) == 70 == _sql(
         demo_env, "select count(*) from core.households "
                   "where channel = 'tourisme' and campaign_code = 'TOUR-ETE-2023'")
@@ -145,7 +145,7 @@ def test_campaign_selectbox_shows_the_chosen_campaigns_households(demo_env):
     assert any(option.startswith("Salon Destination Nouvelle Vie 2022")
                for option in campaign.options)
     _run(campaign.set_value("SALON-DNV-2022"))
-    assert len(_table(at, "Identifiant foyer")) == _sql(
+    assert len(_table(at, tables.HOUSEHOLD_ID)) == _sql(
         demo_env, "select count(*) from core.households "
                   "where channel = 'salon' and campaign_code = 'SALON-DNV-2022'")
 
@@ -246,7 +246,7 @@ def test_stalled_households_equal_a_sql_count_for_the_default_and_a_chosen_thres
                                              "channel": None})
         assert 0 < expected
         assert _metric(at, "Accompagnés sans nouvelle") == fmt.number(expected)
-        stalled = _table(at, "Identifiant foyer")
+        stalled = _table(at, tables.HOUSEHOLD_ID)
         assert len(stalled) == expected
         assert (stalled["Jours sans nouvelle"] > days).all()
         assert list(stalled["Jours sans nouvelle"]) == sorted(
@@ -262,7 +262,7 @@ def test_stalled_households_follow_the_sidebar_channels(demo_env):
                                          "days": config.STALLED_AFTER_DAYS,
                                          "channel": "tourisme"})
     assert _metric(at, "Accompagnés sans nouvelle") == fmt.number(expected)
-    assert set(_table(at, "Identifiant foyer")["Canal"]) <= {"Tourisme"}
+    assert set(_table(at, tables.HOUSEHOLD_ID)["Canal"]) <= {"Tourisme"}
 
 
 # --- Ambassadeurs ---------------------------------------------------------------------------
