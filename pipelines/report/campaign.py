@@ -68,8 +68,8 @@ def document(ctx: Context, codes: list[str]) -> dict:
             section("Sources et définitions", [], [note(
                 "Personnes touchées : personnes distinctes (un foyer suivi ou un email) ayant "
                 "un contact de la campagne, quelle qu'en soit la date ; un contact anonyme "
-                "compte comme interaction seulement. Foyers venus au réseau d'accueil : foyers "
-                "dont le dossier du CRM cite la campagne. Crédits : chaque foyer compte pour "
+                "compte comme interaction seulement. Foyers suivis : foyers dont le "
+                "dossier du CRM cite la campagne. Crédits : chaque foyer compte pour "
                 "1, partagé entre les campagnes de ses contacts des "
                 f"{config.LOOKBACK_DAYS} jours précédant son premier contact (ou son "
                 "installation) selon le modèle ; coût = budget ÷ crédits.")]),
@@ -252,10 +252,12 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
     items = [
         card("Personnes touchées", reach.persons(None, None),
              f"{french.number(reach.total['interactions'])} interactions"),
-        card("Foyers venus au réseau d'accueil", text("followed"),
-             f"dont {text('during')} pendant "
-             f"{'la campagne' if len(campaigns) == 1 else 'l’opération'}"
-             if households["during"] else None),
+        # (named as the pages name them with this campaign as the households' origin: it
+        # said « Foyers venus au réseau d'accueil », the table « Foyers dont le dossier… »)
+        card("Foyers suivis", text("followed"),
+             "dossier citant " + ("la campagne" if len(campaigns) == 1 else "l’opération")
+             + (f", dont {text('during')} contactés pendant celle-ci"
+                if households["during"] else "")),
         card("Séjours d'immersion", text("immersed"), "foyers ayant fait un séjour"),
         card("Foyers installés", text("installed"),
              None if protected.masked("people_installed")
@@ -288,7 +290,7 @@ def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
         return f"{french.percent(rate['value'])} des {rate['base']}"
 
     rows = [
-        ["Foyers dont le dossier cite la campagne", text("followed"), ""],
+        ["Foyers suivis (dossier citant la campagne)", text("followed"), ""],
         ["… dont premier contact pendant la campagne" if len(codes) == 1
          else "… dont premier contact pendant l’opération", text("during"), ""]
         if households["during"] else None,

@@ -165,7 +165,9 @@ def test_campaign_bilan_figures_equal_the_metrics_layer(con):
     named = metrics.ask_one(con, "headline", metrics.Filters(campaigns=("TOUR-ETE-2023",)))
     assert f"Personnes touchées\n{number(campaign['persons'])}\n" in text
     assert f"{number(campaign['touches'])} interactions" in text
-    assert f"Foyers dont le dossier cite la campagne {named['followed']}" in text
+    # (named « Foyers suivis » as on the pages filtered on the campaign)
+    assert f"Foyers suivis (dossier citant la campagne) {named['followed']}" in text
+    assert "Foyers venus" not in text
     assert f"… installés dans le Lot {named['installed']}" in text
     for model, label in (("first_touch", "Premier contact"), ("linear", "Linéaire"),
                          ("position_based", "En U (40/20/40)")):
