@@ -79,7 +79,7 @@ with right:
         download=tables.referral_conversion_download(referral),
         column_config={"Suivis": st.column_config.NumberColumn(format="%d"),
                        "Foyers": st.column_config.TextColumn(width=185),
-                       INSTALLED_RATE_NAME: st.column_config.TextColumn(width=170),
+                       INSTALLED_RATE_NAME: st.column_config.TextColumn(width=145),
                        "Délai médian (jours)": st.column_config.NumberColumn(format="%d",
                                                                             width=145)},
         # the rates are in the chart beside; the median delay the caption explains stays
