@@ -501,7 +501,7 @@ def test_a_small_intercommunality_is_never_named_first(demo_env):
                                                         channels=("entreprise",)))
     assert 0 < exact["households"].max() < 3 and (exact["households"] > 0).sum() > 1
     at = _territory_link(periode="2024", canaux="entreprise")
-    assert _metric(at, "Intercommunalité en tête") == "–"
+    assert _metric(at, "Intercommunalité en tête") == "masqué"  # (said, with why, in its help)
 
 
 def test_households_installed_elsewhere_are_said_masked_even_when_none(demo_env):
