@@ -154,10 +154,13 @@ class Headline:
         items.insert(4, card(metrics.INSTALLED_RATE_NAME, rate_text, rate_detail))
         sentences = [self._story()]
         if self.window:
+            # (« Ambassadeurs actifs +103 par rapport à 2022 » read as a network grown more
+            # active: both periods count by today's status, the only one the export holds)
             sentences.append(
                 f"Les évolutions comparent à {self._window_words()} : du "
                 f"{french.date(self.window.filters.date_from)} au "
-                f"{french.date(self.window.filters.date_to)}.")
+                f"{french.date(self.window.filters.date_to)} ; les ambassadeurs actifs, des "
+                "deux périodes, selon leur statut dans le dernier export.")
         if not self.horizon["is_complete"]:
             sentences.append(
                 f"Les installations sont provisoires : les foyers contactés après le "
