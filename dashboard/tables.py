@@ -371,7 +371,7 @@ def referral_conversion_download(groups: pd.DataFrame) -> pd.DataFrame:
         "Foyers": groups["is_referred"].map(
             {True: "Parrainés par un ambassadeur", False: "Autres foyers"}),
         "Suivis": groups["followed"],
-        **_rate_columns("Taux d'accompagnement", groups["accompanied_rate"]),
+        **_rate_columns("Taux suivi → accompagné", groups["accompanied_rate"]),
         **_rate_columns(metrics.INSTALLED_RATE_NAME, groups["installed_rate"]),
         "Délai médian (jours)": _whole(groups["median_days_to_install"]),
     })

@@ -449,7 +449,9 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
                 export.warnings.append((row.number, pii.mask(column or "")[:120] or None,
                                         "caractère illisible remplacé par « � » (octet "
                                         "invalide pour l'encodage du fichier, "
-                                        f"{export.encoding}) ; réenregistrez-le en UTF-8"))
+                                        f"{export.encoding}, ou octet nul) ; corrigez la "
+                                        "valeur dans l'outil d'origine, ou réenregistrez "
+                                        "l'export en UTF-8"))
     columns: dict[str, list] = {
         "file_order": [export.order] * len(rows),
         "file": [export.name] * len(rows),

@@ -34,14 +34,18 @@ def document(ctx: Context, filters: metrics.Filters) -> dict:
     bounds = ctx.ask_one("period_bounds")
     period = french.period(filters.date_from, filters.date_to)
     headline = Headline(ctx, filters, bounds["first_date"], bounds["last_date"])
+    # (a period without a household: the funnel, the channels, the campaigns' credits and the
+    # territory said « Sur 0 foyers suivis, 0 ont été accompagnés (–) », « le canal Salons
+    # apporte le plus de foyers (0 sur 0) », « 0 foyers … dans 0 communes »)
+    households = bool(headline.now["followed"])
     sections = [
         headline.section(),
         targets_section(ctx, filters),
-        funnel_section(ctx, filters, period),
-        channels_section(ctx, filters, period, headline),
-        campaigns_section(ctx, filters, period, headline),
+        *([funnel_section(ctx, filters, period),
+           channels_section(ctx, filters, period, headline),
+           campaigns_section(ctx, filters, period, headline)] if households else []),
         ambassadors_section(ctx, filters, period, headline),
-        territory_section(ctx, filters, period, headline),
+        *([territory_section(ctx, filters, period, headline)] if households else []),
         quality_section(ctx),
     ]
     return {
@@ -129,7 +133,9 @@ class Headline:
         if not self.before:
             return None
         if self.masked(key) or self.masked(key, "before"):
-            return f"{self.against()} : {self.text(key, 'before')}"
+            # (as the other cards say it: « la même période un an plus tôt : < 5 » began in
+            # lower case)
+            return f"{self.text(key, 'before')} pour {self.against()}"
         moved = metrics.change(self.now[key], self.before[key])
         # (a cohort still installing: provisional, as the page says it, never a fall)
         provisional = " (provisoire)" if (key in metrics.STILL_INSTALLING
@@ -187,6 +193,8 @@ class Headline:
         if self.masked("followed"):
             return (f"{period}, moins de {self.ctx.threshold} foyers ont pris contact avec le "
                     "réseau d'accueil.")
+        if not followed:
+            return f"{period}, aucun foyer n'a pris contact avec le réseau d'accueil du Lot."
         start = (f"{period}, {self.text('followed')} {french.plural(followed, 'foyer')} "
                  f"{'a' if followed < 2 else 'ont'} pris contact avec le réseau d'accueil du "
                  "Lot")
@@ -457,6 +465,15 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
             f"Le coût par installation va de {cost(cheap, 'installed')} "
             f"({french.quoted(cheap['campaign_label'])}) à {cost(dear, 'installed')} "
             f"({french.quoted(dear['campaign_label'])}){among}.")
+    budgeted = [row for row in rows if row["budget_selected_eur"]]
+    if budgeted and not priced:
+        # (budgets in the table, « – » for every cost, and not a word of why)
+        sentences.append(
+            "Aucun coût par installation n'est publié : "
+            + (f"les campagnes de la période comptent moins de {ctx.threshold} installations "
+               "créditées chacune, ou aucune." if withheld else
+               "aucune installation de la période n'est créditée à une campagne dotée d'un "
+               "budget."))
     sentences += _unexplained(ctx, filters, rows, credits, model)
     return section("Campagnes", sentences, [
         table([column("Campagne", 3.4, "left"), column("Budget", 1.1),
@@ -482,7 +499,11 @@ def _unexplained(ctx: Context, filters: metrics.Filters, rows: list[dict], credi
         return []
     unattributed = next((row[f"installed_{model}"] for row in rows
                          if row["campaign_code"] == "unattributed"), 0)
-    nowhere = ("" if not unattributed or credits.masked(("unattributed", "installed")) else
+    # (the « non attribué » part said when it may be, else only that there is one: « elles
+    # sont créditées à la campagne de leur dossier » while 3 went to none)
+    nowhere = ("" if not unattributed else
+               ", ou à aucune (« non attribué » : ni contact, ni campagne connue)"
+               if credits.masked(("unattributed", "installed")) else
                f", et {french.number(unattributed, 0 if unattributed % 1 == 0 else 1)} "
                "à aucune (« non attribué » : ni contact, ni campagne connue)")
     return [f"Installations sans contact récent : "

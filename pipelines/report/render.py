@@ -29,7 +29,9 @@ class RenderError(RuntimeError):
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # A run of this many characters without a space cannot break: Typst lets it run over the next
 # table columns (« SALON_VIVRE_ET_TRAVAILLER_A_LA_CAMPAGNE_2024… » covered a budget).
-LONGEST_UNBROKEN = 20
+# (30: a file name such as « prospects_crm_2020-2022.csv » stays whole, searchable and copied
+# as it is; a column of the bilan's tables holds some 40 characters)
+LONGEST_UNBROKEN = 30
 _UNBROKEN = re.compile(rf"[^\s\u200b]{{{LONGEST_UNBROKEN + 1},}}")
 _AFTER = re.compile(r"([_\-/.,;:)\]])")
 ZWSP = "\u200b"  # an invisible place where a line may break

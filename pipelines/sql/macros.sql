@@ -94,6 +94,20 @@ create or replace macro mask_pii(s) as
         )
     else s end;
 
+-- Direction overrides and isolates (U+202A–U+202E, U+2066–U+2069, U+200E/F) dropped from a
+-- text that is shown: « Newsletter \u202eevil 2023 tpircs\u202c » read « … script 3202 live »
+-- on screen and in downloads (a label disguised). Only non-ASCII values are looked at.
+create or replace macro no_bidi(s) as
+    case when strlen(s) <> length(s)
+              and regexp_matches(s, '[\x{200E}\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}]') then
+        nullif(regexp_replace(s, '[\x{200E}\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}]', '', 'g'),
+               '')
+    else s end;
+
+-- A text of the exports as it may be shown: missing when empty, no direction override, an
+-- email or phone typed in it masked.
+create or replace macro shown_text(s) as mask_pii(no_bidi(clean(s)));
+
 -- Digits, optionally grouped by three with spaces; at most eight of them. Nine or more are a
 -- phone number typed in a count (`0698765432` in « Nb personnes » made a household of
 -- 698 765 432 people, published in clear) or a slip that would overflow the sums (a count of

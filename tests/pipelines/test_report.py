@@ -714,3 +714,21 @@ def test_a_long_unbroken_or_disguised_label_keeps_to_its_column(demo_build, tmp_
     assert len(cells) >= 2
     assert all(len(re.findall(r"[A-Z0-9_]{6,}", line)[0]) < 40 for line in cells), cells
     assert "exe.live" not in text and "evil.exe" in text
+    # and the override is gone from the data itself, as every screen and download shows it
+    # (the grid read « Newsletter script 3202 live fin » while the bilan dropped it)
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
+        [(label,)] = con.execute("select campaign_label from marts.campaign_metrics "
+                                 "where campaign_code = 'WEB-CHOISIRLELOT'").fetchall()
+    assert label == "Salon evil.exe fin"
+
+
+def test_a_period_without_households_or_priced_campaigns_says_so(con):
+    """The third reading: February 2023 (no household) said « 0 foyer a pris contact … ;
+    aucun ne s'y est encore installé », and no sentence told that every cost was withheld."""
+    february = " ".join(text_of(report.programme_bilan(
+        con, metrics.Filters(dt.date(2023, 2, 1), dt.date(2023, 2, 28)))).split())
+    assert "aucun foyer n'a pris contact avec le réseau d'accueil du Lot." in february
+    assert "0 foyer" not in february
+    week = " ".join(text_of(report.programme_bilan(
+        con, metrics.Filters(dt.date(2023, 7, 10), dt.date(2023, 7, 16)))).split())
+    assert "Aucun coût par installation n'est publié" in week

@@ -15,7 +15,7 @@ cleaned as (
         load_problem,
         pseudonymise(clean(ambassador_id)) as ambassador_id,
         clean(joined_date) as joined_raw,
-        mask_pii(clean(ambassador_type)) as ambassador_type,
+        shown_text(ambassador_type) as ambassador_type,
         mask_pii(upper(clean(commune_code))) as commune_code,
         clean(active) as active_raw,
     from source

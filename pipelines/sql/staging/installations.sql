@@ -17,9 +17,9 @@ cleaned as (
         pseudonymise(clean(prospect_id)) as prospect_id,
         clean(installation_date) as installation_raw,
         mask_pii(upper(clean(commune_code))) as commune_code,
-        mask_pii(clean(commune_name)) as commune_name,
+        shown_text(commune_name) as commune_name,
         clean(people_installed) as people_installed_raw,
-        mask_pii(clean(professional_situation)) as professional_situation,
+        shown_text(professional_situation) as professional_situation,
     from source
 ),
 

@@ -19,8 +19,8 @@ cleaned as (
         pseudonymise(clean(touch_id)) as touch_id,
         clean(touched_at) as touched_raw,
         pseudonymise(clean(campaign_code)) as campaign_code,
-        mask_pii(clean(channel_label)) as channel_label,
-        mask_pii(clean(interaction_type)) as interaction_type,
+        shown_text(channel_label) as channel_label,
+        shown_text(interaction_type) as interaction_type,
         clean(email) as email_raw,
         pseudonymise(clean(prospect_id)) as prospect_id,
     from source
