@@ -324,6 +324,7 @@ def target_progress(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict
     expected that day), late, or missed (the year is over, and for installations, the year's
     households have all had their 12 months to install)."""
     rows = ask_rows(con, "targets", Filters(None, as_of))
+    judged: dict[dt.date, bool] = {}  # (the year's cohort: asked once, not per objective)
     for row in rows:
         if row["measure"] == "ambassadors":
             actual = ask_one(con, "ambassadors", Filters(None, as_of))["ambassadors"]
@@ -338,9 +339,12 @@ def target_progress(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict
         # is expected whole at its end, but its households keep coming until the year's end;
         # installations, until the year's households have all had their 12 months: 2024's
         # « Foyers installés » read « non atteint » in June 2025, while they still came)
-        over = row["year_over"] and not (
-            row["measure"] in STILL_INSTALLING and not ask_one(
-                con, "cohort_horizon", Filters(row["year_start"], as_of))["is_complete"])
+        if row["year_over"] and row["measure"] in STILL_INSTALLING \
+                and row["year_start"] not in judged:
+            judged[row["year_start"]] = ask_one(
+                con, "cohort_horizon", Filters(row["year_start"], as_of))["is_complete"]
+        over = row["year_over"] and (row["measure"] not in STILL_INSTALLING
+                                     or judged[row["year_start"]])
         row["standing"] = ("reached" if row["reached"] else "on_track" if row["on_track"]
                            else "missed" if over else "late")
     return rows
