@@ -124,7 +124,7 @@ def ambassadors_by_type(by_type: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Type": by_type["ambassador_type"],
         "Ambassadeurs": by_type["ambassadors"],
-        "Actifs (part du type)": _rates(by_type["active_rate"]),
+        "Part d'actifs": _rates(by_type["active_rate"]),
     })
 
 
