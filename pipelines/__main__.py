@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import config
+from . import config, french
 
 EXIT_FILE_ERROR = 1
 EXIT_USAGE = 2
@@ -195,7 +195,6 @@ def _kpis(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
-        from . import french
         from .contract import SOURCES, source_label
         names |= {source: source_label(source) for source in SOURCES}
         # (a person reading the figures is told what they cover: « --from 2023-01-01 » printed
@@ -223,25 +222,21 @@ _LABELS = {
 
 def _print_figures(figures: dict, names: dict[str, str], depth: int = 0) -> None:
     """`names`: the channels' and sources' names, by code."""
-    from . import french
-
     for key, value in figures.items():
         label = _LABELS.get(key) or names.get(key, key)
         if isinstance(value, dict) and set(value) <= {"followed", "installed"}:
             # (a whole credit whole: « 1,0 installés »)
-            print(f"{'  ' * depth}{label} : {_credit(value.get('followed'))} suivis, "
-                  f"{_credit(value.get('installed'))} installés")
+            print(f"{'  ' * depth}{label} : {_figure(value.get('followed'))} suivis, "
+                  f"{_figure(value.get('installed'))} installés")
         elif isinstance(value, dict):
             print(f"{'  ' * depth}{label} :")
             _print_figures(value, names, depth + 1)
         else:
-            decimals = 0 if float(value).is_integer() else 1
-            print(f"{'  ' * depth}{label} : {french.number(value, decimals)}")
+            print(f"{'  ' * depth}{label} : {_figure(value)}")
 
 
-def _credit(value: float | None) -> str:
-    from . import french
-
+def _figure(value: float | None) -> str:
+    """A count whole, a credit or a rate with one decimal."""
     return french.number(value, 0 if value is None or float(value).is_integer() else 1)
 
 

@@ -84,6 +84,11 @@ CANDIDATE_PATTERN = (f"[{_AT_SIGNS}]|%40|%2540|&#|(?i:at|a)[{_SPACES}]*[\\])}}]"
                      f"|[{_SPACES}](?i:at|arobase)[{_SPACES}]"
                      f"|(?:{_DIGIT}{_NOT_DIGIT}*){{9}}")
 
+# Direction overrides and isolates (U+200E/F, U+202A–U+202E, U+2066–U+2069): dropped from
+# every shown text (macros.sql no_bidi, at staging) and from the bilan's text (render): a
+# label « Newsletter \u202eevil 2023 tpircs\u202c » read « … script 3202 live ».
+DIRECTION_CONTROLS = "[\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
 EMAIL_MASK = "[email masqué]"
 PHONE_MASK = "[téléphone masqué]"
 # Replacement texts, read alike by re.sub and DuckDB's regexp_replace (\1: the character
@@ -138,6 +143,7 @@ def sql_setup(con: duckdb.DuckDBPyConnection) -> None:
         ("pii_phone_pattern", PHONE_PATTERN),
         ("pii_email_replacement", EMAIL_REPLACEMENT),
         ("pii_phone_replacement", PHONE_REPLACEMENT),
+        ("direction_controls", DIRECTION_CONTROLS),
     ):
         con.execute(f"set variable {name} = ?", [value])
     for text in _SELF_CHECK:

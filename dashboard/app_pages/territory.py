@@ -44,19 +44,21 @@ row[1].metric(
                       "installé." + (" Celles d'une intercommunalité de 1 ou 2 foyers sont "
                                      "masquées et ne sont pas comptées ici." if some_masked
                                      else ""))
-row[2].metric(
-    "Intercommunalité en tête",
-    fmt.plain(fmt.enumeration(list(top_epci["epci_short_name"]))) if len(top_epci) else
-    masking.MASKED if summary["installed"] else "–",
-    border=True,
-    help=(f"{top_epci['shown'].iloc[0]} foyers installés"
-          + (" chacune, à égalité" if len(top_epci) > 1 else "")
-          + (" ; parmi les intercommunalités dont le chiffre est affiché"
-             if masking.is_hidden(epci).any() else "")) if len(top_epci) else
+if len(top_epci):
+    leader = fmt.plain(fmt.enumeration(list(top_epci["epci_short_name"])))
+    leader_help = (f"{top_epci['shown'].iloc[0]} foyers installés"
+                   + (" chacune, à égalité" if len(top_epci) > 1 else "")
+                   + (" ; parmi les intercommunalités dont le chiffre est affiché"
+                      if masking.is_hidden(epci).any() else ""))
+elif summary["installed"]:
     # (20 households of one campaign, each intercommunality's too few to show: a bare « – »)
-    ("Aucune intercommunalité nommée : chacune compte trop peu de foyers installés de cette "
-     "sélection pour être affichée sans risquer de les reconnaître (secret statistique)."
-     if summary["installed"] else None))
+    leader = masking.MASKED
+    leader_help = ("Aucune intercommunalité nommée : chacune compte trop peu de foyers "
+                   "installés de cette sélection pour être affichée sans risquer de les "
+                   "reconnaître (secret statistique).")
+else:
+    leader, leader_help = "–", None
+row[2].metric("Intercommunalité en tête", leader, border=True, help=leader_help)
 names = list(top_origins["name"])
 row[3].metric(
     "Première origine",

@@ -112,11 +112,12 @@ class Reach:
                                          if not row["is_all_phases"]))
         # the types by the persons they touched, most first, as the sentence names the first
         # (the table listed them in the metric's order)
-        reach = {row["interaction_type"]: row["persons"] for row in rows
-                 if row["is_all_phases"] and not row["is_all_types"]}
+        self.by_type = {row["interaction_type"]: row for row in rows
+                        if row["is_all_phases"] and not row["is_all_types"]}
         self.types = sorted(dict.fromkeys(row["interaction_type"] for row in rows
                                           if not row["is_all_types"]),
-                            key=lambda kind: (-reach.get(kind, 0), str(kind)))
+                            key=lambda kind: (-self.by_type[kind]["persons"]
+                                              if kind in self.by_type else 0, str(kind)))
         self.rows = rows
         self.total = next((row for row in rows if row["is_all_phases"]
                            and row["is_all_types"]), {"persons": 0, "interactions": 0})
@@ -161,8 +162,7 @@ class Reach:
         total = ["Personnes touchées (une fois chacune)"] + [
             self.persons(phase, None) for phase in self.phases] \
             + [self.persons(None, None)]
-        by_type = {row["interaction_type"]: row for row in self.rows
-                   if row["is_all_phases"] and not row["is_all_types"]}
+        by_type = self.by_type
         largest = max((row["persons"] for row in by_type.values()), default=0)
         chart = [{"label": one_line(kind), "bars": [bar(
             None if self.table.masked((None, kind)) else by_type[kind]["persons"], largest,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typst
 
-from .. import config
+from .. import config, pii
 
 TEMPLATE = Path(__file__).resolve().parent / "bilan.typ"
 
@@ -24,9 +24,9 @@ class RenderError(RuntimeError):
     """Typst refused the document (a defect of the template, never of the data)."""
 
 
-# Direction overrides and isolates: « Salon \u202eexe.live\u202c » printed as « Salon
-# exe.live » (a label disguised); dropped from the document's text.
-_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Direction overrides and isolates, dropped from the document's text too (file names and
+# messages do not go through staging's no_bidi).
+_BIDI = re.compile(pii.DIRECTION_CONTROLS)
 # A run of this many characters without a space cannot break: Typst lets it run over the next
 # table columns (« SALON_VIVRE_ET_TRAVAILLER_A_LA_CAMPAGNE_2024… » covered a budget).
 # (30: a file name such as « prospects_crm_2020-2022.csv » stays whole, searchable and copied

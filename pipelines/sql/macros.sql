@@ -94,14 +94,13 @@ create or replace macro mask_pii(s) as
         )
     else s end;
 
--- Direction overrides and isolates (U+202A–U+202E, U+2066–U+2069, U+200E/F) dropped from a
--- text that is shown: « Newsletter \u202eevil 2023 tpircs\u202c » read « … script 3202 live »
--- on screen and in downloads (a label disguised). Only non-ASCII values are looked at.
+-- Direction overrides and isolates dropped from a text that is shown (pipelines/pii.py's
+-- DIRECTION_CONTROLS, bound as a variable): « Newsletter \u202eevil 2023 tpircs\u202c » read
+-- « … script 3202 live » on screen and in downloads. Only non-ASCII values are looked at.
 create or replace macro no_bidi(s) as
     case when strlen(s) <> length(s)
-              and regexp_matches(s, '[\x{200E}\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}]') then
-        nullif(regexp_replace(s, '[\x{200E}\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}]', '', 'g'),
-               '')
+              and regexp_matches(s, getvariable('direction_controls')) then
+        nullif(regexp_replace(s, getvariable('direction_controls'), '', 'g'), '')
     else s end;
 
 -- A text of the exports as it may be shown: missing when empty, no direction override, an
