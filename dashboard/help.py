@@ -1,10 +1,12 @@
-"""Plain-French help a committee can act on, whose figures come from the settings
-(pipelines.config), never written by hand: the attribution models with a worked example."""
+"""Plain-French help a committee can act on, whose figures come from the settings the build
+credited with (ref.attribution_settings, read as queries.Reference), never written by hand nor
+read from the dashboard's own environment: the attribution models with a worked example."""
 
 from __future__ import annotations
 
 from dashboard import fmt
-from pipelines import config
+from dashboard.queries import Reference
+from pipelines import french
 
 # The worked example: one household touched by three campaigns, this many days before it
 # became a followed household (kept inside the lookback window).
@@ -20,28 +22,17 @@ ACTIVE_AMBASSADORS = (
     "Tout le réseau : ni le filtre des canaux ni celui des campagnes ne s'y appliquent.")
 
 
-def _days(value: float) -> str:
-    return f"{fmt.number(value, 0 if float(value).is_integer() else 1)} jours"
-
-
-def window_words() -> str:
+def window_words(refs: Reference) -> str:
     """The attribution window as a sentence says it: « dans les 365 jours »."""
-    return f"dans les {_days(config.LOOKBACK_DAYS)}"
+    return f"dans les {french.days(refs.lookback_days)}"
 
 
-def example_days() -> list[tuple[str, int]]:
-    return [(name, min(days, config.LOOKBACK_DAYS)) for name, _, days in EXAMPLE]
+def example_days(refs: Reference) -> list[tuple[str, int]]:
+    return [(name, min(days, refs.lookback_days)) for name, _, days in EXAMPLE]
 
 
-def model_label(model: str, label: str) -> str:
-    """A model's label with its setting where it has one: « Dégressif (demi-vie : 30 jours) »."""
-    if model == "time_decay":
-        return f"{label.split(' (')[0]} (demi-vie : {_days(config.HALF_LIFE_DAYS)})"
-    return label
-
-
-def _credits(model: str) -> list[float]:
-    days = [d for _, d in example_days()]
+def _credits(model: str, refs: Reference) -> list[float]:
+    days = [d for _, d in example_days(refs)]
     n = len(days)
     if model == "first_touch":
         return [1.0] + [0.0] * (n - 1)
@@ -50,7 +41,7 @@ def _credits(model: str) -> list[float]:
     if model == "linear":
         return [1 / n] * n
     if model == "time_decay":
-        weights = [2 ** (-d / config.HALF_LIFE_DAYS) for d in days]
+        weights = [2 ** (-d / refs.half_life_days) for d in days]
         return [w / sum(weights) for w in weights]
     return [0.4] + [0.2 / (n - 2)] * (n - 2) + [0.4]  # position_based, n = 3
 
@@ -66,24 +57,25 @@ RULES = {
 }
 
 
-def model_sentence(model: str, label: str) -> str:
+def model_sentence(model: str, refs: Reference) -> str:
     """One sentence for a model, with the worked example's credits."""
-    rule = RULES.get(model, "").format(half_life=_days(config.HALF_LIFE_DAYS))
+    rule = RULES.get(model, "").format(half_life=french.days(refs.half_life_days))
     # (short: the whole help must fit a tooltip, which cut its last model at 1280 × 900)
     shares = " · ".join(f"{short} {fmt.number(credit, 2)}"
-                        for (_, short, _), credit in zip(EXAMPLE, _credits(model), strict=True))
-    return f"**{model_label(model, label)}** : {rule} ({shares})"
+                        for (_, short, _), credit in zip(EXAMPLE, _credits(model, refs),
+                                                         strict=True))
+    return f"**{refs.models[model]}** : {rule} ({shares})"
 
 
-def models_help(models: dict[str, str]) -> str:
+def models_help(refs: Reference) -> str:
     """The help of the model choice: the window, the example, then one line per model."""
-    (a, da), (b, db), (c, dc) = example_days()
+    (a, da), (b, db), (c, dc) = example_days(refs)
     intro = (
         "Chaque foyer compte pour 1, partagé entre les campagnes qui l'ont touché dans les "
-        f"{_days(config.LOOKBACK_DAYS)} avant son premier contact (ou avant son installation "
+        f"{french.days(refs.lookback_days)} avant son premier contact (ou avant son installation "
         f"pour les installations). Exemple : {a} {fmt.number(da)} jours avant, {b} "
         f"{fmt.number(db)} jours avant, {c} {fmt.number(dc)} jours avant.")
-    lines = [f"- {model_sentence(model, label)}" for model, label in models.items()]
+    lines = [f"- {model_sentence(model, refs)}" for model in refs.models]
     # (the settings that change the window and the half-life are the officer's guide's: a
     # committee member read « OMLOT_LOOKBACK_DAYS » here)
     return intro + "\n\n" + "\n".join(lines)

@@ -141,6 +141,9 @@ class Reference:
     models: dict[str, str]
     model_colours: dict[str, str]
     type_colours: dict[str, str]
+    # the attribution settings the build credited with (ref.attribution_settings)
+    lookback_days: int
+    half_life_days: float
 
     def channel(self, code: str) -> str:
         return self.channel_labels.get(code, code)
@@ -154,6 +157,13 @@ def reference(version: tuple[str, int, int]) -> Reference:
     stages = ask(version, "funnel_stages")
     models = ask(version, "attribution_models")
     types = ask(version, "ambassador_types")
+    try:
+        settings = ask(version, "attribution_settings").iloc[0]
+    except duckdb.CatalogException:
+        # (a database built before the build stored them: every page failed in the sidebar;
+        # this process's settings until the rebuild the banner asks for)
+        settings = {"lookback_days": config.LOOKBACK_DAYS,
+                    "half_life_days": config.HALF_LIFE_DAYS}
 
     def pairs(frame: pd.DataFrame, key: str, value: str) -> dict[str, str]:
         return dict(zip(frame[key], frame[value], strict=True))
@@ -167,4 +177,6 @@ def reference(version: tuple[str, int, int]) -> Reference:
         models=pairs(models, "model", "label"),
         model_colours=pairs(models, "model", "colour"),
         type_colours=pairs(types, "ambassador_type", "colour"),
+        lookback_days=int(settings["lookback_days"]),
+        half_life_days=float(settings["half_life_days"]),
     )

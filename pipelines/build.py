@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from . import cache as cache_module
-from . import config, fastcsv, guard, metrics, pii, status, targets
+from . import config, fastcsv, french, guard, metrics, pii, status, targets
 from .cache import StagedCache
 from .contract import SOURCES
 from .guard import BuildFailure, CheckFailed, ModelFailed
@@ -203,6 +203,14 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     for table in ("stages", "attribution_models", "ambassador_types"):
         con.execute(f"create or replace table ref.{table} as select * "
                     "from read_csv(?, delim=';', header=true)", [str(ref / f"{table}.csv")])
+    # The attribution settings the credits follow from, stored with them: every reader (the
+    # page's help and model names, the bilans) says the build's, never its own process's (the
+    # page's help read the dashboard's OMLOT_HALF_LIFE_DAYS while the credits used the build's).
+    con.execute("create or replace table ref.attribution_settings as select "
+                "?::integer as lookback_days, ?::double as half_life_days",
+                [config.LOOKBACK_DAYS, config.HALF_LIFE_DAYS])
+    con.execute("update ref.attribution_models set label = replace(label, '{demi_vie}', ?)",
+                [french.days(config.HALF_LIFE_DAYS)])
     con.execute(
         "create or replace table ref.departements as select code, nom as name, zone "
         "from read_csv(?, delim=';', header=true, all_varchar=true)",

@@ -85,6 +85,12 @@ def period(date_from: dt.date | None, date_to: dt.date | None) -> str:
     return "depuis le début du programme"
 
 
+def days(value: float) -> str:
+    """A duration in days as a sentence says it: `365 jours`, `7,5 jours`, `1 jour`."""
+    written = number(value, 0 if float(value).is_integer() else 1)
+    return f"{written} {'jour' if abs(value) <= 1 else 'jours'}"
+
+
 def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     """The noun agreeing with a count (French: 0 and 1 are singular)."""
     return singular if abs(count) < 2 else (plural_form or singular + "s")

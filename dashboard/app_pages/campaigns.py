@@ -21,8 +21,8 @@ models = list(refs.models)
 widgets.from_url("modele", "modele", models, "linear" if "linear" in models else models[0])
 model = st.radio(
     "Modèle d'attribution des coûts", models,
-    format_func=lambda m: help.model_label(m, refs.models[m]), horizontal=True, key="modele",
-    help=help.models_help(refs.models),
+    format_func=refs.models.get, horizontal=True, key="modele",
+    help=help.models_help(refs),
 )
 widgets.to_url("modele", model)
 known = metrics[metrics["is_known_campaign"]]
@@ -38,7 +38,7 @@ top[0].metric(
         else "toutes les campagnes, sur toute leur durée."))
 # (« sans contact » read as « no contact at all », where most had one, earlier than the
 # attribution window: an installation comes a year or more after the first contact)
-window = help.window_words()
+window = help.window_words(refs)
 top[1].metric(
     "Suivis sans contact récent",
     fmt.share(unexplained["followed_unexplained_rate"]),

@@ -32,6 +32,7 @@ class Context:
     channel_labels: dict[str, str]
     channel_colours: dict[str, str]
     model_labels: dict[str, str]
+    lookback_days: int  # the build's attribution window (ref.attribution_settings)
 
     def ask(self, name: str, filters: metrics.Filters | None = None, **params):
         return metrics.ask(self.con, name, filters, **params)
@@ -66,9 +67,11 @@ def context(con: duckdb.DuckDBPyConnection, small_count: int | None = None,
     given."""
     try:
         settings = metrics.ask_one(con, "report_settings")
+        attribution = metrics.ask_one(con, "attribution_settings")
     except duckdb.CatalogException:
-        raise ReportError("La base publiée a été construite avant les bilans : relancez la "
-                          "construction (python -m pipelines build).") from None
+        raise ReportError("La base publiée a été construite par une version antérieure, sans "
+                          "ce que les bilans lisent : relancez la construction (python -m "
+                          "pipelines build).") from None
     threshold = settings["small_count"] if small_count is None else small_count
     if threshold < 1:
         raise ReportError("Le seuil du secret statistique doit être au moins 1.")
@@ -85,6 +88,7 @@ def context(con: duckdb.DuckDBPyConnection, small_count: int | None = None,
         channel_labels={row["channel"]: row["label"] for row in channels},
         channel_colours={row["channel"]: row["colour"] for row in channels},
         model_labels=models,
+        lookback_days=attribution["lookback_days"],
     )
 
 

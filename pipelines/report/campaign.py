@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import config, french, metrics
+from .. import french, metrics
 from .blocks import (
     PROGRAMME,
     Context,
@@ -71,7 +71,7 @@ def document(ctx: Context, codes: list[str]) -> dict:
                 "compte comme interaction seulement. Foyers suivis : foyers dont le "
                 "dossier du CRM cite la campagne. Crédits : chaque foyer compte pour "
                 "1, partagé entre les campagnes de ses contacts des "
-                f"{config.LOOKBACK_DAYS} jours précédant son premier contact (ou son "
+                f"{french.days(ctx.lookback_days)} précédant son premier contact (ou son "
                 "installation) selon le modèle ; coût = budget ÷ crédits.")]),
         ],
     }

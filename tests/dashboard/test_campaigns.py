@@ -126,7 +126,7 @@ def test_the_campaign_calendar_is_one_trace_per_channel_in_calendar_order(demo_b
     with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
         calendar = metrics.ask(con, "campaign_calendar")
         trend = metrics.ask(con, "monthly")
-    refs = queries.Reference(
+    refs = queries.Reference(lookback_days=365, half_life_days=30.0,
         channel_labels={"salon": "Salons"}, channel_colours={"salon": "#123456"},
         stage_labels={}, current_stage_labels={}, stage_colours={}, models={},
         model_colours={}, type_colours={})
@@ -178,7 +178,7 @@ def test_the_calendar_of_a_period_holds_the_campaigns_running_in_it(demo_build):
     # and its time axis is the period's, not the years of the longest campaigns
     from dashboard import charts, queries
 
-    refs = queries.Reference(
+    refs = queries.Reference(lookback_days=365, half_life_days=30.0,
         channel_labels={}, channel_colours={}, stage_labels={}, current_stage_labels={},
         stage_colours={}, models={}, model_colours={}, type_colours={})
     trend = pd.DataFrame({"measure": ["followed"], "month": [pd.Timestamp(2023, 7, 1)],
@@ -230,7 +230,7 @@ def test_the_models_chart_names_each_campaign_above_its_bars_for_a_phone(demo_bu
 
     with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
         table = metrics.ask(con, "campaign_metrics")
-        refs = queries.Reference(
+        refs = queries.Reference(lookback_days=365, half_life_days=30.0,
             channel_labels={}, channel_colours={}, stage_labels={}, current_stage_labels={},
             stage_colours={}, models=dict(con.execute(
                 "select model, label from ref.attribution_models order by model_order"

@@ -315,7 +315,8 @@ def test_at_a_regional_scale_the_delay_boxes_have_no_points(demo_env):
     """130 000 households made 2 MB of points for the browser, unreadable as dots: past
     charts.MAX_POINTS the boxes alone say the spread (the same quartiles)."""
     from dashboard import charts, queries
-    refs = queries.Reference(channel_labels={}, channel_colours={}, stage_labels={},
+    refs = queries.Reference(lookback_days=365, half_life_days=30.0, channel_labels={},
+                             channel_colours={}, stage_labels={},
                              current_stage_labels={}, stage_colours={}, models={},
                              model_colours={}, type_colours={})
     summary = pd.DataFrame({"channel": ["salon"], "installed": [6000], "q1_days": [100.0],

@@ -233,7 +233,8 @@ def test_every_hover_s_count_agrees_with_its_noun(demo_build):
     with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
         trend = metrics.ask(con, "monthly")
         calendar = metrics.ask(con, "campaign_calendar")
-    refs = queries.Reference(channel_labels={}, channel_colours={}, stage_labels={},
+    refs = queries.Reference(lookback_days=365, half_life_days=30.0, channel_labels={},
+                             channel_colours={}, stage_labels={},
                              current_stage_labels={}, stage_colours={}, models={},
                              model_colours={}, type_colours={})
     figures = [charts.monthly_trend(trend), charts.campaign_timeline(calendar, trend, refs)]

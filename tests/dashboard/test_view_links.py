@@ -4,11 +4,17 @@ state, and the page writes its state back into the link."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.quality import warning_kind_options
-from tests.conftest import ROOT
+from pipelines import metrics
+from tests.conftest import ROOT, run_cli
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -53,16 +59,44 @@ def test_campaigns_link_with_an_unknown_model_falls_back_to_linear(demo_env):
     assert at.radio(key="modele").value == "linear"
 
 
-def test_model_help_gives_the_settings_real_values(demo_env, monkeypatch):
-    from pipelines import config
+@pytest.fixture(scope="module")
+def other_settings_build(demo_build, tmp_path_factory) -> Path:
+    """The demo built with a 180-day window and a 14-day half-life (the dashboard's own
+    process keeps the defaults: 365 and 30)."""
+    curated = tmp_path_factory.mktemp("settings") / "curated"
+    result = run_cli("build", "--raw", str(demo_build["raw"]), "--curated", str(curated),
+                     env={"OMLOT_LOOKBACK_DAYS": "180", "OMLOT_HALF_LIFE_DAYS": "14"})
+    assert result.returncode == 0, result.stderr
+    return curated
 
-    monkeypatch.setattr(config, "HALF_LIFE_DAYS", 14.0)
-    monkeypatch.setattr(config, "LOOKBACK_DAYS", 180)
+
+def test_every_reader_says_the_attribution_settings_the_credits_follow_from(
+        other_settings_build, monkeypatch):
+    """The page's help and model names read OMLOT_LOOKBACK_DAYS and OMLOT_HALF_LIFE_DAYS of
+    the dashboard's process while the credits used the build's: a committee read « 365 jours »
+    and « demi-vie : 30 jours » over credits computed with 180 and 14. The build stores them;
+    the page, the bilans and the command line say those."""
+    from pipelines import config, report
+
+    assert (config.LOOKBACK_DAYS, config.HALF_LIFE_DAYS) == (365, 30)
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(other_settings_build))
     at = open_link("app_pages/campaigns.py")
     radio = at.radio(key="modele")
     assert "180 jours" in radio.help and "14 jours" in radio.help
     assert "365" not in radio.help and "30 jours" not in radio.help
     assert "Dégressif (demi-vie : 14 jours)" in radio.options
+    assert any("dans les 180 jours" in (m.help or "") for m in at.metric)
+
+    with duckdb.connect(str(other_settings_build / config.DATABASE_NAME),
+                        read_only=True) as con:
+        document = json.dumps(report.programme_document(
+            con, metrics.Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+            model="time_decay"), ensure_ascii=False)
+        campaign = json.dumps(report.campaign_document(con, ["SALON-SIA-2023"]),
+                              ensure_ascii=False)
+    assert "dans les 180 jours avant son premier contact" in document
+    assert "Dégressif (demi-vie : 14 jours)" in document and "365 jours" not in document
+    assert "180 jours précédant son premier contact" in campaign and "365 jours" not in campaign
 
 
 def test_network_link_keeps_the_stalled_threshold(demo_env):
@@ -186,3 +220,23 @@ def test_a_link_naming_a_channel_the_data_do_not_have_says_it_is_ignored(demo_en
     at.sidebar.multiselect(key="canaux").set_value(["salon", "site_web"]).run()
     assert not at.sidebar.warning  # said until the viewer changes the choice
     assert not open_link("app_pages/overview.py", canaux="salon").sidebar.warning
+
+
+def test_a_database_built_before_the_settings_were_stored_still_opens(demo_build, tmp_path,
+                                                                       monkeypatch):
+    """Every page's sidebar asks the settings: on a database published by the version before
+    (no ref.attribution_settings) each page failed until a rebuild."""
+    import shutil
+
+    from pipelines import report
+
+    curated = tmp_path / "curated"
+    shutil.copytree(demo_build["curated"], curated)
+    with duckdb.connect(str(curated / "lot.duckdb")) as con:
+        con.execute("drop table ref.attribution_settings")
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    at = open_link("app_pages/campaigns.py")
+    assert "dans les 365 jours" in at.radio(key="modele").help
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con, \
+            pytest.raises(report.ReportError, match="relancez la construction"):
+        report.programme_document(con, metrics.Filters())
