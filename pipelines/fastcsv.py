@@ -93,6 +93,8 @@ class Plan:
     breaks: list[tuple[int, int]] | None = None
     # the values of the reference reader's first record (its test of a stray quote)
     reference_width: int = 0
+    # the records DuckDB reads from the file (blank ones included; `read`)
+    records: int = 0
 
     @property
     def source(self) -> Path:
@@ -360,10 +362,29 @@ def source_sql(plan_: Plan) -> str:
     return f"(select row_number() over () - 1 as rowid, * from {_read_csv(plan_)})"
 
 
-def _read_csv(plan_: Plan) -> str:
+def numbered_select_many(plans: list[Plan]) -> str:
+    """`numbered_select` for files of one shape (load._Fast.shape: no blank line, no value on
+    two lines), read by one `read_csv`: its records come file after file in list order, and
+    `row_number() over ()` runs in that order (see source_sql); a record's number in its file
+    is its number in the whole less the records of the files before it (`read` counted
+    them), and `file_index` says the file."""
+    first = plans[0].skip + 1 - plans[0].number_offset
+    before, total = [], 0
+    for plan_ in plans:
+        before.append(total)
+        total += plan_.records
+    return (f"select rowid - [{', '.join(map(str, before))}][file_index::bigint + 1] + {first} "
+            f"as line, file_index, * exclude (rowid, file_index) from "
+            f"(select row_number() over () - 1 as rowid, file_index, * "
+            f"from {_read_csv(plans[0], [p.source for p in plans])})")
+
+
+def _read_csv(plan_: Plan, paths: list[Path] | None = None) -> str:
     width = len(plan_.header_values) + EXTRA_COLUMNS
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1))
-    return (f"read_csv({sql_text(str(plan_.source))}, delim = {sql_text(plan_.delimiter)}, "
+    files = ("[" + ", ".join(sql_text(str(path)) for path in paths) + "]" if paths
+             else sql_text(str(plan_.source)))
+    return (f"read_csv({files}, delim = {sql_text(plan_.delimiter)}, "
             f"quote = '\"', escape = '\"', header = false, skip = {int(plan_.skip)}, "
             f"auto_detect = false, columns = {{{columns}}}, null_padding = true, "
             "strict_mode = true, encoding = 'utf-8'"
@@ -390,6 +411,7 @@ def read(con: duckdb.DuckDBPyConnection, plan_: Plan) -> tuple[int, set[str]]:
         rows, overflow, blank_rows, *longest = _checks(con, plan_, names)
     if overflow:
         raise NotEligible(f"plus de {EXTRA_COLUMNS} valeurs en trop sur une ligne")
+    plan_.records = rows
     if rows == plan_.data_lines and not plan_.multi_line:
         plan_.breaks = []  # as many records as lines: no blank line, no value on two
     elif not plan_.multi_line and rows + len(plan_.find_blank_lines()) == plan_.data_lines:

@@ -471,11 +471,33 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
     return pa.table(columns, schema=raw_schema(source))
 
 
-def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str) -> str:
-    """A CSV checked by DuckDB's reader (fastcsv.py); the SQL that reads its rows as the
-    reference reader gives them, exactly (numbered, trimmed, named), run by staging: the file is
-    parsed where it is used, never copied into a table (`table`: the name for its blank lines'
-    shifts, if any). Raises fastcsv.NotEligible when that cannot be guaranteed."""
+@dataclass
+class _Fast:
+    """A CSV export DuckDB reads with the reference reader's result (fastcsv.py), checked; its
+    rows' SQL is written by `_rows_sql`, alone or with files of the same shape."""
+    export: ExportFile
+    plan: fastcsv.Plan
+    positions: dict[str, int]  # the source's columns → their position in the header
+    long_columns: set[str]  # columns holding a value that may be longer than a cell
+    table: str  # the name for its blank lines' shifts, if any
+
+    @property
+    def shape(self) -> tuple | None:
+        """What files read by one `read_csv` must share (None: read alone): the reading
+        options, the header's width and mapping, the trimming; no blank line and no value
+        spanning lines (their row numbers are the file's own)."""
+        plan = self.plan
+        if plan.breaks or plan.multi_line:
+            return None
+        return (plan.delimiter, plan.skip, plan.number_offset, len(plan.header_values),
+                tuple(sorted(self.positions.items())), plan.rare_spaces)
+
+
+def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str) -> _Fast:
+    """A CSV checked by DuckDB's reader (fastcsv.py): how to read its rows as the reference
+    reader gives them, exactly (numbered, trimmed, named), run by staging (`_rows_sql`): the
+    file is parsed where it is used, never copied into a table (`table`: the name for its
+    blank lines' shifts, if any). Raises fastcsv.NotEligible when that cannot be guaranteed."""
     try:
         info = export.path.stat()
     except OSError:
@@ -497,31 +519,65 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
         export.encoding = "cp1252"
     export.sha256, export.delimiter = plan.sha256, plan.delimiter
     export.modified_at = dt.datetime.fromtimestamp(info.st_mtime)
-    header = Record(plan.header_number, plan.header_values)
-    positions = _map_header(export, source, header)
-    width = len(header.values)
+    positions = _map_header(export, source, Record(plan.header_number, plan.header_values))
+    export.rows_read = rows_read
+    export.read_plan = plan
+    return _Fast(export, plan, positions, long_columns, table)
+
+
+# Files of one shape are read together up to this many bytes: one reader numbers its rows in one
+# thread (fastcsv.source_sql), so large exports stay apart and are read in parallel (ten
+# million touches in one reader: staging 17 → 29 s on 2 cores).
+GROUP_BYTES = 1 << 25
+
+
+def _batches(files: list[_Fast]) -> list[list[_Fast]]:
+    """Files of one shape in runs of at most GROUP_BYTES (a larger file alone)."""
+    batches, size = [], GROUP_BYTES
+    for checked in files:
+        if size + checked.plan.state[0] > GROUP_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(checked)
+        size += checked.plan.state[0]
+    return batches
+
+
+def _rows_sql(con, files: list[_Fast], source: Source) -> str:
+    """The rows of files of one shape (`_Fast.shape`), or of one file, as the reference reader
+    gives them. Files of one shape are read by one `read_csv`: sixty monthly touches files
+    read as sixty cost 1.8 s of binding and writing for ten thousand rows (their expressions
+    sixty times), against 0.07 s of reading."""
+    first = files[0]
+    width = len(first.plan.header_values)
     every = [f"c{i}" for i in range(1, width + fastcsv.EXTRA_COLUMNS + 1)]
-    trimmed = {name: fastcsv.trimmed(name, plan.rare_spaces) for name in every}
+    trimmed = {name: fastcsv.trimmed(name, first.plan.rare_spaces) for name in every}
+    long_columns = set().union(*(f.long_columns for f in files))
     # characters counted only where some value has more bytes than a cell holds characters
     too_long = " or ".join(f"length({name}) > {config.MAX_VALUE_CHARS}"
                            for name in every if name in long_columns) or "false"
     values = ",\n".join(
-        f"case when not too_long then {trimmed[f'c{positions[c.key] + 1}']} end as {c.key}"
-        if c.key in positions else f"null::varchar as {c.key}" for c in source.columns)
+        f"case when not too_long then {trimmed[f'c{first.positions[c.key] + 1}']} end as {c.key}"
+        if c.key in first.positions else f"null::varchar as {c.key}" for c in source.columns)
     extras = " + ".join(f"({trimmed[name]} is not null)::int" for name in every[width:])
-    rows = f"""
-        select {export.order}::int as file_order, {fastcsv.sql_text(export.name)}::varchar as file,
+    if len(files) == 1:
+        numbered = fastcsv.numbered_select(con, first.plan, first.table)
+        order, name = str(first.export.order), fastcsv.sql_text(first.export.name)
+    else:
+        numbered = fastcsv.numbered_select_many([f.plan for f in files])
+        order = "[" + ", ".join(str(f.export.order) for f in files) + "][file_index::bigint + 1]"
+        name = ("[" + ", ".join(fastcsv.sql_text(f.export.name) for f in files)
+                + "][file_index::bigint + 1]")
+    return f"""
+        select {order}::int as file_order, {name}::varchar as file,
             line::bigint as line,
             ({extras})::int as extra_values,
             case when too_long then {fastcsv.sql_text(TOO_LONG)} end as load_problem,
             {values}
         from (select *, coalesce({too_long}, false) as too_long
-              from ({fastcsv.numbered_select(con, plan, table)}))
+              from ({numbered}))
         where coalesce({", ".join(trimmed.values())}) is not null or too_long
     """
-    export.rows_read = rows_read
-    export.read_plan = plan
-    return rows
 
 
 def _has_utf8_bom(path: Path) -> bool:
@@ -536,12 +592,13 @@ def load_source(con, source: Source, exports: list[ExportFile],
     (fastcsv.py), else — and always with OMLOT_READER=reference — by the reference reader."""
     drop_raw(con, source.name)
     fast = folder is not None and os.environ.get("OMLOT_READER") != "reference"
-    parts = []
+    parts, shapes = [], {}
     for export in exports:
         table = f"raw.{source.name}__{export.order}"
         if fast and export.path.suffix.lower() == ".csv":
             try:
-                parts.append(_load_fast(con, export, source, folder, table))
+                checked = _load_fast(con, export, source, folder, table)
+                shapes.setdefault(checked.shape or id(checked), []).append(checked)
                 continue
             except fastcsv.NotEligible as why:
                 export.ignored_columns.clear()
@@ -554,6 +611,8 @@ def load_source(con, source: Source, exports: list[ExportFile],
         finally:
             con.unregister("_raw_arrow")
         parts.append(f"select * from {table}")
+    parts += [_rows_sql(con, group, source) for files in shapes.values()
+              for group in _batches(files)]
     if parts:
         con.execute(f"create view raw.{source.name} as " + " union all ".join(parts))
     else:
