@@ -591,7 +591,8 @@ def stage(con: duckdb.DuckDBPyConnection, found: dict[str, list[ExportFile]],
         query = (config.SQL_DIR / "staging" / f"{name}.sql").read_text(encoding="utf-8")
         try:
             tables[name] = cache_module.columns(con, query)
-            staged.save(con, query, name, [e for e in found[name] if e not in kept[name]])
+            staged.save(con, query, name, [e for e in found[name] if e not in kept[name]],
+                        tables[name])
         except duckdb.OutOfMemoryException as exc:
             exc.step = f"staging.{name}"
             raise
