@@ -42,8 +42,9 @@ def channel_funnel(by_channel: pd.DataFrame, refs: Reference) -> pd.DataFrame:
         "Suivis": by_channel["followed"],
         "Accompagnés": by_channel["accompanied"],
         "Installés": by_channel["installed"],
-        "Suivi → accompagné": _rates(by_channel["accompanied_rate"]),
-        "Suivi → installé": _rates(by_channel["installed_rate"]),
+        # (named as in its download and on every page: « Suivi → installé » here)
+        metrics.ACCOMPANIED_RATE_NAME: _rates(by_channel["accompanied_rate"]),
+        metrics.INSTALLED_RATE_NAME: _rates(by_channel["installed_rate"]),
     })
 
 
@@ -135,7 +136,7 @@ def referral_conversion(groups: pd.DataFrame) -> pd.DataFrame:
             {True: "Parrainés par un ambassadeur", False: "Autres foyers"}),
         "Suivis": groups["followed"],
         # (a rate, named as everywhere: « Installés » read as a count, as the bilan's is)
-        "Taux suivi → accompagné": _rates(groups["accompanied_rate"]),
+        metrics.ACCOMPANIED_RATE_NAME: _rates(groups["accompanied_rate"]),
         metrics.INSTALLED_RATE_NAME: _rates(groups["installed_rate"]),
         "Délai médian (jours)": groups["median_days_to_install"].round(),
     })
@@ -299,7 +300,7 @@ def channel_funnel_download(by_channel: pd.DataFrame, refs: Reference) -> pd.Dat
         "Suivis": by_channel["followed"],
         "Accompagnés": by_channel["accompanied"],
         "Installés": by_channel["installed"],
-        **_rate_columns("Taux suivi → accompagné", by_channel["accompanied_rate"]),
+        **_rate_columns(metrics.ACCOMPANIED_RATE_NAME, by_channel["accompanied_rate"]),
         **_rate_columns(metrics.INSTALLED_RATE_NAME, by_channel["installed_rate"]),
     })
 
@@ -371,7 +372,7 @@ def referral_conversion_download(groups: pd.DataFrame) -> pd.DataFrame:
         "Foyers": groups["is_referred"].map(
             {True: "Parrainés par un ambassadeur", False: "Autres foyers"}),
         "Suivis": groups["followed"],
-        **_rate_columns("Taux suivi → accompagné", groups["accompanied_rate"]),
+        **_rate_columns(metrics.ACCOMPANIED_RATE_NAME, groups["accompanied_rate"]),
         **_rate_columns(metrics.INSTALLED_RATE_NAME, groups["installed_rate"]),
         "Délai médian (jours)": _whole(groups["median_days_to_install"]),
     })

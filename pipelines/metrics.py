@@ -389,6 +389,7 @@ def objectives_scope(as_of: dt.date, data_date: dt.date) -> str:
 # bilan and the Ambassadeurs page said « Taux d'installation », the cards « Taux suivi →
 # installé »).
 INSTALLED_RATE_NAME = "Taux suivi → installé"
+ACCOMPANIED_RATE_NAME = "Taux suivi → accompagné"
 
 
 # An objective's standing (target_progress), as every page and document words it.

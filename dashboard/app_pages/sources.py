@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, fmt, queries, tables, widgets
+from pipelines import metrics
 
 filters = st.session_state.filters
 version = st.session_state.version
@@ -38,7 +39,7 @@ with right:
         column_config={name: st.column_config.NumberColumn(format="%d")
                        for name in ("Suivis", "Accompagnés", "Installés")},
         # the accompanied are in the chart beside and in the download
-        column_order=["Canal", "Suivis", "Installés", "Suivi → installé"],
+        column_order=["Canal", "Suivis", "Installés", metrics.INSTALLED_RATE_NAME],
     )
     figures = queries.ask_one(version, "headline", filters)
     st.caption(

@@ -119,7 +119,7 @@ def test_every_page_shows_the_layers_figures_for_random_selections(demo_env):
             table = _table(at, "Canal")
             assert list(table["Suivis"]) == list(by_channel["followed"])
             assert list(table["Installés"]) == list(by_channel["installed"])
-            assert list(table["Suivi → installé"]) == [fmt.rate(r) for r in
+            assert list(table["Taux suivi → installé"]) == [fmt.rate(r) for r in
                                                         by_channel["installed_rate"]]
 
         _page(at, "network")

@@ -114,7 +114,7 @@ def test_funnel_by_channel_equals_kpis_json_every_channel_shown(demo_env):
         assert table.loc[channels[channel][0], "Installés"] == (
             figures["installed_by_channel"][channel])
     assert table.loc["Tourisme", "Suivis"] == 70
-    assert table.loc["Tourisme", "Suivi → installé"] == _rate(
+    assert table.loc["Tourisme", "Taux suivi → installé"] == _rate(
         figures["installed_by_channel"]["tourisme"], 70)
     bars = _figure(at, 0)["data"][0]
     assert bars["marker"]["color"] == [colour for _, colour in channels.values()]
