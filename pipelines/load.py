@@ -493,32 +493,43 @@ class _Fast:
                 tuple(sorted(self.positions.items())), plan.rare_spaces)
 
 
-def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str) -> _Fast:
-    """A CSV checked by DuckDB's reader (fastcsv.py): how to read its rows as the reference
-    reader gives them, exactly (numbered, trimmed, named), run by staging (`_rows_sql`): the
-    file is parsed where it is used, never copied into a table (`table`: the name for its
-    blank lines' shifts, if any). Raises fastcsv.NotEligible when that cannot be guaranteed."""
+def _fast_plan(export: ExportFile) -> fastcsv.Plan:
+    """How DuckDB reads the export (fastcsv.plan), or NotEligible."""
     try:
         info = export.path.stat()
     except OSError:
         raise fastcsv.NotEligible("fichier illisible") from None
     if info.st_size > config.MAX_FILE_BYTES:
         raise fastcsv.NotEligible("trop volumineux")  # the reference reader says so
+    # DuckDB reads a path as a pattern: `contacts_campagnes_[1].csv` read the rows of
+    # `contacts_campagnes_1.csv`, and `…_?.csv` in a list read a second file too
+    if any(character in str(export.path) for character in "*?[]{}"):
+        raise fastcsv.NotEligible("nom de fichier lu comme un motif par DuckDB")
     # (its sha256 is known when the unchanged-inputs check or the kept rows' lookup asked it)
-    plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT,
+    return fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT,
                         sha256=export.sha256 or None)
+
+
+def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str,
+               plan: fastcsv.Plan | None = None) -> _Fast:
+    """A CSV checked by DuckDB's reader (fastcsv.py): how to read its rows as the reference
+    reader gives them, exactly (numbered, trimmed, named), run by staging (`_rows_sql`): the
+    file is parsed where it is used, never copied into a table (`table`: the name for its
+    blank lines' shifts, if any). `plan`: its `_fast_plan`, when made already. Raises
+    fastcsv.NotEligible when that cannot be guaranteed."""
     try:
+        plan = plan or _fast_plan(export)
         rows_read, long_columns = fastcsv.read(con, plan)
         export.encoding = "utf-8-sig" if _has_utf8_bom(export.path) else "utf-8"
     except fastcsv.NotUtf8:
         # the transcoding is read; the sha256 stays the export's own
         plan = fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT,
-                            encoding="cp1252", sha256=plan.sha256,
+                            encoding="cp1252", sha256=plan.sha256 if plan else None,
                             read_path=fastcsv.cp1252_or_utf8(export.path, folder))
         rows_read, long_columns = fastcsv.read(con, plan)
         export.encoding = "cp1252"
     export.sha256, export.delimiter = plan.sha256, plan.delimiter
-    export.modified_at = dt.datetime.fromtimestamp(info.st_mtime)
+    export.modified_at = dt.datetime.fromtimestamp(plan.state[1] / 1e9)
     positions = _map_header(export, source, Record(plan.header_number, plan.header_values))
     export.rows_read = rows_read
     export.read_plan = plan
@@ -593,11 +604,24 @@ def load_source(con, source: Source, exports: list[ExportFile],
     drop_raw(con, source.name)
     fast = folder is not None and os.environ.get("OMLOT_READER") != "reference"
     parts, shapes = [], {}
+    # every CSV planned first, so that files read alike are checked together
+    plans: list[fastcsv.Plan | fastcsv.NotEligible | None] = []
     for export in exports:
+        try:
+            plans.append(_fast_plan(export) if fast and export.path.suffix.lower() == ".csv"
+                         else None)
+        except fastcsv.NotUtf8:
+            plans.append(False)  # (planned again by _load_fast, as Windows-1252)
+        except fastcsv.NotEligible as why:
+            plans.append(why)
+    fastcsv.check_together(con, [p for p in plans if isinstance(p, fastcsv.Plan)])
+    for export, planned in zip(exports, plans, strict=True):
         table = f"raw.{source.name}__{export.order}"
-        if fast and export.path.suffix.lower() == ".csv":
+        if planned is not None:
             try:
-                checked = _load_fast(con, export, source, folder, table)
+                if isinstance(planned, fastcsv.NotEligible):
+                    raise planned
+                checked = _load_fast(con, export, source, folder, table, planned or None)
                 shapes.setdefault(checked.shape or id(checked), []).append(checked)
                 continue
             except fastcsv.NotEligible as why:
