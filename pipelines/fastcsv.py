@@ -28,6 +28,11 @@ import numpy as np
 
 from . import config
 
+# Files of one shape are read together up to this many bytes (load._batches): one reader
+# numbers its rows in one thread (source_sql), so large exports stay apart and are read in
+# parallel (ten million touches in one reader: staging 17 → 29 s on 2 cores).
+GROUP_BYTES = 1 << 25
+
 # Extra columns read beyond the header's width (strict mode refuses a row with more values than
 # columns declared: the file then goes to the reference reader).
 EXTRA_COLUMNS = 4
@@ -467,6 +472,8 @@ def check_together(con: duckdb.DuckDBPyConnection, plans: list[Plan]) -> None:
     groups: dict[tuple, list[Plan]] = {}
     for plan_ in plans:
         key = (plan_.delimiter, plan_.skip, len(plan_.header_values), plan_.encoding)
+        # (whatever their size: sixty files of 20 MB checked in 1.7–2.0 s together, 3.3–3.4 s
+        # one by one; a check's aggregates need no order, so one query runs in parallel)
         groups.setdefault(key, []).append(plan_)
     for group in groups.values():
         if len(group) < 2:

@@ -536,17 +536,11 @@ def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str
     return _Fast(export, plan, positions, long_columns, table)
 
 
-# Files of one shape are read together up to this many bytes: one reader numbers its rows in one
-# thread (fastcsv.source_sql), so large exports stay apart and are read in parallel (ten
-# million touches in one reader: staging 17 → 29 s on 2 cores).
-GROUP_BYTES = 1 << 25
-
-
 def _batches(files: list[_Fast]) -> list[list[_Fast]]:
-    """Files of one shape in runs of at most GROUP_BYTES (a larger file alone)."""
-    batches, size = [], GROUP_BYTES
+    """Files of one shape in runs of at most fastcsv.GROUP_BYTES (a larger file alone)."""
+    batches, size = [], fastcsv.GROUP_BYTES
     for checked in files:
-        if size + checked.plan.state[0] > GROUP_BYTES:
+        if size + checked.plan.state[0] > fastcsv.GROUP_BYTES:
             batches.append([])
             size = 0
         batches[-1].append(checked)
