@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import config, french
+from . import config, french, pii
 
 EXIT_FILE_ERROR = 1
 EXIT_USAGE = 2
@@ -17,6 +17,11 @@ EXIT_CHECK_FAILED = 3
 EXIT_BUSY = 4
 EXIT_ENVIRONMENT = 5
 EXIT_INTERNAL = 6
+
+
+# The attribution models' codes, as the reference list gives them (the help listed none).
+_MODELS = [line.split(";", 1)[0] for line in (
+    config.REFERENCE_DIR / "attribution_models.csv").read_text("utf-8").splitlines()[1:] if line]
 
 
 def _date(text: str) -> dt.date:
@@ -115,7 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--small-count", type=int, default=None, metavar="N",
                         help="seuil du secret statistique (défaut : targets.toml)")
     report.add_argument("--model", default=None, metavar="MODÈLE",
-                        help="modèle d'attribution des coûts (défaut : targets.toml)")
+                        help="modèle d'attribution des coûts : " + ", ".join(_MODELS)
+                        + " (défaut : celui de targets.toml)")
     return parser
 
 
@@ -225,9 +231,11 @@ def _print_figures(figures: dict, names: dict[str, str], depth: int = 0) -> None
     for key, value in figures.items():
         label = _LABELS.get(key) or names.get(key, key)
         if isinstance(value, dict) and set(value) <= {"followed", "installed"}:
-            # (a whole credit whole: « 1,0 installés »)
-            print(f"{'  ' * depth}{label} : {_figure(value.get('followed'))} suivis, "
-                  f"{_figure(value.get('installed'))} installés")
+            # (a whole credit whole: « 1,0 installés »; the noun agreeing: « 1 installés »)
+            followed, installed = value.get("followed") or 0, value.get("installed") or 0
+            print(f"{'  ' * depth}{label} : {_figure(followed)} "
+                  f"{french.plural(followed, 'suivi')}, {_figure(installed)} "
+                  f"{french.plural(installed, 'installé')}")
         elif isinstance(value, dict):
             print(f"{'  ' * depth}{label} :")
             _print_figures(value, names, depth + 1)
@@ -236,8 +244,10 @@ def _print_figures(figures: dict, names: dict[str, str], depth: int = 0) -> None
 
 
 def _figure(value: float | None) -> str:
-    """A count whole, a credit or a rate with one decimal."""
-    return french.number(value, 0 if value is None or float(value).is_integer() else 1)
+    """A count whole, a credit or a rate with one decimal; a credit whole once written with
+    one decimal is whole (2.9999999999 of the time-decay model read « 3,0 » beside the linear
+    model's « 3 »)."""
+    return french.number(value, 0 if value is None or float(round(value, 1)).is_integer() else 1)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -249,6 +259,10 @@ def _report(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"demo": _demo, "build": _build, "kpis": _kpis, "report": _report}
+    if config.SETTING_ERRORS and args.command in ("kpis", "report"):
+        # (the figures follow the settings the build stored, not these)
+        for error in config.SETTING_ERRORS:
+            print(f"Attention : {pii.mask(error)}", file=sys.stderr)
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -687,6 +687,8 @@ def build(raw_dir: Path, curated_dir: Path,
             "raw_dir": pii.mask(str(raw_dir)),
             "_started": time.perf_counter()}
     try:
+        if config.SETTING_ERRORS:
+            raise guard.EnvironmentProblem(" ".join(map(pii.mask, config.SETTING_ERRORS)))
         with guard.build_lock(curated_dir):
             guard.remove_leftovers(curated_dir)
             force = force or os.environ.get("OMLOT_FORCE_BUILD") == "1" \

@@ -41,12 +41,36 @@ CHECKS_DIR = PACKAGE / "checks"
 REFERENCE_DIR = PACKAGE / "reference"
 CHANNELS_FILE = Path(os.environ.get("OMLOT_CHANNELS_FILE", PACKAGE / "channels.toml"))
 
+# Settings in days that are not a positive number of days (« abc », « -5 », « 0 »): the default
+# is used and the message kept here; the build refuses to run with them (it would credit with
+# them: a half-life of 0 failed a check, a window of -5 days was published), the readers say
+# so. (Read at import: `kpis` stopped on a traceback for OMLOT_LOOKBACK_DAYS=abc.)
+SETTING_ERRORS: list[str] = []
+
+
+def _days(name: str, default: int, kind: type) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw.replace(",", ".") if kind is float else raw)
+    except ValueError:
+        value = None
+    if value is None or not 0 < value < 100_000:
+        SETTING_ERRORS.append(
+            f"{name}={raw[:20]!r} n'est pas un nombre de jours"
+            + (" entier" if kind is int else "") + " supérieur à 0 et inférieur à 100 000 "
+            f"(défaut : {default}) ; corrigez-le ou retirez ce réglage.")
+        return default
+    return value
+
+
 # Attribution (shared/spec/exports.md, « Attribution »).
-LOOKBACK_DAYS = int(os.environ.get("OMLOT_LOOKBACK_DAYS", "365"))
-HALF_LIFE_DAYS = float(os.environ.get("OMLOT_HALF_LIFE_DAYS", "30"))
+LOOKBACK_DAYS = _days("OMLOT_LOOKBACK_DAYS", 365, int)
+HALF_LIFE_DAYS = _days("OMLOT_HALF_LIFE_DAYS", 30, float)
 
 # Welcome network: a household accompanied this long without installation or update is stalled.
-STALLED_AFTER_DAYS = int(os.environ.get("OMLOT_STALLED_AFTER_DAYS", "90"))
+STALLED_AFTER_DAYS = _days("OMLOT_STALLED_AFTER_DAYS", 90, int)
 
 
 def database_path(curated_dir: Path) -> Path:

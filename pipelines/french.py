@@ -85,6 +85,14 @@ def period(date_from: dt.date | None, date_to: dt.date | None) -> str:
     return "depuis le début du programme"
 
 
+def lower_first(text: str) -> str:
+    """A label inside a sentence: its first letter lower-cased, not a capital's neighbour
+    (« En U (40/20/40) » → « en U (40/20/40) »; str.lower made it « en u (40/20/40) »)."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def days(value: float) -> str:
     """A duration in days as a sentence says it: `365 jours`, `7,5 jours`, `1 jour`."""
     written = number(value, 0 if float(value).is_integer() else 1)

@@ -33,12 +33,12 @@ def programme_bilan(con: duckdb.DuckDBPyConnection, filters: metrics.Filters,
 
 
 def campaign_document(con: duckdb.DuckDBPyConnection, codes: Sequence[str],
-                      small_count: int | None = None) -> dict:
+                      small_count: int | None = None, model: str | None = None) -> dict:
     """The bilan of one campaign, or of several of one operation, as data."""
-    return campaign.document(context(con, small_count), list(codes))
+    return campaign.document(context(con, small_count, model), list(codes))
 
 
 def campaign_bilan(con: duckdb.DuckDBPyConnection, codes: Sequence[str],
-                   small_count: int | None = None) -> bytes:
+                   small_count: int | None = None, model: str | None = None) -> bytes:
     """The bilan of one campaign, or of several of one operation, as a PDF."""
-    return render.pdf(campaign_document(con, codes, small_count))
+    return render.pdf(campaign_document(con, codes, small_count, model))

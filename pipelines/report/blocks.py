@@ -34,6 +34,18 @@ class Context:
     model_labels: dict[str, str]
     lookback_days: int  # the build's attribution window (ref.attribution_settings)
 
+    @property
+    def model_words(self) -> str:
+        """The chosen model as a sentence names it: « linéaire », « en U (40/20/40) »."""
+        return french.lower_first(self.model_labels[self.model])
+
+    def by_model(self, name: str) -> str:
+        """A figure's name with the chosen model, « Installations attribuées (linéaire) »; a
+        model named with brackets is not bracketed again (« Installations attribuées (dégressif
+        (demi-vie : 14 jours)) »): « …, modèle dégressif (demi-vie : 14 jours) »."""
+        words = self.model_words
+        return f"{name}, modèle {words}" if "(" in words else f"{name} ({words})"
+
     def ask(self, name: str, filters: metrics.Filters | None = None, **params):
         return metrics.ask(self.con, name, filters, **params)
 

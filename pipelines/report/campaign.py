@@ -264,9 +264,9 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
              else f"{text('people_installed')} personnes"),
         card("Budget", french.euros(chosen["budget_eur"]),
              f"{french.number(len(campaigns))} campagne" + ("s" if len(campaigns) > 1 else "")),
-        card(f"Installations attribuées ({ctx.model_labels[ctx.model].lower()})",
+        card(ctx.by_model("Installations attribuées"),
              credit("installed"), f"{credit('followed')} foyers suivis attribués"),
-        card("Coût par installation", cost, f"modèle {ctx.model_labels[ctx.model].lower()}"),
+        card("Coût par installation", cost, f"modèle {ctx.model_words}"),
         card("Durée", f"{french.number((end - start).days + 1)} jours" if start and end else "–",
              french.period(start, end)),
     ]
@@ -365,7 +365,7 @@ def credits_section(ctx: Context, codes: list[str], campaigns: list[dict]) -> di
     chosen = next(row for row in totals if row["model"] == ctx.model)
     shown = [row for row in totals
              if not protected.masked((row["model"], None, "installed"))]
-    label = ctx.model_labels[ctx.model].lower()
+    label = ctx.model_words
     sentences = [
         f"Selon le modèle « {label} », {'la campagne' if len(codes) == 1 else 'l’opération'} "
         f"a apporté {credit(chosen, 'followed')} foyers suivis et "
@@ -377,8 +377,8 @@ def credits_section(ctx: Context, codes: list[str], campaigns: list[dict]) -> di
         low = min(totals, key=lambda row: row["installed"])
         high = max(totals, key=lambda row: row["installed"])
         sentences.append(f"Selon les cinq modèles, de {credit(low, 'installed')} "
-                         f"(« {low['label'].lower()} ») à {credit(high, 'installed')} "
-                         f"installations (« {high['label'].lower()} »).")
+                         f"(« {french.lower_first(low['label'])} ») à {credit(high, 'installed')} "
+                         f"installations (« {french.lower_first(high['label'])} »).")
     blocks = [
         table([column("Modèle d'attribution", 2, "left"), column("Foyers suivis attribués"),
                column("Coût par foyer suivi"), column("Installations attribuées"),

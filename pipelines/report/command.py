@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
             if not current:
                 print(f"Attention : {status.OLDER_MODELS}", file=sys.stderr)
             if args.campaign:
-                pdf = campaign_bilan(con, args.campaign, small_count=args.small_count)
+                pdf = campaign_bilan(con, args.campaign, small_count=args.small_count,
+                                     model=args.model)
             else:
                 pdf = programme_bilan(con, metrics.Filters(args.date_from, args.date_to),
                                       small_count=args.small_count, model=args.model)

@@ -477,10 +477,10 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
     sentences += _unexplained(ctx, filters, rows, credits, model)
     return section("Campagnes", sentences, [
         table([column("Campagne", 3.4, "left"), column("Budget", 1.1),
-               column(f"Installations attribuées ({label.lower()})", 1.4),
+               column(ctx.by_model("Installations attribuées"), 1.4),
                column("Installations : écart des 5 modèles", 1.5),
                column("Coût par installation", 1.2),
-               column(f"Foyers suivis attribués ({label.lower()})", 1.4),
+               column(ctx.by_model("Foyers suivis attribués"), 1.4),
                column("Coût par foyer suivi", 1.1)], body, total=total, sums=[2, 5],
               caption=f"Crédits des foyers de la période (cohortes de premier contact), "
                       f"modèle « {label} » ; contacts datés dans la période. Budget : la "

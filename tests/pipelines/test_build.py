@@ -414,3 +414,34 @@ def test_kpis_piped_into_a_reader_that_stops_says_nothing(published):
     command.stdout.close()
     errors = command.stderr.read()
     assert command.wait() == 0 and errors == "", errors
+
+
+@pytest.mark.parametrize("setting", [("OMLOT_LOOKBACK_DAYS", "abc"), ("OMLOT_LOOKBACK_DAYS", "-5"),
+                                     ("OMLOT_HALF_LIFE_DAYS", "0")])
+def test_a_setting_that_is_no_number_of_days_stops_the_build_and_never_a_reader(
+        demo_build, setting, tmp_path):
+    """A window of -5 days was published (« dans les -5 jours »), a half-life of 0 failed a
+    check in English, and « abc » stopped even `kpis` on a traceback at import."""
+    name, value = setting
+    curated = tmp_path / "curated"
+    shutil.copytree(demo_build["curated"], curated)
+    result = run_cli("build", "--raw", str(demo_build["raw"]), "--curated", str(curated),
+                     env={name: value})
+    assert result.returncode != 0
+    assert f"{name}='{value}' n'est pas un nombre de jours" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "La base publiée précédente reste en place" in result.stderr
+    figures = run_cli("kpis", "--curated", str(curated), env={name: value})
+    assert figures.returncode == 0, figures.stderr
+    assert f"Attention : {name}=" in figures.stderr
+
+
+def test_kpis_writes_credits_as_the_pages_and_its_nouns_agreeing(capsys):
+    """A committee reader (30 November): « FORUM-VTC-2021 : 13 suivis, 1 installés »,
+    « 1,5 installés », and « 3,0 installés » under the time-decay model beside « 3 »."""
+    from pipelines.__main__ import _print_figures
+
+    _print_figures({"A": {"followed": 13, "installed": 1},
+                    "B": {"followed": 2.9999999999, "installed": 1.5}}, {})
+    assert capsys.readouterr().out.splitlines() == [
+        "A : 13 suivis, 1 installé", "B : 3 suivis, 1,5 installé"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import math
 import re
 import shutil
@@ -732,3 +733,23 @@ def test_a_period_without_households_or_priced_campaigns_says_so(con):
     week = " ".join(text_of(report.programme_bilan(
         con, metrics.Filters(dt.date(2023, 7, 10), dt.date(2023, 7, 16)))).split())
     assert "Aucun coût par installation n'est publié" in week
+
+
+def test_a_model_named_with_brackets_is_not_bracketed_again(con, demo_build, tmp_path):
+    """A committee reader (30 November): « Installations attribuées (dégressif (demi-vie :
+    30 jours)) » and « (en u (40/20/40)) » in the bilans' headers, and `report --campaign …
+    --model …` printed the linear model whatever was asked."""
+    decay = json.dumps(report.programme_document(con, FILTERS, model="time_decay"),
+                       ensure_ascii=False)
+    assert "Installations attribuées, modèle dégressif (demi-vie : 30 jours)" in decay
+    assert "(dégressif (" not in decay
+    shaped = json.dumps(report.programme_document(con, FILTERS, model="position_based"),
+                        ensure_ascii=False)
+    assert "Foyers suivis attribués, modèle en U (40/20/40)" in shaped and "en u (" not in shaped
+    out = tmp_path / "campagne.pdf"
+    result = run_cli("report", "--curated", str(demo_build["curated"]), "--campaign",
+                     "SALON-SIA-2023", "--model", "first_touch", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    text = " ".join(text_of(out.read_bytes()).split())
+    assert "Selon le modèle « premier contact »" in text
+    assert "Installations attribuées (premier contact)" in text
