@@ -505,6 +505,12 @@ def _fast_plan(export: ExportFile) -> fastcsv.Plan:
     # `contacts_campagnes_1.csv`, and `…_?.csv` in a list read a second file too
     if any(character in str(export.path) for character in "*?[]{}"):
         raise fastcsv.NotEligible("nom de fichier lu comme un motif par DuckDB")
+    try:
+        str(export.path).encode("utf-8")
+    except UnicodeEncodeError:
+        # (a name in Windows-1252 bytes: DuckDB's refusal read as the content's encoding,
+        # its rows transcoded and the file said « cp1252 » while it was plain ASCII)
+        raise fastcsv.NotEligible("nom de fichier qui n'est pas de l'UTF-8") from None
     # (its sha256 is known when the unchanged-inputs check or the kept rows' lookup asked it)
     return fastcsv.plan(export.path, _parse_lines, sniff_delimiter, _SEP_HINT,
                         sha256=export.sha256 or None)

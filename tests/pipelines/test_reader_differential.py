@@ -247,6 +247,17 @@ def test_names_read_as_patterns_and_a_windows_1252_header_read_as_the_reference(
     _same_both_ways(raw, tmp_path)
 
 
+def test_a_file_name_in_windows_1252_bytes_is_read_as_the_reference(tmp_path):
+    """`contacts_campagnes_\xe9t\xe9.csv` (a name copied from an old Windows share), plain
+    ASCII inside: the fast path said its content was Windows-1252 (found by the same helper)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "prospects.csv").write_bytes(_PROSPECTS)
+    name = os.fsdecode(b"contacts_campagnes_\xe9t\xe9.csv")
+    (raw / name).write_bytes(_TOUCHES_HEADER + b"T1;2024-01-01;C\n")
+    _same_both_ways(raw, tmp_path)
+
+
 def test_monthly_files_of_one_shape_are_read_by_one_reader(tmp_path):
     """Sixty monthly touches files read as sixty cost 1.8 s of a 5 s build for ten thousand
     rows: files of one shape are one `read_csv`; one with another column order is read apart,
