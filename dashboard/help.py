@@ -73,8 +73,8 @@ def models_help(refs: Reference) -> str:
     intro = (
         "Chaque foyer compte pour 1, partagé entre les campagnes qui l'ont touché dans les "
         f"{french.days(refs.lookback_days)} avant son premier contact (ou avant son installation "
-        f"pour les installations). Exemple : {a} {fmt.number(da)} jours avant, {b} "
-        f"{fmt.number(db)} jours avant, {c} {fmt.number(dc)} jours avant.")
+        f"pour les installations). Exemple : {a} {french.days(da)} avant, {b} "
+        f"{french.days(db)} avant, {c} {french.days(dc)} avant.")
     lines = [f"- {model_sentence(model, refs)}" for model in refs.models]
     # (the settings that change the window and the half-life are the officer's guide's: a
     # committee member read « OMLOT_LOOKBACK_DAYS » here)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import os
@@ -19,9 +20,10 @@ EXIT_ENVIRONMENT = 5
 EXIT_INTERNAL = 6
 
 
-# The attribution models' codes, as the reference list gives them (the help listed none).
-_MODELS = [line.split(";", 1)[0] for line in (
-    config.REFERENCE_DIR / "attribution_models.csv").read_text("utf-8").splitlines()[1:] if line]
+def _models() -> list[str]:
+    """The attribution models' codes, as the reference list gives them (the help listed none)."""
+    with open(config.REFERENCE_DIR / "attribution_models.csv", encoding="utf-8") as handle:
+        return [row["model"] for row in csv.DictReader(handle, delimiter=";")]
 
 
 def _date(text: str) -> dt.date:
@@ -120,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--small-count", type=int, default=None, metavar="N",
                         help="seuil du secret statistique (défaut : targets.toml)")
     report.add_argument("--model", default=None, metavar="MODÈLE",
-                        help="modèle d'attribution des coûts : " + ", ".join(_MODELS)
+                        help="modèle d'attribution des coûts : " + ", ".join(_models())
                         + " (défaut : celui de targets.toml)")
     return parser
 
@@ -232,10 +234,10 @@ def _print_figures(figures: dict, names: dict[str, str], depth: int = 0) -> None
         label = _LABELS.get(key) or names.get(key, key)
         if isinstance(value, dict) and set(value) <= {"followed", "installed"}:
             # (a whole credit whole: « 1,0 installés »; the noun agreeing: « 1 installés »)
-            followed, installed = value.get("followed") or 0, value.get("installed") or 0
+            followed, installed = value.get("followed"), value.get("installed")
             print(f"{'  ' * depth}{label} : {_figure(followed)} "
-                  f"{french.plural(followed, 'suivi')}, {_figure(installed)} "
-                  f"{french.plural(installed, 'installé')}")
+                  f"{french.plural(followed or 0, 'suivi')}, {_figure(installed)} "
+                  f"{french.plural(installed or 0, 'installé')}")
         elif isinstance(value, dict):
             print(f"{'  ' * depth}{label} :")
             _print_figures(value, names, depth + 1)

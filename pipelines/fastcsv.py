@@ -104,6 +104,11 @@ class Plan:
     checked: list | None = None
 
     @property
+    def first_number(self) -> int:
+        """The row number a spreadsheet shows for the file's first data record."""
+        return self.skip + 1 - self.number_offset
+
+    @property
     def source(self) -> Path:
         return self.read_path or self.path
 
@@ -385,7 +390,7 @@ def numbered_select_many(plans: list[Plan]) -> str:
     `row_number() over ()` runs in that order (see source_sql); a record's number in its file
     is its number in the whole less the records of the files before it (`read` counted
     them), and `file_index` says the file."""
-    first = plans[0].skip + 1 - plans[0].number_offset
+    first = plans[0].first_number
     before, total = [], 0
     for plan_ in plans:
         before.append(total)
@@ -615,7 +620,7 @@ def numbered_select(con: duckdb.DuckDBPyConnection, plan_: Plan, table: str) -> 
     """SQL giving `line` (the row number a spreadsheet shows) and c1… for every row of the
     file: record numbers, shifted past the blank lines DuckDB skipped (`table`: the name of
     the small table of those shifts, when there are blank lines). After `read`."""
-    first = plan_.skip + 1 - plan_.number_offset
+    first = plan_.first_number
     if not plan_.breaks:
         return f"select rowid + {first} as line, * exclude (rowid) from {source_sql(plan_)}"
     # (one statement: executemany runs one per shift, 0.4 s for a few thousand blank lines)

@@ -95,8 +95,7 @@ def lower_first(text: str) -> str:
 
 def days(value: float) -> str:
     """A duration in days as a sentence says it: `365 jours`, `7,5 jours`, `1 jour`."""
-    written = number(value, 0 if float(value).is_integer() else 1)
-    return f"{written} {'jour' if abs(value) <= 1 else 'jours'}"
+    return f"{number(value, 0 if float(value).is_integer() else 1)} {plural(value, 'jour')}"
 
 
 def plural(count: float, singular: str, plural_form: str | None = None) -> str:

@@ -517,14 +517,17 @@ def _fast_plan(export: ExportFile) -> fastcsv.Plan:
 
 
 def _load_fast(con, export: ExportFile, source: Source, folder: Path, table: str,
-               plan: fastcsv.Plan | None = None) -> _Fast:
+               planned: fastcsv.Plan | fastcsv.NotEligible | None = None) -> _Fast:
     """A CSV checked by DuckDB's reader (fastcsv.py): how to read its rows as the reference
     reader gives them, exactly (numbered, trimmed, named), run by staging (`_rows_sql`): the
     file is parsed where it is used, never copied into a table (`table`: the name for its
-    blank lines' shifts, if any). `plan`: its `_fast_plan`, when made already. Raises
-    fastcsv.NotEligible when that cannot be guaranteed."""
+    blank lines' shifts, if any). `planned`: what `_fast_plan` gave for it, when asked
+    already. Raises fastcsv.NotEligible when that cannot be guaranteed."""
+    plan = None
     try:
-        plan = plan or _fast_plan(export)
+        if isinstance(planned, fastcsv.NotEligible):
+            raise planned  # (not UTF-8: read as Windows-1252 below; any other reason: raised)
+        plan = planned or _fast_plan(export)
         rows_read, long_columns = fastcsv.read(con, plan)
         export.encoding = "utf-8-sig" if _has_utf8_bom(export.path) else "utf-8"
     except fastcsv.NotUtf8:
@@ -610,8 +613,6 @@ def load_source(con, source: Source, exports: list[ExportFile],
         try:
             plans.append(_fast_plan(export) if fast and export.path.suffix.lower() == ".csv"
                          else None)
-        except fastcsv.NotUtf8:
-            plans.append(False)  # (planned again by _load_fast, as Windows-1252)
         except fastcsv.NotEligible as why:
             plans.append(why)
     fastcsv.check_together(con, [p for p in plans if isinstance(p, fastcsv.Plan)])
@@ -619,9 +620,7 @@ def load_source(con, source: Source, exports: list[ExportFile],
         table = f"raw.{source.name}__{export.order}"
         if planned is not None:
             try:
-                if isinstance(planned, fastcsv.NotEligible):
-                    raise planned
-                checked = _load_fast(con, export, source, folder, table, planned or None)
+                checked = _load_fast(con, export, source, folder, table, planned)
                 shapes.setdefault(checked.shape or id(checked), []).append(checked)
                 continue
             except fastcsv.NotEligible as why:
