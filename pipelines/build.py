@@ -687,8 +687,6 @@ def build(raw_dir: Path, curated_dir: Path,
             "raw_dir": pii.mask(str(raw_dir)),
             "_started": time.perf_counter()}
     try:
-        if config.SETTING_ERRORS:
-            raise guard.EnvironmentProblem(" ".join(map(pii.mask, config.SETTING_ERRORS)))
         with guard.build_lock(curated_dir):
             guard.remove_leftovers(curated_dir)
             force = force or os.environ.get("OMLOT_FORCE_BUILD") == "1" \
@@ -696,6 +694,10 @@ def build(raw_dir: Path, curated_dir: Path,
             # (inside: a folder without prospects or gone stopped the build before, and the
             # status still said « ok », so the dashboard showed no failure)
             try:
+                # (here, to be recorded as any failure: the dashboard said nothing of it)
+                if config.SETTING_ERRORS:
+                    raise guard.EnvironmentProblem(" ".join(map(pii.mask,
+                                                                config.SETTING_ERRORS)))
                 inputs = None if force else inputs_fingerprint(
                     raw_dir, guard.hash_key(config.HASH_KEY_FILE))
                 kept = _kept_build(curated_dir, inputs)

@@ -431,6 +431,9 @@ def test_a_setting_that_is_no_number_of_days_stops_the_build_and_never_a_reader(
     assert f"{name}='{value}' n'est pas un nombre de jours" in result.stderr
     assert "Traceback" not in result.stderr
     assert "La base publiée précédente reste en place" in result.stderr
+    # (recorded as any failure, so that the dashboard says it)
+    recorded = json.loads((curated / config.STATUS_NAME).read_text("utf-8"))
+    assert recorded["status"] == "failed" and f"{name}='{value}'" in recorded["message"]
     figures = run_cli("kpis", "--curated", str(curated), env={name: value})
     assert figures.returncode == 0, figures.stderr
     assert f"Attention : {name}=" in figures.stderr
