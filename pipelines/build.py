@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from . import cache as cache_module
 from . import config, fastcsv, french, guard, metrics, pii, status, targets
@@ -31,6 +30,7 @@ from .guard import BuildFailure, CheckFailed, ModelFailed
 from .load import ExportFile, SkippedFile, check_unchanged, drop_raw, find_exports, load_source
 from .progress import Reporter, count, rate
 from .progress import seconds as progress_seconds
+from .values import table_of
 
 __all__ = ["BuildFailure", "CheckFailed", "ModelFailed", "build"]
 
@@ -180,25 +180,25 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     rows = [(code, label) for code, labels in channels.items() for label in labels]
     # Codes are labels of themselves too (`site_web` normalises to « site web »).
     rows += [(code, code) for code in channels]
-    table = pa.table({"channel": [r[0] for r in rows], "label": [r[1] for r in rows]})
-    con.register("_channels", table)
+    table_of(con, "_channels", {"channel": ("varchar", [r[0] for r in rows]),
+                                  "label": ("varchar", [r[1] for r in rows])})
     con.execute(
         "create or replace table ref.channel_labels as "
         "select label_key, min(channel) as channel from ("
         "  select norm_label(label) as label_key, channel from _channels) group by label_key"
     )
-    con.unregister("_channels")
+    con.execute("drop table _channels")
     # Every page shows a channel by its label and colour (channels.toml); one added without
     # them shows its first label, in a default slate grey.
-    con.register("_channel_list", pa.table({
-        "channel": list(channels),
-        "channel_order": pa.array(range(1, len(channels) + 1), pa.int32()),
-        "label": [mapping.get("labels", {}).get(code) or (labels[0] if labels else code)
-                  for code, labels in channels.items()],
-        "colour": [mapping.get("colours", {}).get(code, "#5F6B7A") for code in channels],
-    }))
-    con.execute("create or replace table ref.channels as select * from _channel_list")
-    con.unregister("_channel_list")
+    table_of(con, "ref.channels", {
+        "channel": ("varchar", list(channels)),
+        "channel_order": ("integer", list(range(1, len(channels) + 1))),
+        "label": ("varchar", [mapping.get("labels", {}).get(code)
+                              or (labels[0] if labels else code)
+                              for code, labels in channels.items()]),
+        "colour": ("varchar", [mapping.get("colours", {}).get(code, "#5F6B7A")
+                               for code in channels]),
+    })
     # The lists every reader shows in their order (pipelines/reference/*.csv).
     for table in ("stages", "attribution_models", "ambassador_types"):
         con.execute(f"create or replace table ref.{table} as select * "
@@ -345,37 +345,33 @@ def _files_table(con: duckdb.DuckDBPyConnection, exports: list[ExportFile],
     reader noticed: undecodable bytes, ignored sheets, a file that is another's copy)."""
     notes = ([(e, w) for e in exports for w in e.warnings] + _copies(exports)
              + _personal_names(exports))
-    tables = {
-        "files": pa.table({
-            "source": [e.source for e in exports],
-            "file": [e.name for e in exports],
-            "file_order": pa.array([e.order for e in exports], pa.int32()),
-            "sha256": [e.sha256 for e in exports],
-            "modified_at": pa.array([e.modified_at for e in exports], pa.timestamp("s")),
-            "encoding": [e.encoding for e in exports],
-            "delimiter": [e.delimiter for e in exports],
-            "sheet": [e.sheet or None for e in exports],
-            "rows_read": pa.array([e.rows_read for e in exports], pa.int64()),
-            "ignored_columns": pa.array([e.ignored_columns for e in exports],
-                                        pa.list_(pa.string())),
-        }),
-        "skipped_files": pa.table({
-            "source": pa.array([s.source for s in skipped], pa.string()),
-            "file": pa.array([s.name for s in skipped], pa.string()),
-            "reason": pa.array([s.reason for s in skipped], pa.string()),
-        }),
-        "load_warnings": pa.table({
-            "source": pa.array([e.source for e, _ in notes], pa.string()),
-            "file": pa.array([e.name for e, _ in notes], pa.string()),
-            "line": pa.array([w[0] for _, w in notes], pa.int64()),
-            "column": pa.array([w[1] for _, w in notes], pa.string()),
-            "message": pa.array([w[2] for _, w in notes], pa.string()),
-        }),
-    }
-    for name, table in tables.items():
-        con.register("_arrow", table)
-        con.execute(f"create or replace table raw.{name} as select * from _arrow")
-        con.unregister("_arrow")
+    table_of(con, "raw.files", {
+        "source": ("varchar", [e.source for e in exports]),
+        "file": ("varchar", [e.name for e in exports]),
+        "file_order": ("integer", [e.order for e in exports]),
+        "sha256": ("varchar", [e.sha256 for e in exports]),
+        # (to the second below, as a file manager shows it: DuckDB's cast would round)
+        "modified_at": ("timestamp_s", [e.modified_at and e.modified_at.replace(microsecond=0)
+                                        for e in exports]),
+        "encoding": ("varchar", [e.encoding for e in exports]),
+        "delimiter": ("varchar", [e.delimiter for e in exports]),
+        "sheet": ("varchar", [e.sheet or None for e in exports]),
+        "rows_read": ("bigint", [e.rows_read for e in exports]),
+        "ignored_columns": ("varchar[]", [e.ignored_columns for e in exports]),
+    })
+    table_of(con, "raw.skipped_files", {
+        "source": ("varchar", [s.source for s in skipped]),
+        "file": ("varchar", [s.name for s in skipped]),
+        "reason": ("varchar", [s.reason for s in skipped]),
+    })
+    table_of(con, "raw.load_warnings", {
+        "source": ("varchar", [e.source for e, _ in notes]),
+        "file": ("varchar", [e.name for e, _ in notes]),
+        "line": ("bigint", [w[0] for _, w in notes]),
+        "column": ("varchar", [w[1] for _, w in notes]),
+        "message": ("varchar", [w[2] for _, w in notes]),
+    })
+
 
 
 def _copies(exports: list[ExportFile]) -> list[tuple[ExportFile, tuple]]:

@@ -28,7 +28,8 @@ from . import config, guard, pii
 from .load import ExportFile
 
 # Everything whose change must invalidate staged rows (their file format too: cache.py).
-_SHAPING = ("load.py", "fastcsv.py", "xlsx.py", "contract.py", "pii.py", "sql/macros.sql",
+_SHAPING = ("load.py", "fastcsv.py", "xlsx.py", "contract.py", "pii.py", "values.py",
+            "sql/macros.sql",
             "cache.py")
 _FACTS = ("encoding", "delimiter", "sheet", "ignored_columns", "rows_read", "warnings")
 

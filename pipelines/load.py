@@ -19,11 +19,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from . import config, fastcsv, pii, xlsx
 from .contract import EXTENSIONS, MANDATORY_SOURCE, SOURCES, Source, header_index, normalise
+from .values import table_of
 
 # Excel's own limit on a cell's length (config.MAX_VALUE_CHARS): a longer value is not one an
 # export can hold, and its row is rejected with this reason, whichever reader read it.
@@ -407,16 +407,17 @@ def _map_header(export: ExportFile, source: Source, header: Record) -> dict[str,
     return positions
 
 
-def raw_schema(source: Source) -> pa.Schema:
-    return pa.schema(
-        [("file_order", pa.int32()), ("file", pa.string()), ("line", pa.int64()),
-         ("extra_values", pa.int32()), ("load_problem", pa.string())]
-        + [(c.key, pa.string()) for c in source.columns]
-    )
+def raw_columns(source: Source) -> dict[str, str]:
+    """The columns of raw.<source> and their DuckDB types: the reader's, then the contract's
+    columns as text."""
+    return {"file_order": "integer", "file": "varchar", "line": "bigint",
+            "extra_values": "integer", "load_problem": "varchar",
+            **{c.key: "varchar" for c in source.columns}}
 
 
-def read_export(export: ExportFile, source: Source) -> pa.Table:
-    """One export file as a table of text columns named by the contract, plus file and line."""
+def read_export(export: ExportFile, source: Source) -> dict[str, tuple[str, list]]:
+    """One export file as columns of text named by the contract, plus file and line:
+    {column: (DuckDB type, values)}, in raw_columns' order."""
     data = _read_bytes(export)
     if export.path.suffix.lower() == ".xlsx":
         records = _xlsx_records(export)
@@ -468,7 +469,7 @@ def read_export(export: ExportFile, source: Source) -> pa.Table:
              else None for row in rows]
             if pos is not None else [None] * len(rows)
         )
-    return pa.table(columns, schema=raw_schema(source))
+    return {name: (kind, columns[name]) for name, kind in raw_columns(source).items()}
 
 
 @dataclass
@@ -628,20 +629,16 @@ def load_source(con, source: Source, exports: list[ExportFile],
                 if os.environ.get("OMLOT_TIMINGS"):
                     print(f"  {pii.mask(export.name)}: lecteur de référence ({why})",
                           file=sys.stderr)
-        con.register("_raw_arrow", read_export(export, source))
-        try:
-            con.execute(f"create or replace table {table} as select * from _raw_arrow")
-        finally:
-            con.unregister("_raw_arrow")
+        table_of(con, table, read_export(export, source))
         parts.append(f"select * from {table}")
     parts += [_rows_sql(con, group, source) for files in shapes.values()
               for group in _batches(files)]
     if parts:
         con.execute(f"create view raw.{source.name} as " + " union all ".join(parts))
     else:
-        con.register("_raw_arrow", raw_schema(source).empty_table())
-        con.execute(f"create table raw.{source.name} as select * from _raw_arrow")
-        con.unregister("_raw_arrow")
+        # (in SQL: an empty Arrow table imports pandas, half a second of a small build)
+        con.execute(f"create table raw.{source.name} (" + ", ".join(
+            f'"{name}" {kind}' for name, kind in raw_columns(source).items()) + ")")
 
 
 def check_unchanged(exports: list[ExportFile]) -> None:

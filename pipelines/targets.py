@@ -8,10 +8,10 @@ import tomllib
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from . import config
 from .guard import FileProblem
+from .values import table_of
 
 TARGETS_FILE = Path(os.environ.get("OMLOT_TARGETS_FILE", config.PACKAGE / "targets.toml"))
 
@@ -81,19 +81,16 @@ def load(con: duckdb.DuckDBPyConnection, path: Path = TARGETS_FILE) -> None:
     ref.channels and ref.attribution_models, which must be loaded first."""
     settings, objectives = read(path)
     order = list(MEASURES)
-    con.register("_targets", pa.table({
-        "year": pa.array([o["year"] for o in objectives], pa.int32()),
-        "measure": pa.array([o["measure"] for o in objectives], pa.string()),
-        "measure_order": pa.array([order.index(o["measure"]) + 1 for o in objectives],
-                                  pa.int32()),
-        "label": pa.array([MEASURES[o["measure"]][0] for o in objectives], pa.string()),
-        "kind": pa.array([MEASURES[o["measure"]][1] for o in objectives], pa.string()),
-        "channel": pa.array([o["channel"] for o in objectives], pa.string()),
-        "campaign_code": pa.array([o["campaign_code"] for o in objectives], pa.string()),
-        "target": pa.array([o["target"] for o in objectives], pa.float64()),
-    }))
-    con.execute("create or replace table ref.targets as select * from _targets")
-    con.unregister("_targets")
+    table_of(con, "ref.targets", {
+        "year": ("integer", [o["year"] for o in objectives]),
+        "measure": ("varchar", [o["measure"] for o in objectives]),
+        "measure_order": ("integer", [order.index(o["measure"]) + 1 for o in objectives]),
+        "label": ("varchar", [MEASURES[o["measure"]][0] for o in objectives]),
+        "kind": ("varchar", [MEASURES[o["measure"]][1] for o in objectives]),
+        "channel": ("varchar", [o["channel"] for o in objectives]),
+        "campaign_code": ("varchar", [o["campaign_code"] for o in objectives]),
+        "target": ("double", [o["target"] for o in objectives]),
+    })
     unknown = con.execute("select distinct channel from ref.targets where channel is not null "
                           "and channel not in (select channel from ref.channels)").fetchall()
     if unknown:

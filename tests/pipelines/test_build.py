@@ -448,3 +448,32 @@ def test_kpis_writes_credits_as_the_pages_and_its_nouns_agreeing(capsys):
                     "B": {"followed": 2.9999999999, "installed": 1.5}}, {})
     assert capsys.readouterr().out.splitlines() == [
         "A : 13 suivis, 1 installé", "B : 3 suivis, 1,5 installé"]
+
+
+def test_a_build_never_loads_pandas_and_dates_files_to_the_second_below(demo_build, tmp_path):
+    """The build asks no DataFrame: pandas (half a second of CPU, 45 MB) stays out of its
+    process, which every build and each of the suite's builds paid when a few Python values
+    (the files read, the channels, the objectives, a workbook's rows) went through Arrow,
+    whose constructors import pandas to look for its types. The demo has workbooks (read by
+    the reference reader) and CSV files. A file's time is shown to the second below, as a
+    file manager shows it (DuckDB's cast of the same values would round it up)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_build["raw"], raw)
+    os.utime(raw / "campagnes.csv", (1_700_000_000.9, 1_700_000_000.9))
+    code = ("import sys\nfrom pathlib import Path\nfrom pipelines.build import build\n"
+            f"build(Path({str(raw)!r}), Path({str(tmp_path / 'curated')!r}))\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pandas')[:3])\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    with duckdb.connect(str(tmp_path / "curated" / "lot.duckdb"), read_only=True) as con:
+        [(shown,)] = con.execute("select strftime(modified_at, '%S') from quality.files "
+                                 "where file = 'campagnes.csv'").fetchall()
+    assert shown == "20"  # 1 700 000 000.9 s is 22:13:20.9 UTC
