@@ -150,11 +150,16 @@ def _fixture_names(items) -> list[str]:
 def built(request, tmp_path_factory):
     """built(name): tests/fixtures/<name> (copied as the raw folder) built once per session.
 
-    Each build is a ~1-2 s subprocess, so the builds the selected tests need are started
-    together, in parallel, when the fixture is first requested.
+    Each build is a ~1 s subprocess, so the builds the selected tests need are started
+    together, in parallel, when the fixture is first requested. Not under pytest-xdist: each
+    worker collects every test but runs some, so each built every fixture (50 s of the
+    suite, twice); there each fixture is built when a test of that worker first asks it.
+    (xdist's `--dist loadgroup` would keep these tests on one worker: it names the group in
+    `item._nodeid`, which pytest 9 no longer reads.)
     """
     jobs: dict[str, tuple[Path, Path]] = {}
-    for name in _fixture_names(request.session.items):
+    ahead = [] if os.environ.get("PYTEST_XDIST_WORKER") else _fixture_names(request.session.items)
+    for name in ahead:
         raw = tmp_path_factory.mktemp(f"raw_{name}")
         shutil.copytree(FIXTURES / name, raw, dirs_exist_ok=True)
         jobs[name] = (raw, tmp_path_factory.mktemp(f"curated_{name}"))
