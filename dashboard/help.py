@@ -24,7 +24,7 @@ ACTIVE_AMBASSADORS = (
 
 def window_words(refs: Reference) -> str:
     """The attribution window as a sentence says it: « dans les 365 jours »."""
-    return f"dans les {french.days(refs.lookback_days)}"
+    return french.within_days(refs.lookback_days)
 
 
 def example_days(refs: Reference) -> list[tuple[str, int]]:
@@ -71,8 +71,8 @@ def models_help(refs: Reference) -> str:
     """The help of the model choice: the window, the example, then one line per model."""
     (a, da), (b, db), (c, dc) = example_days(refs)
     intro = (
-        "Chaque foyer compte pour 1, partagé entre les campagnes qui l'ont touché dans les "
-        f"{french.days(refs.lookback_days)} avant son premier contact (ou avant son installation "
+        "Chaque foyer compte pour 1, partagé entre les campagnes qui l'ont touché "
+        f"{window_words(refs)} avant son premier contact (ou avant son installation "
         f"pour les installations). Exemple : {a} {french.days(da)} avant, {b} "
         f"{french.days(db)} avant, {c} {french.days(dc)} avant.")
     lines = [f"- {model_sentence(model, refs)}" for model in refs.models]

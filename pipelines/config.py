@@ -46,6 +46,7 @@ CHANNELS_FILE = Path(os.environ.get("OMLOT_CHANNELS_FILE", PACKAGE / "channels.t
 # them: a half-life of 0 failed a check, a window of -5 days was published), the readers say
 # so. (Read at import: `kpis` stopped on a traceback for OMLOT_LOOKBACK_DAYS=abc.)
 SETTING_ERRORS: list[str] = []
+REFUSED_SETTINGS: set[str] = set()  # their names
 
 
 def _days(name: str, default: int, kind: type) -> float:
@@ -57,6 +58,7 @@ def _days(name: str, default: int, kind: type) -> float:
     except ValueError:
         value = None
     if value is None or not 0 < value < 100_000:
+        REFUSED_SETTINGS.add(name)
         SETTING_ERRORS.append(
             f"{name}={raw[:20]!r} n'est pas un nombre de jours"
             + (" entier" if kind is int else "") + " supérieur à 0 et inférieur à 100 000 "

@@ -98,6 +98,17 @@ def days(value: float) -> str:
     return f"{number(value, 0 if float(value).is_integer() else 1)} {plural(value, 'jour')}"
 
 
+def within_days(value: float) -> str:
+    """An attribution window as a sentence says it: « dans les 365 jours » (a window of one
+    day, « dans le jour » : « dans les 1 jour » read wrong)."""
+    return "dans le jour" if value == 1 else f"dans les {days(value)}"
+
+
+def of_days(value: float) -> str:
+    """The same window after « contacts »: « des 365 jours », « du jour »."""
+    return "du jour" if value == 1 else f"des {days(value)}"
+
+
 def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     """The noun agreeing with a count (French: 0 and 1 are singular)."""
     return singular if abs(count) < 2 else (plural_form or singular + "s")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, fmt, queries, tables, widgets
-from pipelines import metrics
+from pipelines import config, metrics
 
 filters = st.session_state.filters
 version = st.session_state.version
@@ -50,6 +50,11 @@ with right:
              "d'accompagnement ni la dernière mise à jour de son dossier ne datent de moins "
              "de ce nombre de jours, et qu'il n'est pas installé. Valeur par défaut : "
              f"{STALLED_AFTER_DAYS} jours.")
+    if "OMLOT_STALLED_AFTER_DAYS" in config.REFUSED_SETTINGS:
+        # (the build refuses such a setting; this process only proposes its default here)
+        st.caption(f":material/warning: Le seuil proposé d'office sur ce tableau de bord n'est "
+                   f"pas un nombre de jours valable : la valeur d'origine, "
+                   f"{STALLED_AFTER_DAYS} jours, le remplace.")
     widgets.to_url("seuil", int(after_days))
     stalled = queries.ask_one(version, "stalled_summary", filters, after_days=int(after_days))
     st.markdown(

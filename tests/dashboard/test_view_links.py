@@ -99,12 +99,55 @@ def test_every_reader_says_the_attribution_settings_the_credits_follow_from(
     assert "180 jours précédant son premier contact" in campaign and "365 jours" not in campaign
 
 
+def test_a_window_of_one_day_reads_as_french_everywhere(demo_build, tmp_path, monkeypatch):
+    """OMLOT_LOOKBACK_DAYS=1 is accepted: the help and the bilans said « dans les 1 jour »
+    and « des 1 jour »; they say « dans le jour », « du jour » (the window's one phrase,
+    french.within_days / of_days)."""
+    import shutil
+
+    from pipelines import config, report
+
+    curated = tmp_path / "curated"
+    shutil.copytree(demo_build["curated"], curated)
+    with duckdb.connect(str(curated / config.DATABASE_NAME)) as con:
+        con.execute("update ref.attribution_settings set lookback_days = 1")
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    at = open_link("app_pages/campaigns.py")
+    shown = at.radio(key="modele").help + " ".join(m.help or "" for m in at.metric)
+    assert "touché dans le jour avant son premier contact" in shown
+    with duckdb.connect(str(curated / config.DATABASE_NAME), read_only=True) as con:
+        document = json.dumps(report.programme_document(
+            con, metrics.Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31))),
+            ensure_ascii=False)
+        campaign = json.dumps(report.campaign_document(con, ["SALON-SIA-2023"]),
+                              ensure_ascii=False)
+    assert "dans le jour avant son premier contact" in document
+    assert "contacts du jour précédant son premier contact" in campaign
+    assert "les 1 jour" not in document + campaign + shown
+    assert "des 1 jour" not in document + campaign + shown
+
+
 def test_network_link_keeps_the_stalled_threshold(demo_env):
     at = open_link("app_pages/network.py", seuil="180")
     assert at.number_input(key="reseau_seuil").value == 180
     assert any("sans nouvelle depuis plus de 180 jours" in m.value for m in at.markdown)
     at.number_input(key="reseau_seuil").set_value(30).run()
     assert at.query_params["seuil"] == "30"
+
+
+def test_a_refused_stalled_threshold_setting_is_said_beside_the_default(demo_env,
+                                                                        monkeypatch):
+    """OMLOT_STALLED_AFTER_DAYS=abc given to the dashboard's process: the build refuses it and
+    the command line warns; the page proposed 90 days without a word. It says so."""
+    from pipelines import config
+
+    said = "n'est pas un nombre de jours valable"
+    at = open_link("app_pages/network.py")
+    assert not any(said in c.value for c in at.caption)
+    monkeypatch.setattr(config, "REFUSED_SETTINGS", {"OMLOT_STALLED_AFTER_DAYS"})
+    at = open_link("app_pages/network.py")
+    assert at.number_input(key="reseau_seuil").value == 90
+    assert any(said in c.value and "90 jours" in c.value for c in at.caption)
 
 
 def test_sources_link_keeps_the_drill_down(demo_env):
