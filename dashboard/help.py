@@ -22,13 +22,22 @@ ACTIVE_AMBASSADORS = (
     "Tout le réseau : ni le filtre des canaux ni celui des campagnes ne s'y appliquent.")
 
 
-def window_words(refs: Reference) -> str:
-    """The attribution window as a sentence says it: « dans les 365 jours »."""
-    return french.within_days(refs.lookback_days)
+def window_before(refs: Reference, what: str) -> str:
+    """The build's attribution window before `what`: « dans les 365 jours avant l'installation »."""
+    return french.window_before(refs.lookback_days, what)
 
 
 def example_days(refs: Reference) -> list[tuple[str, int]]:
-    return [(name, min(days, refs.lookback_days)) for name, _, days in EXAMPLE]
+    """The worked example's contacts and their days before the conversion, within the window:
+    shortened in proportion under 60 days (a one-day window made them all « 1 jour avant »,
+    an example that showed no model's rule)."""
+    longest = max(days for *_, days in EXAMPLE)
+    scale = min(1.0, refs.lookback_days / longest)
+    return [(name, round(days * scale)) for name, _, days in EXAMPLE]
+
+
+def _before(days: int) -> str:
+    return "le jour même" if days == 0 else f"{french.days(days)} avant"
 
 
 def _credits(model: str, refs: Reference) -> list[float]:
@@ -72,9 +81,8 @@ def models_help(refs: Reference) -> str:
     (a, da), (b, db), (c, dc) = example_days(refs)
     intro = (
         "Chaque foyer compte pour 1, partagé entre les campagnes qui l'ont touché "
-        f"{window_words(refs)} avant son premier contact (ou avant son installation "
-        f"pour les installations). Exemple : {a} {french.days(da)} avant, {b} "
-        f"{french.days(db)} avant, {c} {french.days(dc)} avant.")
+        f"{window_before(refs, 'son premier contact')} (ou avant son installation pour les "
+        f"installations). Exemple : {a} {_before(da)}, {b} {_before(db)}, {c} {_before(dc)}.")
     lines = [f"- {model_sentence(model, refs)}" for model in refs.models]
     # (the settings that change the window and the half-life are the officer's guide's: a
     # committee member read « OMLOT_LOOKBACK_DAYS » here)

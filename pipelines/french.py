@@ -98,15 +98,17 @@ def days(value: float) -> str:
     return f"{number(value, 0 if float(value).is_integer() else 1)} {plural(value, 'jour')}"
 
 
-def within_days(value: float) -> str:
-    """An attribution window as a sentence says it: « dans les 365 jours » (a window of one
-    day, « dans le jour » : « dans les 1 jour » read wrong)."""
-    return "dans le jour" if value == 1 else f"dans les {days(value)}"
-
-
-def of_days(value: float) -> str:
-    """The same window after « contacts »: « des 365 jours », « du jour »."""
-    return "du jour" if value == 1 else f"des {days(value)}"
+def window_before(length: float, what: str) -> str:
+    """The attribution window before `what` (« son premier contact », « l'installation »), as a
+    sentence says it: « dans les 365 jours avant son premier contact ». A window of one day
+    counts the day itself and the day before: « la veille ou le jour même de son premier
+    contact » (« dans les 1 jour avant » read wrong, « du jour précédant » said the day before
+    only)."""
+    if length == 1:
+        of = ("du " + what[3:] if what.startswith("le ")
+              else "des " + what[4:] if what.startswith("les ") else "de " + what)
+        return f"la veille ou le jour même {of}"
+    return f"dans les {days(length)} avant {what}"
 
 
 def plural(count: float, singular: str, plural_form: str | None = None) -> str:

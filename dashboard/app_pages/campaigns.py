@@ -38,21 +38,22 @@ top[0].metric(
         else "toutes les campagnes, sur toute leur durée."))
 # (« sans contact » read as « no contact at all », where most had one, earlier than the
 # attribution window: an installation comes a year or more after the first contact)
-window = help.window_words(refs)
+before_installation = help.window_before(refs, "l'installation")
 top[1].metric(
     "Suivis sans contact récent",
     fmt.share(unexplained["followed_unexplained_rate"]),
     help=f"{fmt.number(unexplained['followed_unexplained'])} foyers sur "
-         f"{fmt.number(unexplained['followed'])} sans contact de campagne {window} avant leur "
-         "premier contact : crédités à leur propre campagne (ou « non attribué »).",
+         f"{fmt.number(unexplained['followed'])} sans contact de campagne "
+         f"{help.window_before(refs, 'leur premier contact')} : crédités à leur propre "
+         "campagne (ou « non attribué »).",
     border=True)
 top[2].metric(
     "Installations sans contact récent",
     fmt.share(unexplained["installed_unexplained_rate"]),
     help=f"{fmt.number(unexplained['installed_unexplained'])} installations sur "
-         f"{fmt.number(unexplained['installed'])} sans contact de campagne {window} avant "
-         "l'installation (beaucoup en ont eu plus tôt) : créditées à la campagne du foyer (ou "
-         "« non attribué »).", border=True)
+         f"{fmt.number(unexplained['installed'])} sans contact de campagne "
+         f"{before_installation} (beaucoup en ont eu plus tôt) : créditées à la campagne "
+         "du foyer (ou « non attribué »).", border=True)
 
 # the campaigns that bring the most installations under the model first, then households
 # followed; those with nothing in the selection last, in the calendar's order (over summer

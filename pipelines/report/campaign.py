@@ -70,8 +70,8 @@ def document(ctx: Context, codes: list[str]) -> dict:
                 "un contact de la campagne, quelle qu'en soit la date ; un contact anonyme "
                 "compte comme interaction seulement. Foyers suivis : foyers dont le "
                 "dossier du CRM cite la campagne. Crédits : chaque foyer compte pour "
-                "1, partagé entre les campagnes de ses contacts "
-                f"{french.of_days(ctx.lookback_days)} précédant son premier contact (ou son "
+                "1, partagé entre les campagnes qui l'ont touché "
+                f"{french.window_before(ctx.lookback_days, 'son premier contact')} (ou son "
                 "installation) selon le modèle ; coût = budget ÷ crédits.")]),
         ],
     }

@@ -443,7 +443,7 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
     priced = [row for row in rows
               if row["budget_selected_eur"] and cost(row, "installed") != "–"]
     sentences = [f"Chaque foyer compte pour 1, partagé entre les campagnes qui l'ont touché "
-                 f"{french.within_days(ctx.lookback_days)} avant son premier contact (ou son "
+                 f"{french.window_before(ctx.lookback_days, 'son premier contact')} (ou son "
                  f"installation) ; le bilan retient le modèle « {label} » et donne l'écart "
                  "entre les cinq modèles. Coût = budget ÷ crédits ; budget : "
                  f"{metrics.BUDGET_PART}."]
@@ -506,11 +506,12 @@ def _unexplained(ctx: Context, filters: metrics.Filters, rows: list[dict], credi
                if credits.masked(("unattributed", "installed")) else
                f", et {french.number(unattributed, 0 if unattributed % 1 == 0 else 1)} "
                "à aucune (« non attribué » : ni contact, ni campagne connue)")
+    window = french.window_before(ctx.lookback_days, "l'installation")
     return [f"Installations sans contact récent : "
             f"{french.percent(counts['installed_unexplained_rate']['value'])} "
             f"({french.number(counts['installed_unexplained'])} sur "
             f"{french.number(counts['installed'])}) n'ont eu aucun contact de campagne "
-            f"{french.within_days(ctx.lookback_days)} avant l'installation ; elles "
+            f"{window} ; elles "
             f"sont créditées à la campagne de leur dossier{nowhere}."]
 
 

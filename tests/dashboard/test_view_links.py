@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -96,13 +97,16 @@ def test_every_reader_says_the_attribution_settings_the_credits_follow_from(
                               ensure_ascii=False)
     assert "dans les 180 jours avant son premier contact" in document
     assert "Dégressif (demi-vie : 14 jours)" in document and "365 jours" not in document
-    assert "180 jours précédant son premier contact" in campaign and "365 jours" not in campaign
+    assert "dans les 180 jours avant son premier contact" in campaign
+    assert "365 jours" not in campaign
 
 
 def test_a_window_of_one_day_reads_as_french_everywhere(demo_build, tmp_path, monkeypatch):
     """OMLOT_LOOKBACK_DAYS=1 is accepted: the help and the bilans said « dans les 1 jour »
-    and « des 1 jour »; they say « dans le jour », « du jour » (the window's one phrase,
-    french.within_days / of_days)."""
+    and « des 1 jour ». A one-day window counts the day itself and the day before: « la
+    veille ou le jour même de son premier contact » (french.window_before), and the worked
+    example stays inside it (« 1 jour avant », « le jour même »), not three contacts « 1 jour
+    avant » that show no model's rule."""
     import shutil
 
     from pipelines import config, report
@@ -114,25 +118,20 @@ def test_a_window_of_one_day_reads_as_french_everywhere(demo_build, tmp_path, mo
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
     at = open_link("app_pages/campaigns.py")
     shown = at.radio(key="modele").help + " ".join(m.help or "" for m in at.metric)
-    assert "touché dans le jour avant son premier contact" in shown
+    assert "touché la veille ou le jour même de son premier contact" in shown
+    assert "la veille ou le jour même de l'installation (beaucoup" in shown
+    assert "Exemple : un salon 1 jour avant, le site web le jour même, une lettre" in shown
     with duckdb.connect(str(curated / config.DATABASE_NAME), read_only=True) as con:
         document = json.dumps(report.programme_document(
             con, metrics.Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31))),
             ensure_ascii=False)
         campaign = json.dumps(report.campaign_document(con, ["SALON-SIA-2023"]),
                               ensure_ascii=False)
-    assert "dans le jour avant son premier contact" in document
-    assert "contacts du jour précédant son premier contact" in campaign
-    assert "les 1 jour" not in document + campaign + shown
-    assert "des 1 jour" not in document + campaign + shown
-
-
-def test_network_link_keeps_the_stalled_threshold(demo_env):
-    at = open_link("app_pages/network.py", seuil="180")
-    assert at.number_input(key="reseau_seuil").value == 180
-    assert any("sans nouvelle depuis plus de 180 jours" in m.value for m in at.markdown)
-    at.number_input(key="reseau_seuil").set_value(30).run()
-    assert at.query_params["seuil"] == "30"
+    assert "la veille ou le jour même de son premier contact" in document
+    assert "la veille ou le jour même de l'installation" in document
+    assert "touché la veille ou le jour même de son premier contact" in campaign
+    for text in (document, campaign, shown):
+        assert not re.search(r"\b(les|des|du) 1 jour|jour précédant|dans le jour", text)
 
 
 def test_a_refused_stalled_threshold_setting_is_said_beside_the_default(demo_env,
@@ -148,6 +147,16 @@ def test_a_refused_stalled_threshold_setting_is_said_beside_the_default(demo_env
     at = open_link("app_pages/network.py")
     assert at.number_input(key="reseau_seuil").value == 90
     assert any(said in c.value and "90 jours" in c.value for c in at.caption)
+
+
+def test_a_stalled_threshold_default_past_ten_years_is_kept(demo_env, monkeypatch):
+    """OMLOT_STALLED_AFTER_DAYS=5000 is a valid setting, past the widget's ten years: the
+    page showed 0 and « sans nouvelle depuis plus de 0 jours »."""
+    monkeypatch.setitem(metrics.DEFAULTS, "after_days", 5000)
+    at = open_link("app_pages/network.py")
+    assert at.number_input(key="reseau_seuil").value == 5000
+    assert any("sans nouvelle depuis plus de 5\u202f000 jours" in m.value
+               or "sans nouvelle depuis plus de 5 000 jours" in m.value for m in at.markdown)
 
 
 def test_sources_link_keeps_the_drill_down(demo_env):
