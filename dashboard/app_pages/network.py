@@ -42,10 +42,13 @@ with left:
                     config=charts.PLOTLY_CONFIG)
 with right:
     st.subheader("Foyers accompagnés sans nouvelle")
-    widgets.number_from_url("seuil", "reseau_seuil", STALLED_AFTER_DAYS, 0, 3650)
+    # (ten years, or the default when it is longer: a default of 5 000 days past the widget's
+    # maximum showed 0, « sans nouvelle depuis plus de 0 jours »)
+    longest = max(3650, STALLED_AFTER_DAYS)
+    widgets.number_from_url("seuil", "reseau_seuil", STALLED_AFTER_DAYS, 0, longest)
     after_days = st.number_input(
         "Sans installation ni mise à jour depuis plus de (jours)", min_value=0,
-        max_value=3650, step=15, key="reseau_seuil",
+        max_value=longest, step=15, key="reseau_seuil",
         help="Un foyer accompagné est « sans nouvelle » quand ni son début "
              "d'accompagnement ni la dernière mise à jour de son dossier ne datent de moins "
              "de ce nombre de jours, et qu'il n'est pas installé. Valeur par défaut : "
