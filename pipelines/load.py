@@ -286,7 +286,10 @@ def _cell_text(value: object) -> str:
         return "oui" if value else "non"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    # (a cell written `_x0000_`, Excel's escape of a NUL, came out of calamine as a NUL byte
+    # and was published as such: « � » and reported, as in a CSV file)
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 def _xlsx_records(export: ExportFile) -> list[Record]:

@@ -235,6 +235,25 @@ def test_xlsx_reads_the_first_visible_sheet_and_names_the_others(dirs):
     assert "« Export »" in message and "« Ancien »" in message and "« Notes »" in message
 
 
+def test_a_workbook_cell_escaping_a_nul_is_reported_not_published(dirs):
+    """Excel writes a NUL as `_x0000_`; calamine gives it back as a NUL byte, which went into
+    core.prospects (« Salon\\x00X ») and the warnings. As in a CSV file: « � », reported on
+    its row (a helper's finding)."""
+    raw, curated = dirs
+    _workbook(raw / "prospects.xlsx", [("Export", [
+        ["ID prospect", "Date de premier contact", "Canal"],
+        ["P1", "02/02/2023", "Salon_x0000_X"], ["P2", "02/02/2023", "Salon"]], False)])
+    result = _build(raw, curated)
+    assert result.returncode == 0, result.stderr
+    labels = _query(curated, "select channel_label from core.prospects order by 1")
+    assert labels == [("Salon",), ("Salon\ufffdX",)], labels
+    warned = _query(curated, "select line, message from quality.warnings "
+                             "where source = 'prospects' and message like '%illisible%'")
+    assert [w[0] for w in warned] == [2], warned
+    assert not any("\x00" in str(row) for row in _query(curated,
+                                                         "select * from quality.warnings"))
+
+
 def test_xlsx_with_a_huge_declared_range_is_read_by_its_cells(dirs):
     raw, curated = dirs
     workbook = openpyxl.Workbook()
