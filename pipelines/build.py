@@ -13,7 +13,6 @@ import secrets
 import shutil
 import sys
 import time
-import tomllib
 import traceback
 import uuid
 from collections.abc import Callable
@@ -175,8 +174,14 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         "from read_csv(?, delim=';', header=true, all_varchar=true)",
         [str(ref / "passage_communes_46.csv")],
     )
-    mapping = tomllib.loads(config.CHANNELS_FILE.read_text(encoding="utf-8"))
-    channels = mapping["channels"]
+    mapping = targets.read_toml(config.CHANNELS_FILE)
+    channels = mapping.get("channels")
+    if not isinstance(channels, dict) or not all(
+            isinstance(labels, list) and all(isinstance(label, str) for label in labels)
+            for labels in channels.values()):
+        raise targets.TargetsError(
+            f"{config.CHANNELS_FILE.name} : la section [channels] doit donner, pour chaque "
+            "canal, la liste de ses libellés (par exemple salon = [\"Salon\", \"Foire\"])")
     rows = [(code, label) for code, labels in channels.items() for label in labels]
     # Codes are labels of themselves too (`site_web` normalises to « site web »).
     rows += [(code, code) for code in channels]

@@ -3,7 +3,9 @@ build time into ref.targets and ref.report_settings."""
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -36,15 +38,28 @@ def _fail(path: Path, message: str) -> TargetsError:
     return TargetsError(f"{path.name} : {message}")
 
 
+def read_toml(path: Path) -> dict:
+    """A settings file (targets.toml, channels.toml) as a dict, else FileProblem in French
+    naming the file, line and column (tomllib says it in English: a bad channels.toml stopped
+    the build on « erreur interne (TOMLDecodeError) : Expected '=' … »)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise _fail(path, "fichier illisible (pas en UTF-8) ; enregistrez-le en UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        raise _fail(path, "fichier illisible : syntaxe TOML incorrecte"
+                    + (f" ligne {where[1]}, colonne {where[2]}" if where else "")
+                    + " (une valeur entre guillemets après « = », une [section] par ligne)"
+                    ) from None
+
+
 def read(path: Path = TARGETS_FILE) -> tuple[dict, list[dict]]:
     """(settings, objectives) of the targets file; no file means no objective and the default
     settings."""
     if not path.exists():
         return {"small_count": DEFAULT_SMALL_COUNT, "attribution_model": DEFAULT_MODEL}, []
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise _fail(path, f"fichier illisible ({exc})") from None
+    document = read_toml(path)
     report = document.get("report", {})
     small_count = report.get("small_count", DEFAULT_SMALL_COUNT)
     if not isinstance(small_count, int) or isinstance(small_count, bool) or small_count < 1:
@@ -65,8 +80,9 @@ def read(path: Path = TARGETS_FILE) -> tuple[dict, list[dict]]:
                 if measure not in MEASURES:
                     raise _fail(path, f"[targets.{year}] : mesure inconnue « {measure} » "
                                       f"(attendu : {', '.join(MEASURES)})")
+                # (not `inf` nor `nan`, which TOML reads as numbers)
                 if (not isinstance(target, int | float) or isinstance(target, bool)
-                        or target < 0):
+                        or not math.isfinite(target) or target < 0):
                     raise _fail(path, f"[targets.{year}] {measure} doit être un nombre ≥ 0")
                 if measure == "ambassadors" and (channel or campaign):
                     raise _fail(path, f"[targets.{year}] : l'objectif d'ambassadeurs vaut pour "

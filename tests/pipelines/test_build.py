@@ -477,3 +477,33 @@ def test_a_build_never_loads_pandas_and_dates_files_to_the_second_below(demo_bui
         [(shown,)] = con.execute("select strftime(modified_at, '%S') from quality.files "
                                  "where file = 'campagnes.csv'").fetchall()
     assert shown == "20"  # 1 700 000 000.9 s is 22:13:20.9 UTC
+
+
+@pytest.mark.parametrize("file, text, said", [
+    ("channels.toml", '[channels]\nsalon = ["Salon"\nweb ["Site"]\n',
+     "channels.toml : fichier illisible : syntaxe TOML incorrecte ligne 3"),
+    ("channels.toml", '[canaux]\nsalon = ["Salon"]\n',
+     "channels.toml : la section [channels] doit donner"),
+    ("channels.toml", '[channels]\nsalon = "Salon"\n',
+     "channels.toml : la section [channels] doit donner"),
+    ("targets.toml", '[targets.2024]\nfollowed = inf\n',
+     "targets.toml : [targets.2024] followed doit être un nombre ≥ 0"),
+    ("targets.toml", '[targets.2024]\nfollowed = nan\n',
+     "targets.toml : [targets.2024] followed doit être un nombre ≥ 0"),
+])
+def test_a_settings_file_an_administrator_broke_is_named_in_french(published, tmp_path, file,
+                                                                   text, said):
+    """A helper's finding: a channels.toml with a syntax slip stopped the build on « erreur
+    interne (TOMLDecodeError) : Expected '=' … », one without its section on a KeyError, and
+    targets.toml took `inf` and `nan` for objectives. Each names the file and what to fix, in
+    French, and the last good database stays."""
+    (tmp_path / file).write_text(text, "utf-8")
+    variable = "OMLOT_CHANNELS_FILE" if file == "channels.toml" else "OMLOT_TARGETS_FILE"
+    before = _sha(published["database"])
+    result = run_cli("build", "--raw", str(published["raw"]), "--curated",
+                     str(published["curated"]), env={variable: str(tmp_path / file)})
+    assert result.returncode == 1
+    assert said in result.stderr, result.stderr
+    for english in ("Traceback", "erreur interne", "Expected", "KeyError"):
+        assert english not in result.stderr
+    assert _sha(published["database"]) == before
