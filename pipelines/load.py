@@ -285,7 +285,10 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        # (a whole number as typed, up to the 15 digits a spreadsheet keeps; beyond, as the
+        # spreadsheet shows it: a budget of 1E+308 came out as 309 digits, read as phone
+        # numbers by the masking of the quality page)
+        return str(int(value)) if abs(value) < 1e15 else repr(value)
     text = "" if value is None else str(value)
     # (a cell written `_x0000_`, Excel's escape of a NUL, came out of calamine as a NUL byte
     # and was published as such: « � » and reported, as in a CSV file)

@@ -254,6 +254,24 @@ def test_a_workbook_cell_escaping_a_nul_is_reported_not_published(dirs):
                                                          "select * from quality.warnings"))
 
 
+def test_a_huge_number_in_a_workbook_is_reported_as_typed(dirs):
+    """A helper's finding: a budget cell of 1E+308 became a 309-digit text, invalid, reported
+    on the quality page as « [téléphone masqué][téléphone masqué]5541… ». As the spreadsheet
+    shows it; a phone typed as a number (nine digits) is still masked."""
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    _workbook(raw / "campagnes.xlsx", [("Campagnes", [
+        ["Code campagne", "Nom", "Canal", "Début", "Fin", "Budget"],
+        ["C1", "Salon", "Salon", "2023-01-01", "2023-01-31", 1e308],
+        ["C2", "Foire", "Salon", "2023-02-01", "2023-02-28", 612345678]], False)])
+    result = _build(raw, curated)
+    assert result.returncode == 0, result.stderr
+    shown = _query(curated, "select value from quality.warnings where source = 'campaigns' "
+                            "and \"column\" like 'Budget%' order by 1")
+    assert ("1e+308",) in shown, shown
+    assert not any("masqué]5" in (v or "") for (v,) in shown), shown
+
+
 def test_xlsx_with_a_huge_declared_range_is_read_by_its_cells(dirs):
     raw, curated = dirs
     workbook = openpyxl.Workbook()
