@@ -37,16 +37,36 @@ _AFTER = re.compile(r"([_\-/.,;:)\]])")
 ZWSP = "\u200b"  # an invisible place where a line may break
 
 
+# Emoji: Typst's own fonts have none, and « Salon 🎪 2024 » printed a box in the committee's
+# PDF. Dropped from the document's text, with the space they leave: the pictographs' planes,
+# the symbols shown as emoji by default (Unicode's Emoji_Presentation: ✨ ✅ ⭐ …), flags'
+# letters, skin tones, keycaps, the joiner of emoji sequences and the emoji variation
+# selector. Text symbols the fonts hold (✓ ★ ☀ ❤ → €) stay.
+_EMOJI = re.compile(
+    "[\U0001F000-\U0001FAFF\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE"
+    "\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4"
+    "\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B"
+    "\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C"
+    "\u2B50\u2B55\u200D\uFE0F\u20E3]+")
+
+
+def _without_emoji(text: str) -> str:
+    if not _EMOJI.search(text):
+        return text
+    shown = re.sub(r"(\S)[ \t]+(?=[ \t])", r"\1", _EMOJI.sub("", text))
+    return shown.strip() or "–"
+
+
 def _breakable(text: str) -> str:
-    """Text as the bilan may typeset it: no direction override, and a break opportunity in
-    every long run without a space (after its _, -, /, . …, else every LONGEST_UNBROKEN
-    characters); looks the same when it fits."""
+    """Text as the bilan may typeset it: no direction override nor emoji, and a break
+    opportunity in every long run without a space (after its _, -, /, . …, else every
+    LONGEST_UNBROKEN characters); looks the same when it fits."""
     def split(match: re.Match) -> str:
         pieces = _AFTER.sub(rf"\1{ZWSP}", match.group()).split(ZWSP)
         return ZWSP.join(ZWSP.join(piece[i:i + LONGEST_UNBROKEN]
                                    for i in range(0, len(piece), LONGEST_UNBROKEN))
                          for piece in pieces)
-    return _UNBROKEN.sub(split, _BIDI.sub("", text))
+    return _UNBROKEN.sub(split, _without_emoji(_BIDI.sub("", text)))
 
 
 def _typeset_text(value: object, key: str | None = None) -> object:

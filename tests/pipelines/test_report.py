@@ -723,6 +723,31 @@ def test_a_long_unbroken_or_disguised_label_keeps_to_its_column(demo_build, tmp_
     assert label == "Salon evil.exe fin"
 
 
+def test_emoji_in_a_label_never_print_as_boxes(demo_build, tmp_path):
+    """Typst's own fonts have no emoji: « Été 2023 🏕️ campings ✨ » printed boxes in the
+    committee's PDF. They are dropped from the bilan's text with the space they leave; text
+    symbols its fonts hold stay (✓ ★ ☀ ❤ → €), and a label of emoji only reads « – »."""
+    from pipelines.report import render
+
+    assert render._breakable("Été 2023 🏕️ campings ✨") == "Été 2023 campings"
+    assert render._breakable("👨\u200d👩\u200d👧 Familles 🇫🇷 du Lot") == "Familles du Lot"
+    assert render._breakable("Coche ✓ ★ ☀ ❤ → € fin") == "Coche ✓ ★ ☀ ❤ → € fin"
+    assert render._breakable("🎪") == "–"
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_build["raw"], raw)
+    campaigns = (raw / "campagnes.csv").read_text("utf-8").replace(
+        "TOUR-ETE-2023;Été 2023 – campings et sites touristiques;",
+        "TOUR-ETE-2023;Été 2023 🏕️ campings ✨ et sites touristiques;")
+    (raw / "campagnes.csv").write_text(campaigns, "utf-8")
+    curated = tmp_path / "curated"
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con:
+        text = text_of(report.programme_bilan(
+            con, metrics.Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31))))
+    assert "Été 2023 campings et sites" in text.replace("\n", " ").replace("\u200b", "")
+    assert not re.search("[\U0001F000-\U0001FAFF\u2728\uFE0F]", text)
+
+
 def test_a_period_without_households_or_priced_campaigns_says_so(con):
     """The third reading: February 2023 (no household) said « 0 foyer a pris contact … ;
     aucun ne s'y est encore installé », and no sentence told that every cost was withheld."""
