@@ -174,12 +174,12 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         "from read_csv(?, delim=';', header=true, all_varchar=true)",
         [str(ref / "passage_communes_46.csv")],
     )
-    mapping = targets.read_toml(config.CHANNELS_FILE)
+    mapping = guard.settings_file(config.CHANNELS_FILE)
     channels = mapping.get("channels")
     if not isinstance(channels, dict) or not all(
             isinstance(labels, list) and all(isinstance(label, str) for label in labels)
             for labels in channels.values()):
-        raise targets.TargetsError(
+        raise guard.FileProblem(
             f"{config.CHANNELS_FILE.name} : la section [channels] doit donner, pour chaque "
             "canal, la liste de ses libellés (par exemple salon = [\"Salon\", \"Foire\"])")
     rows = [(code, label) for code, labels in channels.items() for label in labels]
@@ -376,7 +376,6 @@ def _files_table(con: duckdb.DuckDBPyConnection, exports: list[ExportFile],
         "column": ("varchar", [w[1] for _, w in notes]),
         "message": ("varchar", [w[2] for _, w in notes]),
     })
-
 
 
 def _copies(exports: list[ExportFile]) -> list[tuple[ExportFile, tuple]]:

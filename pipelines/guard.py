@@ -10,6 +10,7 @@ import os
 import re
 import secrets
 import shutil
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +63,24 @@ class FileProblem(BuildFailure):
 
     kind = "fichier"
     exit_code = 1
+
+
+def settings_file(path: Path) -> dict:
+    """A TOML settings file an administrator edits (channels.toml, targets.toml) as a dict,
+    else FileProblem in French naming the file, line and column (tomllib says it in English: a
+    bad channels.toml stopped the build on « erreur interne (TOMLDecodeError) : Expected '='
+    … »)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise FileProblem(f"{path.name} : fichier illisible (pas en UTF-8) ; enregistrez-le en "
+                          "UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        raise FileProblem(
+            f"{path.name} : fichier illisible : syntaxe TOML incorrecte"
+            + (f" ligne {where[1]}, colonne {where[2]}" if where else "")
+            + " (une valeur entre guillemets après « = », une [section] par ligne)") from None
 
 
 # Control characters (C0 but line breaks and tabs, DEL, C1): a header holding `\x1b[2J` or

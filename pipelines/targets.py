@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import math
 import os
-import re
-import tomllib
 from pathlib import Path
 
 import duckdb
 
 from . import config
-from .guard import FileProblem
+from .guard import FileProblem, settings_file
 from .values import table_of
 
 TARGETS_FILE = Path(os.environ.get("OMLOT_TARGETS_FILE", config.PACKAGE / "targets.toml"))
@@ -38,28 +36,12 @@ def _fail(path: Path, message: str) -> TargetsError:
     return TargetsError(f"{path.name} : {message}")
 
 
-def read_toml(path: Path) -> dict:
-    """A settings file (targets.toml, channels.toml) as a dict, else FileProblem in French
-    naming the file, line and column (tomllib says it in English: a bad channels.toml stopped
-    the build on « erreur interne (TOMLDecodeError) : Expected '=' … »)."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise _fail(path, "fichier illisible (pas en UTF-8) ; enregistrez-le en UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"line (\d+), column (\d+)", str(exc))
-        raise _fail(path, "fichier illisible : syntaxe TOML incorrecte"
-                    + (f" ligne {where[1]}, colonne {where[2]}" if where else "")
-                    + " (une valeur entre guillemets après « = », une [section] par ligne)"
-                    ) from None
-
-
 def read(path: Path = TARGETS_FILE) -> tuple[dict, list[dict]]:
     """(settings, objectives) of the targets file; no file means no objective and the default
     settings."""
     if not path.exists():
         return {"small_count": DEFAULT_SMALL_COUNT, "attribution_model": DEFAULT_MODEL}, []
-    document = read_toml(path)
+    document = settings_file(path)
     report = document.get("report", {})
     small_count = report.get("small_count", DEFAULT_SMALL_COUNT)
     if not isinstance(small_count, int) or isinstance(small_count, bool) or small_count < 1:
