@@ -12,7 +12,7 @@ import duckdb
 
 # Past this many values, Arrow: 0.2 µs a value once pandas is imported, against 0.7 µs through
 # parameters (the import's half second is repaid at about a million values), and less memory
-# (a file of 83 000 rows, a million values, peaked at 371 MB through parameters against 290 MB
+# (a file of 83 000 rows, a million values: a build's peak of 371 MB through parameters, 330 MB
 # through Arrow): parameters for a workbook or a small odd CSV, where the import dominated.
 _ARROW_FROM = 250_000
 
