@@ -150,6 +150,44 @@ def _encrypt_spill(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("set temp_file_encryption = true")
 
 
+# Where an unknown or empty channel label is counted (macros, core models): every build needs it.
+FALLBACK_CHANNEL = "autre"
+
+
+def _channel_settings(path: Path) -> dict:
+    """channels.toml as the build uses it, else FileProblem naming the key and what to write:
+    a colour that is no colour built a base whose Entonnoir page failed on every load, and a
+    file without `autre` lost the households it counts from the figures by channel."""
+    mapping = guard.settings_file(path)
+    channels = mapping.get("channels")
+    name = path.name
+    if not isinstance(channels, dict) or not all(
+            isinstance(labels, list) and all(isinstance(label, str) for label in labels)
+            for labels in channels.values()):
+        raise guard.FileProblem(
+            f"{name} : la section [channels] doit donner, pour chaque canal, la liste de ses "
+            "libellés (par exemple salon = [\"Salon\", \"Foire\"])")
+    if FALLBACK_CHANNEL not in channels:
+        raise guard.FileProblem(
+            f"{name} : le canal « {FALLBACK_CHANNEL} » doit rester dans [channels] (les "
+            f"libellés inconnus y sont comptés) : remettez la ligne {FALLBACK_CHANNEL} = "
+            "[\"Autre\"]")
+    for section, rule, valid in (
+            ("labels", "un texte entre guillemets", lambda v: isinstance(v, str) and v.strip()),
+            ("colours", "une couleur écrite « #RRVVBB » (par exemple \"#0072B2\")",
+             lambda v: isinstance(v, str) and re.fullmatch("#[0-9A-Fa-f]{6}", v))):
+        values = mapping.get(section, {})
+        if not isinstance(values, dict):
+            raise guard.FileProblem(f"{name} : [{section}] doit donner, pour chaque canal, "
+                                    f"{rule}")
+        for code, value in values.items():
+            if not valid(value):
+                raise guard.FileProblem(
+                    f"{name} : [{section}] {guard.printable(str(code))} doit être {rule}, "
+                    f"pas « {guard.printable(str(value))[:40]} »")
+    return mapping
+
+
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Reference tables: communes of the Lot, intercommunalities, renamed codes, départements,
     channels (with labels and colours), funnel stages, attribution models, ambassador types,
@@ -174,19 +212,28 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         "from read_csv(?, delim=';', header=true, all_varchar=true)",
         [str(ref / "passage_communes_46.csv")],
     )
-    mapping = guard.settings_file(config.CHANNELS_FILE)
-    channels = mapping.get("channels")
-    if not isinstance(channels, dict) or not all(
-            isinstance(labels, list) and all(isinstance(label, str) for label in labels)
-            for labels in channels.values()):
-        raise guard.FileProblem(
-            f"{config.CHANNELS_FILE.name} : la section [channels] doit donner, pour chaque "
-            "canal, la liste de ses libellés (par exemple salon = [\"Salon\", \"Foire\"])")
+    mapping = _channel_settings(config.CHANNELS_FILE)
+    channels = mapping["channels"]
     rows = [(code, label) for code, labels in channels.items() for label in labels]
     # Codes are labels of themselves too (`site_web` normalises to « site web »).
     rows += [(code, code) for code in channels]
     table_of(con, "_channels", {"channel": ("varchar", [r[0] for r in rows]),
                                   "label": ("varchar", [r[1] for r in rows])})
+    # A label of two channels (after normalisation) counted its households in whichever
+    # came first, without a word (a helper moved 21 salons to `autre` by a slip): refused.
+    twice = con.execute(
+        "select list((label, channel) order by channel) from ("
+        "  select norm_label(label) as label_key, channel, min(label) as label "
+        "  from _channels group by all) "
+        "group by label_key having count(*) > 1 order by label_key limit 1").fetchall()
+    if twice:
+        [(labels,)] = twice
+        con.execute("drop table _channels")
+        raise guard.FileProblem(
+            f"{config.CHANNELS_FILE.name} : un même libellé sous deux canaux ("
+            + ", ".join(f"« {guard.printable(label)} » sous {code}" for label, code in labels)
+            + ", qui se lisent pareil une fois les majuscules, accents et signes ôtés) ; un "
+            "libellé ne compte que dans un canal : retirez-le de l'un d'eux")
     con.execute(
         "create or replace table ref.channel_labels as "
         "select label_key, min(channel) as channel from ("
@@ -524,6 +571,9 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
     staged rows, which hold no personal data in clear (they are kept in data/.build for that
     reason): its spill is not encrypted, which doubled a build at ten million touches (108 s
     against 55 s)."""
+    # the settings files first: a slip there was said only once every export had been read
+    _channel_settings(config.CHANNELS_FILE)
+    targets.read()
     found, skipped = find_exports(raw_dir)
     key = guard.hash_key(config.HASH_KEY_FILE)
     staged = StagedCache(curated_dir, key) if os.environ.get("OMLOT_CACHE") != "0" else None

@@ -71,16 +71,22 @@ def settings_file(path: Path) -> dict:
     bad channels.toml stopped the build on « erreur interne (TOMLDecodeError) : Expected '='
     … »)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        # (utf-8-sig: Notepad writes a byte-order mark, which tomllib calls a syntax error)
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise FileProblem(f"{path.name} : fichier illisible (pas en UTF-8) ; enregistrez-le en "
                           "UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+), column (\d+)", str(exc))
+        # (tomllib's « Cannot overwrite a value » / « Cannot declare … twice »)
+        twice = re.search("overwrite|twice|already", str(exc), re.IGNORECASE)
         raise FileProblem(
-            f"{path.name} : fichier illisible : syntaxe TOML incorrecte"
+            f"{path.name} : fichier illisible : "
+            + ("clé ou section en double" if twice else "syntaxe TOML incorrecte")
             + (f" ligne {where[1]}, colonne {where[2]}" if where else "")
-            + " (une valeur entre guillemets après « = », une [section] par ligne)") from None
+            + (" (chaque canal, chaque mesure et chaque [section] une seule fois)" if twice
+               else " (une valeur entre guillemets après « = », une [section] par ligne)")
+        ) from None
 
 
 # Control characters (C0 but line breaks and tabs, DEL, C1): a header holding `\x1b[2J` or

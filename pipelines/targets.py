@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -36,25 +37,43 @@ def _fail(path: Path, message: str) -> TargetsError:
     return TargetsError(f"{path.name} : {message}")
 
 
+def _table(path: Path, parent: dict, key: str | None, where: str) -> dict:
+    """parent[key] (or parent itself when key is None) if it is a TOML table, else
+    TargetsError: `targets = 3` stopped the build on « erreur interne (AttributeError) »."""
+    value = parent if key is None else parent.get(key, {})
+    if not isinstance(value, dict):
+        raise _fail(path, f"{where} doit être une table (des lignes « mesure = nombre » sous "
+                          "un titre entre crochets), pas une valeur seule")
+    return value
+
+
 def read(path: Path = TARGETS_FILE) -> tuple[dict, list[dict]]:
     """(settings, objectives) of the targets file; no file means no objective and the default
     settings."""
     if not path.exists():
         return {"small_count": DEFAULT_SMALL_COUNT, "attribution_model": DEFAULT_MODEL}, []
     document = settings_file(path)
-    report = document.get("report", {})
+    report = _table(path, document, "report", "[report]")
     small_count = report.get("small_count", DEFAULT_SMALL_COUNT)
-    if not isinstance(small_count, int) or isinstance(small_count, bool) or small_count < 1:
-        raise _fail(path, f"report.small_count doit être un entier ≥ 1, pas {small_count!r}")
+    # (at most 1 000: a count of 99 999 999 999 999 failed in DuckDB's integer, in English)
+    if (not isinstance(small_count, int) or isinstance(small_count, bool)
+            or not 1 <= small_count <= 1000):
+        # (the value not quoted: fourteen digits are masked as a phone number in messages)
+        raise _fail(path, "report.small_count doit être un nombre entier de 1 à 1 000")
     settings = {"small_count": small_count,
                 "attribution_model": str(report.get("attribution_model", DEFAULT_MODEL))}
     objectives = []
-    for year, table in document.get("targets", {}).items():
-        if not (year.isdigit() and len(year) == 4):
+    for year, table in _table(path, document, "targets", "[targets]").items():
+        # (ASCII digits: « ²⁰²⁴ » passed str.isdigit and failed in int())
+        if not re.fullmatch("[0-9]{4}", year):
             raise _fail(path, f"[targets.{year}] : l'année doit s'écrire sur 4 chiffres")
+        where = f"[targets.{year}]"
+        table = _table(path, {year: table}, year, where)
         scopes = [(None, None, table)]
-        scopes += [(code, None, t) for code, t in table.get("channels", {}).items()]
-        scopes += [(None, code, t) for code, t in table.get("campaigns", {}).items()]
+        scopes += [(code, None, _table(path, t, None, f"{where} canal {code}"))
+                   for code, t in _table(path, table, "channels", f"{where} channels").items()]
+        scopes += [(None, code, _table(path, t, None, f"{where} campagne {code}"))
+                   for code, t in _table(path, table, "campaigns", f"{where} campaigns").items()]
         for channel, campaign, values in scopes:
             for measure, target in values.items():
                 if measure in ("channels", "campaigns") and channel is None and campaign is None:

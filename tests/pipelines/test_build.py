@@ -479,6 +479,9 @@ def test_a_build_never_loads_pandas_and_dates_files_to_the_second_below(demo_bui
     assert shown == "20"  # 1 700 000 000.9 s is 22:13:20.9 UTC
 
 
+CHANNELS = (config.PACKAGE / "channels.toml").read_text("utf-8")
+
+
 @pytest.mark.parametrize("file, text, said", [
     ("channels.toml", '[channels]\nsalon = ["Salon"\nweb ["Site"]\n',
      "channels.toml : fichier illisible : syntaxe TOML incorrecte ligne 3"),
@@ -490,6 +493,32 @@ def test_a_build_never_loads_pandas_and_dates_files_to_the_second_below(demo_bui
      "targets.toml : [targets.2024] followed doit être un nombre ≥ 0"),
     ("targets.toml", '[targets.2024]\nfollowed = nan\n',
      "targets.toml : [targets.2024] followed doit être un nombre ≥ 0"),
+    # a second helper's findings: a colour that is no colour built a base whose Entonnoir
+    # page failed on every load; without `autre`, its households left the figures by channel;
+    # a label under two channels moved 21 salons to `autre` without a word; objectives that
+    # are no tables stopped on « erreur interne (AttributeError) »
+    ("channels.toml", CHANNELS.replace('salon = "#0072B2"', "salon = 123"),
+     "channels.toml : [colours] salon doit être une couleur écrite « #RRVVBB »"),
+    ("channels.toml", CHANNELS.replace('salon = "#0072B2"', 'salon = "#GGHHII"'),
+     "channels.toml : [colours] salon doit être une couleur"),
+    ("channels.toml", CHANNELS.replace('salon = "Salons"', "salon = 5"),
+     "channels.toml : [labels] salon doit être un texte"),
+    ("channels.toml", CHANNELS.replace('autre = ["Autre"]\n', ""),
+     "channels.toml : le canal « autre » doit rester dans [channels]"),
+    ("channels.toml", CHANNELS.replace('autre = ["Autre"]', 'autre = ["Autre", "salon!"]'),
+     "channels.toml : un même libellé sous deux canaux (« salon! » sous autre, « Salon » "
+     "sous salon"),
+    ("channels.toml", CHANNELS.replace("[labels]", "[labels]\nsalon = \"Foires\""),
+     "channels.toml : fichier illisible : clé ou section en double ligne"),
+    ("targets.toml", "targets = 3\n", "targets.toml : [targets] doit être une table"),
+    ("targets.toml", "[targets.2024]\nchannels = 5\n",
+     "targets.toml : [targets.2024] channels doit être une table"),
+    ("targets.toml", "[targets.2024.campaigns]\nSALON-VTC-2024 = 25\n",
+     "targets.toml : [targets.2024] campagne SALON-VTC-2024 doit être une table"),
+    ("targets.toml", '[targets."²⁰²⁴"]\nfollowed = 3\n',
+     "targets.toml : [targets.²⁰²⁴] : l'année doit s'écrire sur 4 chiffres"),
+    ("targets.toml", "[report]\nsmall_count = 99999999999999\n",
+     "targets.toml : report.small_count doit être un nombre entier de 1 à 1 000"),
 ])
 def test_a_settings_file_an_administrator_broke_is_named_in_french(published, tmp_path, file,
                                                                    text, said):
@@ -504,6 +533,37 @@ def test_a_settings_file_an_administrator_broke_is_named_in_french(published, tm
                      str(published["curated"]), env={variable: str(tmp_path / file)})
     assert result.returncode == 1
     assert said in result.stderr, result.stderr
-    for english in ("Traceback", "erreur interne", "Expected", "KeyError"):
+    for english in ("Traceback", "erreur interne", "Expected", "KeyError", "masqué"):
         assert english not in result.stderr
     assert _sha(published["database"]) == before
+    if "deux canaux" not in said:  # (told before any export is read; that one needs SQL)
+        assert "fichier(s) lu(s)" not in result.stderr
+
+
+def test_a_settings_file_saved_with_a_byte_order_mark_is_read(published, tmp_path):
+    """Notepad writes a byte-order mark before UTF-8 text: « syntaxe TOML incorrecte ligne 1,
+    colonne 1 » for a file that is right."""
+    (tmp_path / "channels.toml").write_text(CHANNELS, "utf-8-sig")
+    result = run_cli("build", "--raw", str(published["raw"]), "--curated",
+                     str(published["curated"]),
+                     env={"OMLOT_CHANNELS_FILE": str(tmp_path / "channels.toml")})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_tired_officer_s_paths_are_answered_in_french(demo_build, tmp_path):
+    """A second helper's findings: `report --out` a folder said « Is a directory », a path
+    that cannot be made « No such file or directory »; `build --raw` a file said the folder
+    could not be found although the file is there."""
+    out_is_a_folder = run_cli("report", "--curated", str(demo_build["curated"]), "--from",
+                              "2023-01-01", "--to", "2023-12-31", "--out", str(tmp_path))
+    assert out_is_a_folder.returncode == 5
+    assert "est un dossier, pas un fichier" in out_is_a_folder.stderr
+    nowhere = run_cli("report", "--curated", str(demo_build["curated"]), "--from",
+                      "2023-01-01", "--to", "2023-12-31", "--out", "/proc/bilan.pdf")
+    assert nowhere.returncode == 5 and "Erreur : " in nowhere.stderr
+    for english in ("No such", "Is a directory", "Permission denied", "Traceback"):
+        assert english not in out_is_a_folder.stderr + nowhere.stderr
+    a_file = run_cli("build", "--raw", str(demo_build["raw"] / "campagnes.csv"), "--curated",
+                     str(tmp_path / "curated"))
+    assert a_file.returncode == 1
+    assert "campagnes.csv est un fichier, pas un dossier" in a_file.stderr
