@@ -274,7 +274,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:  # a folder that cannot be written, a full disk
-        print(f"Erreur : {exc.strerror} ({exc.filename or ''}).", file=sys.stderr)
+        # (in French: « Erreur : No such file or directory » for `report --out /proc/x.pdf`)
+        from . import guard
+
+        print(f"Erreur : {guard.reason(exc)}.", file=sys.stderr)
         return EXIT_ENVIRONMENT
 
 

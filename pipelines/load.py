@@ -81,7 +81,10 @@ def find_exports(raw_dir: Path) -> tuple[dict[str, list[ExportFile]], list[Skipp
     """Files of each source by case-insensitive prefix, in name order; and the files skipped
     (unsupported extension, symbolic link, not a regular file), each with its reason."""
     if not raw_dir.is_dir():
-        raise ExportError(f"Dossier des exports introuvable : {raw_dir}")
+        # (a file given as the folder was said « introuvable » though it is there)
+        raise ExportError(f"Dossier des exports introuvable : {raw_dir}" if not raw_dir.exists()
+                          else f"{raw_dir} est un fichier, pas un dossier : donnez le dossier "
+                          "qui contient les exports")
     found: dict[str, list[ExportFile]] = {name: [] for name in SOURCES}
     skipped: list[SkippedFile] = []
     # Longest prefix first, so that a prefix contained in another never steals its files.
