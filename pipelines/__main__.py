@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"demo": _demo, "build": _build, "kpis": _kpis, "report": _report}
     if config.SETTING_ERRORS and args.command in ("kpis", "report"):
         # (the figures follow the settings the build stored, not these)
-        for error in config.SETTING_ERRORS:
+        for error in config.SETTING_ERRORS.values():
             print(f"Attention : {pii.mask(error)}", file=sys.stderr)
     try:
         return handlers[args.command](args)

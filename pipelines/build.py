@@ -747,7 +747,7 @@ def build(raw_dir: Path, curated_dir: Path,
                 # (here, to be recorded as any failure: the dashboard said nothing of it)
                 if config.SETTING_ERRORS:
                     raise guard.EnvironmentProblem(" ".join(map(pii.mask,
-                                                                config.SETTING_ERRORS)))
+                                                                config.SETTING_ERRORS.values())))
                 inputs = None if force else inputs_fingerprint(
                     raw_dir, guard.hash_key(config.HASH_KEY_FILE))
                 kept = _kept_build(curated_dir, inputs)

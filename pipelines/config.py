@@ -45,8 +45,7 @@ CHANNELS_FILE = Path(os.environ.get("OMLOT_CHANNELS_FILE", PACKAGE / "channels.t
 # is used and the message kept here; the build refuses to run with them (it would credit with
 # them: a half-life of 0 failed a check, a window of -5 days was published), the readers say
 # so. (Read at import: `kpis` stopped on a traceback for OMLOT_LOOKBACK_DAYS=abc.)
-SETTING_ERRORS: list[str] = []
-REFUSED_SETTINGS: set[str] = set()  # their names
+SETTING_ERRORS: dict[str, str] = {}  # the setting's name → what is wrong with it
 
 
 def _days(name: str, default: int, kind: type) -> float:
@@ -58,8 +57,7 @@ def _days(name: str, default: int, kind: type) -> float:
     except ValueError:
         value = None
     if value is None or not 0 < value < 100_000:
-        REFUSED_SETTINGS.add(name)
-        SETTING_ERRORS.append(
+        SETTING_ERRORS[name] = (
             f"{name}={raw[:20]!r} n'est pas un nombre de jours"
             + (" entier" if kind is int else "") + " supérieur à 0 et inférieur à 100 000 "
             f"(défaut : {default}) ; corrigez-le ou retirez ce réglage.")

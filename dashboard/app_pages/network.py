@@ -53,7 +53,7 @@ with right:
              "d'accompagnement ni la dernière mise à jour de son dossier ne datent de moins "
              "de ce nombre de jours, et qu'il n'est pas installé. Valeur par défaut : "
              f"{STALLED_AFTER_DAYS} jours.")
-    if "OMLOT_STALLED_AFTER_DAYS" in config.REFUSED_SETTINGS:
+    if "OMLOT_STALLED_AFTER_DAYS" in config.SETTING_ERRORS:
         # (the build refuses such a setting; this process only proposes its default here)
         st.caption(f":material/warning: Le seuil proposé d'office sur ce tableau de bord n'est "
                    f"pas un nombre de jours valable : la valeur d'origine, "

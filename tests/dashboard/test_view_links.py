@@ -143,7 +143,7 @@ def test_a_refused_stalled_threshold_setting_is_said_beside_the_default(demo_env
     said = "n'est pas un nombre de jours valable"
     at = open_link("app_pages/network.py")
     assert not any(said in c.value for c in at.caption)
-    monkeypatch.setattr(config, "REFUSED_SETTINGS", {"OMLOT_STALLED_AFTER_DAYS"})
+    monkeypatch.setitem(config.SETTING_ERRORS, "OMLOT_STALLED_AFTER_DAYS", "refusé")
     at = open_link("app_pages/network.py")
     assert at.number_input(key="reseau_seuil").value == 90
     assert any(said in c.value and "90 jours" in c.value for c in at.caption)
