@@ -147,7 +147,12 @@ def decode(data: bytes) -> tuple[str, str]:
     holding one is reported; so does a stray NUL byte (one stopped the whole build as
     « fichier binaire », or was kept inside a value where it fell past the first 64 KB)."""
     text, encoding = _decode(data)
-    return (text.replace("\x00", "\ufffd") if "\x00" in text else text), encoding
+    return _nul_shown(text), encoding
+
+
+def _nul_shown(text: str) -> str:
+    """A NUL as « � », the unreadable character each row holding one is reported for."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -292,10 +297,9 @@ def _cell_text(value: object) -> str:
         # spreadsheet shows it: a budget of 1E+308 came out as 309 digits, read as phone
         # numbers by the masking of the quality page)
         return str(int(value)) if abs(value) < 1e15 else repr(value)
-    text = "" if value is None else str(value)
     # (a cell written `_x0000_`, Excel's escape of a NUL, came out of calamine as a NUL byte
     # and was published as such: « � » and reported, as in a CSV file)
-    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+    return _nul_shown("" if value is None else str(value))
 
 
 def _xlsx_records(export: ExportFile) -> list[Record]:
@@ -645,9 +649,8 @@ def load_source(con, source: Source, exports: list[ExportFile],
     if parts:
         con.execute(f"create view raw.{source.name} as " + " union all ".join(parts))
     else:
-        # (in SQL: an empty Arrow table imports pandas, half a second of a small build)
-        con.execute(f"create table raw.{source.name} (" + ", ".join(
-            f'"{name}" {kind}' for name, kind in raw_columns(source).items()) + ")")
+        table_of(con, f"raw.{source.name}",
+                 {name: (kind, []) for name, kind in raw_columns(source).items()})
 
 
 def check_unchanged(exports: list[ExportFile]) -> None:
