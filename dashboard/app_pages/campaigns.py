@@ -38,14 +38,14 @@ top[0].metric(
         else "toutes les campagnes, sur toute leur durée."))
 # (« sans contact » read as « no contact at all », where most had one, earlier than the
 # attribution window: an installation comes a year or more after the first contact)
+before_contact = help.window_before(refs, "leur premier contact")
 before_installation = help.window_before(refs, "l'installation")
 top[1].metric(
     "Suivis sans contact récent",
     fmt.share(unexplained["followed_unexplained_rate"]),
     help=f"{fmt.number(unexplained['followed_unexplained'])} foyers sur "
-         f"{fmt.number(unexplained['followed'])} sans contact de campagne "
-         f"{help.window_before(refs, 'leur premier contact')} : crédités à leur propre "
-         "campagne (ou « non attribué »).",
+         f"{fmt.number(unexplained['followed'])} sans contact de campagne {before_contact} : "
+         "crédités à leur propre campagne (ou « non attribué »).",
     border=True)
 top[2].metric(
     "Installations sans contact récent",
