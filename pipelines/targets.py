@@ -68,7 +68,7 @@ def read(path: Path = TARGETS_FILE) -> tuple[dict, list[dict]]:
         if not re.fullmatch("[0-9]{4}", year):
             raise _fail(path, f"[targets.{year}] : l'année doit s'écrire sur 4 chiffres")
         where = f"[targets.{year}]"
-        table = _table(path, {year: table}, year, where)
+        table = _table(path, table, None, where)
         scopes = [(None, None, table)]
         scopes += [(code, None, _table(path, t, None, f"{where} canal {code}"))
                    for code, t in _table(path, table, "channels", f"{where} channels").items()]
