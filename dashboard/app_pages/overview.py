@@ -19,9 +19,10 @@ info = queries.ask_one(version, "build")
 status = queries.last_build_status(version) or {}
 if status.get("status") == "failed":
     st.error(
-        f"La dernière construction a échoué ({fmt.timestamp(status.get('built_at'))}) : "
-        f"{fmt.plain(status.get('message'))} — les chiffres affichés sont ceux de la dernière "
-        "base valide.",
+        # (the message last: it ends on its own full stop, « … « Canal ». — les chiffres »)
+        f"La dernière construction a échoué ({fmt.timestamp(status.get('built_at'))}) : les "
+        "chiffres affichés sont ceux de la dernière base valide. Cause : "
+        f"{fmt.plain(status.get('message'))}",
         icon=":material/warning:",
     )
 elif info["rejected"]:

@@ -21,6 +21,7 @@ from tests.conftest import ROOT, kpis, run_cli
 APP = str(ROOT / "dashboard" / "app.py")
 TERRITORY = "app_pages/territory.py"
 QUALITY = "app_pages/quality.py"
+OVERVIEW = "app_pages/overview.py"
 
 
 @pytest.fixture
@@ -470,6 +471,11 @@ def test_bad_row_then_failed_build_on_the_quality_page(demo_build, tmp_path, mon
         assert any("La dernière construction a échoué" in w.value for w in shown.warning)
     assert not any("La dernière construction a échoué" in w.value
                    for w in _page(QUALITY).warning)  # (its own error says it at length)
+    # the overview says why, the file's message last (it read « … « Canal ». — les chiffres »)
+    [banner] = _page(OVERVIEW).error
+    shown = banner.value.replace("\\", "")  # (the message escaped for Markdown)
+    assert "dernière base valide. Cause : " in shown, shown
+    assert "prospects_sans_date.csv" in shown and ". —" not in shown
 
 
 def test_places_of_one_class_are_in_french_alphabetical_order(demo_build):
