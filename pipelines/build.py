@@ -24,7 +24,7 @@ import duckdb
 from . import cache as cache_module
 from . import config, fastcsv, french, guard, metrics, pii, status, targets
 from .cache import StagedCache
-from .contract import SOURCES
+from .contract import SOURCES, source_label
 from .guard import BuildFailure, CheckFailed, ModelFailed
 from .load import ExportFile, SkippedFile, check_unchanged, drop_raw, find_exports, load_source
 from .progress import Reporter, count, rate
@@ -562,6 +562,10 @@ def _prepare(con: duckdb.DuckDBPyConnection, key: str, reference: bool = True) -
 # reader's warnings): no personal data (names and values masked), handed to the second phase.
 _READING_TABLES = ("raw.files", "raw.skipped_files", "raw.load_warnings")
 
+# The width of a progress line's first column: its stage, in French (« Contacts de campagne »;
+# the sources' English names were printed), then at least two spaces (bench/run.py reads them).
+_STAGE = max(len(source_label(name)) for name in SOURCES) + 2
+
 
 def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[str], None],
               spill_dir: Path, bar=None) -> BuildResult:
@@ -595,10 +599,8 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
             load_source(con, source, fresh, spill_dir)
             exports += found[name]
             rows, seconds = sum(e.rows_read for e in fresh), time.perf_counter() - started
-            again = f", {len(kept[name])} inchangé(s) repris" if kept[name] else ""
-            speed = f" ({rate(rows, seconds)})" if rows else ""  # (not « 0 lignes/s »)
-            progress(f"{name:<14} {len(fresh)} fichier(s) lu(s){again}, {count(rows)} "
-                     f"ligne(s) en {progress_seconds(seconds)}{speed}")
+            progress(f"{source_label(name):<{_STAGE}} "
+                     + _read_line(len(fresh), len(kept[name]), rows, seconds))
         _files_table(con, exports, skipped)
 
         t0 = time.perf_counter()
@@ -619,6 +621,18 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
         models += run_models(con, bar, layers=("core", "quality", "marts"))
         return _model_and_publish(con, curated_dir, info, progress, staged, t0, models,
                                   exports)
+
+
+def _read_line(fresh: int, kept: int, rows: int, seconds: float) -> str:
+    """What a source's reading did: « 1 fichier(s) lu(s), 2 inchangé(s) repris, 12 ligne(s) en
+    0,1 s (…) ». (Nothing read said « 0 fichier(s) lu(s), 3 inchangé(s) repris, 0 ligne(s) en
+    0,0 s ».)"""
+    if not fresh:
+        return f"{kept} fichier(s) inchangé(s) repris, rien à relire" if kept else "aucun fichier"
+    again = f", {kept} inchangé(s) repris" if kept else ""
+    speed = f" ({rate(rows, seconds)})" if rows else ""  # (not « 0 lignes/s »)
+    return (f"{fresh} fichier(s) lu(s){again}, {count(rows)} ligne(s) en "
+            f"{progress_seconds(seconds)}{speed}")
 
 
 def stage(con: duckdb.DuckDBPyConnection, found: dict[str, list[ExportFile]],
@@ -672,11 +686,11 @@ def _model_and_publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, info: 
     # them: a reader of an ordered mart reads it without an ORDER BY)
     con.execute("set preserve_insertion_order = true")
     metrics.precompute(con)
-    progress(f"{'modèles SQL':<14} {models} modèles en "
+    progress(f"{'Modèles SQL':<{_STAGE}} {models} modèles en "
              f"{progress_seconds(time.perf_counter() - t0)}")
     t0 = time.perf_counter()
     failures = run_checks(con)
-    progress(f"{'contrôles':<14} en {progress_seconds(time.perf_counter() - t0)}")
+    progress(f"{'Contrôles':<{_STAGE}} en {progress_seconds(time.perf_counter() - t0)}")
     if failures:
         raise CheckFailed("Contrôles en échec, base non publiée :\n" + "\n".join(failures))
     counts = _counts(con)
@@ -686,7 +700,7 @@ def _model_and_publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, info: 
     # line, the whole build: « Base publiée … en 57 s » left out 10 s of publication)
     info["duration_s"] = round(t0 - started, 2)
     database = publish(con, curated_dir, info)
-    progress(f"{'publication':<14} en {progress_seconds(time.perf_counter() - t0)}")
+    progress(f"{'Publication':<{_STAGE}} en {progress_seconds(time.perf_counter() - t0)}")
     try:
         staged.prune()
     except OSError as exc:  # (published already: a build that failed here said it had not)

@@ -108,8 +108,13 @@ def test_reader_keeps_its_snapshot_while_a_new_build_is_published(published):
 def test_progress_line_per_source(published):
     result = run_cli("build", "--raw", str(published["raw"]), "--curated",
                      str(published["curated"]))
-    for source in ("prospects", "installations", "ambassadors", "touches", "campaigns"):
+    # in French (the sources' English names were printed: « touches », « campaigns »)
+    for source in ("Prospects ", "Installations ", "Ambassadeurs ", "Contacts de campagne ",
+                   "Campagnes "):
         assert any(line.startswith(source) for line in result.stderr.splitlines()), source
+    assert "Modèles SQL " in result.stderr and "Publication " in result.stderr
+    # a source without files says so, not « 0 fichier(s) lu(s), 0 ligne(s) en 0,0 s »
+    assert re.search(r"^Ambassadeurs\s+aucun fichier$", result.stderr, re.MULTILINE)
 
 
 def test_no_email_or_phone_in_clear_in_the_curated_database(published):

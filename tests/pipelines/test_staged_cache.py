@@ -43,7 +43,9 @@ def test_rebuild_reuses_unchanged_files_and_publishes_the_same(demo_build, tmp_p
     # (--force: with nothing changed at all, the published build would simply be kept)
     again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
     assert again.returncode == 0, again.stderr
-    assert "2 inchangé(s) repris" in again.stderr  # the two touches files
+    # the two touches files, under the contract's French name of the source
+    assert re.search(r"Contacts de campagne\s+2 fichier\(s\) inchangé\(s\) repris, rien à relire",
+                     again.stderr)
     assert run_cli("build", "--raw", str(raw), "--curated", str(scratch),
                    env={"OMLOT_CACHE": "0"}).returncode == 0
     assert _published(curated) == _published(scratch)
@@ -55,14 +57,15 @@ def test_rebuild_reuses_unchanged_files_and_publishes_the_same(demo_build, tmp_p
         "NEW2;pas une date;SALON-2025;\n", "utf-8")
     monthly = run_cli("build", "--raw", str(raw), "--curated", str(curated))
     assert monthly.returncode == 0, monthly.stderr
-    assert re.search(r"touches\s+1 fichier\(s\) lu\(s\), 2 inchangé", monthly.stderr)
+    assert re.search(r"Contacts de campagne\s+1 fichier\(s\) lu\(s\), 2 inchangé", monthly.stderr)
     shutil.rmtree(scratch)
     assert run_cli("build", "--raw", str(raw), "--curated", str(scratch),
                    env={"OMLOT_CACHE": "0"}).returncode == 0
     assert _published(curated) == _published(scratch)
     # the new month's rows, kept by a build that also put back the others, come back alone
     third = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
-    assert re.search(r"touches\s+0 fichier\(s\) lu\(s\), 3 inchangé", third.stderr)
+    assert re.search(r"Contacts de campagne\s+3 fichier\(s\) inchangé\(s\) repris, rien",
+                     third.stderr)
     assert "0 lignes/s" not in third.stderr  # nothing read: no rate to give
     assert _published(curated) == _published(scratch)
 
@@ -73,8 +76,8 @@ def test_rebuild_reuses_unchanged_files_and_publishes_the_same(demo_build, tmp_p
     with first_touches.open("a", encoding=_encoding(first_touches)) as handle:
         handle.write(_row_like(first_touches, "AJOUT1"))
     changed = run_cli("build", "--raw", str(raw), "--curated", str(curated))
-    assert re.search(r"touches\s+1 fichier\(s\) lu\(s\), 2 inchangé", changed.stderr), \
-        changed.stderr
+    assert re.search(r"Contacts de campagne\s+1 fichier\(s\) lu\(s\), 2 inchangé",
+                     changed.stderr), changed.stderr
     shutil.rmtree(scratch)
     assert run_cli("build", "--raw", str(raw), "--curated", str(scratch),
                    env={"OMLOT_CACHE": "0"}).returncode == 0
@@ -100,7 +103,7 @@ def test_renamed_exports_come_back_under_their_new_names_whatever_they_hold(tmp_
         raw / "prospects_0 l'été \"ancien\".csv")
     again = run_cli("build", "--raw", str(raw), "--curated", str(curated))
     assert again.returncode == 0, again.stderr
-    assert re.search(r"prospects\s+0 fichier\(s\) lu\(s\), 2 inchangé", again.stderr)
+    assert re.search(r"Prospects\s+2 fichier\(s\) inchangé\(s\) repris", again.stderr)
     assert run_cli("build", "--raw", str(raw), "--curated", str(scratch),
                    env={"OMLOT_CACHE": "0"}).returncode == 0
     assert _published(curated) == _published(scratch)
@@ -162,7 +165,8 @@ def test_an_export_saved_twice_counts_its_copy_as_duplicates_like_any_other_file
     # the next build puts both copies back from the kept rows, and says the same
     again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
     assert again.returncode == 0, again.stderr
-    assert re.search(r"touches\s+0 fichier\(s\) lu\(s\), 3 inchangé", again.stderr)
+    assert re.search(r"Contacts de campagne\s+3 fichier\(s\) inchangé\(s\) repris, rien",
+                     again.stderr)
     assert kpis(curated) == expected_kpis
     # and without kept rows too
     assert run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "uncached"),
@@ -188,7 +192,7 @@ def test_a_damaged_kept_batch_is_read_again_never_blocking_every_build(demo_buil
     batch.write_bytes(batch.read_bytes()[:5000])
     cut = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
     assert cut.returncode == 0, cut.stderr
-    assert re.search(r"touches\s+2 fichier\(s\) lu\(s\)", cut.stderr)
+    assert re.search(r"Contacts de campagne\s+2 fichier\(s\) lu\(s\)", cut.stderr)
     assert _published(curated) == expected
 
     # one bit, then many bytes, changed inside: the footer still reads
@@ -200,7 +204,7 @@ def test_a_damaged_kept_batch_is_read_again_never_blocking_every_build(demo_buil
         batch.write_bytes(bytes(damaged))
         again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
         assert again.returncode == 0, again.stderr
-        assert re.search(r"touches\s+2 fichier\(s\) lu\(s\)", again.stderr)
+        assert re.search(r"Contacts de campagne\s+2 fichier\(s\) lu\(s\)", again.stderr)
         assert _published(curated) == expected
     # a batch replaced by another Parquet file (other columns)
     [batch] = cache.folder_for(curated).rglob("prospects/batch-*.parquet")
@@ -208,7 +212,7 @@ def test_a_damaged_kept_batch_is_read_again_never_blocking_every_build(demo_buil
         con.execute("copy (select 1 as a, 'x' as b) to ? (format parquet)", [str(batch)])
     replaced = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
     assert replaced.returncode == 0, replaced.stderr
-    assert re.search(r"prospects\s+2 fichier\(s\) lu\(s\)", replaced.stderr)
+    assert re.search(r"Prospects\s+2 fichier\(s\) lu\(s\)", replaced.stderr)
     assert _published(curated) == expected
 
 
@@ -235,7 +239,7 @@ def test_facts_changed_by_hand_never_delete_a_file_nor_stop_the_build(demo_build
             facts.write_text(json.dumps(saved | {key: value}), "utf-8")
         again = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
         assert again.returncode == 0, (key, value, again.stderr)
-        assert re.search(r"campaigns\s+1 fichier\(s\) lu\(s\)", again.stderr), (key, value)
+        assert re.search(r"Campagnes\s+1 fichier\(s\) lu\(s\)", again.stderr), (key, value)
         assert victim.read_text("utf-8") == "à garder" and export.exists()
         assert _published(curated) == expected
     # plausible facts: another file's (a valid record, under this file's name), or this
@@ -246,7 +250,7 @@ def test_facts_changed_by_hand_never_delete_a_file_nor_stop_the_build(demo_build
     prospects[1].write_text(json.dumps(first), "utf-8")
     swapped = run_cli("build", "--raw", str(raw), "--curated", str(curated), "--force")
     assert swapped.returncode == 0, swapped.stderr
-    assert re.search(r"prospects\s+1 fichier\(s\) lu\(s\), 1 inchangé", swapped.stderr)
+    assert re.search(r"Prospects\s+1 fichier\(s\) lu\(s\), 1 inchangé", swapped.stderr)
     assert _published(curated) == expected
     first, second = (json.loads(path.read_text("utf-8")) for path in prospects)
     prospects[1].write_text(json.dumps(second | {"position": first["position"],
@@ -503,4 +507,4 @@ def test_builds_of_sibling_folders_keep_each_their_own_rows(demo_build, tmp_path
                    str(first)).returncode == 0
     assert run_cli("build", "--raw", str(other_raw), "--curated", str(second)).returncode == 0
     again = run_cli("build", "--raw", str(demo_build["raw"]), "--curated", str(first))
-    assert again.returncode == 0 and "2 inchangé(s) repris" in again.stderr
+    assert again.returncode == 0 and "2 fichier(s) inchangé(s) repris" in again.stderr
