@@ -619,6 +619,8 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
             staged.view(con, f"staging.{name}", kinds, found[name])
         con.execute("set preserve_insertion_order = false")
         models += run_models(con, bar, layers=("core", "quality", "marts"))
+        for warning in targets.unknown_campaigns(con):
+            progress(f"Attention : {pii.mask(warning)}")
         return _model_and_publish(con, curated_dir, info, progress, staged, t0, models,
                                   exports)
 
