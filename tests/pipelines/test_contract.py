@@ -729,6 +729,31 @@ def test_source_prefix_is_case_insensitive(built):
     assert k["installed"] == 1
 
 
+def test_a_date_typed_in_a_number_cell_is_rejected_saying_it_is_a_number(tmp_path):
+    """A spreadsheet shows a date typed in a cell formatted as a number as 45366: invalid
+    (the contract's dates are date cells or text), and the reason says it is a number; « date
+    invalide » alone left the officer puzzled. Other invalid dates keep the short reason."""
+    openpyxl = pytest.importorskip("openpyxl")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(("ID prospect", "Date de premier contact"))
+    ws.append(("P1", 45366))
+    ws.append(("P2", "pas une date"))
+    ws.append(("P3", "2024-03-15"))
+    wb.save(raw / "prospects.xlsx")
+    (raw / "installations.csv").write_text(
+        "ID installation;ID prospect;Date d'installation;Code commune\nI1;P3;45366,5;46042\n",
+        "utf-8")
+    b = build_dir(raw, tmp_path / "curated")
+    reasons = b.query("select file, line, reason, value from quality.rejects order by all")
+    number = "date invalide : un nombre (une date dans une cellule au format Nombre ou Standard ?)"
+    assert reasons == [("installations.csv", 2, number, "45366,5"),
+                       ("prospects.xlsx", 2, number, "45366"),
+                       ("prospects.xlsx", 3, "date invalide", "pas une date")]
+
+
 def test_xlsx_first_sheet_with_real_and_text_dates(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     raw = tmp_path / "raw"

@@ -47,7 +47,8 @@ final as (
                       null),
             reject_if(joined_raw is null, 'Date d''adhésion', 'valeur obligatoire manquante',
                       null),
-            reject_if(joined_date is null, 'Date d''adhésion', 'date invalide', joined_raw),
+            reject_if(joined_date is null, 'Date d''adhésion', date_reason(joined_raw),
+                      joined_raw),
         ) as reject,
         list_filter([
             invalid_if(active_raw is not null and active_value is null, 'Actif', active_raw),

@@ -52,7 +52,7 @@ final as (
             reject_if(installation_raw is null, 'Date d''installation',
                       'valeur obligatoire manquante', null),
             reject_if(installation_date is null, 'Date d''installation',
-                      'date invalide', installation_raw),
+                      date_reason(installation_raw), installation_raw),
             reject_if(commune_code is null, 'Code commune', 'valeur obligatoire manquante', null),
             -- 5 characters: 46042, or 2A004 / 2B033 in Corsica
             reject_if(not regexp_full_match(commune_code, '\d{5}|2[AB]\d{3}'), 'Code commune',

@@ -74,7 +74,7 @@ final as (
             reject_if(first_contact_raw is null, 'Date de premier contact',
                       'valeur obligatoire manquante', null),
             reject_if(first_contact_date is null, 'Date de premier contact',
-                      'date invalide', first_contact_raw),
+                      date_reason(first_contact_raw), first_contact_raw),
         ) as reject,
         list_filter([
             invalid_if(email_raw is not null and email is null, 'Email', email_shown(email_raw)),

@@ -52,7 +52,7 @@ final as (
             reject_if(extra_values > 0, null, 'ligne avec plus de valeurs que de colonnes', null),
             reject_if(touch_id is null, 'ID interaction', 'valeur obligatoire manquante', null),
             reject_if(touched_raw is null, 'Horodatage', 'valeur obligatoire manquante', null),
-            reject_if(touched_at is null, 'Horodatage', 'date invalide', touched_raw),
+            reject_if(touched_at is null, 'Horodatage', date_reason(touched_raw), touched_raw),
             reject_if(campaign_code is null, 'Code campagne', 'valeur obligatoire manquante',
                       null),
         ) as reject,
