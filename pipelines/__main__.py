@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import config, french, pii
+from . import config, french, pii, targets
 
 EXIT_FILE_ERROR = 1
 EXIT_USAGE = 2
@@ -38,6 +38,15 @@ def _date(text: str) -> dt.date:
 def _scale(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"échelle invalide « {text} » : un entier ≥ 1")
+    return int(text)
+
+
+def _small_count(text: str) -> int:
+    """The bilan's threshold: argparse said « valeur invalide (int) : 'abc' », and took 5 000
+    where targets.toml refuses it."""
+    if not text.isascii() or not text.isdigit() or int(text) not in targets.SMALL_COUNTS:
+        raise argparse.ArgumentTypeError(
+            f"seuil invalide « {pii.mask(text)} » : {targets.SMALL_COUNT_RULE}")
     return int(text)
 
 
@@ -119,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="une campagne (répéter pour plusieurs campagnes d'une opération)")
     report.add_argument("--out", type=Path, required=True, help="fichier PDF à écrire",
                         metavar="FICHIER.pdf")
-    report.add_argument("--small-count", type=int, default=None, metavar="N",
+    report.add_argument("--small-count", type=_small_count, default=None, metavar="N",
                         help="seuil du secret statistique (défaut : targets.toml)")
     report.add_argument("--model", default=None, metavar="MODÈLE",
                         help="modèle d'attribution des coûts : " + ", ".join(_models())

@@ -26,6 +26,10 @@ MEASURES = {
     "ambassadors": ("Ambassadeurs inscrits", "stock"),
 }
 DEFAULT_SMALL_COUNT = 5
+# The statistical-secrecy threshold a bilan accepts, from targets.toml or the command line (at
+# most 1 000: a count of 99 999 999 999 999 failed in DuckDB's integer, in English).
+SMALL_COUNTS = range(1, 1001)
+SMALL_COUNT_RULE = "un nombre entier de 1 à 1 000"
 DEFAULT_MODEL = "linear"
 
 
@@ -55,11 +59,10 @@ def read(path: Path = TARGETS_FILE) -> tuple[dict, list[dict]]:
     document = settings_file(path)
     report = _table(path, document, "report", "[report]")
     small_count = report.get("small_count", DEFAULT_SMALL_COUNT)
-    # (at most 1 000: a count of 99 999 999 999 999 failed in DuckDB's integer, in English)
     if (not isinstance(small_count, int) or isinstance(small_count, bool)
-            or not 1 <= small_count <= 1000):
+            or small_count not in SMALL_COUNTS):
         # (the value not quoted: fourteen digits are masked as a phone number in messages)
-        raise _fail(path, "report.small_count doit être un nombre entier de 1 à 1 000")
+        raise _fail(path, f"report.small_count doit être {SMALL_COUNT_RULE}")
     settings = {"small_count": small_count,
                 "attribution_model": str(report.get("attribution_model", DEFAULT_MODEL))}
     objectives = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .. import french, metrics
+from .. import french, metrics, targets
 from .disclosure import SECONDARY_MARK, small_mark
 
 PROGRAMME = "Oh my Lot ! – programme d'attractivité du Lot"
@@ -85,8 +85,8 @@ def context(con: duckdb.DuckDBPyConnection, small_count: int | None = None,
                           "ce que les bilans lisent : relancez la construction (python -m "
                           "pipelines build).") from None
     threshold = settings["small_count"] if small_count is None else small_count
-    if threshold < 1:
-        raise ReportError("Le seuil du secret statistique doit être au moins 1.")
+    if threshold not in targets.SMALL_COUNTS:
+        raise ReportError(f"Le seuil du secret statistique doit être {targets.SMALL_COUNT_RULE}.")
     models = {row["model"]: row["label"] for row in metrics.ask_rows(con, "attribution_models")}
     model = model or settings["attribution_model"]
     if model not in models:

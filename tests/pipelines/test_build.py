@@ -572,3 +572,12 @@ def test_a_tired_officer_s_paths_are_answered_in_french(demo_build, tmp_path):
                      str(tmp_path / "curated"))
     assert a_file.returncode == 1
     assert "campagnes.csv est un fichier, pas un dossier" in a_file.stderr
+    # the bilan's threshold: argparse's « valeur invalide (int) : 'abc' », and 5 000 taken
+    # where targets.toml refuses it (one rule for both)
+    for threshold in ("abc", "0", "5000", "1e3"):
+        refused = run_cli("report", "--curated", str(demo_build["curated"]), "--small-count",
+                          threshold, "--out", str(tmp_path / "bilan.pdf"))
+        assert refused.returncode == 2, (threshold, refused.stderr)
+        assert (f"seuil invalide « {threshold} » : un nombre entier de 1 à 1 000"
+                in refused.stderr), refused.stderr
+    assert not (tmp_path / "bilan.pdf").exists()
