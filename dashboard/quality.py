@@ -32,6 +32,11 @@ WARNING_KINDS = {
         "Colonne ignorée",
         "Rien à faire si la colonne est inutile. Si elle devait être lue, renommez son en-tête "
         "comme le contrat d'export l'attend (par exemple « Date de premier contact »)."),
+    "colonne_absente": (
+        "Colonne absente",
+        "Les lignes sont comptées, sans cette valeur. Si l'outil d'origine a cette colonne, "
+        "ajoutez-la à l'export sous le nom que le contrat d'export attend (par exemple « Canal » "
+        "ou « Budget (€) »), puis réexportez ; sinon, rien à faire."),
     "fusion": (
         "Fusion de prospects",
         "Information : deux dossiers du CRM ont le même email et ne comptent que pour un foyer. "

@@ -31,7 +31,8 @@ from .load import ExportFile
 _SHAPING = ("load.py", "fastcsv.py", "xlsx.py", "contract.py", "pii.py", "values.py",
             "sql/macros.sql",
             "cache.py")
-_FACTS = ("encoding", "delimiter", "sheet", "ignored_columns", "rows_read", "warnings")
+_FACTS = ("encoding", "delimiter", "sheet", "ignored_columns", "missing_columns", "rows_read",
+          "warnings")
 
 
 def folder_for(curated_dir: Path) -> Path:

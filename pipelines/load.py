@@ -47,6 +47,8 @@ class ExportFile:
     delimiter: str = ""
     sheet: str = ""
     ignored_columns: list[str] = field(default_factory=list)
+    # the contract's optional columns its header lacks (their values are missing on every row)
+    missing_columns: list[str] = field(default_factory=list)
     rows_read: int = 0
     # how the fast path reads it again in staging (fastcsv.Plan), to check it did not change
     read_plan: fastcsv.Plan | None = field(default=None, repr=False, compare=False)
@@ -417,6 +419,9 @@ def _map_header(export: ExportFile, source: Source, header: Record) -> dict[str,
     missing = [c.label for c in source.required if c.key not in positions]
     if missing:
         raise ExportError(_header_message(export, source, missing, header))
+    # (a campaigns export of « Code;Nom » was published without a word on its channels, dates
+    # and budgets; set, not added to: the fast reader may hand a file to the reference one)
+    export.missing_columns = [c.label for c in source.columns if c.key not in positions]
     return positions
 
 

@@ -6,6 +6,7 @@ build shows up on the quality page."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import duckdb
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import fmt
+from dashboard import fmt, quality
 from pipelines import metrics
 from pipelines.metrics import Filters
 from tests.conftest import ROOT, kpis, run_cli
@@ -533,3 +534,29 @@ def test_households_installed_elsewhere_are_said_masked_even_when_none(demo_env)
     at = _territory_link(periode=str(found[0]), canaux=found[1])
     assert any("masqué foyer(s) installé(s) dans une commune absente" in c.value
                for c in at.caption)
+
+
+def test_an_optional_column_a_file_lacks_is_said_on_the_quality_page(demo_build, tmp_path,
+                                                                      monkeypatch):
+    """A campaigns export of « Code campagne;Nom » was published without a word: its
+    campaigns had no channel, dates nor budget. Each optional column of the contract that a
+    header lacks is a warning, labelled in French (a kind the page did not know was shown as
+    its code)."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    (raw / "campagnes_complement.csv").write_text(
+        "Code campagne;Nom\nSALON-NOUVEAU;Salon nouveau\n", encoding="utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    warnings = _table(_page(QUALITY), "Message")
+    absent = warnings[warnings["Type"] == "Colonne absente"]
+    assert list(absent["Fichier"]) == ["campagnes_complement.csv"] * 4
+    assert sorted(absent["Colonne"]) == ["Budget (€)", "Canal", "Date début", "Date fin"]
+    assert set(absent["Source"]) == {"Campagnes"}
+    assert set(warnings["Type"]) <= {label for label, _ in quality.WARNING_KINDS.values()}
+
+
+def test_every_warning_kind_the_build_writes_has_a_french_label():
+    written = set(re.findall(r"'([a-z_]+)' as kind", (ROOT / "pipelines" / "sql" / "quality"
+                                                     / "warnings.sql").read_text("utf-8")))
+    assert "colonne_absente" in written and written <= set(quality.WARNING_KINDS)

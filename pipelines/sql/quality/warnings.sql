@@ -153,6 +153,22 @@ ignored_columns as (
     from (select source, file, unnest(ignored_columns) as ignored from raw.files)
 ),
 
+-- an optional column of the contract that a file's header lacks: its values are missing on
+-- every row (a campaigns export of « Code;Nom » has no channel, dates nor budget)
+missing_columns as (
+    select
+        'colonne_absente' as kind,
+        source,
+        file,
+        1 as line,
+        missing as "column",
+        null as value,
+        'colonne facultative absente du fichier : valeur manquante sur toutes ses lignes'
+            as message,
+        1 as n,
+    from (select source, file, unnest(missing_columns) as missing from raw.files)
+),
+
 merges as (
     select
         'fusion' as kind,
@@ -203,6 +219,7 @@ final as (
     union all by name select * from unknown_touch_prospects
     union all by name select * from unknown_communes
     union all by name select * from ignored_columns
+    union all by name select * from missing_columns
     union all by name select * from merges
     union all by name select * from skipped_files
     union all by name select * from read_notes
