@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -13,7 +16,7 @@ import pytest
 
 from pipelines import build as build_module
 from pipelines import config, guard
-from tests.conftest import kpis, run_cli
+from tests.conftest import ROOT, kpis, run_cli
 
 PROSPECTS = (
     "ID prospect;Date de premier contact;Canal;Email;Téléphone\n"
@@ -581,3 +584,30 @@ def test_a_tired_officer_s_paths_are_answered_in_french(demo_build, tmp_path):
         assert (f"seuil invalide « {threshold} » : un nombre entier de 1 à 1 000"
                 in refused.stderr), refused.stderr
     assert not (tmp_path / "bilan.pdf").exists()
+
+
+def test_make_run_says_a_failed_build_in_french_and_still_serves(tmp_path):
+    """`make run` printed make's « Error 1 (ignored) » after a failed build; it says in French
+    that the dashboard opens anyway, and serves it (here a stand-in for streamlit)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, script in (("python", f'exec "{sys.executable}" "$@"'), ("streamlit", "echo servi")):
+        (bin_dir / name).write_text(f"#!/bin/sh\n{script}\n", "utf-8")
+        (bin_dir / name).chmod(0o755)
+    stamp = tmp_path / "installed"
+    stamp.touch()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "prospects.csv").write_text("ID prospect;Canal\nP1;Salon\n", "utf-8")
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-o", "demo", "run", f"BIN={bin_dir}",
+         f"STAMP={stamp}"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "OMLOT_RAW_DIR": str(raw), "OMLOT_CURATED_DIR": str(tmp_path / "c"),
+             "OMLOT_HASH_KEY_FILE": str(tmp_path / "key")})
+    said = result.stdout + result.stderr
+    assert result.returncode == 0, said
+    assert "colonne obligatoire absente" in said
+    assert "La construction a échoué (voir ci-dessus) : le tableau de bord s'ouvre quand même" \
+        in said
+    assert "Error" not in said and "ignored" not in said
+    assert result.stdout.splitlines()[-1] == "servi"
