@@ -75,7 +75,10 @@ def quarter(value: dt.date) -> str:
 
 
 def period(date_from: dt.date | None, date_to: dt.date | None) -> str:
-    """`du 01/01/2023 au 31/12/2023`, `jusqu'au …`, `depuis le …`, `toute la période`."""
+    """`du 01/01/2023 au 31/12/2023`, `le 15/06/2024` (one day: it read « du 15/06/2024 au
+    15/06/2024 »), `jusqu'au …`, `depuis le …`, `toute la période`."""
+    if date_from and date_to and date_from == date_to:
+        return f"le {date(date_from)}"
     if date_from and date_to:
         return f"du {date(date_from)} au {date(date_to)}"
     if date_to:
@@ -114,6 +117,13 @@ def window_before(length: float, what: str) -> str:
 def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     """The noun agreeing with a count (French: 0 and 1 are singular)."""
     return singular if abs(count) < 2 else (plural_form or singular + "s")
+
+
+def noun(shown: str, value: float | None, singular: str, plural_form: str | None = None) -> str:
+    """The noun after a figure as shown (« 1 interaction », « 0,0 foyer », « < 5 personnes »): a
+    figure masked by the statistical secret (« < 5 ») takes the plural."""
+    masked = value is None or not shown[:1].isdigit()
+    return plural(2 if masked else value, singular, plural_form)
 
 
 def quoted(text: object) -> str:

@@ -48,7 +48,8 @@ def document(ctx: Context, codes: list[str]) -> dict:
         "kicker": PROGRAMME,
         "title": "Bilan de campagne" if len(campaigns) == 1 else "Bilan d'opération",
         "subtitle": title,
-        "header": "Oh my Lot ! – bilan de campagne",
+        "header": "Oh my Lot ! – " + ("bilan de campagne" if len(campaigns) == 1
+                                       else "bilan d'opération"),
         "footer": f"Données au {french.date(ctx.data_date)} · base construite le "
                   f"{ctx.built_at:%d/%m/%Y à %H:%M}",
         "meta": [
@@ -147,6 +148,21 @@ class Reach:
             return "0"
         return self.table.text((phase, kind), french.number)
 
+    def interactions(self) -> str:
+        """The interactions in all, masked like the persons when fewer than the threshold: at
+        least one person each, « 1 interaction » beside « < 5 personnes » gave the secret
+        away."""
+        count = self.total["interactions"]
+        masked = (None, None) in self.table.values and self.table.masked((None, None))
+        return self.ctx.small() if masked and count < self.ctx.threshold else french.number(count)
+
+    def persons_and_interactions(self) -> str:
+        """« 616 personnes (1 234 interactions) », each noun agreeing with its figure."""
+        persons, interactions = self.persons(None, None), self.interactions()
+        return (f"{persons} {french.noun(persons, self.total['persons'], 'personne')} "
+                f"({interactions} "
+                f"{french.noun(interactions, self.total['interactions'], 'interaction')})")
+
     def section(self) -> dict:
         ctx = self.ctx
         unit, units = {"campaign": ("campagne", "campagnes"), "month": ("mois", "mois"),
@@ -184,10 +200,18 @@ class Reach:
             table(columns, body, total=total, row_totals=True,
                   caption="Personnes distinctes (foyer ou email) ; contacts anonymes exclus."),
             bars("Personnes touchées par type d'interaction (nombre de personnes)", chart,
-                 ctx.caption(french.period(self.total.get("first_touch_date"),
-                                           self.total.get("last_touch_date"))),
+                 # (the contacts' dates, said as such: « Période : du 19/10/2021 … » under a
+                 # page that gave the operation's window from 18/10/2021)
+                 ctx.caption("contacts " + french.period(self.total.get("first_touch_date"),
+                                                         self.total.get("last_touch_date"))),
                  label_width=6),
         ])
+
+
+def _the(campaigns: int) -> str:
+    """What the bilan is about, in a sentence: « la campagne », « l'opération » (it mixed
+    « l'opération » and « l’opération »)."""
+    return "la campagne" if campaigns == 1 else "l'opération"
 
 
 # --- The story -----------------------------------------------------------------------------
@@ -232,42 +256,63 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
     cost = ("–" if credits.masked("installed")
             else french.euros(chosen["cost_per_installed_eur"]))
     start, end = reach.window
-    name = (f"la campagne {french.quoted(campaigns[0]['campaign_label'])}" if len(campaigns) == 1
+    one = len(campaigns) == 1
+    name = (f"la campagne {french.quoted(campaigns[0]['campaign_label'])}" if one
             else f"l'opération ({', '.join(one_line(r['campaign_label']) for r in campaigns)})")
-    length = f" ({french.number((end - start).days + 1)} jours)" if start and end else ""
+    length = f" ({french.days((end - start).days + 1)})" if start and end else ""
+    figures = households["all"] | {"immersed": households["immersions"]["immersed"]}
+
+    def verb(key: str, singular: str, plural_form: str) -> str:
+        """The verb agreeing with a figure as shown (« 1 a fait », « 3 ont fait »)."""
+        return french.noun(text(key), figures[key], singular, plural_form)
+
+    def people() -> str:
+        shown = text("people_installed")
+        return ("" if protected.masked("people_installed") else
+                f" ({shown} {french.noun(shown, figures['people_installed'], 'personne')})")
+
+    the = _the(len(campaigns))
+    cited = "la campagne" if one else "une de ces campagnes"
+    came = verb("followed", "s'est rapproché", "se sont rapprochés")
+    stayed = verb("immersed", "a fait", "ont fait")
+    settled = verb("installed", "s'est installé", "se sont installés")
+    if figures["followed"]:
+        during = f", dont {text('during')} pendant {the}" if households["during"] else ""
+        followed = (
+            f"{french.capitalise(text('followed'))} {verb('followed', 'foyer', 'foyers')} dont "
+            f"le dossier cite {cited} {came} du réseau d'accueil{during} ; "
+            f"{text('immersed')} {stayed} un séjour d'immersion et {text('installed')} "
+            f"{settled} dans le Lot{people()}.")
+    else:  # (« 0 foyers … se sont rapprochés … ; 0 ont fait … (0 personnes) »)
+        followed = (f"Aucun foyer dont le dossier cite {cited} ne s'est encore rapproché du "
+                    "réseau d'accueil.")
     sentences = [
         f"{french.capitalise(french.period(start, end))}{length}, {name} a touché "
-        f"{reach.persons(None, None)} personnes ({french.number(reach.total['interactions'])} "
-        "interactions).",
-        f"{french.capitalise(text('followed'))} foyers dont le dossier cite "
-        f"{'la campagne' if len(campaigns) == 1 else 'une de ces campagnes'} se sont rapprochés "
-        "du réseau d'accueil" + (f", dont {text('during')} pendant "
-                                 f"{'la campagne' if len(campaigns) == 1 else 'l’opération'}"
-                                 if households["during"] else "") + " ; "
-        f"{text('immersed')} ont fait un séjour d'immersion et {text('installed')} se sont "
-        "installés dans le Lot"
-        + ("" if protected.masked("people_installed")
-           else f" ({text('people_installed')} personnes)") + ".",
+        f"{reach.persons_and_interactions()}.",
+        followed,
     ]
+    interactions = reach.interactions()
     items = [
         card("Personnes touchées", reach.persons(None, None),
-             f"{french.number(reach.total['interactions'])} interactions"),
+             f"{interactions} "
+             f"{french.noun(interactions, reach.total['interactions'], 'interaction')}"),
         # (named as the pages name them with this campaign as the households' origin: it
         # said « Foyers venus au réseau d'accueil », the table « Foyers dont le dossier… »)
         card("Foyers suivis", text("followed"),
-             "dossier citant " + ("la campagne" if len(campaigns) == 1 else "l’opération")
+             f"dossier citant {cited}"
              + (f", dont {text('during')} contactés pendant celle-ci"
-                if households["during"] else "")),
-        card("Séjours d'immersion", text("immersed"), "foyers ayant fait un séjour"),
-        card("Foyers installés", text("installed"),
-             None if protected.masked("people_installed")
-             else f"{text('people_installed')} personnes"),
+                if households["during"] and figures["followed"] else "")),
+        card("Séjours d'immersion", text("immersed"),
+             f"{verb('immersed', 'foyer ayant', 'foyers ayant')} fait un séjour"),
+        card("Foyers installés", text("installed"), people().strip(" ()") or None),
         card("Budget", french.euros(chosen["budget_eur"]),
              f"{french.number(len(campaigns))} campagne" + ("s" if len(campaigns) > 1 else "")),
-        card(ctx.by_model("Installations attribuées"),
-             credit("installed"), f"{credit('followed')} foyers suivis attribués"),
+        card(ctx.by_model("Installations attribuées"), credit("installed"),
+             f"{credit('followed')} " + french.noun(credit("followed"), chosen["followed"],
+                                                    "foyer suivi attribué",
+                                                    "foyers suivis attribués")),
         card("Coût par installation", cost, f"modèle {ctx.model_words}"),
-        card("Durée", f"{french.number((end - start).days + 1)} jours" if start and end else "–",
+        card("Durée", french.days((end - start).days + 1) if start and end else "–",
              french.period(start, end)),
     ]
     return section("En bref", sentences, [cards(items)])
@@ -290,9 +335,11 @@ def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
         return f"{french.percent(rate['value'])} des {rate['base']}"
 
     rows = [
-        ["Foyers suivis (dossier citant la campagne)", text("followed"), ""],
+        ["Foyers suivis (dossier citant "
+         + ("la campagne)" if len(codes) == 1 else "une de ces campagnes)"),
+         text("followed"), ""],
         ["… dont premier contact pendant la campagne" if len(codes) == 1
-         else "… dont premier contact pendant l’opération", text("during"), ""]
+         else "… dont premier contact pendant l'opération", text("during"), ""]
         if households["during"] else None,
         ["… accompagnés", text("accompanied"),
          rate(figures["accompanied_rate"], "accompanied", "followed")],
@@ -306,7 +353,7 @@ def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
                _days(row["median_days_to_followed"]), _days(row["median_days_to_installed"])]
               for row in campaigns]
     sentences = [
-        f"Des foyers que {'la campagne' if len(codes) == 1 else 'l’opération'} a amenés au "
+        f"Des foyers que {_the(len(codes))} a amenés au "
         "réseau d'accueil, "
         f"{rate(figures['installed_rate'], 'installed', 'followed')} se sont installés."
         if rate(figures["installed_rate"], "installed", "followed") != "–" else "",
@@ -350,6 +397,11 @@ def credits_section(ctx: Context, codes: list[str], campaigns: list[dict]) -> di
         return protected.text((row["model"], row["campaign_code"], measure),
                               lambda value: french.number(value, 1))
 
+    def credited(row: dict, measure: str, singular: str, plural_form: str | None = None) -> str:
+        """« 0,0 foyer suivi », « 2,5 installations », « < 5 installations »."""
+        shown = credit(row, measure)
+        return f"{shown} {french.noun(shown, row[measure], singular, plural_form)}"
+
     def cost(row: dict, measure: str) -> str:
         if protected.masked((row["model"], row["campaign_code"], measure)):
             return "–"
@@ -367,9 +419,9 @@ def credits_section(ctx: Context, codes: list[str], campaigns: list[dict]) -> di
              if not protected.masked((row["model"], None, "installed"))]
     label = ctx.model_words
     sentences = [
-        f"Selon le modèle « {label} », {'la campagne' if len(codes) == 1 else 'l’opération'} "
-        f"a apporté {credit(chosen, 'followed')} foyers suivis et "
-        f"{credit(chosen, 'installed')} installations"
+        f"Selon le modèle « {label} », {_the(len(codes))} "
+        f"a apporté {credited(chosen, 'followed', 'foyer suivi', 'foyers suivis')} et "
+        f"{credited(chosen, 'installed', 'installation')}"
         + (f", soit {cost(chosen, 'installed')} par installation"
            if cost(chosen, "installed") != "–" else "") + ".",
     ]
@@ -377,8 +429,9 @@ def credits_section(ctx: Context, codes: list[str], campaigns: list[dict]) -> di
         low = min(totals, key=lambda row: row["installed"])
         high = max(totals, key=lambda row: row["installed"])
         sentences.append(f"Selon les cinq modèles, de {credit(low, 'installed')} "
-                         f"(« {french.lower_first(low['label'])} ») à {credit(high, 'installed')} "
-                         f"installations (« {french.lower_first(high['label'])} »).")
+                         f"(« {french.lower_first(low['label'])} ») à "
+                         f"{credited(high, 'installed', 'installation')} "
+                         f"(« {french.lower_first(high['label'])} »).")
     blocks = [
         table([column("Modèle d'attribution", 2, "left"), column("Foyers suivis attribués"),
                column("Coût par foyer suivi"), column("Installations attribuées"),

@@ -406,8 +406,11 @@ def channels_section(ctx: Context, filters: metrics.Filters, period: str,
 def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
                       headline: Headline) -> dict:
     model, label = ctx.model, ctx.model_labels[ctx.model]
+    # (a campaign that spent in the period with nothing to show is listed too: the page
+    # listed it, the bilan left it out)
     rows = [row for row in ctx.ask_rows("campaign_metrics", filters)
-            if row["touches"] or row[f"followed_{model}"] or row[f"installed_{model}"]]
+            if row["touches"] or row[f"followed_{model}"] or row[f"installed_{model}"]
+            or row["budget_selected_eur"]]
     credits = Table(ctx.threshold, integer=False)
     for row in rows:
         code = row["campaign_code"]
@@ -448,9 +451,9 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
                  "entre les cinq modèles. Coût = budget ÷ crédits ; budget : "
                  f"{metrics.BUDGET_PART}."]
     # (the campaigns whose cost is withheld with their small credits: the range said « de
-    # 807 € à 1 948 € » where the page showed 20 500 € for one of them)
+    # 807 € à 1 948 € » where the page showed 20 500 € for one of them; those of no credit at
+    # all are counted too: « 7 autres » beside nine « – » in the table)
     withheld = [row for row in rows if row["budget_selected_eur"]
-                and row[f"cost_per_installed_{model}"] is not None
                 and cost(row, "installed") == "–"]
     among = (f" parmi les campagnes dont le coût est publié ({french.number(len(withheld))} "
              f"autre{'s' if len(withheld) > 1 else ''}, de moins de {ctx.threshold} "

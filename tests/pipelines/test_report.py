@@ -800,3 +800,68 @@ def test_a_model_named_with_brackets_is_not_bracketed_again(con, demo_build, tmp
     text = " ".join(text_of(out.read_bytes()).split())
     assert "Selon le modèle « premier contact »" in text
     assert "Installations attribuées (premier contact)" in text
+
+
+# --- A campaign of one day, one contact, no household (helper's findings) --------------------
+
+@pytest.fixture(scope="module")
+def small_campaigns(demo_build, tmp_path_factory):
+    """The demo with a one-day forum of one contact and a month's campaign of one contact,
+    neither named by any household's dossier."""
+    folder = tmp_path_factory.mktemp("petites")
+    raw, curated = folder / "raw", folder / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    (raw / "campagnes_complement.csv").write_text(
+        "Code campagne;Libellé;Canal;Date début;Date fin;Budget (€)\n"
+        "UNJOUR-2024;Forum un jour;Salon;15/06/2024;15/06/2024;300\n"
+        "VIDE-2024;Campagne sans foyer;Presse;01/11/2024;30/11/2024;500\n", "utf-8")
+    (raw / "contacts_campagnes_complement.csv").write_text(
+        "ID interaction;Horodatage;Code campagne;Type d'interaction;Email\n"
+        "X-1;2024-06-15T10:00:00;UNJOUR-2024;Formulaire web;une.personne@exemple.fr\n"
+        "X-2;2024-11-15T10:00:00;VIDE-2024;Formulaire web;autre.personne@exemple.fr\n",
+        "utf-8")
+    result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as connection:
+        yield connection
+
+
+def test_a_one_day_campaign_of_one_contact_reads_as_french_and_keeps_its_secret(
+        small_campaigns):
+    """It read « Du 15/06/2024 au 15/06/2024 (1 jours) … a touché < 5 personnes (1
+    interactions). 0 foyers … se sont rapprochés … 0 ont fait … (0 personnes) », cards
+    « 1 interactions », « 1 jours », « 0,0 foyers suivis attribués »: and one interaction
+    beside « < 5 personnes » gave the secret away (at most one person)."""
+    document = report.campaign_document(small_campaigns, ["UNJOUR-2024"])
+    words = json.dumps(document, ensure_ascii=False).replace("\u202f", " ").replace("\u00a0", " ")
+    assert ("Le 15/06/2024 (1 jour), la campagne « Forum un jour » a touché < 5 personnes "
+            "(< 5 interactions).") in words
+    assert ("Aucun foyer dont le dossier cite la campagne ne s'est encore rapproché du réseau "
+            "d'accueil.") in words
+    for wrong in ("1 interactions", "1 jours", "0 foyers", "0,0 foyers", "0 personnes",
+                  "Du 15/06/2024 au 15/06/2024", "’"):
+        assert wrong not in words, wrong
+    assert "0,0 foyer suivi attribué" in words
+    operation = report.campaign_document(small_campaigns, ["UNJOUR-2024", "VIDE-2024"])
+    words = json.dumps(operation, ensure_ascii=False)
+    assert "bilan d'opération" in operation["header"] and "une de ces campagnes" in words
+    assert "dossier citant la campagne" not in words
+
+
+def test_the_programme_bilan_lists_a_campaign_that_spent_without_result_and_counts_it(
+        small_campaigns):
+    """The two were left out of the bilan's campaigns table (the page lists them); the
+    sentence's « N autres … ne l'ont pas » counted only the campaigns with a withheld cost,
+    not those of no credit, which the table showed with « – » too."""
+    document = report.programme_document(
+        small_campaigns, metrics.Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    table = next(block for block in tables(document)
+                 if block["columns"][0]["text"] == "Campagne")
+    labels = [row["cells"][0] for row in table["rows"]]
+    assert "Forum un jour" in labels and "Campagne sans foyer" in labels
+    dashes = sum(1 for row in table["rows"] if not row.get("total") and row["cells"][1] != "–"
+                 and row["cells"][4] == "–")
+    words = " ".join(sentence for section in document["sections"]
+                     for sentence in section.get("sentences", []))
+    assert f"({dashes} autres, de moins de 5 installations créditées, ne l'ont pas)" in \
+        words.replace("\u202f", " ")
