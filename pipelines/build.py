@@ -35,7 +35,7 @@ __all__ = ["BuildFailure", "CheckFailed", "ModelFailed", "build"]
 
 LAYERS = ("staging", "core", "quality", "marts")
 # Filters a mart may take (the dashboard runs it for a selection): NULL in the build.
-MART_PARAMETERS = ("date_from", "date_to", "channels")
+MART_PARAMETERS = ("date_from", "date_to", "channels", "campaigns")
 PUBLISHED_SCHEMAS = ("ref", "core", "quality", "marts", metrics.ANSWERS_SCHEMA)
 # Working tables with one row per row read (as large as the exports, tens of millions of
 # touches): readers use the tables built from them, so they are not published.

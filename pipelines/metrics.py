@@ -52,7 +52,8 @@ PRECOMPUTED = ("reach", "reach_by_channel")
 # pages and the bilans.
 BUDGET_PART = ("sur une période, la part de chaque budget qui revient aux jours de la campagne "
                "compris dans la période, le budget étant réparti également sur sa durée ; "
-               "avec un filtre de canal, les seules campagnes de ces canaux")
+               "avec un filtre de canal, les seules campagnes de ces canaux ; avec un filtre de "
+               "campagne, ces seules campagnes")
 ANSWERS_SCHEMA = "answers"
 
 # The periods a reader picks in one click (the sidebar's presets, dashboard/state.py): every

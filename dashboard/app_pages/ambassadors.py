@@ -25,7 +25,8 @@ referral = queries.ask(version, "referrals", filters)
 referred, others = referral.itertuples()
 cards = st.columns(4)
 cards[0].metric("Ambassadeurs", fmt.number(network["ambassadors"]), border=True,
-                delta=(f"dont {fmt.number(network['joined'])} adhésions dans la période"
+                delta=(f"dont {fmt.counted(network['joined'], 'adhésion', 'adhésions')} "
+                       "dans la période"
                        if filters.date_from else
                        f"premières adhésions en {fmt.month(network['first_joined_date'])}"
                        if network["first_joined_date"] else None),
@@ -72,7 +73,11 @@ st.subheader("Les foyers parrainés se convertissent-ils mieux ?")
 # the table the wider: its three columns in view on a projector (1280 px)
 left, right = st.columns([2, 3])
 with left:
-    st.plotly_chart(charts.referral_conversion(referral, refs), config=charts.PLOTLY_CONFIG)
+    if referred.followed or others.followed:
+        st.plotly_chart(charts.referral_conversion(referral, refs),
+                        config=charts.PLOTLY_CONFIG)
+    else:  # (an empty chart from 0 to 10 %, without a word)
+        st.info("Aucun foyer dont le premier contact tombe dans la sélection.")
 with right:
     widgets.table(
         tables.referral_conversion(referral), "parraines_vs_autres.csv",

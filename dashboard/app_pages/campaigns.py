@@ -30,7 +30,7 @@ known = metrics[metrics["is_known_campaign"]]
 # at 1280 px)
 top = st.columns(3)
 budget = queries.ask_one(version, "campaign_budget", filters)["budget_eur"]
-filtered = bool(filters.date_from or filters.date_to or filters.channels)
+filtered = bool(filters.date_from or filters.date_to or filters.channels or filters.campaigns)
 top[0].metric(
     "Budget des campagnes" + (" (sélection)" if filtered else ""), fmt.compact_euros(budget),
     border=True, help=f"{fmt.euros(budget)} : " + (
@@ -171,7 +171,7 @@ if code:
     widgets.to_url("foyers", own, to_text=lambda own: "crm" if own else "credites")
     households = queries.ask(version, "campaign_households", filters, campaign=code,
                              model=model, own=own)
-    st.markdown(f"**{fmt.number(len(households))} foyers** "
+    st.markdown(f"**{fmt.counted(len(households), 'foyer', 'foyers')}** "
                 + ("dont le CRM indique cette campagne" if own else
                    f"crédités à cette campagne par le modèle « {refs.models[model]} »")
                 + ", et ce que chacun a coûté :")

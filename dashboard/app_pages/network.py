@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, fmt, queries, tables, widgets
-from pipelines import config, metrics
+from pipelines import config, french, metrics
 
 filters = st.session_state.filters
 version = st.session_state.version
@@ -37,9 +37,12 @@ stalled_card = cards[3].empty()
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Foyers par étape et temps passé dans l'étape")
-    st.plotly_chart(charts.stage_durations(queries.ask(version, "stage_durations", filters),
-                                           refs),
-                    config=charts.PLOTLY_CONFIG)
+    if summary["households"].sum():
+        st.plotly_chart(charts.stage_durations(queries.ask(version, "stage_durations", filters),
+                                               refs),
+                        config=charts.PLOTLY_CONFIG)
+    else:  # (an empty chart, its axis from −1 to 1, said nothing)
+        st.info("Aucun foyer dont le premier contact tombe dans la sélection.")
 with right:
     st.subheader("Foyers accompagnés sans nouvelle")
     # (ten years, or the default when it is longer: a default of 5 000 days past the widget's
@@ -63,9 +66,12 @@ with right:
     st.markdown(
         # (« accompagnés » alone is the overview's 240, ever accompanied: these are the
         # households in accompaniment now, the « En accompagnement » card's)
-        f"**{fmt.number(stalled['stalled'])}** foyers en accompagnement sur "
-        f"{fmt.number(stalled['accompanied'])} sont sans nouvelle depuis plus de "
-        f"{fmt.number(after_days)} jours"
+        f"**{fmt.number(stalled['stalled'])}** "
+        + (f"{fmt.plain(french.plural(stalled['stalled'], 'foyer'))} en accompagnement sur "
+           f"{fmt.number(stalled['accompanied'])} "
+           f"{'est' if stalled['stalled'] < 2 else 'sont'} sans nouvelle depuis plus de "
+           f"{french.days(after_days)}" if stalled["accompanied"] else
+           "foyer en accompagnement dans la sélection")
         + (f", dont {fmt.number(stalled['stalled_abandoned'])} au statut « Abandon » dans "
            "le CRM." if stalled["stalled_abandoned"] else ".")
     )
@@ -74,7 +80,7 @@ with right:
 
 stalled_card.metric(
     "Accompagnés sans nouvelle", fmt.number(stalled["stalled"]), border=True,
-    delta=f"depuis plus de {fmt.number(after_days)} jours", delta_color="off",
+    delta=f"depuis plus de {french.days(after_days)}", delta_color="off",
     delta_arrow="off",
     help="Foyers accompagnés, non installés, sans mise à jour du dossier depuis plus du "
          "seuil choisi ci-dessous.")

@@ -43,7 +43,8 @@ with right:
     )
     figures = queries.ask_one(version, "headline", filters)
     st.caption(
-        f"Ensemble : {fmt.number(figures['followed'])} foyers suivis, accompagnés "
+        f"Ensemble : {fmt.counted(figures['followed'], 'foyer suivi', 'foyers suivis')}, "
+        "accompagnés "
         f"{fmt.rate(figures['accompanied_rate'])}, installés "
         f"{fmt.rate(figures['installed_rate'])}."
     )
@@ -55,11 +56,17 @@ drill, over_time, delays, horizons = st.tabs(
 with drill:
     followed_by_channel = dict(zip(by_channel["channel"], by_channel["followed"], strict=True))
     pick_channel, pick_campaign = st.columns([1, 2])
+    # (the first channel with households: « Salons — 0 foyer » opened on « Aucun foyer »,
+    # also when the sidebar's channels left the one chosen out)
+    if st.session_state.get("entonnoir_canal") not in followed_by_channel:
+        st.session_state.pop("entonnoir_canal", None)
     widgets.from_url("detail_canal", "entonnoir_canal", followed_by_channel,
-                     next(iter(followed_by_channel), None))
+                     next((c for c, n in followed_by_channel.items() if n),
+                          next(iter(followed_by_channel), None)))
     channel = pick_channel.selectbox(
         "Canal", list(followed_by_channel), key="entonnoir_canal", placeholder="Choisir un canal",
-        format_func=lambda c: f"{refs.channel(c)} — {fmt.number(followed_by_channel[c])} foyers")
+        format_func=lambda c: f"{refs.channel(c)} — "
+                              f"{fmt.counted(followed_by_channel[c], 'foyer', 'foyers')}")
     widgets.to_url("detail_canal", channel)
     campaigns = queries.ask(version, "by_campaign", filters, channel=channel)
     if campaigns.empty:
@@ -79,7 +86,7 @@ with drill:
             "Campagne d'origine du foyer", list(by_code), key=f"entonnoir_campagne_{channel}",
             placeholder="Choisir une campagne",
             format_func=lambda c: f"{by_code[c].campaign_label} — "
-                                  f"{fmt.number(by_code[c].followed)} foyers")
+                                  f"{fmt.counted(by_code[c].followed, 'foyer', 'foyers')}")
         widgets.to_url("detail_campagne", campaign, to_text=as_param)
         chosen = by_code[campaign]
         households = queries.ask(version, "households", filters, channel=channel,
@@ -87,7 +94,7 @@ with drill:
         st.markdown(
             f"**{fmt.plain(chosen.campaign_label)}**"
             f"{f' ({fmt.plain(campaign)})' if campaign else ''} : "
-            f"{fmt.number(chosen.followed)} foyers suivis, accompagnés "
+            f"{fmt.counted(chosen.followed, 'foyer suivi', 'foyers suivis')}, accompagnés "
             f"{fmt.rate(chosen.accompanied_rate)}, installés {fmt.rate(chosen.installed_rate)}."
         )
         widgets.table(

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
+from pipelines import metrics
 from tests.conftest import ROOT, kpis
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -86,7 +87,7 @@ def test_a_campaign_without_households_in_the_period_says_so_in_french(demo_buil
     """Summer 2023's campaign over 2022: no household of the period; the table's place says
     so (Streamlit's own empty table reads « empty »), and no empty table is drawn."""
     at = _page_for_year(demo_build, monkeypatch, "2022")
-    assert any(m.value.startswith("**0 foyers**") for m in at.markdown)
+    assert any(m.value.startswith("**0 foyer** ") for m in at.markdown)
     assert any(c.value == "Aucune ligne pour cette sélection." for c in at.caption)
     # no contact in the period, and yet credits: the page says why the two differ
     assert _metric(at, "Interactions") == "0"
@@ -401,3 +402,34 @@ def test_the_models_help_gives_each_models_worked_example_in_a_line_that_sums_to
         assert abs(sum(float(c.replace(",", ".")) for c in credits) - 1) < 0.015, line
     assert "newsletter" not in radio.help.lower()
     assert len(radio.help) < 1000
+
+
+def test_a_campaign_filter_narrows_the_campaigns_table_its_budget_and_its_credits(demo_build,
+                                                                                 monkeypatch):
+    """Helper's finding: under « Campagne d'origine du foyer » = the 2023 agriculture fair, the
+    subtitle named the fair while the table, the models' chart and the budget card were the
+    whole programme's (site web 25,4 installations, 322 k€). A campaign filter now works as a
+    channel filter does: those campaigns' touches and budgets, the credits of the households
+    whose dossier names them (whichever campaign they go to), adding up to their funnel."""
+    fair = ("SALON-SIA-2023",)
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        selection = metrics.Filters(campaigns=fair)
+        table = metrics.ask(con, "campaign_metrics", selection)
+        funnel = metrics.ask_one(con, "headline", selection)
+        budget = con.execute("select budget_eur::double from core.campaigns "
+                             "where campaign_code = ?", fair).fetchone()[0]
+    assert 0 < funnel["installed"] < funnel["followed"] < 20
+    for model in ("first_touch", "last_touch", "linear", "time_decay", "position_based"):
+        assert table[f"followed_{model}"].sum() == pytest.approx(funnel["followed"])
+        assert table[f"installed_{model}"].sum() == pytest.approx(funnel["installed"])
+    assert set(table.loc[table["touches"] > 0, "campaign_code"]) == set(fair)
+    assert table["budget_selected_eur"].sum() == budget
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["campagnes"] = fair[0]
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert _metric(at, "Budget des campagnes (sélection)") == fmt.compact_euros(budget)
+    shown = next(f.value for f in at.dataframe if "Installations attribuées" in f.value.columns)
+    assert shown["Installations attribuées"].sum() == pytest.approx(funnel["installed"])

@@ -266,7 +266,7 @@ def test_a_channel_added_in_channels_toml_shows_in_filter_table_and_chart(tmp_pa
     _page(at, "sources")
     table = _table(at, "Canal").set_index("Canal")
     assert table.loc["Marché de Cahors", "Suivis"] == 1
-    assert at.selectbox(key="entonnoir_canal").options[-1] == "Marché de Cahors — 1 foyers"
+    assert at.selectbox(key="entonnoir_canal").options[-1] == "Marché de Cahors — 1 foyer"
 
 
 def test_a_whole_programme_answer_is_the_published_one_and_equals_its_query(demo_build):

@@ -159,9 +159,14 @@ def test_sidebar_period_and_channels_narrow_the_funnel_by_channel(demo_env):
     at.sidebar.multiselect[0].set_value(["tourisme", "salon"])
     _run(at)
     assert list(_table(at, "Canal")["Canal"]) == ["Salons", "Tourisme"]
+    salon = figures["followed_by_channel"]["salon"]
     assert at.selectbox(key="entonnoir_canal").options == [
-        f"Salons — {fmt.number(figures['followed_by_channel']['salon'])} foyers",
+        f"Salons — {fmt.counted(salon, 'foyer', 'foyers')}",
         f"Tourisme — {fmt.number(figures['followed_by_channel']['tourisme'])} foyers"]
+    # the drill-down opens on a channel with households (it opened on « Salons — 0 foyer »
+    # and said « Aucun foyer du canal « Salons » dans la sélection »)
+    assert salon == 0 and at.selectbox(key="entonnoir_canal").value == "tourisme"
+    assert not any(i.value.startswith("Aucun foyer du canal") for i in at.info)
 
 
 def test_cohorts_younger_than_12_months_at_the_data_date_are_marked_too_recent(demo_env):
@@ -328,3 +333,31 @@ def test_at_a_regional_scale_the_delay_boxes_have_no_points(demo_env):
     assert len(figure.to_json()) < 20_000
     few = charts.install_delay_box(summary, many.head(charts.MAX_POINTS), refs)
     assert [trace.type for trace in few.data] == ["box", "scatter"]
+
+
+def test_an_empty_selection_and_counts_of_one_read_as_french_on_network_and_ambassadors(
+        demo_env):
+    """Helper's findings: a selection without households drew an empty chart (axis −1 to 1)
+    on Suivi du réseau and an empty 0–10 % chart on Ambassadeurs, with « 0 foyers en
+    accompagnement sur 0 sont sans nouvelle » and « dont 0 adhésions »; a threshold of one
+    day read « depuis plus de 1 jours »."""
+    empty = {"periode": "perso", "du": "2030-01-01", "au": "2030-12-31"}
+    network = _page("network", **empty)
+    assert [i.value for i in network.info] == [
+        "Aucun foyer dont le premier contact tombe dans la sélection."]
+    assert not network.get("plotly_chart")
+    said = " ".join(m.value for m in network.markdown)
+    assert "**0** foyer en accompagnement dans la sélection." in said
+    assert "0 foyers" not in said
+    ambassadors = _page("ambassadors", **empty)
+    assert "Aucun foyer dont le premier contact tombe dans la sélection." in [
+        i.value for i in ambassadors.info]
+    assert "dont 0 adhésion dans la période" in [m.delta for m in ambassadors.metric]
+    one_day = _page("network", seuil="1")
+    assert any("sans nouvelle depuis plus de 1 jour" in m.value and "1 jours" not in m.value
+               for m in one_day.markdown)
+    assert _metric_delta(one_day, "Accompagnés sans nouvelle") == "depuis plus de 1 jour"
+
+
+def _metric_delta(at: AppTest, label: str) -> str:
+    return next(m.delta for m in at.metric if m.label == label)

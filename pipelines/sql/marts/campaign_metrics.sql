@@ -1,8 +1,12 @@
 -- one row per campaign, plus `unattributed` (grain: campaign_code): reach, households credited
 -- under each attribution model, the spread between models and what each costs (the
 -- selection's part of the budget ÷ credits: selected_budget).
--- Parameters ($date_from, $date_to, $channels): NULL in the build (whole programme); the
--- dashboard runs this same query for its filters (cohorts for credits, touch dates for reach).
+-- Parameters ($date_from, $date_to, $channels, $campaigns): NULL in the build (whole
+-- programme); the dashboard runs this same query for its filters (cohorts for credits, touch
+-- dates for reach). A campaign filter, like a channel filter, keeps the touches of those
+-- campaigns, the households whose dossier names one of them (their credits, whichever
+-- campaign they go to) and those campaigns' budgets: the page showed the whole programme's
+-- table under a subtitle naming the campaign.
 with campaigns as (
     select * from core.campaigns
 ),
@@ -10,16 +14,19 @@ with campaigns as (
 touches as (
     select * from core.touches
     where in_period(touch_date, $date_from, $date_to) and in_list(channel, $channels)
-),
-
-credits as (
-    select * from marts.attribution_credits
-    where in_period(first_contact_date, $date_from, $date_to) and in_list(channel, $channels)
+      and in_list(campaign_code, $campaigns)
 ),
 
 households as (
     select household_id, first_contact_date, installation_date from core.households
     where in_period(first_contact_date, $date_from, $date_to) and in_list(channel, $channels)
+      and names_campaign(campaign_code, $campaigns)
+),
+
+credits as (
+    select * from marts.attribution_credits
+    where in_period(first_contact_date, $date_from, $date_to) and in_list(channel, $channels)
+      and ($campaigns is null or household_id in (select household_id from households))
 ),
 
 all_touches as (
@@ -129,9 +136,11 @@ final as (
         campaigns.end_date,
         campaigns.budget_eur::double as budget_eur,
         -- (the costs' numerator: the selection's part of the budget, _selection.sql)
-        selected_budget(campaigns.budget_eur::double, coalesce(campaigns.channel, 'autre'),
-                        campaigns.start_date, campaigns.end_date, $date_from, $date_to,
-                        $channels) as budget_selected_eur,
+        case when in_list(campaigns.campaign_code, $campaigns) then
+            selected_budget(campaigns.budget_eur::double, coalesce(campaigns.channel, 'autre'),
+                            campaigns.start_date, campaigns.end_date, $date_from, $date_to,
+                            $channels)
+        end as budget_selected_eur,
         campaigns.campaign_code is not null as is_known_campaign,
         coalesce(reach.touches, 0) as touches,
         coalesce(reach.persons, 0) as persons,

@@ -9,6 +9,10 @@ create or replace temp macro in_period(day, date_from, date_to) as
 create or replace temp macro in_list(value, allowed) as
     allowed is null or list_contains(allowed, value);
 
+-- A household by the campaign its dossier names: '' selects those whose dossier names none.
+create or replace temp macro names_campaign(campaign_code, campaigns) as
+    in_list(coalesce(campaign_code, ''), campaigns);
+
 -- The part of a campaign's budget that a selection accounts for, the numerator of every cost
 -- (what a household followed or an installation cost): the whole budget without a filter;
 -- over a period, the share of the campaign's days that fall in it (budgets have no dates of

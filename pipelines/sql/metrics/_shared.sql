@@ -13,7 +13,7 @@ as table
     select * from marts.households
     where in_period(first_contact_date, date_from, date_to)
       and in_list(channel, channels)
-      and in_list(coalesce(campaign_code, ''), campaigns);
+      and names_campaign(campaign_code, campaigns);
 
 -- Touches dated in the period, by their own channel and campaign (a touch always has one).
 create or replace temp macro selected_touches(date_from, date_to, channels, campaigns)
@@ -23,13 +23,18 @@ as table
       and in_list(channel, channels)
       and in_list(campaign_code, campaigns);
 
--- Attribution credits of the households of the period (both conversions), by the
--- household's channel; never narrowed by campaign (a campaign filter would drop the others'
--- share of a household's credit).
-create or replace temp macro selected_credits(date_from, date_to, channels) as table
+-- Attribution credits of the selection's households (both conversions): those of the
+-- period, by the household's channel and the campaign its dossier names, whichever campaign
+-- each credit goes to (narrowed by the credited campaign, a household's credit would lose the
+-- others' share).
+create or replace temp macro selected_credits(date_from, date_to, channels, campaigns)
+as table
     select * from marts.attribution_credits
     where in_period(first_contact_date, date_from, date_to)
-      and in_list(channel, channels);
+      and in_list(channel, channels)
+      and (campaigns is null or household_id in (
+          select household_id from marts.households
+          where names_campaign(campaign_code, campaigns)));
 
 -- Ambassadors who joined on or before the end of the period.
 create or replace temp macro selected_ambassadors(date_to) as table

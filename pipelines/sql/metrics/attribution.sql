@@ -1,9 +1,9 @@
 -- Credits of the selection's households (both conversions) per attribution model and
 -- campaign, to the sixth decimal (shared/spec/exports.md, « Attribution »); every model of
 -- ref.attribution_models appears, with a NULL campaign if it credits none.
--- grain: one row per model and campaign · filters: period, channels (never campaigns)
+-- grain: one row per model and campaign · filters: period, channels, campaigns (the households' dossier)
 with credits as (
-    select * from selected_credits($date_from, $date_to, $channels)
+    select * from selected_credits($date_from, $date_to, $channels, $campaigns)
 )
 
 select

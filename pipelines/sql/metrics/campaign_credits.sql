@@ -3,7 +3,7 @@
 -- (selected_budget) and what a household followed and an installation cost (that budget ÷
 -- credits), as campaign_metrics defines them.
 -- grain: one row per model and campaign, plus one per model for the set · filters: period,
--- channels (cohorts of first contact; never campaigns); $codes
+-- channels (cohorts of first contact), campaigns (the households' dossier); $codes
 with codes as (
     select distinct unnest($codes::varchar[]) as campaign_code
 ),
@@ -15,7 +15,7 @@ credits as (
         -- (to the sixth decimal, as the metric attribution gives them)
         round(sum(credit) filter (where conversion = 'followed'), 6) as followed,
         round(sum(credit) filter (where conversion = 'installed'), 6) as installed,
-    from selected_credits($date_from, $date_to, $channels)
+    from selected_credits($date_from, $date_to, $channels, $campaigns)
     where list_contains($codes, campaign_code)
     group by all
 ),
@@ -28,10 +28,13 @@ grid as (
         codes.campaign_code,
         coalesce(credits.followed, 0) as followed,
         coalesce(credits.installed, 0) as installed,
-        -- (the selection's part of the budget: selected_budget)
-        selected_budget(campaigns.budget_eur::double, coalesce(campaigns.channel, 'autre'),
-                        campaigns.start_date, campaigns.end_date, $date_from, $date_to,
-                        $channels) as budget_eur,
+        -- (the selection's part of the budget: selected_budget; with a campaign filter, the
+        -- budgets of those campaigns, as campaign_metrics)
+        case when in_list(campaigns.campaign_code, $campaigns) then
+            selected_budget(campaigns.budget_eur::double, coalesce(campaigns.channel, 'autre'),
+                            campaigns.start_date, campaigns.end_date, $date_from, $date_to,
+                            $channels)
+        end as budget_eur,
     from ref.attribution_models as models
     cross join codes
     left join credits
