@@ -78,6 +78,9 @@ HEADLINE = {
     "contacts": ("Personnes touchées", True),
     "interactions": ("Interactions", False),
 }
+# A figure not protected itself that would give a masked one away when small: at least one
+# person each, « Interactions 1 » beside « Personnes touchées < 5 » said there was one.
+SHADOWS = {"interactions": "contacts"}
 
 
 class Headline:
@@ -107,12 +110,16 @@ class Headline:
                 **self.ctx.ask_one("reach", filters)}
 
     def masked(self, key: str, when: str = "now") -> bool:
+        if key in SHADOWS:
+            figures = self.now if when == "now" else self.before
+            return (self.table.masked((when, SHADOWS[key]))
+                    and figures[key] < self.ctx.threshold)
         return self.table.masked((when, key))
 
     def text(self, key: str, when: str = "now") -> str:
         figures = self.now if when == "now" else self.before
         if not HEADLINE[key][1]:
-            return french.number(figures[key])
+            return self.ctx.small() if self.masked(key, when) else french.number(figures[key])
         return self.table.text((when, key), french.number)
 
     def rate(self, rate: dict, part: str, whole: str, when: str = "now") -> str:

@@ -865,3 +865,17 @@ def test_the_programme_bilan_lists_a_campaign_that_spent_without_result_and_coun
                      for sentence in section.get("sentences", []))
     assert f"({dashes} autres, de moins de 5 installations créditées, ne l'ont pas)" in \
         words.replace("\u202f", " ")
+
+
+def test_the_programme_bilan_masks_few_interactions_beside_few_persons(small_campaigns):
+    """« Personnes touchées < 5 » beside « Interactions 1 »: at least one person each, so the
+    masked figure was given away."""
+    [(day,)] = small_campaigns.execute(
+        "select touch_date from core.touches group by touch_date "
+        "having count(*) between 1 and 4 order by touch_date limit 1").fetchall()
+    document = report.programme_document(small_campaigns, metrics.Filters(day, day))
+    cards = {item["label"]: item["value"] for section in document["sections"]
+             for block in section["blocks"] if block["kind"] == "cards"
+             for item in block["items"]}
+    assert cards["Personnes touchées"].replace("\u00a0", " ") == "< 5"
+    assert cards["Interactions"].replace("\u00a0", " ") == "< 5"
