@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -105,6 +106,10 @@ def _param_date(name: str) -> dt.date | None:
         return None
 
 
+# A date as the field takes it, whether or not the day exists (31/02/2024, 2023-13-01).
+_DATE_SHAPE = re.compile(r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _typed_date(text: str) -> dt.date | None:
     """A date typed as 01/07/2023 (also 1/7/2023, 01-07-2023, 01.07.2023 or 2023-07-01)."""
     text = (text or "").strip()
@@ -169,8 +174,13 @@ def sidebar_filters(version) -> queries.Filters | str:
         date_from, date_to = dates["du"] or first, dates["au"] or last
         wrong = [typed[name] for name, date in dates.items() if date is None]
         if wrong:
-            refused = (f"Date non reconnue : « {fmt.plain(wrong[0])} ». Écrivez-la "
-                       "JJ/MM/AAAA, par exemple 01/07/2023.")
+            refused = (
+                # (« 31/02/2024 » is written as asked: said « Écrivez-la JJ/MM/AAAA »)
+                f"Date non reconnue : « {fmt.plain(wrong[0])} » n'existe pas dans le "
+                "calendrier. Écrivez un jour réel, par exemple 28/02/2024."
+                if _DATE_SHAPE.fullmatch(wrong[0].strip()) else
+                f"Date non reconnue : « {fmt.plain(wrong[0])} ». Écrivez-la JJ/MM/AAAA, par "
+                "exemple 01/07/2023.")
     else:
         date_from, date_to = preset_period(key)
     refs = queries.reference(version)

@@ -111,12 +111,17 @@ def test_a_mistyped_custom_date_is_refused_in_french_and_shows_no_figure(demo_en
     _run(at)
     at.sidebar.text_input[0].set_value("31/02/2023")
     _run(at)
-    assert "Date non reconnue" in at.sidebar.error[0].value
-    assert "JJ/MM/AAAA" in at.sidebar.error[0].value
+    # written as asked, but no day of the calendar: said so (it said « Écrivez-la JJ/MM/AAAA »)
+    assert ("« 31/02/2023 » n'existe pas dans le calendrier"
+            in at.sidebar.error[0].value.replace("\\", ""))  # (escaped for Markdown)
+    assert "JJ/MM/AAAA" not in at.sidebar.error[0].value
     # the page says the same reason, not a start after the end
     assert at.error[0].value.startswith("Période refusée. Date non reconnue")
     assert "après sa fin" not in at.error[0].value
     assert not at.metric
+    at.sidebar.text_input[0].set_value("31 février")
+    _run(at)
+    assert "Écrivez-la JJ/MM/AAAA" in at.sidebar.error[0].value
     at.sidebar.text_input[0].set_value("2023-02-01")  # ISO is understood too
     _run(at)
     assert not at.sidebar.error and at.metric
