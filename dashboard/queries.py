@@ -116,7 +116,7 @@ def data_date(version: tuple[str, int, int]) -> dt.date:
 
 def campaign_options(version: tuple[str, int, int]) -> dict[str, str]:
     """Campaign code -> label of every campaign a household names, in order of first use;
-    NO_CAMPAIGN for the households that name none."""
+    NO_CAMPAIGN for the households that name none; then the export's other campaigns."""
     options = ask(version, "campaign_options")
     return dict(zip(options["campaign_code"],
                     options["campaign_label"].fillna(NO_CAMPAIGN_LABEL), strict=True))

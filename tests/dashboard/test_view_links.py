@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -292,3 +293,22 @@ def test_a_database_built_before_the_settings_were_stored_still_opens(demo_build
     with duckdb.connect(str(curated / "lot.duckdb"), read_only=True) as con, \
             pytest.raises(report.ReportError, match="relancez la construction"):
         report.programme_document(con, metrics.Filters())
+
+
+def test_a_link_to_a_campaign_no_dossier_names_selects_it(demo_build, tmp_path, monkeypatch):
+    """A campaign of the export that no household's dossier names was « ce que ces données
+    n'ont pas (ignoré) » in a link, while Campagnes listed it with its budget: it is a choice
+    of the filter (after those the dossiers name), and Campagnes shows its budget alone."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    (raw / "campagnes_complement.csv").write_text(
+        "Code campagne;Libellé;Canal;Date début;Date fin;Budget (€)\n"
+        "VIDE-2024;Campagne sans foyer;Presse;01/11/2024;30/11/2024;500\n", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    at = open_link("app_pages/campaigns.py", campagnes="VIDE-2024")
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.sidebar.multiselect[1].value == ["VIDE-2024"]
+    assert at.sidebar.multiselect[1].options[-1].startswith("Campagne sans foyer")
+    assert next(m.value for m in at.metric
+                if m.label == "Budget des campagnes (sélection)") == "500\u00a0€"
