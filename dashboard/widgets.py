@@ -53,7 +53,7 @@ def _is_date_column(column: pd.Series) -> bool:
 
 def _xlsx_value(value: object) -> object:
     """A cell as openpyxl writes it: None for a missing value, Python numbers and dates, text
-    made inert (inert_cell) and rid of the control characters XML cannot hold."""
+    rid of the control characters XML cannot hold (made a text cell by _text_cells)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
@@ -63,8 +63,18 @@ def _xlsx_value(value: object) -> object:
     if hasattr(value, "item"):  # numpy scalar
         return value.item()
     if isinstance(value, str):
-        return inert_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
+
+
+def _text_cells(row) -> None:
+    """A text that a spreadsheet would run as a formula stays text: a text cell marked with
+    Excel's quote prefix, shown as typed and kept text when edited. (The CSV's leading `'`,
+    written in a workbook, showed as a stray apostrophe before « =HYPERLINK(…) ».)"""
+    for cell in row:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"  # (openpyxl took a leading « = » for a formula)
+            cell.quotePrefix = True
 
 
 # Number formats of the workbook: French Excel shows them with its own separators.
@@ -85,11 +95,12 @@ def _number_format(name: str, values: pd.Series) -> str:
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Données") -> bytes:
     """The same table as an Excel workbook: numbers typed (percentages as numbers, e.g. 63,5 in
     a column named « … (%) »), dates as dates shown 31/03/2022, a missing value an empty
-    cell, column widths set, text from the exports never run as a formula (inert_cell)."""
+    cell, column widths set, text from the exports never run as a formula (_text_cells)."""
     book = Workbook()
     ws = book.active
     ws.title = sheet
-    ws.append([inert_cell(str(name)) for name in frame.columns])
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("", str(name)) for name in frame.columns])
+    _text_cells(ws[1])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     formats = []
@@ -103,6 +114,7 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Données") -> bytes:
             formats.append(None)
     for row in frame.itertuples(index=False):
         ws.append([_xlsx_value(value) for value in row])
+        _text_cells(ws[ws.max_row])
     for index, (name, number_format) in enumerate(zip(frame.columns, formats, strict=True), 1):
         letter = get_column_letter(index)
         if number_format:

@@ -104,10 +104,17 @@ def check_xlsx(name: str, data: bytes, csv_frame: pd.DataFrame) -> None:
             assert all(isinstance(c, int | float) for c in cells), (name, column, cells[:3])
         if DATE_COLUMN.match(column):
             assert all(isinstance(c, dt.datetime) for c in cells), (name, column, cells[:3])
-        assert not [c for c in cells if isinstance(c, str) and c.startswith(FORMULA_START)]
         assert sheet.column_dimensions[openpyxl.utils.get_column_letter(index + 1)].width >= 8
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows():
         assert not [cell for cell in row if cell.data_type == "f"], name
+        assert_text_cells(row)
+
+
+def assert_text_cells(cells) -> None:
+    """A text a spreadsheet would run is a text cell with Excel's quote prefix, as typed."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+            assert cell.data_type == "s" and cell.quotePrefix, (cell.coordinate, cell.value)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -165,9 +172,11 @@ def test_xlsx_cells_that_a_spreadsheet_would_run_are_text():
                           "Date": pd.to_datetime(["2022-03-31"] * 7 + [None])})
     sheet = openpyxl.load_workbook(io.BytesIO(widgets.xlsx_bytes(frame))).active
     values = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
-    # XML reads a carriage return back as a line feed: the leading quote is what counts
-    assert [row[0].replace("\n", "\r") for row in values[:6]] == [
-        "'" + formula for formula in FORMULAS]
+    # as typed, text cells with the quote prefix (a leading « ' » showed as a stray
+    # apostrophe); XML reads a carriage return back as a line feed
+    assert [row[0].replace("\n", "\r") for row in values[:6]] == list(FORMULAS)
+    for (cell,) in sheet.iter_rows(min_row=2, max_row=7, max_col=1):
+        assert cell.data_type == "s" and cell.quotePrefix, cell.value
     assert values[6][0] == "Salon" and values[7][0] is None
     assert [row[1] for row in values] == [-3, 1.5, 2, 3, 4, 5, 6, 7]
     assert values[0][2] == dt.datetime(2022, 3, 31) and values[7][2] is None
@@ -178,11 +187,10 @@ def test_quality_xlsx_downloads_are_neutralised(injected, monkeypatch, kept_stor
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(injected))
     files = _page_downloads("app_pages/quality.py", kept_storage)
     cells = [cell for row in openpyxl.load_workbook(
-        io.BytesIO(files["qualite_rejets.xlsx"])).active.iter_rows(values_only=True)
-        for cell in row]
+        io.BytesIO(files["qualite_rejets.xlsx"])).active.iter_rows() for cell in row]
     for formula in FORMULAS[:4]:
-        assert "'" + formula in cells
-    assert not [c for c in cells if isinstance(c, str) and c.startswith(FORMULA_START)]
+        assert formula in [cell.value for cell in cells]
+    assert_text_cells(cells)
 
 
 # `make test` installs it (Makefile, browser); only a run of pytest by hand may lack it: in CI
@@ -205,6 +213,26 @@ def test_libreoffice_opens_a_csv_download_with_numbers_and_dates_typed(demo_env,
     header = [cell.value for cell in sheet[1]]
     for name in ("Suivis", "Taux suivi → installé (%)", "Taux suivi → installé : dénominateur"):
         assert isinstance(sheet.cell(2, header.index(name) + 1).value, int | float), name
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None
+                    and not os.environ.get("CI"),
+                    reason="LibreOffice Calc (libreoffice-calc-nogui) is not installed")
+def test_libreoffice_reads_a_workbook_s_formula_like_text_as_typed(tmp_path):
+    """A real client: the label « =HYPERLINK(…) » of a campaign is text in LibreOffice, as
+    typed (computed, it would read « clic »; it showed « '=HYPERLINK(…) »)."""
+    frame = pd.DataFrame({"Campagne": ['=HYPERLINK("http://evil.example";"clic")', "Salon"],
+                          "Budget (€)": [300, 500]})
+    (tmp_path / "campagnes.xlsx").write_bytes(widgets.xlsx_bytes(frame))
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    assert office, "LibreOffice Calc is not installed: `make browser` installs it"
+    subprocess.run([office, "--headless", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):59,34,76,1", "--outdir", str(tmp_path),
+                    str(tmp_path / "campagnes.xlsx")],
+                   check=True, capture_output=True, timeout=120,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    lines = (tmp_path / "campagnes.csv").read_text("utf-8").splitlines()
+    assert lines[1] == '"=HYPERLINK(""http://evil.example"";""clic"")";300', lines
 
 
 @pytest.fixture
