@@ -13,7 +13,11 @@ version = st.session_state.version
 refs = queries.reference(version)
 
 widgets.page_title("Ambassadeurs")
-end = (f"au plus tard le {fmt.date(filters.date_to)} (fin de la période)" if filters.date_to
+data_date = queries.data_date(version)
+# (a period past the data: « au plus tard le 31/12/2030 » where the data stop at 30/06/2025)
+end = (f"au plus tard le {fmt.date(filters.date_to)} (fin de la période)"
+       if filters.date_to and filters.date_to <= data_date else
+       f"au plus tard le {fmt.date(data_date)} (date des données)" if filters.date_to
        else "depuis le début du programme")
 st.caption(
     f"Réseau : ambassadeurs ayant adhéré {end} ; le filtre de canaux ne s'applique pas au "

@@ -353,6 +353,15 @@ def test_an_empty_selection_and_counts_of_one_read_as_french_on_network_and_amba
     assert "Aucun foyer dont le premier contact tombe dans la sélection." in [
         i.value for i in ambassadors.info]
     assert "dont 0 adhésion dans la période" in [m.delta for m in ambassadors.metric]
+    # a period past the data: the network as at the data date, not « au plus tard le
+    # 31/12/2030 » over a flat curve to 2030
+    data_date = _sql(demo_env, _DATA_DATE)
+    assert any(f"au plus tard le {data_date:%d/%m/%Y} (date des données)" in c.value
+               for c in ambassadors.caption)
+    with duckdb.connect(str(demo_env["database"]), read_only=True) as con:
+        months = metrics.ask(con, "ambassador_growth", metrics.Filters(
+            dt.date(2030, 1, 1), dt.date(2030, 12, 31)))["month"]
+    assert months.max().date() <= data_date < dt.date(2030, 1, 1)
     one_day = _page("network", seuil="1")
     assert any("sans nouvelle depuis plus de 1 jour" in m.value and "1 jours" not in m.value
                for m in one_day.markdown)

@@ -1,5 +1,6 @@
 -- Size of the network at the end of each month (adhesions up to the end of the period,
--- cumulated), by type: every month × type, so that the series stack.
+-- cumulated), by type: every month × type, so that the series stack; the months stop at the
+-- data date (a period to 2030 drew a flat network to 2030).
 -- grain: one row per month and type · filters: period (end only)
 with network as (
     select * from selected_ambassadors($date_to)
@@ -8,7 +9,8 @@ with network as (
 months as (
     select unnest(generate_series(
         date_trunc('month', min(joined_date)),
-        date_trunc('month', coalesce($date_to::date, max(joined_date))),
+        date_trunc('month', least(coalesce($date_to::date, max(joined_date)),
+                                  (select data_date from marts.data_date))),
         interval 1 month
     ))::date as month
     from network
