@@ -88,7 +88,9 @@ st.caption(
     "Crédits : chaque foyer compte pour 1, partagé entre les campagnes de ses contacts selon "
     "le modèle choisi ; l'écart entre les cinq modèles («\u00a0min–max\u00a0») est dans les "
     "téléchargements. Coût = budget ÷ "
-    "crédits de la sélection (période = cohortes de premier contact)."
+    "crédits de la sélection (période = cohortes de premier contact). Une campagne qui touche "
+    "des foyers déjà suivis peut avoir plus d'installations que de foyers suivis attribués : "
+    "un contact compte pour l'installation qu'il précède, pas pour un premier contact passé."
     + (" Budget de la sélection : " + BUDGET_PART + "." if filtered else "")
 )
 

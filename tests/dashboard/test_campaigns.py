@@ -433,3 +433,15 @@ def test_a_campaign_filter_narrows_the_campaigns_table_its_budget_and_its_credit
     assert _metric(at, "Budget des campagnes (sélection)") == fmt.compact_euros(budget)
     shown = next(f.value for f in at.dataframe if "Installations attribuées" in f.value.columns)
     assert shown["Installations attribuées"].sum() == pytest.approx(funnel["installed"])
+
+
+def test_more_installations_than_households_credited_is_explained(campaigns_page, demo_build):
+    """A committee reader saw SANTE-INT-2024 with 6,9 installations for 5,6 households
+    credited: contacts after a household's first contact count for its installation only.
+    Where the demo has such a campaign, the page says why."""
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        [(more,)] = con.execute("select count(*) from marts.campaign_metrics "
+                                "where installed_linear > followed_linear").fetchall()
+    assert more > 0
+    assert any("plus d'installations que de foyers suivis attribués" in c.value
+               for c in campaigns_page.caption)
