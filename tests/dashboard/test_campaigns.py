@@ -445,3 +445,28 @@ def test_more_installations_than_households_credited_is_explained(campaigns_page
     assert more > 0
     assert any("plus d'installations que de foyers suivis attribués" in c.value
                for c in campaigns_page.caption)
+
+
+def test_the_detail_follows_the_campaign_filter_and_its_chart_counts_its_card(demo_build,
+                                                                             monkeypatch):
+    """Helper's finding: under « Campagne d'origine du foyer » = SANTE-INT-2024 the detail
+    opened on the summer 2023 campaign, its card « Interactions 0 » over a chart of its 1 106
+    contacts. The detail offers the filter's campaigns, and its chart counts its card."""
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    for query in ({"campagnes": "SANTE-INT-2024"},
+                  {"campagnes": "SANTE-INT-2024", "canaux": "sante,salon"}):
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page(PAGE).run()
+        assert not at.exception, at.exception
+        detail = at.selectbox(key="campagne_detail")
+        assert detail.value == "SANTE-INT-2024" and detail.options == [detail.format_func(
+            "SANTE-INT-2024")]
+        filters = metrics.Filters(channels=tuple(query.get("canaux", "").split(",")) if
+                                  "canaux" in query else (), campaigns=("SANTE-INT-2024",))
+        with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+            charted = metrics.ask(con, "campaign_touches", filters,
+                                  campaign="SANTE-INT-2024")["touches"].sum()
+        assert _metric(at, "Interactions") == fmt.number(charted) and charted > 0
