@@ -29,13 +29,19 @@ known = metrics[metrics["is_known_campaign"]]
 # (the cards on their own row: beside the models' choice, « 85,1 k€ » broke after its « k »
 # at 1280 px)
 top = st.columns(3)
-budget = queries.ask_one(version, "campaign_budget", filters)["budget_eur"]
+budgets = queries.ask_one(version, "campaign_budget", filters)
+budget = budgets["budget_eur"]
 filtered = bool(filters.date_from or filters.date_to or filters.channels or filters.campaigns)
 top[0].metric(
-    "Budget des campagnes" + (" (sélection)" if filtered else ""), fmt.compact_euros(budget),
-    border=True, help=f"{fmt.euros(budget)} : " + (
+    "Budget des campagnes" + (" (sélection)" if filtered else ""),
+    # (a campaigns export without budgets said « 0 € », read as nothing spent)
+    fmt.compact_euros(budget) if budgets["campaigns"] else "–",
+    border=True, help=(f"{fmt.euros(budget)} : " + (
         "la part des budgets que la sélection compte (" + BUDGET_PART + ")." if filtered
-        else "toutes les campagnes, sur toute leur durée."))
+        else "toutes les campagnes, sur toute leur durée.")) if budgets["campaigns"] else (
+        "Aucun budget de campagne dans la sélection" if filtered else
+        "Aucun budget dans l'export des campagnes (colonne absente ou vide : voir la page "
+        "Qualité des données)") + " : pas de coût calculé.")
 # (« sans contact » read as « no contact at all », where most had one, earlier than the
 # attribution window: an installation comes a year or more after the first contact)
 before_contact = help.window_before(refs, "leur premier contact")

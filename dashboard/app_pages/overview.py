@@ -109,10 +109,16 @@ row[0].metric(
             "pour s'installer." if incomplete else ""),
     border=True)
 card(row[1], "Ambassadeurs actifs", "ambassadors_active", help.ACTIVE_AMBASSADORS)
+# (under a campaign filter they count that campaign's contacts, whoever they reached: « Foyers
+# suivis 4 » beside « Personnes touchées 65 » read as a contradiction, « (sans campagne) » as
+# households never contacted)
+TOUCHES_OF = (" Avec un filtre de campagne : les contacts de ces campagnes, quelle que soit la "
+              "personne touchée (aucun pour « sans campagne »), pas ceux des foyers choisis.")
 card(row[2], "Personnes touchées", "contacts",
      "Personnes distinctes (foyers ou emails) ayant eu un contact de campagne daté dans la "
-     "période.")
-card(row[3], "Interactions", "interactions", "Contacts de campagne datés dans la période.")
+     "période." + (TOUCHES_OF if filters.campaigns else ""))
+card(row[3], "Interactions", "interactions", "Contacts de campagne datés dans la période."
+     + (TOUCHES_OF if filters.campaigns else ""))
 if beyond:
     st.caption("Pas d'évolution affichée : la période commence après le dernier premier "
                f"contact des exports ({fmt.date(last_date)}).")

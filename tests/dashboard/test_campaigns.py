@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import duckdb
 import pytest
@@ -10,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
 from pipelines import metrics
-from tests.conftest import ROOT, kpis
+from tests.conftest import ROOT, kpis, run_cli
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/campaigns.py"
@@ -470,3 +471,27 @@ def test_the_detail_follows_the_campaign_filter_and_its_chart_counts_its_card(de
             charted = metrics.ask(con, "campaign_touches", filters,
                                   campaign="SANTE-INT-2024")["touches"].sum()
         assert _metric(at, "Interactions") == fmt.number(charted) and charted > 0
+
+
+def test_a_campaigns_export_without_budgets_is_no_budget_of_zero(demo_build, tmp_path,
+                                                                 monkeypatch):
+    """Helper's finding: a campaigns export of « Code campagne;Nom » gave « Budget des
+    campagnes 0 € » (nothing spent) beside « – » for every cost; the card says there is no
+    budget and where to look. And the overview's contact cards say, under a campaign filter,
+    whose contacts they count."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(demo_build["raw"], raw)
+    (raw / "campagnes.csv").write_text(
+        "Code campagne;Nom\nTOUR-ETE-2023;Été 2023\nSANTE-INT-2024;Internes 2024\n", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    card = next(m for m in at.metric if m.label == "Budget des campagnes")
+    assert card.value == "–" and "Qualité des données" in card.help
+    overview = AppTest.from_file(APP, default_timeout=60)
+    overview.query_params["campagnes"] = "SANTE-INT-2024"
+    overview.run()
+    touched = next(m for m in overview.metric if m.label == "Personnes touchées")
+    assert "les contacts de ces campagnes, quelle que soit la personne touchée" in touched.help
