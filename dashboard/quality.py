@@ -56,6 +56,10 @@ WARNING_KINDS = {
 # Reasons a row is rejected (quality.rejects.reason, matched on their start): what the
 # contract expects. A rejected row is never counted: EFFECTS says what that changes.
 REJECT_REASONS = {
+    # (first: matched on their start, in this order)
+    "date invalide : un nombre": "une date : dans le tableur, mettez la colonne au format Date "
+                                 "(45366 est le numéro d'un jour, pas une date), puis "
+                                 "réexportez",
     "date invalide": "une date réelle : JJ/MM/AAAA, AAAA-MM-JJ, JJ-MM-AAAA ou JJ.MM.AAAA, "
                      "éventuellement suivie de l'heure (HH:MM)",
     "valeur obligatoire manquante": "une valeur dans cette colonne obligatoire",

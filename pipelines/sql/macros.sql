@@ -39,10 +39,10 @@ create or replace macro parse_date(s) as cast(parse_ts(s) as date);
 
 -- Why a required date is invalid, in plain words: a bare number of five digits (45366) is what
 -- a spreadsheet shows of a date typed in a cell formatted as a number; « date invalide » alone
--- left the officer puzzled.
+-- left the officer puzzled (what to do is the quality page's « Attendu »: dashboard/quality.py).
 create or replace macro date_reason(s) as
     case when regexp_full_match(s, '[0-9]{5}(?:[.,][0-9]+)?')
-        then 'date invalide : un nombre (une date dans une cellule au format Nombre ou Standard ?)'
+        then 'date invalide : un nombre, pas une date'
         else 'date invalide' end;
 
 -- French or English notation, optional € sign, thousands grouped by (no-break) spaces.

@@ -560,3 +560,10 @@ def test_every_warning_kind_the_build_writes_has_a_french_label():
     written = set(re.findall(r"'([a-z_]+)' as kind", (ROOT / "pipelines" / "sql" / "quality"
                                                      / "warnings.sql").read_text("utf-8")))
     assert "colonne_absente" in written and written <= set(quality.WARNING_KINDS)
+
+
+def test_a_date_given_as_a_number_says_what_to_do_in_the_spreadsheet():
+    """« Attendu » repeated the text date formats to an officer whose cells were numbers; and
+    the reason was long enough to be cut at 1280 px."""
+    assert "format Date" in quality.expected("date invalide : un nombre, pas une date")
+    assert quality.expected("date invalide").startswith("une date réelle")

@@ -748,7 +748,7 @@ def test_a_date_typed_in_a_number_cell_is_rejected_saying_it_is_a_number(tmp_pat
         "utf-8")
     b = build_dir(raw, tmp_path / "curated")
     reasons = b.query("select file, line, reason, value from quality.rejects order by all")
-    number = "date invalide : un nombre (une date dans une cellule au format Nombre ou Standard ?)"
+    number = "date invalide : un nombre, pas une date"
     assert reasons == [("installations.csv", 2, number, "45366,5"),
                        ("prospects.xlsx", 2, number, "45366"),
                        ("prospects.xlsx", 3, "date invalide", "pas une date")]
