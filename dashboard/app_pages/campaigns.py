@@ -98,6 +98,11 @@ st.caption(
     "des foyers déjà suivis peut avoir plus d'installations que de foyers suivis attribués : "
     "un contact compte pour l'installation qu'il précède, pas pour un premier contact passé."
     + (" Budget de la sélection : " + BUDGET_PART + "." if filtered else "")
+    # (under a campaign filter, rows of other campaigns with credits and no budget puzzled a
+    # committee reader)
+    + (" Avec un filtre de campagne : les contacts de ces campagnes, et les crédits des foyers "
+       "dont le dossier les cite, quelle que soit la campagne créditée (une autre campagne qui "
+       "les a touchés en reçoit, sans budget compté)." if filters.campaigns else "")
 )
 
 st.subheader("Les modèles d'attribution côte à côte")

@@ -434,6 +434,8 @@ def test_a_campaign_filter_narrows_the_campaigns_table_its_budget_and_its_credit
     assert _metric(at, "Budget des campagnes (sélection)") == fmt.compact_euros(budget)
     shown = next(f.value for f in at.dataframe if "Installations attribuées" in f.value.columns)
     assert shown["Installations attribuées"].sum() == pytest.approx(funnel["installed"])
+    assert any("Avec un filtre de campagne : les contacts de ces campagnes, et les crédits des "
+               "foyers dont le dossier les cite" in c.value for c in at.caption)
 
 
 def test_more_installations_than_households_credited_is_explained(campaigns_page, demo_build):
