@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/pip install --quiet uv >/dev/null 2>&1 || true
 	@if [ -x $(BIN)/uv ] && $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[test]'; \
 	then :; else $(BIN)/pip install --quiet -e '.[test]'; fi
-	touch $(STAMP)
+	@touch $(STAMP)
 
 setup: $(STAMP)
 
@@ -45,7 +45,8 @@ build: demo
 # here in French, not by make's « Error 1 (ignored) »).
 run: demo
 	@$(BIN)/python -m pipelines build || echo "La construction a échoué (voir ci-dessus) : le tableau de bord s'ouvre quand même, sur la dernière base valide s'il y en a une, et le dit."
-	$(BIN)/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	@echo "Tableau de bord : http://$(ADDRESS):$(PORT) (Ctrl+C pour l'arrêter)"
+	@$(BIN)/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

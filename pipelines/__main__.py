@@ -167,12 +167,14 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Erreur : {exc}{kept}", file=sys.stderr)
         return exc.exit_code
     rejected = sum(c["rejected"] for c in result.counts.values())
+    # (the page an officer opens, not the table: it said « voir quality.rejects »)
+    rejects = (f"{progress.count(rejected)} ligne(s) rejetée(s) : voir la page « Qualité des "
+               "données »" if rejected else "aucune ligne rejetée")
     if result.unchanged:
-        print(f"Base publiée inchangée : {result.database} ({rejected} ligne(s) rejetée(s), "
-              "voir quality.rejects)", file=sys.stderr)
+        print(f"Base publiée inchangée : {result.database} ({rejects})", file=sys.stderr)
         return 0
     print(f"Base publiée : {result.database} en {progress.seconds(result.seconds)} "
-          f"({rejected} ligne(s) rejetée(s), voir quality.rejects)", file=sys.stderr)
+          f"({rejects})", file=sys.stderr)
     return 0
 
 

@@ -116,6 +116,8 @@ def test_progress_line_per_source(published):
                    "Campagnes "):
         assert any(line.startswith(source) for line in result.stderr.splitlines()), source
     assert "Modèles SQL " in result.stderr and "Publication " in result.stderr
+    # the rejects named by the page an officer opens (it said « voir quality.rejects »)
+    assert "(aucune ligne rejetée)" in result.stderr and "quality.rejects" not in result.stderr
     # a source without files says so, not « 0 fichier(s) lu(s), 0 ligne(s) en 0,0 s »
     assert re.search(r"^Ambassadeurs\s+aucun fichier$", result.stderr, re.MULTILINE)
 
@@ -611,3 +613,7 @@ def test_make_run_says_a_failed_build_in_french_and_still_serves(tmp_path):
         in said
     assert "Error" not in said and "ignored" not in said
     assert result.stdout.splitlines()[-1] == "servi"
+    # its address said in French, the commands not echoed (« touch .venv/.installed »,
+    # « …/streamlit run dashboard/app.py --server.address … »)
+    assert "Tableau de bord : http://127.0.0.1:8501 (Ctrl+C pour l'arrêter)" in said
+    assert "streamlit run" not in said and "touch " not in said
