@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard import fmt, queries
+from dashboard import fmt, queries, widgets
 from pipelines import contract
 
 # Warning kinds of quality.warnings: French label and what to do about them, in words an
@@ -205,6 +205,14 @@ def warnings_table(version: tuple[str, int, int], kinds: tuple[str, ...] = ()) -
         "Message": frame["message"],
         "Occurrences": frame["n"],
     })
+
+
+def channel_example(labels: list[str]) -> str:
+    """The unknown label the page shows as an example line of channels.toml: the first like
+    a channel's name (« =HYPERLINK(…) » or a masked email made an example an administrator was
+    told to paste into the file)."""
+    return next((label for label in labels if not label.startswith(widgets.FORMULA_STARTS)
+                 and "masqué" not in label), "Forum emploi")
 
 
 def unknown_channels(version: tuple[str, int, int]) -> pd.DataFrame:

@@ -147,7 +147,7 @@ if len(channels):
     labels = ", ".join(f"« {fmt.plain(label)} » ({fmt.number(n)})"
                        for label, n in zip(channels["label"], channels["occurrences"],
                                            strict=True))
-    example = channels["label"].iloc[0]
+    example = quality.channel_example(list(channels["label"]))
     st.warning(
         f"Libellés de canal inconnus, comptés dans le canal « Autre » : {labels}. Pour les "
         "classer, demandez à la personne qui construit la base d'ajouter chacun à la liste de "

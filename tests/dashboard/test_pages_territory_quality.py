@@ -567,3 +567,12 @@ def test_a_date_given_as_a_number_says_what_to_do_in_the_spreadsheet():
     the reason was long enough to be cut at 1280 px."""
     assert "format Date" in quality.expected("date invalide : un nombre, pas une date")
     assert quality.expected("date invalide").startswith("une date réelle")
+
+
+def test_the_channels_toml_example_is_never_a_formula_nor_a_masked_value():
+    """The Canal inconnu advice built its example line from the first unknown label: an
+    administrator was told to paste « =HYPERLINK(…) » into channels.toml."""
+    assert quality.channel_example(['=HYPERLINK("http://evil.example";"x")',
+                                    "[email masqué]", "Forum emploi Cahors"]) == \
+        "Forum emploi Cahors"
+    assert quality.channel_example(["+33 salon", "@salon"]) == "Forum emploi"

@@ -344,7 +344,9 @@ def test_quality_page_shows_injected_values_as_text(injected_env):
     assert set(FORMULAS[:4]) <= set(
         next(df.value for df in at.dataframe if "Motif" in df.value.columns)["Valeur"])
     example = json.loads(at.code[0].value.split("…, ", 1)[1].rstrip("]"))
-    assert example in INJECTIONS + (FORMULAS[0],)  # a TOML/JSON string, pasted as is
+    assert example in INJECTIONS  # a TOML/JSON string, pasted as is
+    # never a formula: an administrator is told to paste it into channels.toml
+    assert not example.startswith(widgets.FORMULA_STARTS)
 
 
 def test_sources_drill_down_names_an_injected_campaign_as_text(injected_env):
