@@ -119,11 +119,13 @@ notes = ["Une commune ou une intercommunalité comptant 1 ou 2 foyers installés
          "entouré en orange."]
 # (a masked figure is said even when it is 0: the note's absence told « none »)
 if summary["installed_elsewhere"] or elsewhere_state in masking.HIDDEN:
+    shown = masking.shown_count(summary["installed_elsewhere"], elsewhere_state)
+    # (« 1 à 2 foyer(s) installé(s) »: « 1 à 2 » and a masked count are plural)
+    one = shown == fmt.number(summary["installed_elsewhere"]) and summary["installed_elsewhere"] < 2
+    appears = "n'apparaît" if one else "n'apparaissent"
     notes.append(
-        f"{masking.shown_count(summary['installed_elsewhere'], elsewhere_state)} foyer(s) "
-        "installé(s) dans une "
-        "commune absente du référentiel du Lot n'apparaissent pas sur les cartes (voir Qualité "
-        "des données).")
+        f"{shown} {'foyer installé' if one else 'foyers installés'} dans une commune absente "
+        f"du référentiel du Lot {appears} pas sur les cartes (voir Qualité des données).")
 st.caption(" ".join(notes))
 st.caption(config.GEO_CREDIT)
 
