@@ -330,6 +330,11 @@ def touches_by_week(touches: pd.DataFrame) -> go.Figure:
                                   "<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat="%d/%m/%Y")
+    weeks = touches["week"].nunique()
+    if weeks and weeks <= 8:
+        # a tick per week, on the bars: a one-day campaign's axis repeated « 10/03/2024 » at
+        # every half day
+        fig.update_xaxes(dtick=7 * 86_400_000, tick0=min(touches["week"]))
     fig.update_yaxes(title_text="interactions")
     # on a phone the legend is one entry per line: the figure grows with its lines, so that
     # the legend (up to half the height) never hides an entry nor scrolls over the bars

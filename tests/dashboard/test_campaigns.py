@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -497,3 +499,16 @@ def test_a_campaigns_export_without_budgets_is_no_budget_of_zero(demo_build, tmp
     overview.run()
     touched = next(m for m in overview.metric if m.label == "Personnes touchées")
     assert "les contacts de ces campagnes, quelle que soit la personne touchée" in touched.help
+
+
+def test_a_short_campaign_s_chart_has_a_tick_per_week_not_repeated_dates():
+    """A one-day campaign's weekly chart repeated « 10/03/2024 » and « 11/03/2024 » on its
+    axis (plotly ticked every half day under a day-only format)."""
+    from dashboard import charts
+
+    one_week = pd.DataFrame({"week": [dt.date(2024, 3, 4)], "first_day": [dt.date(2024, 3, 10)],
+                             "last_day": [dt.date(2024, 3, 10)],
+                             "interaction_type": ["Formulaire web"], "touches": [1],
+                             "persons": [1]})
+    axis = charts.touches_by_week(one_week).layout.xaxis
+    assert axis.dtick == 7 * 86_400_000 and str(axis.tick0).startswith("2024-03-04")
