@@ -136,11 +136,10 @@ final as (
         campaigns.end_date,
         campaigns.budget_eur::double as budget_eur,
         -- (the costs' numerator: the selection's part of the budget, _selection.sql)
-        case when in_list(campaigns.campaign_code, $campaigns) then
-            selected_budget(campaigns.budget_eur::double, coalesce(campaigns.channel, 'autre'),
-                            campaigns.start_date, campaigns.end_date, $date_from, $date_to,
-                            $channels)
-        end as budget_selected_eur,
+        selected_budget(campaigns.budget_eur::double, campaigns.campaign_code,
+                        coalesce(campaigns.channel, 'autre'), campaigns.start_date,
+                        campaigns.end_date, $date_from, $date_to, $channels, $campaigns)
+            as budget_selected_eur,
         campaigns.campaign_code is not null as is_known_campaign,
         coalesce(reach.touches, 0) as touches,
         coalesce(reach.persons, 0) as persons,

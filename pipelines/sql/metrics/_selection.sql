@@ -20,7 +20,9 @@ create or replace temp macro names_campaign(campaign_code, campaigns) as
 -- NULL when it did not run in the period (a 2024 campaign credited by 2023's households cost
 -- « 0 € ») or has no start (it cannot be placed); NULL when a channel filter leaves the
 -- campaign's own channel out (its budget was not spent on those households: divided by the
--- few credits they gave it, a trade fair's 0,2 installation cost 106 000 €). A whole budget
+-- few credits they gave it, a trade fair's 0,2 installation cost 106 000 €), or a campaign
+-- filter the campaign itself (Campagnes showed every budget under a filter naming one campaign,
+-- 322 k€ for its 41 k€). A whole budget
 -- divided by one year's credits made a multi-year campaign 10 to 50 times dearer than over
 -- the whole programme.
 create or replace temp macro campaign_days_in(start_date, end_date, date_from, date_to) as
@@ -28,10 +30,11 @@ create or replace temp macro campaign_days_in(start_date, end_date, date_from, d
           coalesce(date_to, greatest(coalesce(end_date, start_date), start_date)))
     - greatest(start_date, coalesce(date_from, start_date)) + 1;
 
-create or replace temp macro selected_budget(budget, channel, start_date, end_date, date_from,
-                                             date_to, channels) as
+create or replace temp macro selected_budget(budget, campaign_code, channel, start_date,
+                                             end_date, date_from, date_to, channels,
+                                             campaigns) as
     case
-        when not in_list(channel, channels) then null
+        when not in_list(channel, channels) or not in_list(campaign_code, campaigns) then null
         when date_from is null and date_to is null then budget
         when campaign_days_in(start_date, end_date, date_from, date_to) > 0 then
             budget * campaign_days_in(start_date, end_date, date_from, date_to)

@@ -3,10 +3,10 @@
 -- campaigns of those channels; with campaigns, those campaigns), and the campaigns that count.
 -- grain: one row · filters: period, channels, campaigns
 with parts as (
-    select selected_budget(budget_eur::double, coalesce(channel, 'autre'), start_date, end_date,
-                           $date_from, $date_to, $channels) as budget_eur,
+    select selected_budget(budget_eur::double, campaign_code, coalesce(channel, 'autre'),
+                           start_date, end_date, $date_from, $date_to, $channels, $campaigns)
+               as budget_eur,
     from core.campaigns
-    where in_list(campaign_code, $campaigns)
 )
 
 select coalesce(sum(budget_eur), 0)::double as budget_eur,

@@ -28,13 +28,11 @@ grid as (
         codes.campaign_code,
         coalesce(credits.followed, 0) as followed,
         coalesce(credits.installed, 0) as installed,
-        -- (the selection's part of the budget: selected_budget; with a campaign filter, the
-        -- budgets of those campaigns, as campaign_metrics)
-        case when in_list(campaigns.campaign_code, $campaigns) then
-            selected_budget(campaigns.budget_eur::double, coalesce(campaigns.channel, 'autre'),
-                            campaigns.start_date, campaigns.end_date, $date_from, $date_to,
-                            $channels)
-        end as budget_eur,
+        -- (the selection's part of the budget: selected_budget)
+        selected_budget(campaigns.budget_eur::double, campaigns.campaign_code,
+                        coalesce(campaigns.channel, 'autre'), campaigns.start_date,
+                        campaigns.end_date, $date_from, $date_to, $channels, $campaigns)
+            as budget_eur,
     from ref.attribution_models as models
     cross join codes
     left join credits

@@ -24,8 +24,9 @@ totals as (
 
 -- (the selection's part of the budget: selected_budget)
 budget as (
-    select selected_budget(budget_eur::double, coalesce(channel, 'autre'), start_date, end_date,
-                           $date_from, $date_to, $channels) as budget_eur
+    select selected_budget(budget_eur::double, campaign_code, coalesce(channel, 'autre'),
+                           start_date, end_date, $date_from, $date_to, $channels, $campaigns)
+               as budget_eur
     from core.campaigns
     where campaign_code = $campaign
 )
