@@ -119,9 +119,10 @@ def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     return singular if abs(count) < 2 else (plural_form or singular + "s")
 
 
-def noun(shown: str, value: float | None, singular: str, plural_form: str | None = None) -> str:
-    """The noun after a figure as shown (« 1 interaction », « 0,0 foyer », « < 5 personnes »): a
-    figure masked by the statistical secret (« < 5 ») takes the plural."""
+def agree(shown: str, value: float | None, singular: str, plural_form: str | None = None) -> str:
+    """The word agreeing with a figure as shown, noun or verb (« 1 interaction », « 0,0 foyer »,
+    « < 5 personnes », « 3 ont fait »): a figure masked by the statistical secret (« < 5 »)
+    takes the plural."""
     masked = value is None or not shown[:1].isdigit()
     return plural(2 if masked else value, singular, plural_form)
 

@@ -159,9 +159,9 @@ class Reach:
     def persons_and_interactions(self) -> str:
         """« 616 personnes (1 234 interactions) », each noun agreeing with its figure."""
         persons, interactions = self.persons(None, None), self.interactions()
-        return (f"{persons} {french.noun(persons, self.total['persons'], 'personne')} "
+        return (f"{persons} {french.agree(persons, self.total['persons'], 'personne')} "
                 f"({interactions} "
-                f"{french.noun(interactions, self.total['interactions'], 'interaction')})")
+                f"{french.agree(interactions, self.total['interactions'], 'interaction')})")
 
     def section(self) -> dict:
         ctx = self.ctx
@@ -264,12 +264,12 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
 
     def verb(key: str, singular: str, plural_form: str) -> str:
         """The verb agreeing with a figure as shown (« 1 a fait », « 3 ont fait »)."""
-        return french.noun(text(key), figures[key], singular, plural_form)
+        return french.agree(text(key), figures[key], singular, plural_form)
 
     def people() -> str:
         shown = text("people_installed")
         return ("" if protected.masked("people_installed") else
-                f" ({shown} {french.noun(shown, figures['people_installed'], 'personne')})")
+                f" ({shown} {french.agree(shown, figures['people_installed'], 'personne')})")
 
     the = _the(len(campaigns))
     cited = "la campagne" if one else "une de ces campagnes"
@@ -295,7 +295,7 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
     items = [
         card("Personnes touchées", reach.persons(None, None),
              f"{interactions} "
-             f"{french.noun(interactions, reach.total['interactions'], 'interaction')}"),
+             f"{french.agree(interactions, reach.total['interactions'], 'interaction')}"),
         # (named as the pages name them with this campaign as the households' origin: it
         # said « Foyers venus au réseau d'accueil », the table « Foyers dont le dossier… »)
         card("Foyers suivis", text("followed"),
@@ -308,7 +308,7 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
         card("Budget", french.euros(chosen["budget_eur"]),
              f"{french.number(len(campaigns))} campagne" + ("s" if len(campaigns) > 1 else "")),
         card(ctx.by_model("Installations attribuées"), credit("installed"),
-             f"{credit('followed')} " + french.noun(credit("followed"), chosen["followed"],
+             f"{credit('followed')} " + french.agree(credit("followed"), chosen["followed"],
                                                     "foyer suivi attribué",
                                                     "foyers suivis attribués")),
         card("Coût par installation", cost, f"modèle {ctx.model_words}"),
@@ -400,7 +400,7 @@ def credits_section(ctx: Context, codes: list[str], campaigns: list[dict]) -> di
     def credited(row: dict, measure: str, singular: str, plural_form: str | None = None) -> str:
         """« 0,0 foyer suivi », « 2,5 installations », « < 5 installations »."""
         shown = credit(row, measure)
-        return f"{shown} {french.noun(shown, row[measure], singular, plural_form)}"
+        return f"{shown} {french.agree(shown, row[measure], singular, plural_form)}"
 
     def cost(row: dict, measure: str) -> str:
         if protected.masked((row["model"], row["campaign_code"], measure)):
