@@ -19,6 +19,7 @@ from pipelines.french import (  # noqa: F401 (the screens' names for them)
     percent,
     quarter,
 )
+from pipelines.french import plural as plural_of
 
 # Every ASCII punctuation character: CommonMark lets a backslash make each of them literal.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -40,7 +41,7 @@ def plain(value: object) -> str:
 
 def counted(n: float, singular: str, plural: str) -> str:
     """`0 foyer suivi`, `1 foyer suivi`, `2 foyers suivis` (French: 0 and 1 are singular)."""
-    return f"{number(n)} {singular if abs(n) < 2 else plural}"
+    return f"{number(n)} {plural_of(n, singular, plural)}"
 
 
 def enumeration(items: list[str]) -> str:
