@@ -71,39 +71,47 @@ ranked = metrics.assign(_last=metrics["campaign_code"] == "unattributed").sort_v
 table = tables.campaigns(ranked, model, refs)
 euro = st.column_config.NumberColumn(format="euro")
 count = st.column_config.NumberColumn(format="localized")
-# five columns in view on a projector (1280 px): a long campaign name wraps on two lines
-widgets.table(table, "campagnes.csv", height=500, row_height=66,
-              download=tables.campaigns_download(ranked, model, refs), column_config={
-    "Début": st.column_config.DateColumn(format="DD/MM/YYYY"),
-    "Fin": st.column_config.DateColumn(format="DD/MM/YYYY"),
-    "Coût par foyer suivi (€)": euro,
-    "Part devenue foyer": st.column_config.NumberColumn(format="percent"),
-    **{name: count for name in (
-        "Interactions", "Personnes touchées", "Interactions anonymes", "Devenues foyers")},
-    "Campagne": st.column_config.TextColumn(width=265),
-    "Budget (€)": st.column_config.NumberColumn(
-        format="euro", width=90, help="Le budget que la sélection compte : " + BUDGET_PART
-        + " ; le budget entier est dans les téléchargements."),
-    "Installations attribuées": st.column_config.NumberColumn(width=150),
-    "Coût par installation (€)": st.column_config.NumberColumn(format="euro", width=160),
-    "Foyers suivis attribués": st.column_config.NumberColumn(width=145),
-}, column_order=["Campagne", "Budget (€)", "Installations attribuées",
-                 "Coût par installation (€)", "Foyers suivis attribués"])
-# (the cost per household followed is in the downloads: on a projector, five columns fit)
-st.caption(
-    "Crédits : chaque foyer compte pour 1, partagé entre les campagnes de ses contacts selon "
-    "le modèle choisi ; l'écart entre les cinq modèles («\u00a0min–max\u00a0») est dans les "
-    "téléchargements. Coût = budget ÷ "
-    "crédits de la sélection (période = cohortes de premier contact). Une campagne qui touche "
-    "des foyers déjà suivis peut avoir plus d'installations que de foyers suivis attribués : "
-    "un contact compte pour l'installation qu'il précède, pas pour un premier contact passé."
-    + (" Budget de la sélection : " + BUDGET_PART + "." if filtered else "")
-    # (under a campaign filter, rows of other campaigns with credits and no budget puzzled a
-    # committee reader)
-    + (" Avec un filtre de campagne : les contacts de ces campagnes, et les crédits des foyers "
-       "dont le dossier les cite, quelle que soit la campagne créditée (une autre campagne qui "
-       "les a touchés en reçoit, sans budget compté)." if filters.campaigns else "")
-)
+# (a selection without contact, household nor budget drew every campaign at 0, the rows of
+# sixteen zeros a committee reader read as results)
+nothing = not (ranked["touches"].any() or ranked[f"followed_{model}"].any()
+               or ranked["budget_selected_eur"].notna().any())
+if nothing:
+    st.info("Aucun contact de campagne, aucun foyer et aucun budget dans la sélection : pas de "
+            "tableau des campagnes.")
+else:
+    # five columns in view on a projector (1280 px): a long campaign name wraps on two lines
+    widgets.table(table, "campagnes.csv", height=500, row_height=66,
+                  download=tables.campaigns_download(ranked, model, refs), column_config={
+        "Début": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        "Fin": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        "Coût par foyer suivi (€)": euro,
+        "Part devenue foyer": st.column_config.NumberColumn(format="percent"),
+        **{name: count for name in (
+            "Interactions", "Personnes touchées", "Interactions anonymes", "Devenues foyers")},
+        "Campagne": st.column_config.TextColumn(width=265),
+        "Budget (€)": st.column_config.NumberColumn(
+            format="euro", width=90, help="Le budget que la sélection compte : " + BUDGET_PART
+            + " ; le budget entier est dans les téléchargements."),
+        "Installations attribuées": st.column_config.NumberColumn(width=150),
+        "Coût par installation (€)": st.column_config.NumberColumn(format="euro", width=160),
+        "Foyers suivis attribués": st.column_config.NumberColumn(width=145),
+    }, column_order=["Campagne", "Budget (€)", "Installations attribuées",
+                     "Coût par installation (€)", "Foyers suivis attribués"])
+    # (the cost per household followed is in the downloads: on a projector, five columns fit)
+    st.caption(
+        "Crédits : chaque foyer compte pour 1, partagé entre les campagnes de ses contacts selon "
+        "le modèle choisi ; l'écart entre les cinq modèles («\u00a0min–max\u00a0») est dans les "
+        "téléchargements. Coût = budget ÷ "
+        "crédits de la sélection (période = cohortes de premier contact). Une campagne qui touche "
+        "des foyers déjà suivis peut avoir plus d'installations que de foyers suivis attribués : "
+        "un contact compte pour l'installation qu'il précède, pas pour un premier contact passé."
+        + (" Budget de la sélection : " + BUDGET_PART + "." if filtered else "")
+        # (under a campaign filter, rows of other campaigns with credits and no budget puzzled a
+        # committee reader)
+        + (" Avec un filtre de campagne : les contacts de ces campagnes, et les crédits des foyers "
+           "dont le dossier les cite, quelle que soit la campagne créditée (une autre campagne qui "
+           "les a touchés en reçoit, sans budget compté)." if filters.campaigns else "")
+    )
 
 st.subheader("Les modèles d'attribution côte à côte")
 widgets.from_url("conversion", "conversion", ["installed", "followed"], "installed")

@@ -73,6 +73,10 @@ def test_a_period_without_any_household_says_so_instead_of_empty_charts(demo_bui
     assert not at.exception, at.exception
     assert any(info.value.startswith("Aucune conversion de la sélection n'est attribuée")
                for info in at.info)
+    # no table of sixteen campaigns at 0 (read as results), said instead
+    assert any(info.value.startswith("Aucun contact de campagne, aucun foyer et aucun budget")
+               for info in at.info)
+    assert not [f for f in at.dataframe if "Installations attribuées" in f.value.columns]
     assert any(c.value == "Aucune campagne datée ne court sur la période." for c in at.caption)
     titles = [h.value for h in at.subheader]
     assert "Calendrier des campagnes et nouveaux foyers suivis" in titles
