@@ -256,6 +256,8 @@ def on_phone() -> bool:
 # Streamlit's grid lets pinned columns stay only while they take at most 60 % of its width
 # (215 px of a phone's 358): wider, it silently slides them away with the others.
 PINNED_MAX_PX = 200
+# The smallest row height at which Streamlit wraps a cell's text (two lines).
+WRAPPING_ROW_HEIGHT = 66
 
 
 def _pinned(config: dict, column: str, shown: pd.DataFrame) -> dict:
@@ -302,8 +304,14 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
         # « Coût par installation » was read without the campaign it was of. Phones only:
         # Streamlit draws a pinned column's text faded (3.9:1 on white), too pale for a
         # projector
-        config = _pinned(config, column_order[0] if column_order else shown.columns[0],
-                         shown)
+        first = column_order[0] if column_order else shown.columns[0]
+        config = _pinned(config, first, shown)
+        if (config[first].get("width") == PINNED_MAX_PX
+                and (row_height or ROW_HEIGHT) < WRAPPING_ROW_HEIGHT):
+            # a name wider than the pinned column wraps on two lines instead of being cut
+            # (« contacts_campagnes_salons.xlsx » lost its end on a phone): Streamlit wraps
+            # only in rows this tall
+            row_height = WRAPPING_ROW_HEIGHT
     # `column_order`: the columns on screen, key first (the download keeps them all)
     if isinstance(height, int):
         # no taller than its rows: three origins in a frame of 380 px showed empty grid rows

@@ -314,3 +314,20 @@ def test_a_table_rounds_a_figure_as_the_bilan_writes_it():
     for value, shown in zip(values.dropna(), rounded.dropna(), strict=True):
         assert fmt.number(shown, 1) == french.number(value, 1)
     assert tables.as_written(values, 2)[3] == 2.67  # (2.675 is 2.67499… exactly)
+
+
+def test_on_a_phone_a_name_wider_than_its_pinned_column_wraps(demo_build, monkeypatch):
+    """« contacts_campagnes_salons.xlsx » lost its end in Qualité's pinned « Fichier » column
+    on a phone: rows as tall as Streamlit needs to wrap it."""
+    import json
+
+    from tests.conftest import open_app
+
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    monkeypatch.setattr(widgets, "on_phone", lambda: True)
+    at = open_app()
+    at.switch_page("app_pages/quality.py").run()
+    files = next(t for t in at.dataframe if "Fichier" in json.loads(t.proto.columns or "{}")
+                 and "Lues" in t.value.columns)
+    assert json.loads(files.proto.columns)["Fichier"]["width"] == widgets.PINNED_MAX_PX
+    assert files.proto.row_height >= widgets.WRAPPING_ROW_HEIGHT
