@@ -234,3 +234,40 @@ def test_a_database_built_by_another_version_is_said_and_its_pages_never_crash(
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
     fresh = _run(AppTest.from_file(APP, default_timeout=60))
     assert status.OLDER_MODELS not in [w.value for w in fresh.warning]
+
+
+def test_the_served_dashboard_s_terminal_has_no_english_welcome(demo_build, tmp_path):
+    """`make run` showed Streamlit's « You can now view your Streamlit app in your browser. »
+    and « Uvicorn server started on … » in an otherwise French terminal (the project's
+    .streamlit/config.toml hides them; make says the address in French)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port",
+         str(port), "--server.headless", "true",
+         "--secrets.files", str(tmp_path / "no-secrets.toml")],
+        cwd=ROOT, env={**os.environ, "OMLOT_CURATED_DIR": str(demo_build["curated"])},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit did not start")
+    finally:
+        server.terminate()
+        said = server.communicate(timeout=20)[0]
+    for english in ("You can now view", "Uvicorn server started", "URL:"):
+        assert english not in said, said
