@@ -1,6 +1,9 @@
 -- one row per conversion × model × campaign with a credit (grain: household_id, conversion,
 -- model, campaign_code): which campaigns brought each household (shared/spec/exports.md,
--- « Attribution »); each conversion hands out exactly 1 credit per model (checked)
+-- « Attribution »); each conversion hands out exactly 1 credit per model (checked). With the
+-- campaign the household's dossier names (household_campaign_code), so that a selection by
+-- it filters the credits by a column (a lookup in the households cost 0.2 s a query at ten
+-- million touches, even with no campaign chosen).
 with households as (
     select * from core.households
 ),
@@ -68,6 +71,7 @@ by_model as (
         touch_credits.conversion_date,
         touch_credits.first_contact_date,
         touch_credits.channel,
+        touch_credits.own_campaign_code,
         models.model,
         touch_credits.touch_campaign_code as campaign_code,
         case models.model
@@ -94,6 +98,7 @@ fallback as (
         conversions.conversion_date,
         conversions.first_contact_date,
         conversions.channel,
+        conversions.own_campaign_code,
         models.model,
         case when campaigns.campaign_code is not null then conversions.own_campaign_code
             else 'unattributed' end as campaign_code,
@@ -118,6 +123,7 @@ final as (
         any_value(conversion_date) as conversion_date,
         any_value(first_contact_date) as first_contact_date,
         any_value(channel) as channel,
+        any_value(own_campaign_code) as household_campaign_code,
         bool_or(from_touch) as is_from_touch,
     from (
         select *, true as from_touch from by_model

@@ -26,7 +26,7 @@ households as (
 credits as (
     select * from marts.attribution_credits
     where in_period(first_contact_date, $date_from, $date_to) and in_list(channel, $channels)
-      and ($campaigns is null or household_id in (select household_id from households))
+      and names_campaign(household_campaign_code, $campaigns)
 ),
 
 all_touches as (

@@ -32,9 +32,7 @@ as table
     select * from marts.attribution_credits
     where in_period(first_contact_date, date_from, date_to)
       and in_list(channel, channels)
-      and (campaigns is null or household_id in (
-          select household_id from marts.households
-          where names_campaign(campaign_code, campaigns)));
+      and names_campaign(household_campaign_code, campaigns);
 
 -- Ambassadors who joined on or before the end of the period.
 create or replace temp macro selected_ambassadors(date_to) as table
