@@ -22,7 +22,7 @@ from .blocks import (
     section,
     table,
 )
-from .disclosure import Table
+from .disclosure import SECONDARY, Table, is_small
 
 ACCENT, GREEN = "#1f4e79", "#009E73"
 
@@ -231,6 +231,17 @@ def _households(ctx: Context, codes: list[str], window: tuple) -> dict:
     protected.add("during", figures["during"]["followed"] if during else 0)
     for key in ("immersed", "immersed_installed"):
         protected.add(key, figures["immersions"][key])
+    if len(codes) > 1:
+        # a dossier names one campaign: an operation's count is the sum of its campaigns'
+        # own, which their bilans publish; one of them small, the operation's total minus
+        # the others gave it back (13 − 9 = 4 where SANTE-INT-2022's bilan printed « < 5 »)
+        for code in codes:
+            one = metrics.Filters(campaigns=(code,))
+            own = ctx.ask_one("headline", one) | ctx.ask_one("immersions", one)
+            for key in ("followed", "accompanied", "installed", "people_installed",
+                        "immersed", "immersed_installed"):
+                if is_small(own[key], ctx.threshold) and key not in protected.preset:
+                    protected.preset[key] = SECONDARY
     figures["table"] = protected.protect()
     return figures
 

@@ -879,3 +879,24 @@ def test_the_programme_bilan_masks_few_interactions_beside_few_persons(small_cam
              for item in block["items"]}
     assert cards["Personnes touchées"].replace("\u00a0", " ") == "< 5"
     assert cards["Interactions"].replace("\u00a0", " ") == "< 5"
+
+
+def test_an_operation_s_bilan_never_gives_back_a_campaign_s_masked_count(con):
+    """Helper's finding: the operation bilan of SANTE-INT-2022 + SANTE-INT-2023 printed 13
+    households followed and 11 accompanied, SANTE-INT-2023's own bilan 9 and 7: SANTE-INT-
+    2022's « < 5 » was 4 and 4 (a dossier names one campaign, so the operation's count is the
+    sum of its campaigns'). An operation's count is masked when one of its campaigns' is
+    small."""
+    codes = ["SANTE-INT-2022", "SANTE-INT-2023"]
+    own = {code: metrics.ask_one(con, "headline", metrics.Filters(campaigns=(code,)))
+           for code in codes}
+    assert any(0 < own[code]["followed"] < 5 for code in codes)  # the case at hand
+    document = report.campaign_document(con, codes)
+    cards = {item["label"]: item["value"] for section in document["sections"]
+             for block in section["blocks"] if block["kind"] == "cards"
+             for item in block["items"]}
+    assert cards["Foyers suivis"] == disclosure.SECONDARY_MARK
+    rows = {row["cells"][0]: row["cells"][1] for block in tables(document)
+            for row in block["rows"]}
+    for label in ("Foyers suivis (dossier citant une de ces campagnes)", "… accompagnés"):
+        assert not rows[label].replace("\u202f", "").isdigit(), (label, rows[label])
