@@ -158,11 +158,19 @@ options = chosen_codes or options
 if st.session_state.get("campagne_detail") not in options:
     st.session_state.pop("campagne_detail", None)
 labels = dict(zip(known["campaign_code"], known["campaign_label"], strict=True))
-widgets.from_url("campagne", "campagne_detail", options,
-                 "TOUR-ETE-2023" if "TOUR-ETE-2023" in options else next(iter(options), None))
-code = st.selectbox("Campagne", options, format_func=lambda c: labels.get(c, c),
-                    key="campagne_detail")
-widgets.to_url("campagne", code)
+code = None
+if filters.campaigns and not chosen_codes:
+    # (« sans campagne » alone: no campaign's contact is selected; the detail opened on the
+    # summer 2023 campaign and said it had none of its 1 106)
+    st.info("Le filtre ne retient que des foyers dont le dossier ne cite aucune campagne : pas "
+            "de campagne à détailler. Retirez-le pour voir le détail d'une campagne.")
+else:
+    widgets.from_url("campagne", "campagne_detail", options,
+                     "TOUR-ETE-2023" if "TOUR-ETE-2023" in options
+                     else next(iter(options), None))
+    code = st.selectbox("Campagne", options, format_func=lambda c: labels.get(c, c),
+                        key="campagne_detail")
+    widgets.to_url("campagne", code)
 if code:
     bilans.campaign_button(version, code)
     detail = metrics[metrics["campaign_code"] == code].iloc[0]

@@ -516,3 +516,19 @@ def test_a_short_campaign_s_chart_has_a_tick_per_week_not_repeated_dates():
                              "persons": [1]})
     axis = charts.touches_by_week(one_week).layout.xaxis
     assert axis.dtick == 7 * 86_400_000 and str(axis.tick0).startswith("2024-03-04")
+
+
+def test_no_campaign_alone_has_no_campaign_detail_to_show(demo_build, monkeypatch):
+    """Helper's finding: under « (sans campagne) » the detail opened on « Été 2023 » with
+    « Interactions 0 » and « Aucun contact de cette campagne dans la période » where it had
+    1 106 in 2023: that filter selects no campaign's contact; the page says so."""
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["periode"], at.query_params["campagnes"] = "2023", "(sans)"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert not [s for s in at.selectbox if s.key == "campagne_detail"]
+    assert any(i.value.startswith("Le filtre ne retient que des foyers dont le dossier ne cite "
+                                  "aucune campagne") for i in at.info)
+    assert not any(m.label == "Interactions" for m in at.metric)
