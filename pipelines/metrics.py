@@ -50,10 +50,13 @@ PRECOMPUTED = ("reach", "reach_by_channel")
 
 # What « budget » means once a selection is made (the macro selected_budget), said alike by the
 # pages and the bilans.
-BUDGET_PART = ("sur une période, la part de chaque budget qui revient aux jours de la campagne "
-               "compris dans la période, le budget étant réparti également sur sa durée ; "
-               "avec un filtre de canal, les seules campagnes de ces canaux ; avec un filtre de "
-               "campagne, ces seules campagnes")
+# (the period's part alone for the bilans, which have no filter: the programme bilan explained
+# channel and campaign filters it does not have)
+BUDGET_PERIOD_PART = ("sur une période, la part de chaque budget qui revient aux jours de la "
+                      "campagne compris dans la période, le budget étant réparti également sur "
+                      "sa durée")
+BUDGET_PART = (BUDGET_PERIOD_PART + " ; avec un filtre de canal, les seules campagnes de ces "
+               "canaux ; avec un filtre de campagne, ces seules campagnes")
 ANSWERS_SCHEMA = "answers"
 
 # The periods a reader picks in one click (the sidebar's presets, dashboard/state.py): every

@@ -38,12 +38,16 @@ def document(ctx: Context, filters: metrics.Filters) -> dict:
     # territory said « Sur 0 foyers suivis, 0 ont été accompagnés (–) », « le canal Salons
     # apporte le plus de foyers (0 sur 0) », « 0 foyers … dans 0 communes »)
     households = bool(headline.now["followed"])
+    # (the campaigns that spent or touched people in a period without a new household: the
+    # bilan of December 2024 said nothing of its 704 € where the page showed them)
+    spent = households or any(row["touches"] or row["budget_selected_eur"]
+                              for row in ctx.ask_rows("campaign_metrics", filters))
     sections = [
         headline.section(),
         targets_section(ctx, filters),
         *([funnel_section(ctx, filters, period),
-           channels_section(ctx, filters, period, headline),
-           campaigns_section(ctx, filters, period, headline)] if households else []),
+           channels_section(ctx, filters, period, headline)] if households else []),
+        *([campaigns_section(ctx, filters, period, headline)] if spent else []),
         ambassadors_section(ctx, filters, period, headline),
         *([territory_section(ctx, filters, period, headline)] if households else []),
         quality_section(ctx),
@@ -169,11 +173,12 @@ class Headline:
         if self.window:
             # (« Ambassadeurs actifs +103 par rapport à 2022 » read as a network grown more
             # active: both periods count by today's status, the only one the export holds)
+            # (french.period: « le 15/06/2023 » for one day, « du … au … » read twice)
             sentences.append(
-                f"Les évolutions comparent à {self._window_words()} : du "
-                f"{french.date(self.window.filters.date_from)} au "
-                f"{french.date(self.window.filters.date_to)} ; les ambassadeurs actifs, des "
-                "deux périodes, selon leur statut dans le dernier export.")
+                f"Les évolutions comparent à {self._window_words()} : "
+                f"{french.period(self.window.filters.date_from, self.window.filters.date_to)}"
+                " ; les ambassadeurs actifs, des deux périodes, selon leur statut dans le "
+                "dernier export.")
         if not self.horizon["is_complete"]:
             sentences.append(
                 f"Les installations sont provisoires : les foyers contactés après le "
@@ -377,7 +382,10 @@ def channels_section(ctx: Context, filters: metrics.Filters, period: str,
             protected.text((row["channel"], measure), french.number), colour)
         for measure, colour in (("followed", ctx.channel_colours.get(row["channel"], ACCENT)),
                                 ("installed", GREEN))]} for row in channels]
-    shown = [row for row in channels if not protected.masked((row["channel"], "followed"))]
+    # (a channel shown at 0 is no leader: « Le canal Salons apporte le plus de foyers (0 sur
+    # 5) » where the only channels with households were masked)
+    shown = [row for row in channels if not protected.masked((row["channel"], "followed"))
+             and row["followed"]]
     sentences = []
     if shown and not protected.masked(("total", "followed")):
         top = max(shown, key=lambda row: row["followed"])
@@ -456,7 +464,7 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
                  f"{french.window_before(ctx.lookback_days, 'son premier contact')} (ou son "
                  f"installation) ; le bilan retient le modèle « {label} » et donne l'écart "
                  "entre les cinq modèles. Coût = budget ÷ crédits ; budget : "
-                 f"{metrics.BUDGET_PART}."]
+                 f"{metrics.BUDGET_PERIOD_PART}."]
     # (the campaigns whose cost is withheld with their small credits: the range said « de
     # 807 € à 1 948 € » where the page showed 20 500 € for one of them; those of no credit at
     # all are counted too: « 7 autres » beside nine « – » in the table)

@@ -900,3 +900,25 @@ def test_an_operation_s_bilan_never_gives_back_a_campaign_s_masked_count(con):
             for row in block["rows"]}
     for label in ("Foyers suivis (dossier citant une de ces campagnes)", "… accompagnés"):
         assert not rows[label].replace("\u202f", "").isdigit(), (label, rows[label])
+
+
+def test_a_period_without_new_households_still_says_what_campaigns_spent(con):
+    """Helper's findings: December 2024's bilan had no Campagnes section (no household first
+    contacted then) while the page showed 704 € spent; one day's comparison read « du
+    15/06/2023 au 15/06/2023 »; the channels' sentence named a leader at « 0 sur 5 »; the
+    method text explained channel and campaign filters the bilan does not have."""
+    december = metrics.Filters(dt.date(2024, 12, 1), dt.date(2024, 12, 31))
+    assert metrics.ask_one(con, "headline", december)["followed"] == 0
+    spent = sum(row["budget_selected_eur"] or 0
+                for row in metrics.ask_rows(con, "campaign_metrics", december))
+    assert spent > 0
+    titles = [section["title"] for section in report.programme_document(con, december)[
+        "sections"]]
+    assert "Campagnes" in titles and "Entonnoir" not in titles
+    for day_from, day_to in ((dt.date(2024, 6, 15), dt.date(2024, 6, 15)),
+                             (dt.date(2024, 11, 1), dt.date(2024, 11, 30))):
+        words = json.dumps(report.programme_document(con, metrics.Filters(day_from, day_to)),
+                           ensure_ascii=False).replace("\u202f", " ")
+        assert "(0 sur" not in words and "avec un filtre de canal" not in words
+        if day_from == day_to:
+            assert "la même période un an plus tôt : le 15/06/2023" in words
