@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import auth, fmt, queries, widgets  # noqa: E402
 from dashboard.state import preset_period, presets  # noqa: E402
+from pipelines import french  # noqa: E402
 from pipelines import status as build_status  # noqa: E402
 from pipelines.metrics import PeriodError  # noqa: E402
 
@@ -231,7 +232,7 @@ def sidebar_filters(version) -> queries.Filters | str:
     # the selection in words, under each page's title: on a phone the sidebar is folded, in a
     # meeting nobody reads it (« Foyers suivis 70 » with nothing on the page saying Tourisme)
     st.session_state.selection_words = " · ".join(filter(None, [
-        (f"du {fmt.date(date_from)} au {fmt.date(date_to)}" if key == "perso"
+        (french.period(date_from, date_to) if key == "perso"
          else options[key]) if key != "tout" or channels or campaigns else "",
         ("canal " if len(channels) == 1 else "canaux ")
         + fmt.enumeration([refs.channel(c) for c in channels]) if channels else "",

@@ -131,8 +131,9 @@ if window:
         "same_dates_year_before": "aux mêmes dates un an plus tôt",
         "previous_period": "à la période précédente de même durée",
     }[window.rule]
-    st.caption(f"Évolution par rapport {against} : du {fmt.date(window.filters.date_from)} "
-               f"au {fmt.date(window.filters.date_to)}.")
+    # (french.period: one day reads « le 15/06/2023 », not « du 15/06/2023 au 15/06/2023 »)
+    st.caption(f"Évolution par rapport {against} : "
+               f"{french.period(window.filters.date_from, window.filters.date_to)}.")
 if incomplete and window:
     st.caption(
         f"{metrics.INSTALLED_RATE_NAME} provisoire : les foyers contactés après le "

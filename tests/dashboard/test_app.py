@@ -198,6 +198,12 @@ def test_each_page_says_its_selection_under_its_title(demo_env):
     # (Markdown-escaped: « \/ » shows as « / »)
     assert custom.caption[0].value.replace("\\", "") == (
         "Sélection : du 01/07/2023 au 31/07/2023 · canaux Tourisme et Salons")
+    # one day is said as one day, here and in the comparison (« du 15/06/2024 au 15/06/2024 »)
+    day = open_app(periode="perso", du="2024-06-15", au="2024-06-15")
+    captions = [c.value.replace("\\", "") for c in day.caption]
+    assert captions[0] == "Sélection : le 15/06/2024"
+    assert any(c.endswith(": le 15/06/2023.") and c.startswith("Évolution par rapport")
+               for c in captions), captions
     whole = open_app()
     assert not [c for c in whole.caption if c.value.startswith("Sélection")]
 
