@@ -311,8 +311,10 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
         # said « Foyers venus au réseau d'accueil », the table « Foyers dont le dossier… »)
         card("Foyers suivis", text("followed"),
              f"dossier citant {cited}"
-             + (f", dont {text('during')} contactés pendant celle-ci"
-                if households["during"] and figures["followed"] else "")),
+             + (f", dont {text('during')} contactés pendant " + ("celle-ci" if one else
+                                                                  "l'opération")
+                if households["during"] and households["during"]["followed"]
+                and figures["followed"] else "")),
         card("Séjours d'immersion", text("immersed"),
              f"{verb('immersed', 'foyer ayant', 'foyers ayant')} fait un séjour"),
         card("Foyers installés", text("installed"), people().strip(" ()") or None),

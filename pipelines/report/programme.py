@@ -321,7 +321,7 @@ def funnel_section(ctx: Context, filters: metrics.Filters, period: str) -> dict:
                      rate(step["rate_of_followed"], step["stage"], steps[0]["stage"])])
         chart.append({"label": labels[step["stage"]], "bars": [bar(
             None if counts.masked(step["stage"]) else step["households"], followed,
-            f"{text} foyers", ACCENT)]})
+            f"{text} {french.agree(text, step['households'], 'foyer')}", ACCENT)]})
     stage = {step["stage"]: step for step in steps}
     first, second, third = (step["stage"] for step in steps[:3])
     if counts.masked(first):
@@ -587,7 +587,9 @@ def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
         # past activity that nobody recorded; one bracket, not « (données au …) (80,0 %) »)
         + (f", selon leur statut dans le dernier export, au {french.date(ctx.data_date)}"
            if filters.date_to and filters.date_to < ctx.data_date else "")
-        + (f" ; {french.number(network['joined'])} ont adhéré pendant la période."
+        + ((f" ; {french.number(network['joined'])} "
+            f"{french.plural(network['joined'], 'a adhéré', 'ont adhéré')} pendant la période."
+            if network["joined"] else " ; aucun n'a adhéré pendant la période.")
            if filters.date_from and not protected.masked(("total", "ambassadors")) else ".")]
     referred = next((row for row in referrals if row["is_referred"]), None)
     others = next((row for row in referrals if not row["is_referred"]), None)
@@ -690,10 +692,16 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
         told, blanked = places_told((row["households"],
                                      page.states[("commune", row["commune_code"])])
                                     for row in communes)
+        total = protected.text("total", french.number)
+        installed = protected.values["total"]
+        settled = french.agree(total, installed, "s'est installé", "se sont installés")
+        # (« 0 foyers de la période se sont installés, dans 0 communes »)
         sentences.append(
-            f"{french.capitalise(protected.text('total', french.number))} foyers de la période "
-            f"se sont installés, dans {'au moins ' if blanked else ''}{french.number(told)} "
-            f"communes du Lot sur {french.number(summary['communes'])}.")
+            "Aucun foyer de la période ne s'est encore installé dans le Lot." if total == "0"
+            else f"{french.capitalise(total)} {french.agree(total, installed, 'foyer')} de la "
+                 f"période {settled}, dans {'au moins ' if blanked else ''}{french.number(told)} "
+                 f"{french.plural(told, 'commune')} du Lot sur "
+                 f"{french.number(summary['communes'])}.")
     if shown:
         # every tie named, as on the territory page (one of two at 6 was named alone)
         most = max(row["households"] for row in shown)

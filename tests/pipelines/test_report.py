@@ -922,3 +922,7 @@ def test_a_period_without_new_households_still_says_what_campaigns_spent(con):
         assert "(0 sur" not in words and "avec un filtre de canal" not in words
         if day_from == day_to:
             assert "la même période un an plus tôt : le 15/06/2023" in words
+            # (« 0 foyers de la période se sont installés, dans 0 communes », « 0 ont adhéré »,
+            # the funnel's bars « 0 foyers »)
+            for wrong in (" 0 foyers", "0 communes", " 0 ont adhéré"):
+                assert wrong not in words, wrong
