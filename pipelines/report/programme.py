@@ -205,6 +205,10 @@ class Headline:
         if self.masked("followed"):
             return (f"{period}, moins de {self.ctx.threshold} foyers ont pris contact avec le "
                     "réseau d'accueil.")
+        if not followed and self.filters.date_from and self.filters.date_from > self.ctx.data_date:
+            # (a bilan of 2026 on data that stop in 2025 said nothing of it)
+            return (f"{period} : la période commence après la date des données "
+                    f"({french.date(self.ctx.data_date)}), aucun chiffre n'y est encore connu.")
         if not followed:
             return f"{period}, aucun foyer n'a pris contact avec le réseau d'accueil du Lot."
         start = (f"{period}, {self.text('followed')} {french.plural(followed, 'foyer')} "
@@ -232,6 +236,11 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
     """The objectives of the year the period ends in, read at the period's end (never after
     the data date): what was done since 1 January against the value expected that day."""
     as_of = metrics.objectives_day(filters.date_to, ctx.data_date)
+    if filters.date_to and filters.date_to.year > as_of.year:
+        # (a bilan of 2026 showed « Objectifs 2025 » when the data stop in 2025)
+        return section(f"Objectifs {filters.date_to.year}", [
+            f"Les données s'arrêtent au {french.date(ctx.data_date)} : les objectifs de "
+            f"{filters.date_to.year} ne peuvent pas encore être suivis."], [])
     rows = metrics.target_progress(ctx.con, as_of)
     title = f"Objectifs {as_of.year}"
     if not rows:
@@ -576,8 +585,10 @@ def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
                       number((row["is_referred"], "installed")),
                       rate(row["is_referred"], "installed", "followed", row["installed_rate"])]
                      for row in referrals]
-    end = (f"au {french.date(filters.date_to)}" if filters.date_to
-           else f"au {french.date(ctx.data_date)}")
+    # (never after the data: « Au 31/12/2026, le réseau compte 540 » when they stop in 2025)
+    end = (f"au {french.date(filters.date_to)}"
+           if filters.date_to and filters.date_to <= ctx.data_date
+           else f"au {french.date(ctx.data_date)} (date des données)")
     share = rate('total', 'active', 'ambassadors', network['active_rate'])
     sentences = [
         f"{french.capitalise(end)}, le réseau compte {number(('total', 'ambassadors'))} "

@@ -926,3 +926,18 @@ def test_a_period_without_new_households_still_says_what_campaigns_spent(con):
             # the funnel's bars « 0 foyers »)
             for wrong in (" 0 foyers", "0 communes", " 0 ont adhéré"):
                 assert wrong not in words, wrong
+
+
+def test_a_bilan_of_a_period_after_the_data_says_so(con):
+    """Helper's finding: a bilan of 2026 on data that stop on 30/06/2025 read « Objectifs
+    2025 – Aucun objectif n'est fixé pour 2025 » and « Au 31/12/2026, le réseau compte 540
+    ambassadeurs », without a word that the period comes after the data."""
+    data_date = metrics.ask_one(con, "data_date")["data_date"]
+    later = dt.date(data_date.year + 1, 1, 1)
+    document = report.programme_document(con, metrics.Filters(later, dt.date(later.year, 12,
+                                                                             31)))
+    words = json.dumps(document, ensure_ascii=False)
+    assert f"la période commence après la date des données ({data_date:%d/%m/%Y})" in words
+    assert f"Objectifs {later.year}" in words and f"Objectifs {data_date.year}" not in words
+    assert f"Au {data_date:%d/%m/%Y} (date des données), le réseau compte" in words
+    assert f"31/12/{later.year}, le réseau" not in words
