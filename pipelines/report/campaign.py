@@ -438,7 +438,8 @@ def credits_section(ctx: Context, codes: list[str], campaigns: list[dict]) -> di
         + (f", soit {cost(chosen, 'installed')} par installation"
            if cost(chosen, "installed") != "–" else "") + ".",
     ]
-    if len(shown) == len(totals) and totals:
+    # (all at zero: « de 0,0 (« premier contact ») à 0,0 installation (« premier contact ») »)
+    if len(shown) == len(totals) and totals and any(row["installed"] for row in totals):
         low = min(totals, key=lambda row: row["installed"])
         high = max(totals, key=lambda row: row["installed"])
         sentences.append(f"Selon les cinq modèles, de {credit(low, 'installed')} "

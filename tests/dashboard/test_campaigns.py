@@ -479,6 +479,9 @@ def test_the_detail_follows_the_campaign_filter_and_its_chart_counts_its_card(de
             charted = metrics.ask(con, "campaign_touches", filters,
                                   campaign="SANTE-INT-2024")["touches"].sum()
         assert _metric(at, "Interactions") == fmt.number(charted) and charted > 0
+        # its cost counts the filter's households only: said beside the bilan's button
+        assert any("le coût y est plus élevé que dans le bilan de la campagne" in c.value
+                   for c in at.caption)
 
 
 def test_a_campaigns_export_without_budgets_is_no_budget_of_zero(demo_build, tmp_path,

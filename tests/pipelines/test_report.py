@@ -842,6 +842,7 @@ def test_a_one_day_campaign_of_one_contact_reads_as_french_and_keeps_its_secret(
                   "Du 15/06/2024 au 15/06/2024", "’"):
         assert wrong not in words, wrong
     assert "0,0 foyer suivi attribué" in words
+    assert "de 0,0" not in words  # (« Selon les cinq modèles, de 0,0 (…) à 0,0 installation »)
     operation = report.campaign_document(small_campaigns, ["UNJOUR-2024", "VIDE-2024"])
     words = json.dumps(operation, ensure_ascii=False)
     assert "bilan d'opération" in operation["header"] and "une de ces campagnes" in words
