@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,6 +20,46 @@ ROOT = Path(__file__).resolve().parent.parent
 # build really builds. The product keeps an unchanged build (test_build.py's
 # test_nothing_changed_keeps_the_published_build turns this off to check it).
 os.environ["OMLOT_FORCE_BUILD"] = "1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(curated: Path, **output):
+    """The real app (`streamlit run`, the project's .streamlit/config.toml) on a free port,
+    serving `curated`, once its health check answers: (its URL, its process); stopped after.
+    `output`: where its stdout and stderr go (Popen's arguments; stderr is read on a failed
+    start when piped)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false",
+         # a password set in the project's .streamlit/secrets.toml must not hide the pages
+         "--secrets.files", str(curated.parent / "no-secrets.toml")],
+        cwd=ROOT, env={**os.environ, "OMLOT_CURATED_DIR": str(curated)}, text=True,
+        **({"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE} | output))
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        said = server.stderr.read() if server.stderr else ""
+        pytest.fail("streamlit did not start: " + said[-2000:])
+    try:
+        yield url, server
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

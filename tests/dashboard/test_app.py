@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
 from pipelines import metrics
-from tests.conftest import ROOT, kpis, open_app
+from tests.conftest import ROOT, kpis, open_app, streamlit_server
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = [f"app_pages/{name}.py" for name in (
@@ -242,38 +242,15 @@ def test_a_database_built_by_another_version_is_said_and_its_pages_never_crash(
     assert status.OLDER_MODELS not in [w.value for w in fresh.warning]
 
 
-def test_the_served_dashboard_s_terminal_has_no_english_welcome(demo_build, tmp_path):
+def test_the_served_dashboard_s_terminal_has_no_english_welcome(demo_build):
     """`make run` showed Streamlit's « You can now view your Streamlit app in your browser. »
     and « Uvicorn server started on … » in an otherwise French terminal (the project's
     .streamlit/config.toml hides them; make says the address in French)."""
-    import os
-    import socket
     import subprocess
-    import sys
-    import time
-    import urllib.request
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port",
-         str(port), "--server.headless", "true",
-         "--secrets.files", str(tmp_path / "no-secrets.toml")],
-        cwd=ROOT, env={**os.environ, "OMLOT_CURATED_DIR": str(demo_build["curated"])},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("streamlit did not start")
-    finally:
-        server.terminate()
-        said = server.communicate(timeout=20)[0]
+    with streamlit_server(demo_build["curated"], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT) as (_, server):
+        pass
+    said = server.stdout.read()
     for english in ("You can now view", "Uvicorn server started", "URL:"):
         assert english not in said, said

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
 from pipelines import metrics
-from tests.conftest import ROOT, kpis, run_cli
+from tests.conftest import ROOT, kpis, open_app, run_cli
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/campaigns.py"
@@ -51,14 +51,17 @@ def test_summer_2023_campaign_shows_its_70_households(campaigns_page):
     assert not campaigns_page.exception
 
 
+def _linked(**query: str) -> AppTest:
+    """The Campagnes page opened by a link with these URL parameters (OMLOT_CURATED_DIR set)."""
+    at = open_app(**query)
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _page_for_year(demo_build, monkeypatch, year: str) -> AppTest:
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["periode"] = year
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return _linked(periode=year)
 
 
 def test_a_period_without_any_household_says_so_instead_of_empty_charts(demo_build,
@@ -66,11 +69,7 @@ def test_a_period_without_any_household_says_so_instead_of_empty_charts(demo_bui
     """Before the programme (first half of 2019): the models' chart was an empty plot with an
     axis from -1 to 6, the calendar blank space above an empty panel."""
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["du"], at.query_params["au"] = "2019-01-01", "2019-06-30"
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
+    at = _linked(du="2019-01-01", au="2019-06-30")
     assert any(info.value.startswith("Aucune conversion de la sélection n'est attribuée")
                for info in at.info)
     # no table of sixteen campaigns at 0 (read as results), said instead
@@ -432,11 +431,7 @@ def test_a_campaign_filter_narrows_the_campaigns_table_its_budget_and_its_credit
     assert set(table.loc[table["touches"] > 0, "campaign_code"]) == set(fair)
     assert table["budget_selected_eur"].sum() == budget
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["campagnes"] = fair[0]
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
+    at = _linked(campagnes=fair[0])
     assert _metric(at, "Budget des campagnes (sélection)") == fmt.compact_euros(budget)
     shown = next(f.value for f in at.dataframe if "Installations attribuées" in f.value.columns)
     assert shown["Installations attribuées"].sum() == pytest.approx(funnel["installed"])
@@ -464,12 +459,7 @@ def test_the_detail_follows_the_campaign_filter_and_its_chart_counts_its_card(de
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
     for query in ({"campagnes": "SANTE-INT-2024"},
                   {"campagnes": "SANTE-INT-2024", "canaux": "sante,salon"}):
-        at = AppTest.from_file(APP, default_timeout=60)
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.run()
-        at.switch_page(PAGE).run()
-        assert not at.exception, at.exception
+        at = _linked(**query)
         detail = at.selectbox(key="campagne_detail")
         assert detail.value == "SANTE-INT-2024" and detail.options == [detail.format_func(
             "SANTE-INT-2024")]
@@ -496,14 +486,10 @@ def test_a_campaigns_export_without_budgets_is_no_budget_of_zero(demo_build, tmp
         "Code campagne;Nom\nTOUR-ETE-2023;Été 2023\nSANTE-INT-2024;Internes 2024\n", "utf-8")
     assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
+    at = _linked()
     card = next(m for m in at.metric if m.label == "Budget des campagnes")
     assert card.value == "–" and "Qualité des données" in card.help
-    overview = AppTest.from_file(APP, default_timeout=60)
-    overview.query_params["campagnes"] = "SANTE-INT-2024"
-    overview.run()
+    overview = open_app(campagnes="SANTE-INT-2024")
     touched = next(m for m in overview.metric if m.label == "Personnes touchées")
     assert "les contacts de ces campagnes, quelle que soit la personne touchée" in touched.help
 
@@ -526,11 +512,7 @@ def test_no_campaign_alone_has_no_campaign_detail_to_show(demo_build, monkeypatc
     « Interactions 0 » and « Aucun contact de cette campagne dans la période » where it had
     1 106 in 2023: that filter selects no campaign's contact; the page says so."""
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["periode"], at.query_params["campagnes"] = "2023", "(sans)"
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
+    at = _linked(periode="2023", campagnes="(sans)")
     assert not [s for s in at.selectbox if s.key == "campagne_detail"]
     assert any(i.value.startswith("Le filtre ne retient que des foyers dont le dossier ne cite "
                                   "aucune campagne") for i in at.info)

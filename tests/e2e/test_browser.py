@@ -10,7 +10,6 @@ import shlex
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import auth
-from tests.conftest import ROOT
+from tests.conftest import ROOT, streamlit_server
 
 pytestmark = pytest.mark.e2e
 
@@ -29,38 +28,10 @@ TABLE = '[data-testid="stDataFrame"]'
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(demo_build):
-    port = _free_port()
-    env = {**os.environ, "OMLOT_CURATED_DIR": str(demo_build["curated"])}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false",
-         # a password set in the project's .streamlit/secrets.toml must not hide the pages
-         "--secrets.files", str(demo_build["curated"].parent / "no-secrets.toml")],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("streamlit did not start: " + server.stderr.read().decode()[-2000:])
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with streamlit_server(demo_build["curated"]) as (url, _):
+        yield url
 
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
