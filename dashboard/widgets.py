@@ -344,8 +344,15 @@ NO_CAMPAIGN_PARAM = "(sans)"
 def from_url(param: str, key: str, options: Iterable, default: object,
              to_text: Callable[[object], str] = str) -> None:
     """Before a widget `key` is drawn for the first time: its value is the option named by the
-    URL parameter `param` (compared as text), else `default`. Draw the widget without a default
-    of its own (Streamlit would warn)."""
+    URL parameter `param` (compared as text), else `default`. When its value is no longer
+    among its `options` (the sidebar's filters left it out): `default` (Streamlit fell back on
+    the first option: « Salons — 0 foyer », a campaign outside the filter). Draw the widget
+    without a default of its own (Streamlit would warn)."""
+    options = list(options)
+    if key in st.session_state and st.session_state[key] not in options:
+        # (the link holds the same stale value, written from the widget: not a link's typo)
+        st.session_state[key] = default
+        return
     if key not in st.session_state:
         by_text = {to_text(option): option for option in options}
         text = st.query_params.get(param)

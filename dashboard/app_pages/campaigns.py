@@ -155,8 +155,6 @@ options = list(known["campaign_code"])
 # the filter, its cards at 0 over a chart of its 1 106 contacts)
 chosen_codes = [code for code in options if code in filters.campaigns]
 options = chosen_codes or options
-if st.session_state.get("campagne_detail") not in options:
-    st.session_state.pop("campagne_detail", None)
 labels = dict(zip(known["campaign_code"], known["campaign_label"], strict=True))
 code = None
 if filters.campaigns and not chosen_codes:

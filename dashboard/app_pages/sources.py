@@ -56,10 +56,7 @@ drill, over_time, delays, horizons = st.tabs(
 with drill:
     followed_by_channel = dict(zip(by_channel["channel"], by_channel["followed"], strict=True))
     pick_channel, pick_campaign = st.columns([1, 2])
-    # (the first channel with households: « Salons — 0 foyer » opened on « Aucun foyer »,
-    # also when the sidebar's channels left the one chosen out)
-    if st.session_state.get("entonnoir_canal") not in followed_by_channel:
-        st.session_state.pop("entonnoir_canal", None)
+    # (the first channel with households: « Salons — 0 foyer » opened on « Aucun foyer »)
     widgets.from_url("detail_canal", "entonnoir_canal", followed_by_channel,
                      next((c for c, n in followed_by_channel.items() if n),
                           next(iter(followed_by_channel), None)))
