@@ -32,16 +32,20 @@ top = st.columns(3)
 budgets = queries.ask_one(version, "campaign_budget", filters)
 budget = budgets["budget_eur"]
 filtered = bool(filters.date_from or filters.date_to or filters.channels or filters.campaigns)
-top[0].metric(
-    "Budget des campagnes" + (" (sélection)" if filtered else ""),
+if not budgets["campaigns"]:
     # (a campaigns export without budgets said « 0 € », read as nothing spent)
-    fmt.compact_euros(budget) if budgets["campaigns"] else "–",
-    border=True, help=(f"{fmt.euros(budget)} : " + (
-        "la part des budgets que la sélection compte (" + BUDGET_PART + ")." if filtered
-        else "toutes les campagnes, sur toute leur durée.")) if budgets["campaigns"] else (
+    shown_budget, budget_help = "–", (
         "Aucun budget de campagne dans la sélection" if filtered else
         "Aucun budget dans l'export des campagnes (colonne absente ou vide : voir la page "
-        "Qualité des données)") + " : pas de coût calculé.")
+        "Qualité des données)") + " : pas de coût calculé."
+elif filtered:
+    shown_budget, budget_help = fmt.compact_euros(budget), (
+        f"{fmt.euros(budget)} : la part des budgets que la sélection compte ({BUDGET_PART}).")
+else:
+    shown_budget, budget_help = fmt.compact_euros(budget), (
+        f"{fmt.euros(budget)} : toutes les campagnes, sur toute leur durée.")
+top[0].metric("Budget des campagnes" + (" (sélection)" if filtered else ""), shown_budget,
+              border=True, help=budget_help)
 # (« sans contact » read as « no contact at all », where most had one, earlier than the
 # attribution window: an installation comes a year or more after the first contact)
 before_contact = help.window_before(refs, "leur premier contact")

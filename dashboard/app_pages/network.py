@@ -69,7 +69,7 @@ with right:
         f"**{fmt.number(stalled['stalled'])}** "
         + (f"{fmt.plain(french.plural(stalled['stalled'], 'foyer'))} en accompagnement sur "
            f"{fmt.number(stalled['accompanied'])} "
-           f"{'est' if stalled['stalled'] < 2 else 'sont'} sans nouvelle depuis plus de "
+           f"{french.plural(stalled['stalled'], 'est', 'sont')} sans nouvelle depuis plus de "
            f"{french.days(after_days)}" if stalled["accompanied"] else
            "foyer en accompagnement dans la sélection")
         + (f", dont {fmt.number(stalled['stalled_abandoned'])} au statut « Abandon » dans "

@@ -22,7 +22,7 @@ from .blocks import (
     section,
     table,
 )
-from .disclosure import SECONDARY, Table, is_small
+from .disclosure import SECONDARY, Table, gives_away, is_small
 
 ACCENT, GREEN = "#1f4e79", "#009E73"
 
@@ -154,7 +154,8 @@ class Reach:
         away."""
         count = self.total["interactions"]
         masked = (None, None) in self.table.values and self.table.masked((None, None))
-        return self.ctx.small() if masked and count < self.ctx.threshold else french.number(count)
+        return (self.ctx.small() if gives_away(count, masked, self.ctx.threshold)
+                else french.number(count))
 
     def persons_and_interactions(self) -> str:
         """« 616 personnes (1 234 interactions) », each noun agreeing with its figure."""

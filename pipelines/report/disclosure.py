@@ -28,6 +28,13 @@ def is_small(value: float | None, threshold: int) -> bool:
     return value is not None and not math.isnan(value) and 0 < value < threshold
 
 
+def gives_away(count: float, beside_masked: bool, threshold: int) -> bool:
+    """Whether a count not protected itself must be masked beside a masked one it bounds:
+    interactions (at least one person each) fewer than the threshold beside masked persons
+    (« 1 interaction » beside « < 5 personnes » said there was one)."""
+    return beside_masked and count < threshold
+
+
 @dataclass
 class Line:
     """Cells whose values add up to `total` (additive), or whose total is not their sum

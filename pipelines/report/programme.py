@@ -22,7 +22,7 @@ from .blocks import (
     section,
     table,
 )
-from .disclosure import BLANKED, SECONDARY, Table, places_told, territory_table
+from .disclosure import BLANKED, SECONDARY, Table, gives_away, places_told, territory_table
 
 ACCENT, GREY, GREEN = "#1f4e79", "#9aa5b1", "#009E73"
 
@@ -116,8 +116,8 @@ class Headline:
     def masked(self, key: str, when: str = "now") -> bool:
         if key in SHADOWS:
             figures = self.now if when == "now" else self.before
-            return (self.table.masked((when, SHADOWS[key]))
-                    and figures[key] < self.ctx.threshold)
+            return gives_away(figures[key], self.table.masked((when, SHADOWS[key])),
+                              self.ctx.threshold)
         return self.table.masked((when, key))
 
     def text(self, key: str, when: str = "now") -> str:
