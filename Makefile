@@ -39,7 +39,7 @@ demo: $(STAMP)
 	  $(BIN)/python -m pipelines demo; fi
 
 build: demo
-	$(BIN)/python -m pipelines build
+	@$(BIN)/python -m pipelines build
 
 # A failed build keeps the last good database: the dashboard opens on it and says why (said
 # here in French, not by make's « Error 1 (ignored) »).
