@@ -124,6 +124,10 @@ if summary["installed_elsewhere"] or elsewhere_state in masking.HIDDEN:
     one = shown == fmt.number(summary["installed_elsewhere"]) and summary["installed_elsewhere"] < 2
     appears = "n'apparaît" if one else "n'apparaissent"
     notes.append(
+        # (« masqué foyers installés … »: a masked count said before its noun)
+        "Foyers installés dans une commune absente du référentiel du Lot : nombre masqué (il "
+        "peut être nul) ; ils n'apparaissent pas sur les cartes (voir Qualité des données)."
+        if elsewhere_state in masking.HIDDEN else
         f"{shown} {'foyer installé' if one else 'foyers installés'} dans une commune absente "
         f"du référentiel du Lot {appears} pas sur les cartes (voir Qualité des données).")
 st.caption(" ".join(notes))

@@ -88,6 +88,18 @@ def _phase_unit(codes: list[str], start: dt.date, end: dt.date) -> str:
     return "month" if months <= 7 else "quarter" if months <= 24 else "year"
 
 
+def _days_running(spans: list[tuple[dt.date, dt.date]]) -> int | None:
+    """The days covered by the spans (inclusive), a day counted once however many cover it."""
+    days, reached = 0, None
+    for start, end in sorted(spans):
+        if reached is not None:
+            start = max(start, reached + dt.timedelta(days=1))
+        if end >= start:
+            days += (end - start).days + 1
+        reached = end if reached is None else max(reached, end)
+    return days if spans else None
+
+
 class Reach:
     """Persons reached by phase and type of interaction, protected."""
 
@@ -100,6 +112,11 @@ class Reach:
         ends = [row["end_date"] or row["start_date"] for row in campaigns if row["start_date"]]
         self.window = (min(starts) if starts else total and total["first_touch_date"],
                        max(ends) if ends else total and total["last_touch_date"])
+        # the days its campaigns ran (an operation of two one-month soirées a year apart said
+        # « Durée 430 jours »: the window from the first start to the last end)
+        self.days = _days_running(
+            [(row["start_date"], row["end_date"] or row["start_date"]) for row in campaigns
+             if row["start_date"]] or ([self.window] if all(self.window) else []))
         first = total["first_touch_date"] if total else self.window[0]
         last = total["last_touch_date"] if total else self.window[1]
         self.unit = _phase_unit(codes, first or ctx.data_date, last or ctx.data_date)
@@ -271,7 +288,12 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
     one = len(campaigns) == 1
     name = (f"la campagne {french.quoted(campaigns[0]['campaign_label'])}" if one
             else f"l'opération ({', '.join(one_line(r['campaign_label']) for r in campaigns)})")
-    length = f" ({french.days((end - start).days + 1)})" if start and end else ""
+    # (an operation's campaigns may run months apart: the days they ran, not the window's)
+    spread = (start and end and not one and reach.days is not None
+              and reach.days < (end - start).days + 1)
+    running = (f"{french.number(len(campaigns))} campagnes, {french.days(reach.days)} en tout"
+               if spread else french.days(reach.days) if reach.days else "")
+    length = f" ({running})" if running else ""
     figures = households["all"] | {"immersed": households["immersions"]["immersed"]}
 
     def verb(key: str, singular: str, plural_form: str) -> str:
@@ -326,8 +348,9 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
                                                     "foyer suivi attribué",
                                                     "foyers suivis attribués")),
         card("Coût par installation", cost, f"modèle {ctx.model_words}"),
-        card("Durée", french.days((end - start).days + 1) if start and end else "–",
-             french.period(start, end)),
+        card("Durée", french.days(reach.days) if reach.days else "–",
+             french.period(start, end) + (f", {french.number(len(campaigns))} campagnes"
+                                          if spread else "")),
     ]
     return section("En bref", sentences, [cards(items)])
 

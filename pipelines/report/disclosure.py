@@ -137,8 +137,11 @@ class Table:
             hopeless.add(key)
         return False
 
+    def state(self, key: Hashable) -> str:
+        return self.states.get(key, SHOWN)
+
     def masked(self, key: Hashable) -> bool:
-        return self.states.get(key, SHOWN) != SHOWN
+        return self.state(key) != SHOWN
 
     def text(self, key: Hashable, formatter) -> str:
         """The cell as published: its formatted value, « < 5 » or « (s) »."""
@@ -147,6 +150,17 @@ class Table:
             return small_mark(self.threshold)
         if state in (SECONDARY, BLANKED):
             return SECONDARY_MARK
+        return formatter(self.values[key])
+
+    def said(self, key: Hashable, formatter) -> str:
+        """The cell as a sentence says it: its value, « moins de 5 », or « un nombre non
+        publié de » (a table's « < 5 » and « (s) » read as typos in a sentence: « Sur 5 foyers
+        suivis, < 5 ont été accompagnés (–) »)."""
+        state = self.states.get(key, SHOWN)
+        if state == SMALL:
+            return f"moins de {self.threshold}"
+        if state in (SECONDARY, BLANKED):
+            return "un nombre non publié de"
         return formatter(self.values[key])
 
 

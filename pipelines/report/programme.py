@@ -22,7 +22,7 @@ from .blocks import (
     section,
     table,
 )
-from .disclosure import BLANKED, SECONDARY, Table, gives_away, places_told, territory_table
+from .disclosure import BLANKED, SECONDARY, SMALL, Table, gives_away, places_told, territory_table
 
 ACCENT, GREY, GREEN = "#1f4e79", "#9aa5b1", "#009E73"
 
@@ -224,10 +224,13 @@ class Headline:
         people = ("" if self.masked("people_installed") else
                   f", soit {self.text('people_installed')} "
                   f"{french.plural(self.now['people_installed'], 'personne')}")
-        whom = "d'entre eux s'y sont installés" if installed >= 2 else "s'y est installé"
-        return (f"{start} ; {self.text('installed')} {whom} {since}{people} : "
-                f"{self.rate(self.now['installed_rate'], 'installed', 'followed')} de ces "
-                "foyers.")
+        # (the share beside the households it is of: « soit 122 personnes : 29,9 % de ces
+        # foyers » read as if the persons were the share)
+        share = self.rate(self.now["installed_rate"], "installed", "followed")
+        share = f" ({share})" if share != "–" else ""
+        whom = (f"d'entre eux{share} s'y sont installés" if installed >= 2
+                else f"s'y est installé{share}")
+        return f"{start} ; {self.text('installed')} {whom} {since}{people}."
 
 
 # --- Objectifs -----------------------------------------------------------------------------
@@ -337,22 +340,52 @@ def funnel_section(ctx: Context, filters: metrics.Filters, period: str) -> dict:
         sentences = [f"Moins de {ctx.threshold} foyers suivis dans la période : l'entonnoir "
                      "n'est pas détaillé."]
     else:
-        sentences = [
-            f"Sur {counts.text(first, french.number)} foyers suivis, "
-            f"{counts.text(second, french.number)} ont été accompagnés "
-            f"({rate(stage[second]['rate_of_followed'], second, first)}) et "
-            f"{counts.text(third, french.number)} se sont installés : "
-            f"{rate(stage[third]['rate_of_previous'], third, second)}, "
-            f"{rate(stage[third]['rate_of_followed'], third, first)}.",
+        sentences = [_funnel_sentence(counts, stage, (first, second, third), rate)]
+        sentences.append(
             "Chaque taux dit sa base : la part de l'étape précédente, puis celle des foyers "
-            "suivis.",
-        ]
+            "suivis." if "%" in sentences[0] else
+            f"Les taux ne sont pas publiés : ils laisseraient déduire un nombre de moins de "
+            f"{ctx.threshold} foyers.")
     return section("Entonnoir", sentences, [
         table([column("Étape", 1.4, "left"), column("Foyers"),
                column("Part de l'étape précédente", 1.8), column("Part des suivis", 1.6)],
               rows),
         bars("Foyers à chaque étape (nombre de foyers)", chart, ctx.caption(period)),
     ])
+
+
+def _funnel_sentence(counts: Table, stage: dict, stages: tuple[str, str, str], rate) -> str:
+    """« Sur 120 foyers suivis, 80 ont été accompagnés (66,7 % des suivis) et 40 se sont
+    installés : 50,0 % des accompagnés, 33,3 % des suivis. » A masked count is said in words
+    and its rates left out (it read « < 5 ont été accompagnés (–) … : –, –. »)."""
+    first, second, third = stages
+
+    def told(key: str, singular: str, plural_form: str, none: str) -> str:
+        said = counts.said(key, french.number)
+        if counts.state(key) == SMALL:
+            return f"{said} {plural_form}"
+        if counts.masked(key):
+            return f"{said} foyers {plural_form}"
+        if not stage[key]["households"]:
+            return none
+        return f"{said} {french.plural(stage[key]['households'], singular, plural_form)}"
+
+    def rates(*pairs: tuple[dict | None, str, str]) -> str:
+        shown = [rate(value, part, whole) for value, part, whole in pairs
+                 if stage[part]["households"]]  # (« aucun … (0,0 % des suivis) »)
+        return ", ".join(text for text in shown if text != "–")
+
+    accompanied = rates((stage[second]["rate_of_followed"], second, first))
+    installed = rates((stage[third]["rate_of_previous"], third, second),
+                      (stage[third]["rate_of_followed"], third, first))
+    accompanied_said = told(second, "a été accompagné", "ont été accompagnés",
+                            "aucun n'a été accompagné")
+    installed_said = told(third, "s'est installé", "se sont installés",
+                          "aucun ne s'est installé")
+    followed = french.plural(stage[first]["households"], "foyer suivi", "foyers suivis")
+    return (f"Sur {counts.said(first, french.number)} {followed}, {accompanied_said}"
+            + (f" ({accompanied})" if accompanied else "")
+            + f" et {installed_said}" + (f" : {installed}" if installed else "") + ".")
 
 
 # --- Canaux ----------------------------------------------------------------------------------
@@ -486,9 +519,14 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
         cheap = min(priced, key=lambda row: row[f"cost_per_installed_{model}"])
         dear = max(priced, key=lambda row: row[f"cost_per_installed_{model}"])
         # (one campaign priced: « va de 3 313 € (« Été 2023 ») à 3 313 € (« Été 2023 ») »)
+        # (« est de 1 108 € (…) parmi les campagnes dont le coût est publié »: one campaign)
         sentences.append(
-            f"Le coût par installation est de {cost(cheap, 'installed')} "
-            f"({french.quoted(cheap['campaign_label'])}){among}." if cheap is dear else
+            f"Une seule campagne a un coût par installation publié : "
+            f"{cost(cheap, 'installed')} ({french.quoted(cheap['campaign_label'])})"
+            + (f" ; {french.number(len(withheld))} autre"
+               f"{'s' if len(withheld) > 1 else ''}, de moins de {ctx.threshold} "
+               "installations créditées, ne l'ont pas" if withheld else "") + "."
+            if cheap is dear else
             f"Le coût par installation va de {cost(cheap, 'installed')} "
             f"({french.quoted(cheap['campaign_label'])}) à {cost(dear, 'installed')} "
             f"({french.quoted(dear['campaign_label'])}){among}.")

@@ -533,8 +533,10 @@ def test_households_installed_elsewhere_are_said_masked_even_when_none(demo_env)
             break
     assert found  # the case exists in the demo
     at = _territory_link(periode=str(found[0]), canaux=found[1])
-    assert any("masqué foyers installés dans une commune absente" in c.value
-               for c in at.caption)
+    # (it read « masqué foyers installés dans une commune absente … »)
+    assert any("Foyers installés dans une commune absente du référentiel du Lot : nombre "
+               "masqué (il peut être nul)" in c.value for c in at.caption)
+    assert not any("masqué foyers" in c.value for c in at.caption)
 
 
 def test_an_optional_column_a_file_lacks_is_said_on_the_quality_page(demo_build, tmp_path,

@@ -97,9 +97,9 @@ def test_programme_bilan_figures_equal_kpis_json(demo_build, bilan_2023):
     # (the period's households, and those of them installed since: « 43 familles se sont
     # installées » over 2023 read as 2023's installations, when 3 were)
     assert (f"{number(expected['followed'])} foyers ont pris contact avec le réseau d'accueil "
-            f"du Lot ; {number(expected['installed'])} d'entre eux s'y sont installés depuis "
-            f"(au 30/06/2025, date des données), soit {number(expected['people_installed'])} "
-            f"personnes : {share} % de ces foyers.") in flat
+            f"du Lot ; {number(expected['installed'])} d'entre eux ({share} %) s'y sont "
+            f"installés depuis (au 30/06/2025, date des données), soit "
+            f"{number(expected['people_installed'])} personnes.") in flat
     assert "famille" not in flat  # (one name, « foyer », as on every page)
 
 
@@ -864,7 +864,7 @@ def test_the_programme_bilan_lists_a_campaign_that_spent_without_result_and_coun
                  and row["cells"][4] == "–")
     words = " ".join(sentence for section in document["sections"]
                      for sentence in section.get("sentences", []))
-    assert f"({dashes} autres, de moins de 5 installations créditées, ne l'ont pas)" in \
+    assert f"{dashes} autres, de moins de 5 installations créditées, ne l'ont pas" in \
         words.replace("\u202f", " ")
 
 
@@ -942,3 +942,65 @@ def test_a_bilan_of_a_period_after_the_data_says_so(con):
     assert f"Objectifs {later.year}" in words and f"Objectifs {data_date.year}" not in words
     assert f"Au {data_date:%d/%m/%Y} (date des données), le réseau compte" in words
     assert f"31/12/{later.year}, le réseau" not in words
+
+
+def test_the_funnel_sentence_says_a_masked_count_in_words_without_empty_rates(con):
+    """A helper's reading: « Sur 5 foyers suivis, < 5 ont été accompagnés (–) et < 5 se sont
+    installés : –, –. » A masked count reads « moins de 100 » in a sentence, its rates are
+    left out, and the headline gives the share beside the households it is of (« soit 122
+    personnes : 29,9 % de ces foyers » read as if the persons were the share)."""
+    def funnel(threshold: int) -> list[str]:
+        document = report.programme_document(con, FILTERS, small_count=threshold)
+        return next(s for s in document["sections"] if s["title"] == "Entonnoir")["sentences"]
+
+    both = funnel(100)  # 144 followed, 77 accompanied, 43 installed
+    assert both[0] == ("Sur 144 foyers suivis, moins de 100 ont été accompagnés et moins de "
+                       "100 se sont installés.")
+    assert both[1].startswith("Les taux ne sont pas publiés")
+    one = funnel(50)[0]
+    assert one.startswith("Sur 144 foyers suivis, 77 ont été accompagnés (53,5\u00a0% des "
+                          "suivis) et moins de 50 se sont installés"), one
+    for sentence in both + [one]:
+        assert "–" not in sentence and "<" not in sentence, sentence
+
+
+def test_an_operation_s_duration_counts_the_days_its_campaigns_ran(con):
+    """A helper's reading: the operation of two one-month soirées a year apart said « Durée
+    430 jours » (the window from the first start to the last end): it says the days its
+    campaigns ran, each day once, and how many campaigns; one campaign keeps its window."""
+    codes = ["SANTE-INT-2022", "SANTE-INT-2023"]
+    rows = {row["campaign_code"]: row for row in metrics.ask_rows(con, "campaign_calendar")
+            if row["campaign_code"] in codes}
+    days = sum((row["end_date"] - row["start_date"]).days + 1 for row in rows.values())
+    window = (max(r["end_date"] for r in rows.values())
+              - min(r["start_date"] for r in rows.values())).days + 1
+    assert days < window  # the case at hand: a year between them
+
+    def told(document: dict) -> tuple[str, dict]:
+        first = document["sections"][0]
+        return first["sentences"][0], next(
+            item for block in first["blocks"] if block["kind"] == "cards"
+            for item in block["items"] if item["label"] == "Durée")
+
+    sentence, card = told(report.campaign_document(con, codes))
+    assert card["value"] == f"{days} jours" and card["detail"].endswith(", 2 campagnes")
+    assert f"(2 campagnes, {days} jours en tout)" in sentence
+    code = codes[1]
+    sentence, card = told(report.campaign_document(con, [code]))
+    own = (rows[code]["end_date"] - rows[code]["start_date"]).days + 1
+    assert card["value"] == f"{own} jours" and f"({own} jours)" in sentence
+
+
+def test_one_priced_campaign_is_said_as_the_only_one(con):
+    """A helper's reading of 2024: « Le coût par installation est de 1 108 € (…) parmi les
+    campagnes dont le coût est publié (4 autres … ne l'ont pas) » for one campaign priced."""
+    document = report.programme_document(
+        con, metrics.Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    campaigns = next(s for s in document["sections"] if s["title"] == "Campagnes")
+    costs = [s for s in campaigns["sentences"] if "coût par installation" in s]
+    priced = [row for block in tables(document) for row in block["rows"]
+              if len(row["cells"]) == 7 and row["cells"][1] and row["cells"][4] not in ("", "–")]
+    assert len(priced) == 1, priced  # the case at hand
+    assert costs == [f"Une seule campagne a un coût par installation publié : "
+                     f"{priced[0]['cells'][4]} (« {priced[0]['cells'][0]} ») ; 4 autres, de "
+                     "moins de 5 installations créditées, ne l'ont pas."], costs
