@@ -511,3 +511,20 @@ def _parquet_texts(path: Path):
         for value in row:
             for text in _strings(value):
                 yield str(path), text
+
+
+def test_sql_and_python_masks_are_checked_alike_on_every_connection(monkeypatch):
+    """pii.sql_setup masks its examples both ways on each connection it prepares (in one
+    query): should Python's patterns and the SQL macros part (another DuckDB's regexes, a
+    pattern edited on one side), the build stops rather than publish what one side missed."""
+    con = duckdb.connect()
+    con.execute("set variable hash_key = ?", ["a test key, not the real one"])
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    pii.sql_setup(con)  # they agree
+    python_mask = pii.mask
+    # (the last example only, masked otherwise in Python: every example is compared)
+    monkeypatch.setattr(pii, "mask", lambda text: python_mask(text) + (
+        "!" if text == pii._SELF_CHECK[-1] else ""))
+    with pytest.raises(RuntimeError, match="SQL et Python diffèrent"):
+        pii.sql_setup(con)
+    con.close()
