@@ -149,8 +149,12 @@ if len(calendar) or len(monthly):
 if filters.date_from or filters.date_to:
     # (« de leur début à leur fin » where the bars stop at the period's edges; every channel's,
     # whatever the channel filter, which follows households, not campaigns)
+    # (under a campaign filter the calendar still shows every campaign: said, as the channels)
     st.caption(f"{fmt.counted(len(calendar), 'campagne', 'campagnes')} en cours sur la "
-               "période (les barres s'arrêtent à ses bords), tous canaux confondus."
+               "période (les barres s'arrêtent à ses bords), "
+               + ("toutes, quels que soient les filtres de canal et de campagne, qui suivent "
+                  "les foyers." if filters.channels or filters.campaigns
+                  else "tous canaux confondus.")
                if len(calendar) else "Aucune campagne datée ne court sur la période.")
 
 st.subheader("Détail d'une campagne")

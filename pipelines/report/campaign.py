@@ -398,9 +398,11 @@ def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
         f"{french.number(immersions['median_days_to_immersion'])} jours après le premier "
         "contact." if immersions["median_days_to_immersion"] is not None
         and not protected.masked("immersed") else "",
-        "Délais médians entre le premier contact d'une personne avec la campagne et son "
-        "premier contact avec le réseau d'accueil, puis son installation : tableau "
-        "ci-dessous.",
+        # (« le premier contact d'une personne avec la campagne et son premier contact avec
+        # le réseau » left « son » to a person or to the campaign: the delay is a household's)
+        "Délais médians, foyer par foyer : du premier contact d'un de ses membres avec la "
+        "campagne à son premier contact avec le réseau d'accueil, puis à son installation "
+        "(tableau ci-dessous).",
     ]
     return section("Des premiers contacts aux installations", sentences, [
         table([column("Foyers", 3, "left"), column("Nombre"), column("Taux", 1.4)],

@@ -437,6 +437,11 @@ def test_a_campaign_filter_narrows_the_campaigns_table_its_budget_and_its_credit
     assert shown["Installations attribuées"].sum() == pytest.approx(funnel["installed"])
     assert any("Avec un filtre de campagne : les contacts de ces campagnes, et les crédits des "
                "foyers dont le dossier les cite" in c.value for c in at.caption)
+    # the calendar keeps every campaign of the period (it follows no household): said so (it
+    # read « tous canaux confondus » beside the fair's filter)
+    at = _linked(campagnes=fair[0], periode="2023")
+    assert any("toutes, quels que soient les filtres de canal et de campagne" in c.value
+               for c in at.caption)
 
 
 def test_more_installations_than_households_credited_is_explained(campaigns_page, demo_build):
