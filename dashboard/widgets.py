@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dashboard import fmt
+from pipelines import pii
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -271,6 +272,12 @@ def _pinned(config: dict, column: str, shown: pd.DataFrame) -> dict:
     return config | {column: own}
 
 
+def _holds_pseudonym(frame: pd.DataFrame) -> bool:
+    """Whether a text shown in the table is a pseudonym (« masqué-… »)."""
+    return any(frame[column].map(pii.holds_pseudonym).any() for column in frame.columns
+               if not pd.api.types.is_numeric_dtype(frame[column]))
+
+
 def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
           column_config: dict | None = None, key: str | None = None,
           download: pd.DataFrame | None = None,
@@ -320,6 +327,8 @@ def table(frame: pd.DataFrame, filename: str, *, height: int | None = None,
     st.dataframe(_french_numbers(shown, config), hide_index=True, width="stretch",
                  height=height or "auto", placeholder="–", column_config=config,
                  column_order=column_order, row_height=row_height)
+    if _holds_pseudonym(shown):
+        st.caption(pii.PSEUDONYM_NOTE)
     if len(frame) > MAX_ROWS_SHOWN:
         st.caption(f"{fmt.number(MAX_ROWS_SHOWN)} premières lignes sur "
                    f"{fmt.number(len(frame))} : le téléchargement les contient toutes.")

@@ -89,6 +89,19 @@ CANDIDATE_PATTERN = (f"[{_AT_SIGNS}]|%40|%2540|&#|(?i:at|a)[{_SPACES}]*[\\])}}]"
 # label « Newsletter \u202eevil 2023 tpircs\u202c » read « … script 3202 live ».
 DIRECTION_CONTROLS = "[\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
+# An identifier that held an email or a phone is replaced by this prefix and a stable code
+# (macros.sql pseudonymise, bound as a variable); wherever one is shown, PSEUDONYM_NOTE says
+# what it is (« masqué-hjkl… » in a table or a bilan told a reader nothing).
+PSEUDONYM_PREFIX = "masqué-"
+PSEUDONYM_NOTE = (f"« {PSEUDONYM_PREFIX}… » : une valeur des exports qui contenait un email ou "
+                  "un numéro de téléphone, remplacée par un pseudonyme, le même partout où elle "
+                  "revient.")
+
+
+def holds_pseudonym(text: object) -> bool:
+    return isinstance(text, str) and PSEUDONYM_PREFIX in text
+
+
 EMAIL_MASK = "[email masqué]"
 PHONE_MASK = "[téléphone masqué]"
 # Replacement texts, read alike by re.sub and DuckDB's regexp_replace (\1: the character
@@ -144,6 +157,7 @@ def sql_setup(con: duckdb.DuckDBPyConnection) -> None:
         ("pii_email_replacement", EMAIL_REPLACEMENT),
         ("pii_phone_replacement", PHONE_REPLACEMENT),
         ("direction_controls", DIRECTION_CONTROLS),
+        ("pseudonym_prefix", PSEUDONYM_PREFIX),
     ):
         con.execute(f"set variable {name} = ?", [value])
     # (one query for all: thirteen were a thirtieth of a small build)

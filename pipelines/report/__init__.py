@@ -8,13 +8,14 @@ functions, so both give the same file.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import duckdb
 
-from .. import metrics
+from .. import metrics, pii
 from . import campaign, programme, render
-from .blocks import ReportError, context
+from .blocks import ReportError, context, note
 
 __all__ = ["ReportError", "campaign_bilan", "campaign_document", "programme_bilan",
            "programme_document"]
@@ -23,7 +24,7 @@ __all__ = ["ReportError", "campaign_bilan", "campaign_document", "programme_bila
 def programme_document(con: duckdb.DuckDBPyConnection, filters: metrics.Filters,
                        small_count: int | None = None, model: str | None = None) -> dict:
     """The programme bilan of a period as data (sections, sentences, tables, charts)."""
-    return programme.document(context(con, small_count, model), filters)
+    return _pseudonyms_told(programme.document(context(con, small_count, model), filters))
 
 
 def programme_bilan(con: duckdb.DuckDBPyConnection, filters: metrics.Filters,
@@ -35,7 +36,14 @@ def programme_bilan(con: duckdb.DuckDBPyConnection, filters: metrics.Filters,
 def campaign_document(con: duckdb.DuckDBPyConnection, codes: Sequence[str],
                       small_count: int | None = None, model: str | None = None) -> dict:
     """The bilan of one campaign, or of several of one operation, as data."""
-    return campaign.document(context(con, small_count, model), list(codes))
+    return _pseudonyms_told(campaign.document(context(con, small_count, model), list(codes)))
+
+
+def _pseudonyms_told(document: dict) -> dict:
+    """A bilan that shows a pseudonym (« masqué-… ») anywhere says, at its end, what it is."""
+    if pii.holds_pseudonym(json.dumps(document, ensure_ascii=False, default=str)):
+        document["sections"][-1]["blocks"].append(note(pii.PSEUDONYM_NOTE))
+    return document
 
 
 def campaign_bilan(con: duckdb.DuckDBPyConnection, codes: Sequence[str],

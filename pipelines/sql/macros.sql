@@ -127,10 +127,12 @@ create or replace macro parse_int(s) as
 
 -- An identifier (ID prospect, Code campagne, a file name…) that holds an email or a phone: a
 -- stable pseudonym instead, so that equal IDs stay equal and different ones different. Its hex
--- digits are spelt as letters: a run of them would look like a phone number.
+-- digits are spelt as letters: a run of them would look like a phone number. Its prefix is
+-- pipelines/pii.py's PSEUDONYM_PREFIX (bound as a variable: unbound, the value is hidden).
 create or replace macro pseudonymise(s) as
     case when mask_pii(s) is distinct from s
-        then 'masqué-' || translate(left(pii_hash(s), 12), '0123456789', 'ghijklmnop')
+        then getvariable('pseudonym_prefix')
+             || translate(left(pii_hash(s), 12), '0123456789', 'ghijklmnop')
         else s end;
 
 -- The first failing check of a row, as {column, reason, value}; NULL when the row is valid.

@@ -528,3 +528,29 @@ def test_sql_and_python_masks_are_checked_alike_on_every_connection(monkeypatch)
     with pytest.raises(RuntimeError, match="SQL et Python diffèrent"):
         pii.sql_setup(con)
     con.close()
+
+
+def test_a_pseudonym_shown_says_what_it_is(everywhere, demo_build, monkeypatch):
+    """A campaign code typed as a phone number is shown « masqué-… » in the bilan and a file
+    named after one on the quality page, which told a reader nothing: wherever a pseudonym is
+    shown, one line says what it is; a bilan or table without one does not."""
+    from pipelines import report
+    from tests.conftest import open_app
+
+    def notes(document: dict) -> list[str]:
+        return [block["text"] for section in document["sections"]
+                for block in section["blocks"] if block["kind"] == "note"]
+
+    [(code,)] = _query(everywhere, "select campaign_code from core.campaigns "
+                                   f"where campaign_code like '{pii.PSEUDONYM_PREFIX}%'")
+    with duckdb.connect(str(everywhere / config.DATABASE_NAME), read_only=True) as con:
+        assert pii.PSEUDONYM_NOTE in notes(report.campaign_document(con, [code]))
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        assert pii.PSEUDONYM_NOTE not in notes(report.campaign_document(con, ["SALON-SIA-2023"]))
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(everywhere))
+    at = open_app().switch_page("app_pages/quality.py").run()
+    assert not at.exception
+    assert pii.PSEUDONYM_NOTE in [caption.value for caption in at.caption]
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    at = open_app().switch_page("app_pages/quality.py").run()
+    assert pii.PSEUDONYM_NOTE not in [caption.value for caption in at.caption]
