@@ -1004,3 +1004,33 @@ def test_one_priced_campaign_is_said_as_the_only_one(con):
     assert costs == [f"Une seule campagne a un coût par installation publié : "
                      f"{priced[0]['cells'][4]} (« {priced[0]['cells'][0]} ») ; 4 autres, de "
                      "moins de 5 installations créditées, ne l'ont pas."], costs
+
+
+def test_objectives_since_january_never_give_a_small_count_by_subtraction(con):
+    """A helper's reading of March 2023: the cards said 10 households followed and 7 persons
+    installed, the objectives (done since 1 January) 13 and 8: 3 households of January and
+    February, 1 person installed, counts the secret hides. An objective's figure is masked
+    when it differs from the period's published figure by less than the threshold (other
+    than 0); a period from 1 January shows it."""
+    for month in range(1, 13):
+        start = dt.date(2023, month, 1)
+        filters = metrics.Filters(start, (start + dt.timedelta(days=32)).replace(day=1)
+                                  - dt.timedelta(days=1))
+        document = report.programme_document(con, filters)
+        headline = metrics.ask_one(con, "headline", filters)
+        objectives = next(s for s in document["sections"] if s["title"] == "Objectifs 2023")
+        rows = {row["cells"][0]: row["cells"][3] for block in objectives["blocks"]
+                if block["kind"] == "table" for row in block["rows"]}
+        for label, key in (("Foyers suivis", "followed"), ("Foyers installés", "installed"),
+                           ("Personnes installées", "people_installed")):
+            shown = rows[label].replace("\u202f", "")
+            if shown.isdigit():
+                assert not 0 < abs(int(shown) - headline[key]) < 5, (month, label, shown)
+            elif month == 3:
+                assert shown == disclosure.SECONDARY_MARK  # the case at hand
+    january = report.programme_document(con, metrics.Filters(dt.date(2023, 1, 1),
+                                                             dt.date(2023, 3, 31)))
+    objectives = next(s for s in january["sections"] if s["title"] == "Objectifs 2023")
+    assert any(row["cells"][:4] == ["Foyers suivis", "130", "32", "13"]
+               for block in objectives["blocks"] if block["kind"] == "table"
+               for row in block["rows"])
