@@ -386,8 +386,14 @@ def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
          rate(figures["installed_rate"], "installed", "followed")],
         ["Personnes installées", text("people_installed"), ""],
     ]
-    delays = [[one_line(row["campaign_label"]),
-               _days(row["median_days_to_followed"]), _days(row["median_days_to_installed"])]
+    # (each median says how many households it is of: every household the campaign touched,
+    # whatever its dossier cites, so more than « Foyers suivis < 5 » above it; a median of a
+    # few is one household's delay: withheld, as a rate on them)
+    delays = [[one_line(row["campaign_label"])]
+              + [f"{_days(row[f'median_days_to_{stage}'])} "
+                 f"({french.number(row[f'households_days_to_{stage}'])} foyers)"
+                 if row[f"households_days_to_{stage}"] >= ctx.threshold else "–"
+                 for stage in ("followed", "installed")]
               for row in campaigns]
     sentences = [
         f"Des foyers que {_the(len(codes))} a amenés au "
@@ -401,8 +407,9 @@ def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
         # (« le premier contact d'une personne avec la campagne et son premier contact avec
         # le réseau » left « son » to a person or to the campaign: the delay is a household's)
         "Délais médians, foyer par foyer : du premier contact d'un de ses membres avec la "
-        "campagne à son premier contact avec le réseau d'accueil, puis à son installation "
-        "(tableau ci-dessous).",
+        "campagne à son premier contact avec le réseau d'accueil, puis à son installation ; "
+        "sur tous les foyers que la campagne a touchés, que leur dossier la cite ou non "
+        f"(tableau ci-dessous ; « – » : moins de {ctx.threshold} foyers).",
     ]
     return section("Des premiers contacts aux installations", sentences, [
         table([column("Foyers", 3, "left"), column("Nombre"), column("Taux", 1.4)],

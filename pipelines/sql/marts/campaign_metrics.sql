@@ -114,6 +114,9 @@ delays as (
         campaign_code,
         median(days_to_followed) as median_days_to_followed,
         median(days_to_installed) as median_days_to_installed,
+        -- (how many households each median is of: a bilan withholds one of a few)
+        count(days_to_followed) as households_days_to_followed,
+        count(days_to_installed) as households_days_to_installed,
     from first_touches
     group by campaign_code
 ),
@@ -158,6 +161,8 @@ final as (
         coalesce(model_credits.installed_position_based, 0) as installed_position_based,
         delays.median_days_to_followed,
         delays.median_days_to_installed,
+        coalesce(delays.households_days_to_followed, 0) as households_days_to_followed,
+        coalesce(delays.households_days_to_installed, 0) as households_days_to_installed,
     from codes
     left join campaigns on codes.campaign_code = campaigns.campaign_code
     left join reach on codes.campaign_code = reach.campaign_code
