@@ -22,7 +22,7 @@ from .blocks import (
     section,
     table,
 )
-from .disclosure import SECONDARY, Table, gives_away, is_small
+from .disclosure import SECONDARY, SMALL, Table, gives_away, is_small
 
 ACCENT, GREEN = "#1f4e79", "#009E73"
 
@@ -305,18 +305,41 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
         return ("" if protected.masked("people_installed") else
                 f" ({shown} {french.agree(shown, figures['people_installed'], 'personne')})")
 
+    def told(key: str, singular: str, plural_form: str, none: str) -> str:
+        """A figure and its verb as a sentence says them: « moins de 5 ont fait », « un nombre
+        non publié d'entre eux a fait », « aucun n'a fait » (it read « (s) ont fait », « < 5
+        ont fait », « 0 a fait »)."""
+        if protected.state(key) == SMALL:
+            return f"{protected.said(key, french.number)} {plural_form}"
+        if protected.masked(key):
+            return f"un nombre non publié d'entre eux {singular}"
+        if not figures[key]:
+            return none
+        return f"{text(key)} {verb(key, singular, plural_form)}"
+
     the = _the(len(campaigns))
     cited = "la campagne" if one else "une de ces campagnes"
     came = verb("followed", "s'est rapproché", "se sont rapprochés")
-    stayed = verb("immersed", "a fait", "ont fait")
-    settled = verb("installed", "s'est installé", "se sont installés")
     if figures["followed"]:
-        during = f", dont {text('during')} pendant {the}" if households["during"] else ""
+        during = ""
+        if households["during"]:
+            part = ("une partie" if protected.masked("during")
+                    and protected.state("during") != SMALL
+                    else "aucun" if not protected.masked("during")
+                    and not households["during"]["followed"]
+                    else protected.said("during", french.number))
+            during = f", dont {part} pendant {the}"
+        who = (f"{protected.said('followed', french.number)} foyers"
+               if protected.masked("followed")
+               else f"{text('followed')} {verb('followed', 'foyer', 'foyers')}")
+        stayed = told("immersed", "a fait un séjour d'immersion",
+                      "ont fait un séjour d'immersion", "aucun n'a fait de séjour d'immersion")
+        settled = told("installed", "s'est installé dans le Lot", "se sont installés dans le Lot",
+                       "aucun ne s'est encore installé dans le Lot")
         followed = (
-            f"{french.capitalise(text('followed'))} {verb('followed', 'foyer', 'foyers')} dont "
-            f"le dossier cite {cited} {came} du réseau d'accueil{during} ; "
-            f"{text('immersed')} {stayed} un séjour d'immersion et {text('installed')} "
-            f"{settled} dans le Lot{people()}.")
+            f"{french.capitalise(who)} dont le dossier cite {cited} "
+            f"{'se sont rapprochés' if protected.masked('followed') else came} du réseau "
+            f"d'accueil{during} ; {stayed} et {settled}{people()}.")
     else:  # (« 0 foyers … se sont rapprochés … ; 0 ont fait … (0 personnes) »)
         followed = (f"Aucun foyer dont le dossier cite {cited} ne s'est encore rapproché du "
                     "réseau d'accueil.")

@@ -1055,3 +1055,16 @@ def test_a_campaign_s_median_delays_say_whom_and_never_one_of_a_few(con):
     shown = delays(5)
     assert shown[0].endswith(f"({followed} foyers)") and shown[1].endswith(f"({installed} foyers)")
     assert delays(installed + 1) == [shown[0], "–"]
+
+
+@pytest.mark.parametrize("codes", [["SANTE-INT-2024"], ["SALON-SIA-2023"],
+                                   ["SANTE-INT-2021", "SANTE-INT-2022", "SANTE-INT-2023",
+                                    "SANTE-INT-2024"]])
+def test_a_campaign_s_story_says_masked_counts_in_words(con, codes):
+    """A helper's reading: « (s) foyers dont le dossier cite une de ces campagnes … ; (s) ont
+    fait un séjour d'immersion », « < 5 foyers … ; 0 a fait un séjour d'immersion ». A masked
+    count reads « moins de 5 » or « un nombre non publié », none « aucun »."""
+    story = report.campaign_document(con, codes)["sections"][0]["sentences"][1]
+    assert "(s)" not in story and "<" not in story and " 0 " not in story, story
+    assert story.startswith(("Moins de 5 foyers", "Un nombre non publié de foyers")) \
+        or story[0].isdigit(), story
