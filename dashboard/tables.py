@@ -114,7 +114,7 @@ def stalled_households(households: pd.DataFrame, refs: Reference) -> pd.DataFram
         "Début d'accompagnement": households["accompaniment_date"],
         "Dernière mise à jour": households["updated_date"],
         "Jours d'accompagnement": households["days_in_stage"],
-        "Jours sans nouvelle": households["days_without_activity"],
+        "Jours sans nouvelles": households["days_without_activity"],
     })
 
 
@@ -355,7 +355,7 @@ def stalled_households_download(households: pd.DataFrame, refs: Reference) -> pd
         "Début d'accompagnement": _dates(households["accompaniment_date"]),
         "Dernière mise à jour": _dates(households["updated_date"]),
         "Jours d'accompagnement": _whole(households["days_in_stage"]),
-        "Jours sans nouvelle": _whole(households["days_without_activity"]),
+        "Jours sans nouvelles": _whole(households["days_without_activity"]),
     })
 
 

@@ -8,7 +8,7 @@ campaign tools (web CSV with ISO timestamps, trade-fair XLSX with `DD/MM/YYYY HH
 text) and the campaign list (CSV, UTF-8, `;`, French amounts). Same seed, same bytes.
 A living network as of the data date (30/06/2025, the exports' latest date, never the
 clock): households in progress were updated in the last 60 days, one in eight not
-for more than 90 (« sans nouvelle » on the network page).
+for more than 90 (« sans nouvelles » on the network page).
 All names, e-mails (example.* domains only) and phone numbers are invented.
 
 Whatever the seed, the contract's rules give the figures of `EXPECTED`. True defects
@@ -59,7 +59,7 @@ from openpyxl.writer.excel import ExcelWriter
 REFERENCE_COMMUNES = Path(__file__).parent / "reference" / "communes_46.csv"
 SNAPSHOT = date(2025, 6, 30)  # the day the exports were taken
 LAST_CONTACT = date(2024, 12, 31)
-_SILENCE_DAYS = 90  # « sans nouvelle » beyond this (the dashboard's default threshold)
+_SILENCE_DAYS = 90  # « sans nouvelles » beyond this (the dashboard's default threshold)
 _XLSX_STAMP = datetime(2025, 7, 1, 8, 0, 0)  # workbook properties and zip entry times
 
 _PLAN = (  # (channel code, households, campaign code or "" when drawn per household)

@@ -434,7 +434,7 @@ def _stages(rng: np.random.Generator, hh: dict, campaigns: dict) -> dict:
     last = last + np.where(abandon, rng.integers(60, 401, h), 0)
     updated = np.minimum(last + rng.integers(0, 21, h), _SNAP)
     # a living network: households in progress were updated in the last 60 days, but for one
-    # in eight of those accompanied for more than 90 days (« sans nouvelle »)
+    # in eight of those accompanied for more than 90 days (« sans nouvelles »)
     going = accompanied & ~installed & ~abandon
     today = int(np.max(np.maximum.reduce([first, start, immersion, install, updated])))
     stuck = going & (start < today - 90)

@@ -221,7 +221,11 @@ if code:
     st.markdown(f"**{fmt.counted(len(households), 'foyer', 'foyers')}** "
                 + ("dont le CRM indique cette campagne" if own else
                    f"crédités à cette campagne par le modèle « {refs.models[model]} »")
-                + ", et ce que chacun a coûté :")
+                # (« ce que chacun a coûté » beside 171 € for a household installed, under a
+                # card of 1 718 € per installation: the share is of the cost per household
+                # followed)
+                + ", et la part du budget de chacun (au prorata de son crédit de foyer "
+                  "suivi) :")
     widgets.table(tables.campaign_households(households, refs), f"foyers_{code}.csv",
                   download=tables.campaign_households_download(households, refs),
                   height=320, column_config={

@@ -44,15 +44,15 @@ with left:
     else:  # (an empty chart, its axis from −1 to 1, said nothing)
         st.info("Aucun foyer dont le premier contact tombe dans la sélection.")
 with right:
-    st.subheader("Foyers accompagnés sans nouvelle")
+    st.subheader("Foyers accompagnés sans nouvelles")
     # (ten years, or the default when it is longer: a default of 5 000 days past the widget's
-    # maximum showed 0, « sans nouvelle depuis plus de 0 jours »)
+    # maximum showed 0, « sans nouvelles depuis plus de 0 jours »)
     longest = max(3650, STALLED_AFTER_DAYS)
     widgets.number_from_url("seuil", "reseau_seuil", STALLED_AFTER_DAYS, 0, longest)
     after_days = st.number_input(
         "Sans installation ni mise à jour depuis plus de (jours)", min_value=0,
         max_value=longest, step=15, key="reseau_seuil",
-        help="Un foyer accompagné est « sans nouvelle » quand ni son début "
+        help="Un foyer accompagné est « sans nouvelles » quand ni son début "
              "d'accompagnement ni la dernière mise à jour de son dossier ne datent de moins "
              "de ce nombre de jours, et qu'il n'est pas installé. Valeur par défaut : "
              f"{STALLED_AFTER_DAYS} jours.")
@@ -69,7 +69,7 @@ with right:
         f"**{fmt.number(stalled['stalled'])}** "
         + (f"{fmt.plain(french.plural(stalled['stalled'], 'foyer'))} en accompagnement sur "
            f"{fmt.number(stalled['accompanied'])} "
-           f"{french.plural(stalled['stalled'], 'est', 'sont')} sans nouvelle depuis plus de "
+           f"{french.plural(stalled['stalled'], 'est', 'sont')} sans nouvelles depuis plus de "
            f"{french.days(after_days)}" if stalled["accompanied"] else
            "foyer en accompagnement dans la sélection")
         + (f", dont {fmt.number(stalled['stalled_abandoned'])} au statut « Abandon » dans "
@@ -79,7 +79,7 @@ with right:
                "les plus anciens silences d'abord.")
 
 stalled_card.metric(
-    "Accompagnés sans nouvelle", fmt.number(stalled["stalled"]), border=True,
+    "Accompagnés sans nouvelles", fmt.number(stalled["stalled"]), border=True,
     delta=f"depuis plus de {french.days(after_days)}", delta_color="off",
     delta_arrow="off",
     help="Foyers accompagnés, non installés, sans mise à jour du dossier depuis plus du "
@@ -90,12 +90,12 @@ day_column = st.column_config.NumberColumn(format="%d")
 widgets.table(
     tables.stalled_households(households, refs), "foyers_sans_nouvelle.csv",
     download=tables.stalled_households_download(households, refs),
-    column_config={"Jours d'accompagnement": day_column, "Jours sans nouvelle": day_column,
+    column_config={"Jours d'accompagnement": day_column, "Jours sans nouvelles": day_column,
                    "Campagne": st.column_config.TextColumn(width="medium")},
     # the figure the list is about next to the file number; the rest in the download
     # (« Abandon » files count among those followed: their status on screen, not only in
     # the download)
-    column_order=[tables.HOUSEHOLD_ID, "Jours sans nouvelle", "Statut CRM",
+    column_order=[tables.HOUSEHOLD_ID, "Jours sans nouvelles", "Statut CRM",
                   "Dernière mise à jour", "Canal", "Campagne"],
     # (a campaign's name on two lines rather than cut: « Salon international de
     # l'agriculture 2020 (Paris) » ended in « 20… » on a projector)

@@ -193,7 +193,9 @@ class Headline:
                 f"Les installations sont provisoires : les foyers contactés après le "
                 f"{french.date(self.horizon['complete_until'])} n'ont pas encore eu "
                 f"{self.horizon['horizon_months']} mois pour s'installer"
-                + (" ; leur évolution n'est donc pas une baisse." if self.before else "."))
+                # (« n'est donc pas une baisse » claimed too much: part of it may be one)
+                + (" ; leur évolution n'est donc pas encore interprétable." if self.before
+                   else "."))
         elif self.before and self.provisional:
             sentences.append(
                 "Les installations de la période de comparaison sont provisoires : ses foyers "
@@ -286,10 +288,13 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
         largest = max(row["target"], row["actual"])
         chart.append({"label": row["name"], "bars": [
             bar(None if masked else row["actual"], largest,
-                f"{protected.text(index, french.number)} réalisés", ACCENT),
+                f"{protected.text(index, french.number)} " + french.agree(
+                    protected.text(index, french.number), row["actual"],
+                    "inscrit" if row["measure"] == "ambassadors" else "réalisé"), ACCENT),
             bar(row["expected"], largest,
-                f"{french.number(row['expected'])} attendus sur "
-                f"{french.number(row['target'])}", GREY)]})
+                f"{french.number(row['expected'])} "
+                f"{french.agree(french.number(row['expected']), row['expected'], 'attendu')} "
+                f"sur {french.number(row['target'])}", GREY)]})
     share = rows[0]["elapsed_share"]
     # (target_progress's standing: once its year or its campaign is over, an objective not
     # held is missed, else late: a campaign over in October is missed while the year's
@@ -298,8 +303,9 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
                          for row in lines if row["standing"] == standing]
               for standing in ("late", "missed")}
     late_words = "".join(f" ; {words} : {', '.join(behind[standing])}"
-                         for standing, words in (("late", "en retard"),
-                                                 ("missed", "non atteints"))
+                         for standing, words in (
+                             ("late", "en retard"),
+                             ("missed", french.plural(len(behind["missed"]), "non atteint")))
                          if behind[standing])
     held_words = ("aucun objectif n'est tenu" if held == 0 else
                   f"1 objectif sur {len(lines)} est tenu ou dépassé" if held == 1 else
@@ -310,7 +316,8 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
         metrics.objectives_scope(as_of, ctx.data_date)
         + (f" L'année {as_of.year} est écoulée" if share >= 1 else
            f" Au {french.date(as_of)}, {french.percent(share)} de {as_of.year} est écoulé")
-        + " ; les ambassadeurs sont attendus depuis la taille du réseau au 1er janvier.",
+        # (« les ambassadeurs sont attendus depuis la taille du réseau » was obscure)
+        + " ; pour les ambassadeurs, l'attendu part de la taille du réseau au 1er janvier.",
     ]
     return section(title, sentences, [
         table([column("Objectif", 3.2, "left"), column(f"Objectif {as_of.year}"),
@@ -576,9 +583,12 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
                column("Coût par installation", 1.2),
                column(ctx.by_model("Foyers suivis attribués"), 1.4),
                column("Coût par foyer suivi", 1.1)], body, total=total, sums=[2, 5],
+              # (« contacts datés dans la période » was false: a household of the period is
+              # credited for its contacts of any date within the window)
               caption=f"Crédits des foyers de la période (cohortes de premier contact), "
-                      f"modèle « {label} » ; contacts datés dans la période. Budget : la "
-                      "part de la période (voir ci-dessus)."),
+                      f"modèle « {label} », pour leurs contacts de toute date "
+                      f"{french.window_before(ctx.lookback_days, 'leur premier contact')} "
+                      "ou leur installation. Budget : la part de la période (voir ci-dessus)."),
     ])
 
 

@@ -127,7 +127,7 @@ def test_every_page_shows_the_layers_figures_for_random_selections(demo_env):
         assert _metric(at, "En suivi").value == fmt.number(stages["suivi"])
         assert _metric(at, "Installés").value == fmt.number(stages["installé"])
         stalled = metrics.ask_one(con, "stalled_summary", filters)
-        assert _metric(at, "Accompagnés sans nouvelle").value == fmt.number(stalled["stalled"])
+        assert _metric(at, "Accompagnés sans nouvelles").value == fmt.number(stalled["stalled"])
 
         _page(at, "ambassadors")
         referred = metrics.ask(con, "referrals", filters).iloc[0]
@@ -325,6 +325,11 @@ def test_a_period_after_the_exports_says_so_without_a_fall_or_empty_charts(demo_
                                      "sélection : les premiers contacts des exports vont du "
                                      "04/01/2020 au 27/11/2024") for info in at.info)
     assert not [s for s in at.subheader if s.value == "Entonnoir"]
+    # a day inside the exports' range without a first contact is not told the range (14/07/2023
+    # read as if it were outside it)
+    day = open_app(periode="perso", du="2023-07-14", au="2023-07-14")
+    assert [info.value for info in day.info if info.value.startswith("Aucun foyer")] == [
+        "Aucun foyer dont le premier contact tombe dans cette sélection."]
     # (and no change is neither green nor up: July 2023 against July 2022)
     month = open_app(periode="perso", du="2023-07-01", au="2023-07-31")
     still = [m for m in month.metric if m.delta and m.delta.startswith(("0\u00a0", "0 ", "0,0"))]

@@ -250,12 +250,12 @@ def test_stalled_households_equal_a_sql_count_for_the_default_and_a_chosen_thres
         expected = _sql(demo_env, _STALLED, {"data_date": data_date, "days": days,
                                              "channel": None})
         assert 0 < expected
-        assert _metric(at, "Accompagnés sans nouvelle") == fmt.number(expected)
+        assert _metric(at, "Accompagnés sans nouvelles") == fmt.number(expected)
         stalled = _table(at, tables.HOUSEHOLD_ID)
         assert len(stalled) == expected
-        assert (stalled["Jours sans nouvelle"] > days).all()
-        assert list(stalled["Jours sans nouvelle"]) == sorted(
-            stalled["Jours sans nouvelle"], reverse=True)
+        assert (stalled["Jours sans nouvelles"] > days).all()
+        assert list(stalled["Jours sans nouvelles"]) == sorted(
+            stalled["Jours sans nouvelles"], reverse=True)
         assert {"Canal", "Campagne"} <= set(stalled.columns)
 
 
@@ -266,7 +266,7 @@ def test_stalled_households_follow_the_sidebar_channels(demo_env):
     expected = _sql(demo_env, _STALLED, {"data_date": _sql(demo_env, _DATA_DATE),
                                          "days": config.STALLED_AFTER_DAYS,
                                          "channel": "tourisme"})
-    assert _metric(at, "Accompagnés sans nouvelle") == fmt.number(expected)
+    assert _metric(at, "Accompagnés sans nouvelles") == fmt.number(expected)
     assert set(_table(at, tables.HOUSEHOLD_ID)["Canal"]) <= {"Tourisme"}
 
 
@@ -339,7 +339,7 @@ def test_an_empty_selection_and_counts_of_one_read_as_french_on_network_and_amba
         demo_env):
     """Helper's findings: a selection without households drew an empty chart (axis −1 to 1)
     on Suivi du réseau and an empty 0–10 % chart on Ambassadeurs, with « 0 foyers en
-    accompagnement sur 0 sont sans nouvelle » and « dont 0 adhésions »; a threshold of one
+    accompagnement sur 0 sont sans nouvelles » and « dont 0 adhésions »; a threshold of one
     day read « depuis plus de 1 jours »."""
     empty = {"periode": "perso", "du": "2030-01-01", "au": "2030-12-31"}
     network = _page("network", **empty)
@@ -363,9 +363,9 @@ def test_an_empty_selection_and_counts_of_one_read_as_french_on_network_and_amba
             dt.date(2030, 1, 1), dt.date(2030, 12, 31)))["month"]
     assert months.max().date() <= data_date < dt.date(2030, 1, 1)
     one_day = _page("network", seuil="1")
-    assert any("sans nouvelle depuis plus de 1 jour" in m.value and "1 jours" not in m.value
+    assert any("sans nouvelles depuis plus de 1 jour" in m.value and "1 jours" not in m.value
                for m in one_day.markdown)
-    assert _metric_delta(one_day, "Accompagnés sans nouvelle") == "depuis plus de 1 jour"
+    assert _metric_delta(one_day, "Accompagnés sans nouvelles") == "depuis plus de 1 jour"
 
 
 def _metric_delta(at: AppTest, label: str) -> str:

@@ -152,12 +152,12 @@ def test_a_refused_stalled_threshold_setting_is_said_beside_the_default(demo_env
 
 def test_a_stalled_threshold_default_past_ten_years_is_kept(demo_env, monkeypatch):
     """OMLOT_STALLED_AFTER_DAYS=5000 is a valid setting, past the widget's ten years: the
-    page showed 0 and « sans nouvelle depuis plus de 0 jours »."""
+    page showed 0 and « sans nouvelles depuis plus de 0 jours »."""
     monkeypatch.setitem(metrics.DEFAULTS, "after_days", 5000)
     at = open_link("app_pages/network.py")
     assert at.number_input(key="reseau_seuil").value == 5000
-    assert any("sans nouvelle depuis plus de 5\u202f000 jours" in m.value
-               or "sans nouvelle depuis plus de 5 000 jours" in m.value for m in at.markdown)
+    assert any("sans nouvelles depuis plus de 5\u202f000 jours" in m.value
+               or "sans nouvelles depuis plus de 5 000 jours" in m.value for m in at.markdown)
 
 
 def test_sources_link_keeps_the_drill_down(demo_env):

@@ -1,6 +1,6 @@
 """The demo (pipelines/demo.py): the same bytes every run and every day, the headline figures
 the README and the other tests quote, its planted duplicates, and a network that looks alive
-(households in progress have recent news, as the network page's « sans nouvelle » rule sees it)."""
+(households in progress have recent news, as the network page's « sans nouvelles » rule sees it)."""
 
 from __future__ import annotations
 

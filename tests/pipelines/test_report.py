@@ -1068,3 +1068,24 @@ def test_a_campaign_s_story_says_masked_counts_in_words(con, codes):
     assert "(s)" not in story and "<" not in story and " 0 " not in story, story
     assert story.startswith(("Moins de 5 foyers", "Un nombre non publié de foyers")) \
         or story[0].isdigit(), story
+
+
+def test_objectives_and_credits_read_as_the_helper_asked(con):
+    """A helper's reading: the objectives' chart said « 0 réalisés », « 0 attendus sur 60 » and
+    « 335 réalisés » for ambassadors (registered), the sentence « non atteints : ambassadeurs
+    inscrits » for one objective; the campaigns table's note said « contacts datés dans la
+    période » while a household is credited for contacts of any date in the window."""
+    march = report.programme_document(con, metrics.Filters(dt.date(2023, 3, 1),
+                                                           dt.date(2023, 3, 31)))
+    texts = [bar["text"] for section in march["sections"] for block in section["blocks"]
+             if block["kind"] == "bars" for row in block["rows"] for bar in row["bars"]]
+    assert "0 réalisé" in texts and "0 attendu sur 60" in texts
+    assert any(text.endswith(" inscrits") for text in texts)
+    assert not [text for text in texts if re.match(r"[01] (réalisés|attendus)", text)]
+    year = report.programme_document(con, FILTERS)
+    objectives = next(s for s in year["sections"] if s["title"] == "Objectifs 2023")
+    assert "non atteint : ambassadeurs inscrits." in objectives["sentences"][0]
+    campaigns = next(s for s in year["sections"] if s["title"] == "Campagnes")
+    caption = next(b["caption"] for b in campaigns["blocks"] if b["kind"] == "table")
+    assert "contacts datés dans la période" not in caption
+    assert "pour leurs contacts de toute date dans les 365 jours avant" in caption
