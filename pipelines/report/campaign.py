@@ -494,6 +494,15 @@ def credits_section(ctx: Context, codes: list[str], campaigns: list[dict]) -> di
         + (f", soit {cost(chosen, 'installed')} par installation"
            if cost(chosen, "installed") != "–" else "") + ".",
     ]
+    # (« Foyers installés < 5 » beside « Installations attribuées 6,9 », and another cost in
+    # the programme's bilan of a year: both are said where the credits are)
+    sentences.append(
+        "Les crédits vont à toute campagne qui a touché un foyer "
+        f"{french.window_before(ctx.lookback_days, 'son premier contact')} ou son "
+        "installation, que son dossier la cite ou non : ils peuvent donc dépasser les foyers "
+        "dont le dossier la cite. Ils portent ici sur tous les foyers, quelle que soit la date "
+        "de leur premier contact ; le bilan d'une période ne crédite que les foyers de cette "
+        "période, d'où d'autres crédits et un autre coût.")
     # (all at zero: « de 0,0 (« premier contact ») à 0,0 installation (« premier contact ») »)
     if len(shown) == len(totals) and totals and any(row["installed"] for row in totals):
         low = min(totals, key=lambda row: row["installed"])

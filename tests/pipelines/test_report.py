@@ -1089,3 +1089,14 @@ def test_objectives_and_credits_read_as_the_helper_asked(con):
     caption = next(b["caption"] for b in campaigns["blocks"] if b["kind"] == "table")
     assert "contacts datés dans la période" not in caption
     assert "pour leurs contacts de toute date dans les 365 jours avant" in caption
+
+
+def test_a_campaign_s_credits_say_why_they_pass_its_households_and_the_year_s_bilan(con):
+    """A helper's reading: « Foyers installés < 5 » beside « Installations attribuées 6,9 »,
+    and the summer campaign at 1 250 € per installation here, 1 718 € in the bilan of 2023,
+    with nothing linking them: the credits' section says both."""
+    document = report.campaign_document(con, ["SANTE-INT-2024"])
+    credits = next(s for s in document["sections"] if s["title"].startswith("Crédits"))
+    said = " ".join(credits["sentences"])
+    assert "que son dossier la cite ou non" in said
+    assert "le bilan d'une période ne crédite que les foyers de cette période" in said
