@@ -114,6 +114,14 @@ def window_before(length: float, what: str) -> str:
     return f"dans les {days(length)} avant {what}"
 
 
+def to_the(phrase: str) -> str:
+    """« à » before a noun phrase, contracted: « au même jour », « aux dates », « à la … »."""
+    for article, contracted in (("le ", "au "), ("les ", "aux ")):
+        if phrase.startswith(article):
+            return contracted + phrase[len(article):]
+    return "à " + phrase
+
+
 def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     """The noun agreeing with a count (French: 0 and 1 are singular)."""
     return singular if abs(count) < 2 else (plural_form or singular + "s")

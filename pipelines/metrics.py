@@ -143,6 +143,19 @@ class Comparison:
     filters: Filters
     rule: str  # previous_year | same_dates_year_before | previous_period
 
+    @property
+    def name(self) -> str:
+        """The window as pages and bilans name it (« le même jour un an plus tôt »: one day
+        was « la même période », « aux mêmes dates » on the page); french.to_the() puts « à »
+        before it."""
+        one_day = self.filters.date_from == self.filters.date_to
+        if self.rule == "previous_year":
+            return f"l'année {self.filters.date_from.year}"
+        if self.rule == "same_dates_year_before":
+            return ("le même jour un an plus tôt" if one_day
+                    else "la même période un an plus tôt")
+        return "la veille" if one_day else "la période précédente de même durée"
+
 
 def _year_before(day: dt.date) -> dt.date:
     try:
@@ -196,10 +209,12 @@ def change(now: float, before: float | None) -> dict | None:
 
 
 def point_change(now: dict, before: dict | None) -> float | None:
-    """How a rate ({value, ...}) moved, in percentage points; None if either has no value."""
+    """How a rate ({value, ...}) moved, in percentage points; None if either has no value.
+    The difference of the rates as shown (to 0,1 %): 29,9 % against 42,4 % read « −12,6 pt »
+    to a reader who subtracts them (−12,5)."""
     if before is None or now["value"] is None or before["value"] is None:
         return None
-    return (now["value"] - before["value"]) * 100
+    return round(now["value"] * 100, 1) - round(before["value"] * 100, 1)
 
 
 # The figures of households' installations: a cohort that has not had its 12 months still

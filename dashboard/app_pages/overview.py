@@ -126,13 +126,8 @@ elif filters.date_from and filters.date_to and not window:
     st.caption(f"Pas d'évolution affichée : la période de comparaison commencerait avant le "
                f"mois du premier contact du programme ({fmt.date(first_date)}).")
 if window:
-    against = {
-        "previous_year": f"à l'année {window.filters.date_from.year}",
-        "same_dates_year_before": "aux mêmes dates un an plus tôt",
-        "previous_period": "à la période précédente de même durée",
-    }[window.rule]
     # (french.period: one day reads « le 15/06/2023 », not « du 15/06/2023 au 15/06/2023 »)
-    st.caption(f"Évolution par rapport {against} : "
+    st.caption(f"Évolution par rapport {french.to_the(window.name)} : "
                f"{french.period(window.filters.date_from, window.filters.date_to)}.")
 if incomplete and window:
     st.caption(

@@ -161,7 +161,7 @@ class Headline:
         provisional = " (provisoire)" if (key in metrics.STILL_INSTALLING
                                           and self.provisional) else ""
         return (f"{french.change(moved['difference'], moved['relative'])}{provisional} par "
-                f"rapport à {self.against()}")
+                f"rapport {french.to_the(self.against())}")
 
     def section(self) -> dict:
         now = self.now
@@ -175,8 +175,8 @@ class Headline:
             points = metrics.point_change(now["installed_rate"], self.before["installed_rate"])
             if before != "–" and points is not None:
                 rate_detail += (f" ; {french.points(points)}"
-                                f"{' (provisoire)' if self.provisional else ''} par rapport à "
-                                f"{self.against()}")
+                                f"{' (provisoire)' if self.provisional else ''} par rapport "
+                                f"{french.to_the(self.against())}")
         items.insert(4, card(metrics.INSTALLED_RATE_NAME, rate_text, rate_detail))
         sentences = [self._story()]
         if self.window:
@@ -184,7 +184,7 @@ class Headline:
             # active: both periods count by today's status, the only one the export holds)
             # (french.period: « le 15/06/2023 » for one day, « du … au … » read twice)
             sentences.append(
-                f"Les évolutions comparent à {self._window_words()} : "
+                f"Les évolutions comparent {french.to_the(self._window_words())} : "
                 f"{french.period(self.window.filters.date_from, self.window.filters.date_to)}"
                 " ; les ambassadeurs actifs, des deux périodes, selon leur statut dans le "
                 "dernier export.")
@@ -203,9 +203,7 @@ class Headline:
         return section("Chiffres clés", sentences, [cards(items)])
 
     def _window_words(self) -> str:
-        return {"previous_year": f"l'année {self.window.filters.date_from.year}",
-                "same_dates_year_before": "la même période un an plus tôt",
-                "previous_period": "la période précédente"}[self.window.rule]
+        return self.window.name
 
     def _story(self) -> str:
         """The period's households and those of them installed since, counted as every

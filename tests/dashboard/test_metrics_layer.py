@@ -202,9 +202,15 @@ def test_a_year_is_compared_with_the_previous_calendar_year_on_screen(demo_env):
 
 def test_a_season_is_compared_with_the_same_dates_one_year_before(demo_env):
     at = open_app(periode="ete-2023")
-    assert any("par rapport aux mêmes dates un an plus tôt : du 01/07/2022 au 31/10/2022"
+    # (named as the bilan names it: metrics.Comparison.name)
+    assert any("par rapport à la même période un an plus tôt : du 01/07/2022 au 31/10/2022"
                in c.value
                for c in at.caption)
+    # one day is « le même jour un an plus tôt » (it was « la même période », « aux mêmes
+    # dates »)
+    day = open_app(periode="perso", du="2024-06-15", au="2024-06-15")
+    assert any("par rapport au même jour un an plus tôt : le 15/06/2023" in c.value
+               for c in day.caption)
     with duckdb.connect(str(demo_env["database"]), read_only=True) as con:
         before = kpis.headline(con, dt.date(2022, 7, 1), dt.date(2022, 10, 31))["followed"]
         now = kpis.headline(con, dt.date(2023, 7, 1), dt.date(2023, 10, 31))["followed"]

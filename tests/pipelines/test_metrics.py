@@ -393,3 +393,16 @@ def test_any_inverted_period_is_refused(start, end):
             Filters(start, end)
     else:
         assert metrics.comparison(Filters(start, end)).filters.date_to <= end
+
+
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_a_rate_s_change_in_points_is_the_difference_of_the_rates_shown(now, before):
+    """A helper's reading: 29,9 % against 42,4 % was labelled « −12,6 pt », where a reader
+    subtracting the rates shown gets −12,5: the change is that of the rates as shown."""
+    from pipelines import french
+
+    def shown(value: float) -> float:
+        return float(french.percent(value).split("\u00a0")[0].replace(",", "."))
+
+    points = metrics.point_change({"value": now}, {"value": before})
+    assert french.points(points) == french.points(shown(now) - shown(before))
