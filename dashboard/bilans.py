@@ -9,6 +9,7 @@ import re
 import duckdb
 import streamlit as st
 
+from dashboard import queries
 from pipelines import report
 from pipelines.metrics import Filters
 
@@ -45,11 +46,22 @@ def programme_button(version: tuple[str, int, int], filters: Filters) -> None:
         icon=":material/picture_as_pdf:",
         help="Le bilan du programme pour la période choisie à gauche (les filtres de canaux et "
              "de campagnes ne s'y appliquent pas), prêt à envoyer : petits effectifs masqués.")
-    if filters.channels or filters.campaigns:
-        # (said under the button, not only in its hover, which a phone or a projector never
-        # shows: the PDF's figures differed from the cards above without a word)
-        st.caption("Le bilan porte sur la période choisie, tous canaux et campagnes "
-                   "confondus.")
+    # (said under the button, not only in its hover, which a phone or a projector never
+    # shows: the PDF's figures differed from the cards above without a word, and its « < 5 »
+    # was read off the page's exact counts)
+    st.caption(("Le bilan porte sur la période choisie, tous canaux et campagnes confondus. "
+                if filters.channels or filters.campaigns else "") + _SECRET.format(
+                    threshold=_threshold(version)))
+
+
+# The pages count exactly, for the team; the bilans are what the committee and the press read.
+_SECRET = ("Les pages donnent les chiffres exacts, pour l'équipe et le réseau ; le bilan, fait "
+           "pour le comité et la presse, masque les effectifs de moins de {threshold} : en "
+           "réunion publique, projetez le bilan.")
+
+
+def _threshold(version: tuple[str, int, int]) -> int:
+    return int(queries.ask_one(version, "report_settings")["small_count"])
 
 
 def campaign_button(version: tuple[str, int, int], code: str) -> None:
@@ -61,4 +73,5 @@ def campaign_button(version: tuple[str, int, int], code: str) -> None:
         help="Le bilan de cette campagne sur toute sa durée, prêt à envoyer : petits effectifs "
              "masqués.")
     st.caption("Le bilan porte sur toute la durée de la campagne, sans les filtres de la page : "
-               "ses chiffres peuvent différer de ceux affichés ici.")
+               "ses chiffres peuvent différer de ceux affichés ici. "
+               + _SECRET.format(threshold=_threshold(version)))
