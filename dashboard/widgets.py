@@ -199,12 +199,15 @@ def _french_numbers(shown: pd.DataFrame, config: dict):
         if settings.get("type_config"):
             settings["type_config"] = {**settings["type_config"], "format": None}
             config[name] = settings
+        fixed = re.fullmatch(r"%\.(\d)f", kind or "")
         if kind == "percent":
             formats[name] = fmt.percent
         elif kind == "euro":
             formats[name] = fmt.euros
         else:
-            decimals = 1 if (column.dropna() % 1 != 0).any() else 0
+            # decimals as the page asks (« %.1f »: credits), else as the values need
+            decimals = (int(fixed[1]) if fixed
+                        else 1 if (column.dropna() % 1 != 0).any() else 0)
             formats[name] = lambda value, decimals=decimals: fmt.number(value, decimals)
     return shown.style.format(formats, na_rep="–") if formats else shown
 

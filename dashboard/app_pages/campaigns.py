@@ -75,6 +75,9 @@ ranked = metrics.assign(_last=metrics["campaign_code"] == "unattributed").sort_v
 table = tables.campaigns(ranked, model, refs)
 euro = st.column_config.NumberColumn(format="euro")
 count = st.column_config.NumberColumn(format="localized")
+# (credits are shares of households: one decimal even when a selection's are whole, « 3 » in
+# a table under a card of « 3,0 »)
+credit = st.column_config.NumberColumn(format="%.1f")
 # (a selection without contact, household nor budget drew every campaign at 0, the rows of
 # sixteen zeros a committee reader read as results)
 nothing = not (ranked["touches"].any() or ranked[f"followed_{model}"].any()
@@ -96,9 +99,9 @@ else:
         "Budget (€)": st.column_config.NumberColumn(
             format="euro", width=90, help="Le budget que la sélection compte : " + BUDGET_PART
             + " ; le budget entier est dans les téléchargements."),
-        "Installations attribuées": st.column_config.NumberColumn(width=150),
+        "Installations attribuées": st.column_config.NumberColumn(width=150, format="%.1f"),
         "Coût par installation (€)": st.column_config.NumberColumn(format="euro", width=160),
-        "Foyers suivis attribués": st.column_config.NumberColumn(width=145),
+        "Foyers suivis attribués": st.column_config.NumberColumn(width=145, format="%.1f"),
     }, column_order=["Campagne", "Budget (€)", "Installations attribuées",
                      "Coût par installation (€)", "Foyers suivis attribués"])
     # (the cost per household followed is in the downloads: on a projector, five columns fit)
@@ -235,7 +238,7 @@ if code:
                           format="euro", help="Le budget de la campagne réparti entre les "
                           "foyers de la sélection qu'elle a amenés, au prorata de leur crédit "
                           "(suivi) : le coût par foyer suivi, foyer par foyer."),
-                      "Crédit (suivi)": count,
-                      "Crédit (installation)": count,
+                      "Crédit (suivi)": credit,
+                      "Crédit (installation)": credit,
                   }, column_order=[tables.HOUSEHOLD_ID, "Étape", "Installation", "Crédit (suivi)",
                                    "Part du budget (€)", "Crédit (installation)"])

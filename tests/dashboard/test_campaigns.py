@@ -522,3 +522,18 @@ def test_no_campaign_alone_has_no_campaign_detail_to_show(demo_build, monkeypatc
     assert any(i.value.startswith("Le filtre ne retient que des foyers dont le dossier ne cite "
                                   "aucune campagne") for i in at.info)
     assert not any(m.label == "Interactions" for m in at.metric)
+
+
+def test_credits_keep_their_decimal_when_a_selection_s_are_whole():
+    """A helper's reading: under a campaign filter the table showed « Installations attribuées
+    3 » and « 0 » where every card and the bilan write credits « 3,0 »: a column the page
+    formats « %.1f » keeps its decimal whatever its values; a count stays whole."""
+    import pandas as pd
+    import streamlit as st
+
+    from dashboard import widgets
+
+    frame = pd.DataFrame({"Installations attribuées": [3.0, 0.0], "Foyers": [3, 0]})
+    config = {"Installations attribuées": st.column_config.NumberColumn(format="%.1f")}
+    html = widgets._french_numbers(frame, dict(config)).to_html()
+    assert ">3,0<" in html and ">0,0<" in html and ">3<" in html
