@@ -29,7 +29,6 @@ from .disclosure import (
     Table,
     gives_away,
     is_small,
-    places_told,
     territory_table,
 )
 
@@ -773,11 +772,12 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
              and row["households"] > 0]
     sentences = []
     if not protected.masked("total"):
-        # (the communes the page tells apart: « au moins » where some are masked with their
-        # presence, whose exact count would tell how many of them have an installation)
-        told, blanked = places_told((row["households"],
-                                     page.states[("commune", row["commune_code"])])
-                                    for row in communes)
+        # (the communes its own table tells: those of the intercommunalities it shows, « au
+        # moins » beside a masked one. Counted as the page tells them, « au moins 11 » beside a
+        # table of 4 + 6 told that the two « (s) » held the 11th)
+        told = sum(row["communes_installed"] for row in epci
+                   if not protected.masked(row["epci_code"]))
+        blanked = any(protected.masked(row["epci_code"]) for row in epci)
         total = protected.text("total", french.number)
         installed = protected.values["total"]
         settled = french.agree(total, installed, "s'est installé", "se sont installés")

@@ -1100,3 +1100,19 @@ def test_a_campaign_s_credits_say_why_they_pass_its_households_and_the_year_s_bi
     said = " ".join(credits["sentences"])
     assert "que son dossier la cite ou non" in said
     assert "le bilan d'une période ne crédite que les foyers de cette période" in said
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_the_territory_s_communes_are_those_its_own_table_tells(con, year):
+    """A helper's reading of 2024: « dans au moins 11 communes » beside a table whose shown
+    intercommunalities held 4 + 6: the 11th was in one of the two « (s) », which the sentence
+    gave away. The sentence counts the communes its table shows."""
+    document = report.programme_document(con, metrics.Filters(dt.date(year, 1, 1),
+                                                              dt.date(year, 12, 31)))
+    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    cells = [row["cells"][2] for block in territory["blocks"] if block["kind"] == "table"
+             for row in block["rows"] if row["cells"][2]]
+    shown = sum(int(cell) for cell in cells if cell.isdigit())
+    masked = any(not cell.isdigit() for cell in cells)
+    assert (f"dans {'au moins ' if masked else ''}{shown} commune"
+            in territory["sentences"][0]), territory["sentences"][0]
