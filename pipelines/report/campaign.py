@@ -238,8 +238,12 @@ def _households(ctx: Context, codes: list[str], window: tuple) -> dict:
     """The households whose file names one of the campaigns (all, and those first contacted
     in the campaigns' window), their immersion stays, and their counts protected."""
     named = metrics.Filters(campaigns=tuple(codes))
+    # (an operation's window runs across the gaps between its campaigns: « dont 23 pendant
+    # l'opération » beside « 125 jours en tout » counted two years of first contacts, and two
+    # operations' windows, subtracted, gave a campaign's masked count back: a campaign's own
+    # bilan says it)
     during = metrics.Filters(window[0], window[1], campaigns=tuple(codes)) \
-        if window[0] and window[1] else None
+        if window[0] and window[1] and len(codes) == 1 else None
     figures = {"all": ctx.ask_one("headline", named),
                "during": ctx.ask_one("headline", during) if during else None,
                "immersions": ctx.ask_one("immersions", named)}
@@ -247,6 +251,11 @@ def _households(ctx: Context, codes: list[str], window: tuple) -> dict:
     for key in ("followed", "accompanied", "installed", "people_installed"):
         protected.add(key, figures["all"][key])
     protected.add("during", figures["during"]["followed"] if during else 0)
+    if during:
+        # the households first contacted before or after it: « 23 foyers …, dont 22 pendant
+        # la campagne » told 1 (the protection masks one of the two when the rest is small)
+        protected.add("outside", figures["all"]["followed"] - figures["during"]["followed"])
+        protected.line(["during", "outside"], "followed")
     for key in ("immersed", "immersed_installed"):
         protected.add(key, figures["immersions"][key])
     if len(codes) > 1:

@@ -1116,3 +1116,27 @@ def test_the_territory_s_communes_are_those_its_own_table_tells(con, year):
     masked = any(not cell.isdigit() for cell in cells)
     assert (f"dans {'au moins ' if masked else ''}{shown} commune"
             in territory["sentences"][0]), territory["sentences"][0]
+
+
+def test_households_during_a_campaign_never_give_the_others_by_difference(con):
+    """A helper's finding: « 23 foyers …, dont 22 pendant la campagne » told that 1 household
+    came before or after it; an operation's « dont 23 pendant l'opération » counted the years
+    between its campaigns (beside « 125 jours en tout ») and, two operations subtracted, gave
+    a campaign's masked count back. A campaign's « during » is protected with the rest of its
+    households; an operation does not publish one."""
+    rows = con.execute(
+        "select campaign_code from core.campaigns where start_date is not null").fetchall()
+    checked = 0
+    for (code,) in rows:
+        document = report.campaign_document(con, [code])
+        card = next(item for block in document["sections"][0]["blocks"]
+                    if block["kind"] == "cards" for item in block["items"]
+                    if item["label"] == "Foyers suivis")
+        during = re.search(r"dont (\S+) contactés", card["detail"] or "")
+        if card["value"].isdigit() and during and during[1].isdigit():
+            assert not 0 < int(card["value"]) - int(during[1]) < 5, (code, card)
+            checked += 1
+    assert checked >= 3
+    operation = report.campaign_document(con, ["SANTE-INT-2021", "SANTE-INT-2022",
+                                               "SANTE-INT-2023", "SANTE-INT-2024"])
+    assert "pendant l'opération" not in json.dumps(operation, ensure_ascii=False)
