@@ -269,8 +269,12 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
         # (a March bilan gave « 10 foyers » in its cards and 13 done since 1 January here:
         # 3 households of January and February, a count the secret hides; the two windows are
         # nested, so their difference is the count of the days one has and not the other)
-        period = published.get((row["measure"], row["channel"], row["campaign_code"]))
-        if period is not None and is_small(abs(row["actual"] - period), ctx.threshold):
+        # (any published figure of the measure, not only the objective's own selection: the
+        # summer campaign's 20 installed since January beside Tourisme's 19 of August–December,
+        # visibly the same households, gave July's 1)
+        if not is_small(row["actual"], ctx.threshold) and any(
+                is_small(abs(row["actual"] - value), ctx.threshold)
+                for value in published.get(row["measure"], ())):
             protected.preset[index] = SECONDARY
     protected.protect()
     body, chart, held = [], [], 0
@@ -288,9 +292,10 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
                 f"{protected.text(index, french.number)} " + french.agree(
                     protected.text(index, french.number), row["actual"],
                     "inscrit" if row["measure"] == "ambassadors" else "réalisé"), ACCENT),
+            # (agreeing with the number shown: « 2 attendu » for 1,7)
             bar(row["expected"], largest,
                 f"{french.number(row['expected'])} "
-                f"{french.agree(french.number(row['expected']), row['expected'], 'attendu')} "
+                f"{french.plural(round(row['expected']), 'attendu')} "
                 f"sur {french.number(row['target'])}", GREY)]})
     share = rows[0]["elapsed_share"]
     # (target_progress's standing: once its year or its campaign is over, an objective not
@@ -327,16 +332,16 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
     ])
 
 
-def _period_counts(ctx: Context, filters: metrics.Filters) -> dict[tuple, float]:
-    """The counts the bilan publishes for its period that an objective also counts, since
-    1 January: (measure, channel, campaign) → count. The headline's cards, the channels'
-    table (campaigns publish credits, not counts)."""
+def _period_counts(ctx: Context, filters: metrics.Filters) -> dict[str, list[float]]:
+    """The counts the bilan publishes for its period of what an objective counts since
+    1 January: measure → counts. The headline's cards, the channels' table (campaigns publish
+    credits, not counts)."""
     headline = ctx.ask_one("headline", filters)
-    counts = {(measure, None, None): headline[measure]
+    counts = {measure: [headline[measure]]
               for measure in ("followed", "installed", "people_installed")}
     for row in ctx.ask_rows("by_channel", filters):
-        counts |= {(measure, row["channel"], None): row[measure]
-                   for measure in ("followed", "installed")}
+        for measure in ("followed", "installed"):
+            counts[measure].append(row[measure])
     return counts
 
 
@@ -672,7 +677,11 @@ def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
         # past activity that nobody recorded; one bracket, not « (données au …) (80,0 %) »)
         + (f", selon leur statut dans le dernier export, au {french.date(ctx.data_date)}"
            if filters.date_to and filters.date_to < ctx.data_date else "")
-        + ((f" ; {french.number(network['joined'])} "
+        # (a few persons who joined are masked as the types' table masks them: « 2 ont
+        # adhéré » in a fortnight)
+        + ((f" ; moins de {ctx.threshold} ont adhéré pendant la période."
+            if is_small(network["joined"], ctx.threshold) else
+            f" ; {french.number(network['joined'])} "
             f"{french.plural(network['joined'], 'a adhéré', 'ont adhéré')} pendant la période."
             if network["joined"] else " ; aucun n'a adhéré pendant la période.")
            if filters.date_from and not protected.masked(("total", "ambassadors")) else ".")]

@@ -1026,8 +1026,8 @@ def test_objectives_since_january_never_give_a_small_count_by_subtraction(con):
             shown = rows[label].replace("\u202f", "")
             if shown.isdigit():
                 assert not 0 < abs(int(shown) - headline[key]) < 5, (month, label, shown)
-            elif month == 3:
-                assert shown == disclosure.SECONDARY_MARK  # the case at hand
+            elif month == 3:  # the case at hand: masked, « (s) » or itself « < 5 »
+                assert shown in (disclosure.SECONDARY_MARK, disclosure.small_mark(5))
     january = report.programme_document(con, metrics.Filters(dt.date(2023, 1, 1),
                                                              dt.date(2023, 3, 31)))
     objectives = next(s for s in january["sections"] if s["title"] == "Objectifs 2023")
@@ -1079,7 +1079,7 @@ def test_objectives_and_credits_read_as_the_helper_asked(con):
                                                            dt.date(2023, 3, 31)))
     texts = [bar["text"] for section in march["sections"] for block in section["blocks"]
              if block["kind"] == "bars" for row in block["rows"] for bar in row["bars"]]
-    assert "0 réalisé" in texts and "0 attendu sur 60" in texts
+    assert "0 attendu sur 60" in texts
     assert any(text.endswith(" inscrits") for text in texts)
     assert not [text for text in texts if re.match(r"[01] (réalisés|attendus)", text)]
     year = report.programme_document(con, FILTERS)
@@ -1140,3 +1140,41 @@ def test_households_during_a_campaign_never_give_the_others_by_difference(con):
     operation = report.campaign_document(con, ["SANTE-INT-2021", "SANTE-INT-2022",
                                                "SANTE-INT-2023", "SANTE-INT-2024"])
     assert "pendant l'opération" not in json.dumps(operation, ensure_ascii=False)
+
+
+def test_an_objective_never_gives_a_small_count_against_any_published_figure(con):
+    """A helper's finding: from August to December 2023 the summer campaign's installations
+    since 1 January (20) beside Tourisme's installed of the period (19), visibly the same
+    households, gave July's 1. An objective's figure is masked beside any published figure of
+    its measure it is a small count away from; one small itself stays « < 5 »."""
+    for start, end in ((dt.date(2023, 8, 1), dt.date(2023, 12, 31)),
+                       (dt.date(2024, 4, 15), dt.date(2024, 6, 28))):
+        filters = metrics.Filters(start, end)
+        document = report.programme_document(con, filters)
+        published = {"followed": [], "installed": []}
+        for row in metrics.ask_rows(con, "by_channel", filters):
+            for measure in published:
+                published[measure].append(row[measure])
+        objectives = next(s for s in document["sections"] if s["title"].startswith("Objectifs"))
+        for row in (r for b in objectives["blocks"] if b["kind"] == "table" for r in b["rows"]):
+            label, shown = row["cells"][0], row["cells"][3].replace("\u202f", "")
+            measure = ("installed" if label.startswith("Foyers installés")
+                       else "followed" if label.startswith("Foyers suivis") else None)
+            if measure and shown.isdigit():
+                assert not any(0 < abs(int(shown) - value) < 5
+                               for value in published[measure]), (start, label, shown)
+
+
+def test_few_ambassadors_who_joined_are_masked_and_expected_values_agree_as_shown(con):
+    """A second helper's findings: « 2 ont adhéré » over a fortnight where the types' table
+    masks persons under the threshold; « 2 attendu sur 15 » (1,7 shown as 2)."""
+    fortnight = report.programme_document(con, metrics.Filters(dt.date(2022, 12, 15),
+                                                               dt.date(2022, 12, 28)))
+    ambassadors = next(s for s in fortnight["sections"] if s["title"] == "Ambassadeurs")
+    assert "moins de 5 ont adhéré pendant la période" in ambassadors["sentences"][0]
+    day = report.programme_document(con, metrics.Filters(dt.date(2023, 7, 14),
+                                                         dt.date(2023, 7, 14)))
+    texts = [bar["text"] for section in day["sections"] for block in section["blocks"]
+             if block["kind"] == "bars" for row in block["rows"] for bar in row["bars"]]
+    assert "2 attendus sur 15" in texts and "2 attendu sur 15" not in texts
+    assert "0 réalisé" in texts
