@@ -55,9 +55,10 @@ def programme_button(version: tuple[str, int, int], filters: Filters) -> None:
 
 
 # The pages count exactly, for the team; the bilans are what the committee and the press read.
-_SECRET = ("Les pages donnent les chiffres exacts, pour l'équipe et le réseau ; le bilan, fait "
-           "pour le comité et la presse, masque les effectifs de moins de {threshold} : en "
-           "réunion publique, projetez le bilan.")
+_SECRET = ("Les pages donnent les chiffres exacts, pour l'équipe et le réseau (Territoire seul "
+           "masque les plus petits, par commune) ; le bilan, fait pour le comité et la presse, "
+           "masque les effectifs de moins de {threshold} : en réunion publique, projetez le "
+           "bilan.")
 
 
 def _threshold(version: tuple[str, int, int]) -> int:

@@ -20,11 +20,12 @@ def missing(value: object) -> bool:
 
 
 def number(value: float | None, decimals: int = 0) -> str:
-    """`1 234` or `1 234,5`; an empty value is a dash."""
+    """`1 234`, `1 234,5` or `−3`; an empty value is a dash."""
     if missing(value):
         return "–"
     value = 0.0 if round(value, decimals) == 0 else value  # never « -0 »
-    return f"{value:,.{decimals}f}".replace(",", THIN).replace(".", ",")
+    # (a true minus sign, as `signed` writes it: a table's « Écart -7 » beside a card's « −7 »)
+    return f"{value:,.{decimals}f}".replace(",", THIN).replace(".", ",").replace("-", "\u2212")
 
 
 def percent(value: float | None, decimals: int = 1) -> str:

@@ -149,16 +149,18 @@ if len(calendar) or len(monthly):
     st.plotly_chart(
         charts.campaign_timeline(calendar, monthly, refs, (filters.date_from, filters.date_to)),
         config=charts.PLOTLY_CONFIG)
+# (under a channel or campaign filter the calendar still shows every campaign: said, with or
+# without a period)
+every = ("toutes, quels que soient les filtres de canal et de campagne, qui suivent les "
+         "foyers." if filters.channels or filters.campaigns else "tous canaux confondus.")
 if filters.date_from or filters.date_to:
     # (« de leur début à leur fin » where the bars stop at the period's edges; every channel's,
     # whatever the channel filter, which follows households, not campaigns)
-    # (under a campaign filter the calendar still shows every campaign: said, as the channels)
     st.caption(f"{fmt.counted(len(calendar), 'campagne', 'campagnes')} en cours sur la "
-               "période (les barres s'arrêtent à ses bords), "
-               + ("toutes, quels que soient les filtres de canal et de campagne, qui suivent "
-                  "les foyers." if filters.channels or filters.campaigns
-                  else "tous canaux confondus.")
+               f"période (les barres s'arrêtent à ses bords), {every}"
                if len(calendar) else "Aucune campagne datée ne court sur la période.")
+elif len(calendar) and (filters.channels or filters.campaigns):
+    st.caption(f"{fmt.counted(len(calendar), 'campagne datée', 'campagnes datées')} : {every}")
 
 st.subheader("Détail d'une campagne")
 options = list(known["campaign_code"])

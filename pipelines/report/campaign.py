@@ -57,7 +57,9 @@ def document(ctx: Context, codes: list[str]) -> dict:
                 f"{one_line(row['campaign_label'])} ({one_line(row['campaign_code'])}, "
                 f"{french.period(row['start_date'], row['end_date'])}, budget "
                 f"{french.euros(row['budget_eur'])})" for row in campaigns) + ".",
-            f"Fenêtre de l'opération : {french.period(start, end)}. Données au "
+            # (« Fenêtre de l'opération » headed a single campaign's bilan)
+            ("Dates de la campagne" if len(campaigns) == 1 else "Fenêtre de l'opération")
+            + f" : {french.period(start, end)}. Données au "
             f"{french.date(ctx.data_date)}.",
             ctx.secret_note(),
         ],

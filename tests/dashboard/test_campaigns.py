@@ -442,6 +442,10 @@ def test_a_campaign_filter_narrows_the_campaigns_table_its_budget_and_its_credit
     at = _linked(campagnes=fair[0], periode="2023")
     assert any("toutes, quels que soient les filtres de canal et de campagne" in c.value
                for c in at.caption)
+    # and over the whole programme (it was said only with a period)
+    at = _linked(campagnes=fair[0], periode="tout")
+    assert any("campagnes datées : toutes, quels que soient les filtres" in c.value
+               for c in at.caption)
 
 
 def test_more_installations_than_households_credited_is_explained(campaigns_page, demo_build):

@@ -147,8 +147,9 @@ def test_the_objectives_say_what_their_installations_count(demo_env):
     assert "tous canaux et campagnes confondus" in filtered
     # and that its small counts are masked where the pages count exactly (a helper read the
     # bilan's « < 5 » off the page): said whatever the filters, with the bilans' threshold
-    assert ("Les pages donnent les chiffres exacts, pour l'équipe et le réseau ; le bilan, fait "
-            "pour le comité et la presse, masque les effectifs de moins de 5") in whole
+    assert ("Les pages donnent les chiffres exacts, pour l'équipe et le réseau (Territoire seul "
+            "masque les plus petits, par commune) ; le bilan, fait pour le comité et la presse, "
+            "masque les effectifs de moins de 5") in whole
 
 
 def test_the_overview_lists_the_objectives_of_channels_and_campaigns_as_the_bilan_does(

@@ -1178,3 +1178,20 @@ def test_few_ambassadors_who_joined_are_masked_and_expected_values_agree_as_show
              if block["kind"] == "bars" for row in block["rows"] for bar in row["bars"]]
     assert "2 attendus sur 15" in texts and "2 attendu sur 15" not in texts
     assert "0 réalisé" in texts
+
+
+def test_a_single_campaign_s_dates_and_negative_figures_read_as_french():
+    """A second helper's findings: « Fenêtre de l'opération » headed a single campaign's
+    bilan; the overview's objectives table wrote « Écart -7 » with a hyphen where the cards
+    write « −7 »: every number is written with a true minus sign."""
+    from pipelines import french
+
+    assert french.number(-7) == "\u22127" and french.number(-1234.5, 1) == "\u22121\u202f234,5"
+    assert french.number(-0.01) == "0"
+
+
+def test_a_single_campaign_is_headed_by_its_dates(con):
+    one = report.campaign_document(con, ["TOUR-ETE-2023"])
+    assert one["meta"][1].startswith("Dates de la campagne : du 01/07/2023 au 31/10/2023")
+    two = report.campaign_document(con, ["SANTE-INT-2021", "SANTE-INT-2022"])
+    assert two["meta"][1].startswith("Fenêtre de l'opération : ")
