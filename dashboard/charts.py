@@ -140,7 +140,15 @@ def monthly_trend(trend: pd.DataFrame) -> go.Figure:
     # (months spaced by plotly for the chart's width: fixed six months apart, the last year's
     # label was dropped on a laptop and the labels crowded a phone)
     fig.update_xaxes(tickformat="%b %Y")
-    fig.update_yaxes(title_text="foyers")
+    months = trend["month"].nunique()
+    if months <= 6:
+        # (one day's month drew « mai 2024, mai 2024, juin 2024… » under one bar: a tick per
+        # month, under its bar)
+        fig.update_xaxes(dtick="M1")
+    # whole households: « 0,2 foyer » ticks on a month of one
+    top = trend["households"].max() if len(trend) else 0
+    fig.update_yaxes(title_text="foyers", rangemode="tozero",
+                     **({"tick0": 0, "dtick": 1} if top <= 5 else {}))
     return _layout(fig, height=330)
 
 

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from dashboard import fmt, widgets
+from dashboard import charts, fmt, widgets
 
 
 def test_a_card_amount_is_compact_beyond_ten_thousand_euros():
@@ -331,3 +331,13 @@ def test_on_a_phone_a_name_wider_than_its_pinned_column_wraps(demo_build, monkey
                  and "Lues" in t.value.columns)
     assert json.loads(files.proto.columns)["Fichier"]["width"] == widgets.PINNED_MAX_PX
     assert files.proto.row_height >= widgets.WRAPPING_ROW_HEIGHT
+
+
+def test_a_month_s_chart_ticks_each_month_once_and_whole_households():
+    """A second helper's finding: one day's monthly chart read « mai 2024, mai 2024, juin
+    2024, juin 2024 » under its one bar and « 0,2 foyer » on its axis."""
+    trend = pd.DataFrame({"month": pd.to_datetime(["2024-06-01", "2024-06-01"]),
+                          "measure": ["followed", "installed"], "households": [1, 0]})
+    layout = charts.monthly_trend(trend).layout
+    assert layout.xaxis.dtick == "M1"
+    assert (layout.yaxis.tick0, layout.yaxis.dtick) == (0, 1)
