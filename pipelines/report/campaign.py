@@ -443,7 +443,8 @@ def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
         "Délais médians, foyer par foyer : du premier contact d'un de ses membres avec la "
         "campagne à son premier contact avec le réseau d'accueil, puis à son installation ; "
         "sur tous les foyers que la campagne a touchés, que leur dossier la cite ou non "
-        f"(tableau ci-dessous ; « – » : moins de {ctx.threshold} foyers).",
+        f"(tableau « Combien de temps il a fallu » ; « – » : moins de {ctx.threshold} "
+        "foyers).",
     ]
     return section("Des premiers contacts aux installations", sentences, [
         table([column("Foyers", 3, "left"), column("Nombre"), column("Taux", 1.4)],

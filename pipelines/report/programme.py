@@ -237,7 +237,7 @@ class Headline:
         share = self.rate(self.now["installed_rate"], "installed", "followed")
         share = f" ({share})" if share != "–" else ""
         whom = (f"d'entre eux{share} s'y sont installés" if installed >= 2
-                else f"s'y est installé{share}")
+                else f"d'entre eux{share} s'y est installé")
         return f"{start} ; {self.text('installed')} {whom} {since}{people}."
 
 

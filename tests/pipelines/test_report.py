@@ -1195,3 +1195,19 @@ def test_a_single_campaign_is_headed_by_its_dates(con):
     assert one["meta"][1].startswith("Dates de la campagne : du 01/07/2023 au 31/10/2023")
     two = report.campaign_document(con, ["SANTE-INT-2021", "SANTE-INT-2022"])
     assert two["meta"][1].startswith("Fenêtre de l'opération : ")
+
+
+def test_one_household_installed_reads_as_the_others(con):
+    """A second helper's reading: « 2 d'entre eux (66,7 %) s'y sont installés » but « 1 s'y
+    est installé (25,0 %) depuis »: one household is said the same way."""
+    found = False
+    for month in range(1, 13):
+        start = dt.date(2020, month, 1)
+        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        if metrics.ask_one(con, "headline", metrics.Filters(start, end))["installed"] == 1:
+            story = report.programme_document(con, metrics.Filters(start, end),
+                                              small_count=1)["sections"][0]["sentences"][0]
+            assert re.search(r" ; 1 d'entre eux \([\d,]+\u00a0%\) s'y est installé depuis",
+                             story), story
+            found = True
+    assert found
