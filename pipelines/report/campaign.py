@@ -347,10 +347,21 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
                       "ont fait un séjour d'immersion", "aucun n'a fait de séjour d'immersion")
         settled = told("installed", "s'est installé dans le Lot", "se sont installés dans le Lot",
                        "aucun ne s'est encore installé dans le Lot")
+        hidden = [key for key in ("immersed", "installed")
+                  if protected.masked(key) and protected.state(key) != SMALL]
+        if len(hidden) == 2:
+            # (« un nombre non publié d'entre eux a fait … et un nombre non publié d'entre eux
+            # s'est installé »: said once)
+            shown = people().strip(" ()")
+            outcome = ("ni leurs séjours d'immersion ni leurs installations ne sont comptés "
+                       f"ici, {'la campagne' if one else 'une de ces campagnes'} en comptant "
+                       "trop peu pour les publier" + (f" ({shown} installées)" if shown else ""))
+        else:
+            outcome = f"{stayed} et {settled}{people()}"
         followed = (
             f"{french.capitalise(who)} dont le dossier cite {cited} "
             f"{'se sont rapprochés' if protected.masked('followed') else came} du réseau "
-            f"d'accueil{during} ; {stayed} et {settled}{people()}.")
+            f"d'accueil{during} ; {outcome}.")
     else:  # (« 0 foyers … se sont rapprochés … ; 0 ont fait … (0 personnes) »)
         followed = (f"Aucun foyer dont le dossier cite {cited} ne s'est encore rapproché du "
                     "réseau d'accueil.")
