@@ -316,18 +316,6 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
         return ("" if protected.masked("people_installed") else
                 f" ({shown} {french.agree(shown, figures['people_installed'], 'personne')})")
 
-    def told(key: str, singular: str, plural_form: str, none: str) -> str:
-        """A figure and its verb as a sentence says them: « moins de 5 ont fait », « un nombre
-        non publié d'entre eux a fait », « aucun n'a fait » (it read « (s) ont fait », « < 5
-        ont fait », « 0 a fait »)."""
-        if protected.state(key) == SMALL:
-            return f"{protected.said(key, french.number)} {plural_form}"
-        if protected.masked(key):
-            return f"un nombre non publié d'entre eux {singular}"
-        if not figures[key]:
-            return none
-        return f"{text(key)} {verb(key, singular, plural_form)}"
-
     the = _the(len(campaigns))
     cited = "la campagne" if one else "une de ces campagnes"
     came = verb("followed", "s'est rapproché", "se sont rapprochés")
@@ -343,10 +331,14 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
         who = (f"{protected.said('followed', french.number)} foyers"
                if protected.masked("followed")
                else f"{text('followed')} {verb('followed', 'foyer', 'foyers')}")
-        stayed = told("immersed", "a fait un séjour d'immersion",
-                      "ont fait un séjour d'immersion", "aucun n'a fait de séjour d'immersion")
-        settled = told("installed", "s'est installé dans le Lot", "se sont installés dans le Lot",
-                       "aucun ne s'est encore installé dans le Lot")
+        stayed = protected.told("immersed", "a fait un séjour d'immersion",
+                                "ont fait un séjour d'immersion",
+                                "aucun n'a fait de séjour d'immersion",
+                                "un nombre non publié d'entre eux a fait un séjour d'immersion")
+        settled = protected.told("installed", "s'est installé dans le Lot",
+                                 "se sont installés dans le Lot",
+                                 "aucun ne s'est encore installé dans le Lot",
+                                 "un nombre non publié d'entre eux s'est installé dans le Lot")
         hidden = [key for key in ("immersed", "installed")
                   if protected.masked(key) and protected.state(key) != SMALL]
         if len(hidden) == 2:

@@ -10,6 +10,8 @@ import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
+from .. import french
+
 SHOWN, SMALL, SECONDARY = "shown", "small", "secondary"
 # Masked with its very presence: the cell may be 0. A line that nothing shown can protect any
 # more (« 1 à 2 » households in two communes each « 1 à 2 » tells each is 1) has all its parts
@@ -151,6 +153,21 @@ class Table:
         if state in (SECONDARY, BLANKED):
             return SECONDARY_MARK
         return formatter(self.values[key])
+
+    def told(self, key: Hashable, singular: str, plural_form: str, none: str,
+             unpublished: str) -> str:
+        """A count and its verb as a sentence says them: « 3 ont fait … », « moins de 5 ont
+        fait … », `unpublished` where the secondary secret hides it, `none` for 0 (a table's
+        « < 5 » and « (s) » read as typos in a sentence: « (s) ont fait », « 0 a fait »)."""
+        state = self.state(key)
+        if state == SMALL:
+            return f"moins de {self.threshold} {plural_form}"
+        if state != SHOWN:
+            return unpublished
+        value = self.values[key]
+        if not value:
+            return none
+        return f"{french.number(value)} {french.plural(value, singular, plural_form)}"
 
     def said(self, key: Hashable, formatter) -> str:
         """The cell as a sentence says it: its value, « moins de 5 », or « un nombre non

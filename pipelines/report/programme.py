@@ -25,7 +25,6 @@ from .blocks import (
 from .disclosure import (
     BLANKED,
     SECONDARY,
-    SMALL,
     Table,
     gives_away,
     is_small,
@@ -398,16 +397,6 @@ def _funnel_sentence(counts: Table, stage: dict, stages: tuple[str, str, str], r
     and its rates left out (it read « < 5 ont été accompagnés (–) … : –, –. »)."""
     first, second, third = stages
 
-    def told(key: str, singular: str, plural_form: str, none: str) -> str:
-        said = counts.said(key, french.number)
-        if counts.state(key) == SMALL:
-            return f"{said} {plural_form}"
-        if counts.masked(key):
-            return f"{said} foyers {plural_form}"
-        if not stage[key]["households"]:
-            return none
-        return f"{said} {french.plural(stage[key]['households'], singular, plural_form)}"
-
     def rates(*pairs: tuple[dict | None, str, str]) -> str:
         shown = [rate(value, part, whole) for value, part, whole in pairs
                  if stage[part]["households"]]  # (« aucun … (0,0 % des suivis) »)
@@ -416,10 +405,12 @@ def _funnel_sentence(counts: Table, stage: dict, stages: tuple[str, str, str], r
     accompanied = rates((stage[second]["rate_of_followed"], second, first))
     installed = rates((stage[third]["rate_of_previous"], third, second),
                       (stage[third]["rate_of_followed"], third, first))
-    accompanied_said = told(second, "a été accompagné", "ont été accompagnés",
-                            "aucun n'a été accompagné")
-    installed_said = told(third, "s'est installé", "se sont installés",
-                          "aucun ne s'est installé")
+    accompanied_said = counts.told(second, "a été accompagné", "ont été accompagnés",
+                                   "aucun n'a été accompagné",
+                                   "un nombre non publié de foyers ont été accompagnés")
+    installed_said = counts.told(third, "s'est installé", "se sont installés",
+                                 "aucun ne s'est installé",
+                                 "un nombre non publié de foyers se sont installés")
     followed = french.plural(stage[first]["households"], "foyer suivi", "foyers suivis")
     return (f"Sur {counts.said(first, french.number)} {followed}, {accompanied_said}"
             + (f" ({accompanied})" if accompanied else "")
