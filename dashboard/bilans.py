@@ -36,6 +36,13 @@ def campaign_pdf(version: tuple[str, int, int], codes: tuple[str, ...]) -> bytes
         return report.campaign_bilan(con, codes)
 
 
+# The pages count exactly, for the team; the bilans are what the committee and the press read.
+_SECRET = ("Les pages donnent les chiffres exacts, pour l'équipe et le réseau (Territoire seul "
+           "masque les plus petits, par commune) ; le bilan, fait pour le comité et la presse, "
+           "masque les effectifs de moins de {threshold} : en réunion publique, projetez le "
+           "bilan.")
+
+
 def programme_button(version: tuple[str, int, int], filters: Filters) -> None:
     start = filters.date_from.isoformat() if filters.date_from else "debut"
     end = filters.date_to.isoformat() if filters.date_to else "fin"
@@ -52,13 +59,6 @@ def programme_button(version: tuple[str, int, int], filters: Filters) -> None:
     st.caption(("Le bilan porte sur la période choisie, tous canaux et campagnes confondus. "
                 if filters.channels or filters.campaigns else "") + _SECRET.format(
                     threshold=_threshold(version)))
-
-
-# The pages count exactly, for the team; the bilans are what the committee and the press read.
-_SECRET = ("Les pages donnent les chiffres exacts, pour l'équipe et le réseau (Territoire seul "
-           "masque les plus petits, par commune) ; le bilan, fait pour le comité et la presse, "
-           "masque les effectifs de moins de {threshold} : en réunion publique, projetez le "
-           "bilan.")
 
 
 def _threshold(version: tuple[str, int, int]) -> int:

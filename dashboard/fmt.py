@@ -21,6 +21,9 @@ from pipelines.french import (  # noqa: F401 (the screens' names for them)
 )
 from pipelines.french import plural as plural_of
 
+# What a page says where its selection has no household (its charts would be empty).
+NO_HOUSEHOLD = "Aucun foyer dont le premier contact tombe dans cette sélection"
+
 # Every ASCII punctuation character: CommonMark lets a backslash make each of them literal.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # GFM links bare URLs and emails after parsing, escaped or not: an invisible word joiner after

@@ -81,7 +81,7 @@ with left:
         st.plotly_chart(charts.referral_conversion(referral, refs),
                         config=charts.PLOTLY_CONFIG)
     else:  # (an empty chart from 0 to 10 %, without a word)
-        st.info("Aucun foyer dont le premier contact tombe dans la sélection.")
+        st.info(f"{fmt.NO_HOUSEHOLD}.")
 with right:
     widgets.table(
         tables.referral_conversion(referral), "parraines_vs_autres.csv",

@@ -77,7 +77,8 @@ euro = st.column_config.NumberColumn(format="euro")
 count = st.column_config.NumberColumn(format="localized")
 # (credits are shares of households: one decimal even when a selection's are whole, « 3 » in
 # a table under a card of « 3,0 »)
-credit = st.column_config.NumberColumn(format="%.1f")
+CREDIT = "%.1f"
+credit = st.column_config.NumberColumn(format=CREDIT)
 # (a selection without contact, household nor budget drew every campaign at 0, the rows of
 # sixteen zeros a committee reader read as results)
 nothing = not (ranked["touches"].any() or ranked[f"followed_{model}"].any()
@@ -99,9 +100,9 @@ else:
         "Budget (€)": st.column_config.NumberColumn(
             format="euro", width=90, help="Le budget que la sélection compte : " + BUDGET_PART
             + " ; le budget entier est dans les téléchargements."),
-        "Installations attribuées": st.column_config.NumberColumn(width=150, format="%.1f"),
+        "Installations attribuées": st.column_config.NumberColumn(width=150, format=CREDIT),
         "Coût par installation (€)": st.column_config.NumberColumn(format="euro", width=160),
-        "Foyers suivis attribués": st.column_config.NumberColumn(width=145, format="%.1f"),
+        "Foyers suivis attribués": st.column_config.NumberColumn(width=145, format=CREDIT),
     }, column_order=["Campagne", "Budget (€)", "Installations attribuées",
                      "Coût par installation (€)", "Foyers suivis attribués"])
     # (the cost per household followed is in the downloads: on a projector, five columns fit)

@@ -42,7 +42,7 @@ with left:
                                                refs),
                         config=charts.PLOTLY_CONFIG)
     else:  # (an empty chart, its axis from −1 to 1, said nothing)
-        st.info("Aucun foyer dont le premier contact tombe dans la sélection.")
+        st.info(f"{fmt.NO_HOUSEHOLD}.")
 with right:
     st.subheader("Foyers accompagnés sans nouvelles")
     # (ten years, or the default when it is longer: a default of 5 000 days past the widget's

@@ -187,7 +187,7 @@ if not figures["followed"]:
     # premiers contacts des exports vont du 04/01/2020 au 27/11/2024 », as if it were out)
     outside = first_date and ((filters.date_to and filters.date_to < first_date)
                               or (filters.date_from and filters.date_from > last_date))
-    st.info("Aucun foyer dont le premier contact tombe dans cette sélection"
+    st.info(fmt.NO_HOUSEHOLD
             + (f" : les premiers contacts des exports vont du {fmt.date(first_date)} au "
                f"{fmt.date(last_date)}." if outside else "."))
 else:

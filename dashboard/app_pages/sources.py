@@ -25,7 +25,7 @@ by_channel = queries.ask(version, "by_channel", filters)
 if not by_channel["followed"].sum():
     # (a chart of zeros with « 0 » and « – » over each other and « 0 foyers suivis,
     # accompagnés – »: a period with no household says so)
-    st.info("Aucun foyer dont le premier contact tombe dans cette sélection.")
+    st.info(f"{fmt.NO_HOUSEHOLD}.")
     st.stop()
 left, right = st.columns([11, 9])
 with left:

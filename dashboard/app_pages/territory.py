@@ -81,8 +81,7 @@ if summary["installed"] and not ((told_places["households"] > 0)
             "tableaux les masquent (« masqué »).")
 if not summary["followed"]:
     # (three blank maps and an empty chart said nothing: a period with no household)
-    st.info("Aucun foyer dont le premier contact tombe dans cette sélection : rien à situer "
-            "sur les cartes.")
+    st.info(f"{fmt.NO_HOUSEHOLD} : rien à situer sur les cartes.")
     st.stop()
 MASKED_NOTE = " ; « masqué » : chiffre caché pour qu'aucun petit effectif ne se déduise"
 # two maps side by side, the origins on their own row: each wide enough to read its labels
@@ -120,8 +119,8 @@ notes = ["Une commune ou une intercommunalité comptant 1 ou 2 foyers installés
 # (a masked figure is said even when it is 0: the note's absence told « none »)
 if summary["installed_elsewhere"] or elsewhere_state in masking.HIDDEN:
     shown = masking.shown_count(summary["installed_elsewhere"], elsewhere_state)
-    # (« 1 à 2 foyer(s) installé(s) »: « 1 à 2 » and a masked count are plural)
-    one = shown == fmt.number(summary["installed_elsewhere"]) and summary["installed_elsewhere"] < 2
+    # (« 1 à 2 foyer(s) installé(s) »: « 1 à 2 » is plural; only a count shown « 1 » is not)
+    one = shown == "1"
     appears = "n'apparaît" if one else "n'apparaissent"
     notes.append(
         # (« masqué foyers installés … »: a masked count said before its noun)

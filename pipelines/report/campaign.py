@@ -22,7 +22,7 @@ from .blocks import (
     section,
     table,
 )
-from .disclosure import SECONDARY, SMALL, Table, gives_away, is_small
+from .disclosure import SECONDARY, SHOWN, SMALL, Table, gives_away, is_small
 
 ACCENT, GREEN = "#1f4e79", "#009E73"
 
@@ -322,11 +322,13 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
     if figures["followed"]:
         during = ""
         if households["during"]:
-            part = ("une partie" if protected.masked("during")
-                    and protected.state("during") != SMALL
-                    else "aucun" if not protected.masked("during")
-                    and not households["during"]["followed"]
-                    else protected.said("during", french.number))
+            state = protected.state("during")
+            if state not in (SHOWN, SMALL):
+                part = "une partie"
+            elif state == SHOWN and not households["during"]["followed"]:
+                part = "aucun"
+            else:
+                part = protected.said("during", french.number)
             during = f", dont {part} pendant {the}"
         who = (f"{protected.said('followed', french.number)} foyers"
                if protected.masked("followed")

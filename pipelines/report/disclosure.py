@@ -161,7 +161,7 @@ class Table:
         « < 5 » and « (s) » read as typos in a sentence: « (s) ont fait », « 0 a fait »)."""
         state = self.state(key)
         if state == SMALL:
-            return f"moins de {self.threshold} {plural_form}"
+            return f"{self.said(key, french.number)} {plural_form}"
         if state != SHOWN:
             return unpublished
         value = self.values[key]
@@ -173,7 +173,7 @@ class Table:
         """The cell as a sentence says it: its value, « moins de 5 », or « un nombre non
         publié de » (a table's « < 5 » and « (s) » read as typos in a sentence: « Sur 5 foyers
         suivis, < 5 ont été accompagnés (–) »)."""
-        state = self.states.get(key, SHOWN)
+        state = self.state(key)
         if state == SMALL:
             return f"moins de {self.threshold}"
         if state in (SECONDARY, BLANKED):

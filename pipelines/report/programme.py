@@ -541,9 +541,9 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
     # all are counted too: « 7 autres » beside nine « – » in the table)
     withheld = [row for row in rows if row["budget_selected_eur"]
                 and cost(row, "installed") == "–"]
-    among = (f" parmi les campagnes dont le coût est publié ({french.number(len(withheld))} "
-             f"autre{'s' if len(withheld) > 1 else ''}, de moins de {ctx.threshold} "
-             "installations créditées, ne l'ont pas)" if withheld else "")
+    others = (f"{french.number(len(withheld))} {french.plural(len(withheld), 'autre')}, de "
+              f"moins de {ctx.threshold} installations créditées, ne l'ont pas")
+    among = f" parmi les campagnes dont le coût est publié ({others})" if withheld else ""
     if priced:
         cheap = min(priced, key=lambda row: row[f"cost_per_installed_{model}"])
         dear = max(priced, key=lambda row: row[f"cost_per_installed_{model}"])
@@ -552,9 +552,7 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
         sentences.append(
             f"Une seule campagne a un coût par installation publié : "
             f"{cost(cheap, 'installed')} ({french.quoted(cheap['campaign_label'])})"
-            + (f" ; {french.number(len(withheld))} autre"
-               f"{'s' if len(withheld) > 1 else ''}, de moins de {ctx.threshold} "
-               "installations créditées, ne l'ont pas" if withheld else "") + "."
+            + (f" ; {others}" if withheld else "") + "."
             if cheap is dear else
             f"Le coût par installation va de {cost(cheap, 'installed')} "
             f"({french.quoted(cheap['campaign_label'])}) à {cost(dear, 'installed')} "
@@ -659,6 +657,12 @@ def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
     end = (f"au {french.date(filters.date_to)}"
            if filters.date_to and filters.date_to <= ctx.data_date
            else f"au {french.date(ctx.data_date)} (date des données)")
+    # (a few persons who joined are masked as the types' table masks them: « 2 ont adhéré »
+    # in a fortnight)
+    newcomers = Table(ctx.threshold)
+    newcomers.add("joined", network["joined"])
+    joined = newcomers.protect().told("joined", "a adhéré", "ont adhéré", "aucun n'a adhéré",
+                                      "")
     share = rate('total', 'active', 'ambassadors', network['active_rate'])
     sentences = [
         f"{french.capitalise(end)}, le réseau compte {number(('total', 'ambassadors'))} "
@@ -670,11 +674,7 @@ def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
            if filters.date_to and filters.date_to < ctx.data_date else "")
         # (a few persons who joined are masked as the types' table masks them: « 2 ont
         # adhéré » in a fortnight)
-        + ((f" ; moins de {ctx.threshold} ont adhéré pendant la période."
-            if is_small(network["joined"], ctx.threshold) else
-            f" ; {french.number(network['joined'])} "
-            f"{french.plural(network['joined'], 'a adhéré', 'ont adhéré')} pendant la période."
-            if network["joined"] else " ; aucun n'a adhéré pendant la période.")
+        + (f" ; {joined} pendant la période."
            if filters.date_from and not protected.masked(("total", "ambassadors")) else ".")]
     referred = next((row for row in referrals if row["is_referred"]), None)
     others = next((row for row in referrals if not row["is_referred"]), None)

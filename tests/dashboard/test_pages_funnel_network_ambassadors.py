@@ -344,13 +344,13 @@ def test_an_empty_selection_and_counts_of_one_read_as_french_on_network_and_amba
     empty = {"periode": "perso", "du": "2030-01-01", "au": "2030-12-31"}
     network = _page("network", **empty)
     assert [i.value for i in network.info] == [
-        "Aucun foyer dont le premier contact tombe dans la sélection."]
+        "Aucun foyer dont le premier contact tombe dans cette sélection."]
     assert not network.get("plotly_chart")
     said = " ".join(m.value for m in network.markdown)
     assert "**0** foyer en accompagnement dans la sélection." in said
     assert "0 foyers" not in said
     ambassadors = _page("ambassadors", **empty)
-    assert "Aucun foyer dont le premier contact tombe dans la sélection." in [
+    assert "Aucun foyer dont le premier contact tombe dans cette sélection." in [
         i.value for i in ambassadors.info]
     assert "dont 0 adhésion dans la période" in [m.delta for m in ambassadors.metric]
     # a period past the data: the network as at the data date, not « au plus tard le
