@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from pipelines import cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,6 +115,20 @@ def demo_build(tmp_path_factory) -> dict[str, Path]:
     assert run_cli("demo", "--raw", str(raw)).returncode == 0
     result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
     assert result.returncode == 0, result.stderr
+    return {"raw": raw, "curated": curated, "database": curated / "lot.duckdb"}
+
+
+def copy_build(built: dict[str, Path], base: Path) -> dict[str, Path]:
+    """A published build copied under `base` as if built there: its exports, its curated
+    folder and its kept rows (cache.folder_for names them after the curated folder's path).
+    A test that only needs « a build published » starts from a copy of one built once per
+    session: sixty-two tests each built the same two prospects, 2 to 6 s apiece."""
+    raw, curated = base / "raw", base / "curated"
+    shutil.copytree(built["raw"], raw)
+    shutil.copytree(built["curated"], curated)
+    kept = cache.folder_for(built["curated"])
+    if kept.exists():
+        shutil.copytree(kept, cache.folder_for(curated))
     return {"raw": raw, "curated": curated, "database": curated / "lot.duckdb"}
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from pipelines import build as build_module
 from pipelines import config, guard
-from tests.conftest import ROOT, kpis, run_cli
+from tests.conftest import ROOT, copy_build, kpis, run_cli
 
 PROSPECTS = (
     "ID prospect;Date de premier contact;Canal;Email;Téléphone\n"
@@ -29,15 +29,22 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def published(tmp_path) -> dict[str, Path]:
-    """A raw folder with one good prospects file, built and published once."""
-    raw, curated = tmp_path / "raw", tmp_path / "curated"
+@pytest.fixture(scope="session")
+def published_once(tmp_path_factory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("published")
+    raw, curated = base / "raw", base / "curated"
     raw.mkdir()
     (raw / "prospects.csv").write_text(PROSPECTS, encoding="utf-8")
     result = run_cli("build", "--raw", str(raw), "--curated", str(curated))
     assert result.returncode == 0, result.stderr
     return {"raw": raw, "curated": curated, "database": curated / "lot.duckdb"}
+
+
+@pytest.fixture
+def published(published_once, tmp_path) -> dict[str, Path]:
+    """A raw folder with one good prospects file, built and published: this test's own copy
+    of one build (conftest.copy_build)."""
+    return copy_build(published_once, tmp_path)
 
 
 def _failed_build_keeps_last_good_database(published: dict[str, Path]) -> str:
