@@ -451,6 +451,32 @@ EVIL = ('Été #panic("injecté") $x^2$ *gras* _penché_ [lien] <etiquette> @ref
         '#read("/etc/passwd") ]')
 
 
+def test_a_heading_or_a_table_s_title_never_ends_a_page_without_what_it_heads():
+    """A helper's finding: « Combien de temps il a fallu » ended a page of a campaign's bilan,
+    its table on the next. However much text comes before, a section's heading and a table's
+    title stay on the page of what follows them."""
+    from pipelines.report import blocks, render
+
+    def document(lines: int) -> dict:
+        filler = ["Une phrase qui remplit une ligne ou presque de ce bilan d'essai."] * lines
+        delays = blocks.table([blocks.column("Campagne", 3, "left"), blocks.column("Jours")],
+                              [[f"Ligne {i}", str(i)] for i in range(6)],
+                              title="Combien de temps il a fallu")
+        return {"kicker": "Bilan", "title": "Essai", "subtitle": "", "meta": [],
+                "header": "", "footer": "Pied",
+                "sections": [blocks.section("Avant", filler, []),
+                             blocks.section("Délais", [], [delays])]}
+
+    for lines in range(72, 92):  # (heading and title ended page 1 at 84 to 88 lines)
+        pages = [page.extract_text().splitlines()
+                 for page in pypdf.PdfReader(io.BytesIO(render.pdf(document(lines)))).pages]
+        for page in pages:
+            body = [line for line in page if not line.startswith("Pied")]
+            assert body[-1] != "Délais", (lines, body[-3:])
+            if "Combien de temps il a fallu" in body:  # (with its header and a first row)
+                assert "Ligne 0 0" in body, (lines, body[-3:])
+
+
 def test_typst_injection_in_an_export_label_prints_as_text(demo_build, tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(demo_build["raw"], raw)
