@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from pipelines import cache, status
-from tests.conftest import kpis, run_cli
+from tests.conftest import copy_build, kpis, run_cli
 
 # a phone is not the middle of a hexadecimal hash
 EMAIL_OR_PHONE = re.compile(
@@ -184,9 +184,8 @@ def test_a_damaged_kept_batch_is_read_again_never_blocking_every_build(demo_buil
     bytes changed inside (its footer whole) did too, or, a bit changed in its data, gave other
     figures without a word. Each batch's sha256 is checked before its rows are used: a
     damaged one is removed and its files are read again."""
-    raw, curated = tmp_path / "raw", tmp_path / "curated"
-    shutil.copytree(demo_build["raw"], raw)
-    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    built = copy_build(demo_build, tmp_path)  # (as if built there, kept rows and all)
+    raw, curated = built["raw"], built["curated"]
     expected = _published(curated)
     [batch] = cache.folder_for(curated).rglob("touches/batch-*.parquet")
     batch.write_bytes(batch.read_bytes()[:5000])
@@ -222,9 +221,8 @@ def test_facts_changed_by_hand_never_delete_a_file_nor_stop_the_build(demo_build
     deleted; a position that is not a number went into SQL (DuckDB's English error, on every
     build). Facts that are not as written are ignored: the file is read again, nothing else
     is touched."""
-    raw, curated = tmp_path / "raw", tmp_path / "curated"
-    shutil.copytree(demo_build["raw"], raw)
-    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    built = copy_build(demo_build, tmp_path)  # (as if built there, kept rows and all)
+    raw, curated = built["raw"], built["curated"]
     expected = _published(curated)
     victim = tmp_path / "victim.txt"
     victim.write_text("à garder", "utf-8")
@@ -276,9 +274,8 @@ def test_kept_rows_that_cannot_be_written_leave_a_whole_build_and_say_why(demo_b
     why, and publishes what it would have published."""
     import subprocess
 
-    raw, curated = tmp_path / "raw", tmp_path / "curated"
-    shutil.copytree(demo_build["raw"], raw)
-    assert run_cli("build", "--raw", str(raw), "--curated", str(curated)).returncode == 0
+    built = copy_build(demo_build, tmp_path)  # (as if built there, kept rows and all)
+    raw, curated = built["raw"], built["curated"]
     expected = _published(curated)
     folder = cache.folder_for(curated)
     elsewhere = tmp_path / "elsewhere"
