@@ -123,6 +123,11 @@ def to_the(phrase: str) -> str:
     return "à " + phrase
 
 
+def listed(items: list[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    return " et ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
 def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     """The noun agreeing with a count (French: 0 and 1 are singular)."""
     return singular if abs(count) < 2 else (plural_form or singular + "s")

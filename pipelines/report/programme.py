@@ -6,6 +6,7 @@ written from the published figures."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from .. import config, contract, french, metrics
 from . import render
@@ -126,6 +127,12 @@ class Headline:
             return gives_away(figures[key], self.table.masked((when, SHADOWS[key])),
                               self.ctx.threshold)
         return self.table.masked((when, key))
+
+    def published(self, measures: tuple[str, ...]) -> set[str]:
+        """Those of `measures` the cards publish exactly: a table that totals them cannot hide
+        its total (« Ensemble 74 22 14 (s) » beside the cards' 8 installed gave the one
+        channel masked back), so its secret falls on its other figures."""
+        return {key for key in measures if not self.masked(key)}
 
     def text(self, key: str, when: str = "now") -> str:
         figures = self.now if when == "now" else self.before
@@ -424,7 +431,8 @@ def channels_section(ctx: Context, filters: metrics.Filters, period: str,
     channels = ctx.ask_rows("by_channel", filters)
     reach = {row["channel"]: row for row in ctx.ask_rows("reach_by_channel", filters)}
     measures = ("contacts", "followed", "accompanied", "installed")
-    protected = Table(ctx.threshold)
+    protected = Table(ctx.threshold, public={("total", measure)
+                                             for measure in headline.published(measures)})
     for row in channels:
         protected.add((row["channel"], "contacts"), reach[row["channel"]]["contacts"])
         for measure in measures[1:]:
@@ -458,20 +466,53 @@ def channels_section(ctx: Context, filters: metrics.Filters, period: str,
     shown = [row for row in channels if not protected.masked((row["channel"], "followed"))
              and row["followed"]]
     sentences = []
+
+    def leaders(rows: list[dict], value: Callable[[dict], float]) -> tuple[str, list[dict]]:
+        """« canal Salons », or every channel tied at the top, « canaux Site web et
+        Numérique » (« Le canal Site web apporte le plus de foyers (12 sur 53) » where
+        Numérique had 12 too); and those channels."""
+        tops = [row for row in rows if value(row) == max(map(value, rows))]
+        names = french.listed([ctx.channel(row["channel"]) for row in tops])
+        return f"{'canaux' if len(tops) > 1 else 'canal'} {names}", tops
+
+    # (a channel masked may hold more than the largest shown, by the secondary secret; one
+    # whose rate is not published may have the best)
+    with_households = sum(1 for row in channels if row["followed"])
     if shown and not protected.masked(("total", "followed")):
-        top = max(shown, key=lambda row: row["followed"])
-        sentences.append(
-            f"Le canal {ctx.channel(top['channel'])} apporte le plus de foyers "
-            f"({protected.text((top['channel'], 'followed'), french.number)} sur "
-            f"{protected.text(('total', 'followed'), french.number)} foyers suivis).")
+        among = ("parmi les canaux dont l'effectif est publié, "
+                 if len(shown) < with_households else "")
+        names, tops = leaders(shown, lambda row: row["followed"])
+        many = len(tops) > 1
+        sentences.append(french.capitalise(
+            f"{among}{'les' if many else 'le'} {names} "
+            f"{'apportent' if many else 'apporte'} le plus de foyers "
+            f"({protected.text((tops[0]['channel'], 'followed'), french.number)}"
+            f"{' chacun' if many else ''} sur "
+            f"{protected.text(('total', 'followed'), french.number)} foyers suivis)."))
         rated = [row for row in shown if rate(row["installed_rate"], row["channel"]) != "–"]
         if rated:
-            best = max(rated, key=lambda row: row["installed_rate"]["value"])
-            sentences.append(
-                f"Le meilleur taux d'installation est celui du canal "
-                f"{ctx.channel(best['channel'])} ({rate(best['installed_rate'], best['channel'])}"
-                f" de ses foyers suivis), pour "
-                f"{rate(headline.now['installed_rate'], 'total')} sur l'ensemble.")
+            names, tops = leaders(rated, lambda row: row["installed_rate"]["value"])
+            many = len(tops) > 1
+            best = tops[0]["installed_rate"]["value"]
+            overall = headline.now["installed_rate"]["value"]
+            total_rate = rate(headline.now["installed_rate"], "total")
+            what = (f"{'des' if many else 'du'} {names} "
+                    f"({rate(tops[0]['installed_rate'], tops[0]['channel'])} de "
+                    f"{'leurs' if many else 'ses'} foyers suivis)")
+            # (« Le meilleur taux … est celui du canal Salons (27,3 %), pour 34,0 % sur
+            # l'ensemble »: the best was among the channels whose rate is not published)
+            if len(rated) < with_households:
+                sentences.append(
+                    f"Parmi les canaux dont le taux d'installation est publié, le plus élevé "
+                    f"est celui {what}"
+                    + (f", pour {total_rate} sur l'ensemble." if total_rate != "–"
+                       and best >= overall else
+                       " ; l'ensemble" + (f" ({total_rate})" if total_rate != "–" else "")
+                       + " compte aussi les canaux trop petits pour que leur taux soit "
+                       "publié."))
+            else:
+                sentences.append(f"Le meilleur taux d'installation est celui {what}, pour "
+                                 f"{total_rate} sur l'ensemble.")
     sentences.append("Le canal d'un foyer est celui de son premier contact ; les personnes "
                      "touchées comptent les contacts de campagne datés dans la période (une "
                      "personne touchée par deux canaux compte dans chacun).")
@@ -497,7 +538,8 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
     rows = [row for row in ctx.ask_rows("campaign_metrics", filters)
             if row["touches"] or row[f"followed_{model}"] or row[f"installed_{model}"]
             or row["budget_selected_eur"]]
-    credits = Table(ctx.threshold, integer=False)
+    credits = Table(ctx.threshold, integer=False, public={
+        ("total", measure) for measure in headline.published(("installed", "followed"))})
     for row in rows:
         code = row["campaign_code"]
         for measure in ("installed", "followed"):
@@ -617,7 +659,8 @@ def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
     network = ctx.ask_one("ambassadors", filters)
     types = ctx.ask_rows("ambassadors_by_type", filters)
     referrals = ctx.ask_rows("referrals", filters)
-    protected = Table(ctx.threshold)
+    protected = Table(ctx.threshold, public={
+        ("households", measure) for measure in headline.published(("followed", "installed"))})
     for measure in ("ambassadors", "active"):
         for row in types:
             protected.add((row["ambassador_type"], measure), row[measure])
@@ -721,7 +764,8 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
         [(row["epci_code"], row["households"]) for row in epci],
         headline.now["installed"], summary["installed_elsewhere"],
         metrics.SMALL_COUNT).protect()
-    protected = Table(ctx.threshold)
+    protected = Table(ctx.threshold,
+                      public={"total"} if headline.published(("installed",)) else set())
     for row in epci:
         protected.add(row["epci_code"], row["households"])
         # (« < 5 » for one the page masks gave it back: the page's communes made it at least
@@ -782,25 +826,38 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
         installed = protected.values["total"]
         settled = french.agree(total, installed, "s'est installé", "se sont installés")
         # (« 0 foyers de la période se sont installés, dans 0 communes »)
+        households = (f"{french.capitalise(total)} {french.agree(total, installed, 'foyer')} "
+                      f"de la période {settled}")
+        # (« dans au moins 0 commune » where every intercommunality was masked; « au moins 2
+        # communes » for 23 households read « seulement 2 communes »)
         sentences.append(
             "Aucun foyer de la période ne s'est encore installé dans le Lot." if total == "0"
-            else f"{french.capitalise(total)} {french.agree(total, installed, 'foyer')} de la "
-                 f"période {settled}, dans {'au moins ' if blanked else ''}{french.number(told)} "
+            else f"{households} dans le Lot ; leurs communes ne sont pas publiées, le nombre "
+                 "de chaque intercommunalité étant couvert par le secret statistique."
+            if blanked and not told
+            else f"{households}, dans au moins {french.number(told)} "
                  f"{french.plural(told, 'commune')} du Lot sur "
-                 f"{french.number(summary['communes'])}.")
+                 f"{french.number(summary['communes'])} (sans compter celles des "
+                 "intercommunalités dont le chiffre est masqué)." if blanked
+            else f"{households}, dans {french.number(told)} {french.plural(told, 'commune')} "
+                 f"du Lot sur {french.number(summary['communes'])}.")
     if shown:
         # every tie named, as on the territory page (one of two at 6 was named alone)
         most = max(row["households"] for row in shown)
         tops = [f"{french.quoted(row['epci_short_name'])}" for row in shown
                 if row["households"] == most]
-        # (among the figures published: a masked one may hold more)
-        among = (", parmi celles dont le chiffre est publié"
+        # (among the figures published, said first: a masked one may hold more, and « «
+        # Grand-Figeac » en accueille le plus (5, parmi … publié) » was quoted without it)
+        among = ("Parmi les intercommunalités dont le chiffre est publié, "
                  if any(protected.masked(row["epci_code"]) for row in epci) else "")
+        names = french.listed(tops)
         sentences.append(
-            f"L'intercommunalité {tops[0]} en accueille le plus ({french.number(most)}{among})."
+            (f"{among}{names} en accueille le plus ({french.number(most)})." if among else
+             f"L'intercommunalité {names} en accueille le plus ({french.number(most)}).")
             if len(tops) == 1 else
-            f"Les intercommunalités {', '.join(tops[:-1])} et {tops[-1]} en accueillent le "
-            f"plus ({french.number(most)} chacune{among}).")
+            (f"{among}{names} en accueillent le plus ({french.number(most)} chacune)."
+             if among else f"Les intercommunalités {names} en accueillent le plus "
+             f"({french.number(most)} chacune)."))
     return section("Territoire", sentences, [
         {"kind": "map", "title": "Foyers installés par intercommunalité (nombre de foyers)",
          "svg": render.map_svg(fills, hatched=frozenset(hatched)), "labels": labels,

@@ -4,6 +4,7 @@ value expected that day, the same figures as the metrics layer and `kpis --json`
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import duckdb
 import pytest
@@ -32,9 +33,23 @@ def test_target_progress_counts_since_january_as_kpis_does(demo_build):
         assert programme[measure]["actual"] == figures[measure]
     assert programme["ambassadors"]["actual"] == figures["ambassadors"]
     share = (as_of - dt.date(2024, 1, 1)).days + 1
-    assert programme["followed"]["expected"] == pytest.approx(120 * share / 366)
+    assert programme["followed"]["expected_exact"] == pytest.approx(120 * share / 366)
     for row in rows:
+        assert row["expected"] == math.floor(row["expected_exact"] + 0.5)
         assert row["on_track"] == (row["actual"] >= row["expected"])
+
+
+def test_an_objective_is_judged_on_the_whole_households_expected_as_shown(demo_build):
+    """A helper's reading of the bilan of 1 July 2023: the summer campaign's objectives read
+    « 60 · 0 attendu · 0 réalisé · écart 0 · en retard » (0,49 household expected on its
+    first day). What is expected is the whole number shown, and what stands is judged on it."""
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        rows = metrics.target_progress(con, dt.date(2023, 7, 1))
+    summer = [row for row in rows if row["campaign_code"] == "TOUR-ETE-2023"]
+    assert summer and all(0 < row["expected_exact"] < 0.5 for row in summer)
+    for row in summer:
+        assert row["expected"] == 0
+        assert row["standing"] in ("on_track", "reached"), row
 
 
 def test_the_ambassadors_objective_says_it_counts_the_network_not_the_active_ones(demo_env):
@@ -120,12 +135,13 @@ def test_a_campaign_objective_is_expected_over_the_campaign_s_days(demo_build):
     august = next(r for r in during if r["campaign_code"] == "TOUR-ETE-2023"
                   and r["measure"] == "followed")
     days = (end - start).days + 1
-    assert august["expected"] == pytest.approx(60 * ((dt.date(2023, 8, 31) - start).days + 1)
-                                               / days)
+    assert august["expected_exact"] == pytest.approx(
+        60 * ((dt.date(2023, 8, 31) - start).days + 1) / days)
     # (the programme's own objectives stay pro rata of the year)
     year = next(r for r in over if r["measure"] == "followed" and not r["channel"]
                 and not r["campaign_code"])
-    assert year["expected"] == pytest.approx(130 * ((end - dt.date(2023, 1, 1)).days + 1) / 365)
+    assert year["expected_exact"] == pytest.approx(
+        130 * ((end - dt.date(2023, 1, 1)).days + 1) / 365)
 
 
 def test_the_objectives_say_what_their_installations_count(demo_env):

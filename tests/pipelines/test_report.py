@@ -129,6 +129,62 @@ def test_a_committee_s_reading_of_a_season_and_of_the_programme_s_second_year(co
     assert "targets.toml" not in year_2021 and "Aucun objectif n'est fixé pour 2021." in year_2021
 
 
+def test_the_channels_leader_and_best_rate_are_said_only_as_far_as_the_table_shows(con):
+    """A helper's reading of the bilans: 2021 « Le canal Site web apporte le plus de foyers
+    (12 sur 53) » where Numérique had 12 too; 2020 « Le meilleur taux d'installation est celui
+    du canal Salons (27,3 %), pour 34,0 % sur l'ensemble »: the best was among the channels
+    the secret hides, which may also hold more households than the largest shown."""
+    def channels(year: int) -> tuple[dict, str]:
+        filters = metrics.Filters(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        document = report.programme_document(con, filters)
+        section = next(s for s in document["sections"]
+                       if any("le plus de foyers" in text for text in s["sentences"]))
+        said = " ".join(section["sentences"]).replace("\u00a0", " ").replace("\u202f", " ")
+        return {row["channel"]: row for row in metrics.ask_rows(con, "by_channel", filters)}, said
+
+    rows, said = channels(2021)
+    tied = sorted(code for code, row in rows.items() if row["followed"] == 12)
+    assert len(tied) == 2, rows  # (the demo's 2021: two channels of 12 households at the top)
+    assert "les canaux " in said.lower() and "apportent le plus de foyers (12 chacun sur 53" in said
+    assert "Parmi les canaux dont l'effectif est publié" in said  # (some are masked)
+    rows, said = channels(2020)
+    assert "Le meilleur taux" not in said
+    assert re.search(r"Parmi les canaux dont le taux d'installation est publié, le plus élevé "
+                     r"est celui du canal \S+ \(27,3 % de ses foyers suivis\) ; l'ensemble "
+                     r"\(34,0 %\) compte aussi les canaux trop petits", said), said
+
+
+def test_a_table_never_masks_a_total_the_cards_publish(con):
+    """A helper's reading of March 2020: the channels' table ended « Ensemble 74 22 14 (s) »
+    while the cards, the funnel and the parrainage table gave the 8 installed: masking the
+    total hid nothing, and the one channel masked « < 5 » beside it was 8 less the others.
+    A total the cards publish stays; the secret falls on the table's other figures."""
+    columns = {"Canaux": {"Personnes touchées": 1, "Foyers suivis": 2,
+                          "Foyers accompagnés": 3, "Foyers installés": 4},
+               "Ambassadeurs": {"Foyers suivis": 1, "Foyers installés": 2}}
+    checked = 0
+    for month in range(1, 13):
+        first = dt.date(2020, month, 1)
+        last = dt.date(2020 + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        document = report.programme_document(con, metrics.Filters(first, last))
+        sections = {section["title"]: section for section in document["sections"]}
+        cards = {item["label"]: item["value"]
+                 for item in sections["Chiffres clés"]["blocks"][0]["items"]}
+        for title, of in columns.items():
+            if title not in sections:
+                continue
+            table = next(block for block in sections[title]["blocks"]
+                         if block["kind"] == "table" and block["rows"][-1]["total"]
+                         and (title == "Canaux" or block["columns"][0]["text"]
+                              == "Foyers de la période"))
+            total = table["rows"][-1]["cells"]
+            for label, position in of.items():
+                if cards[label][:1].isdigit():  # (published exactly by its card)
+                    assert total[position] == cards[label], (first, title, label, total)
+                    checked += 1
+    assert checked >= 30  # (the months of 2020 the demo has households in)
+
+
 def test_button_and_command_give_the_same_file(demo_build, con, bilan_2023, tmp_path):
     from dashboard import bilans
 
@@ -641,15 +697,26 @@ def test_the_bilan_neither_bounds_nor_orders_what_the_page_masks(con):
 
 def test_the_bilan_names_its_leading_intercommunality_among_the_figures_published(con):
     """2021: « Grand Cahors en accueille le plus (7) » while Grand-Figeac, masked, has 6, and a
-    masked one could as well have had more: the sentence says it speaks of the figures
-    published."""
+    masked one could as well have had more: the sentence says first that it speaks of the
+    figures published, and so does the count of communes."""
     rows = _territory_rows(con, metrics.Filters(*metrics.year_period(2021)))
     assert any(cells[3] == disclosure.SECONDARY_MARK for cells in rows)
     document = report.programme_document(con, metrics.Filters(*metrics.year_period(2021)),
                                          small_count=5)
     territory = next(s for s in document["sections"] if s["title"] == "Territoire")
     leader = next(s for s in territory["sentences"] if "en accueille" in s)
-    assert "parmi celles dont le chiffre est publié" in leader
+    # (said first: « « Grand-Figeac » en accueille le plus (5, parmi celles … publié) » was
+    # quoted without its end)
+    assert leader.startswith("Parmi les intercommunalités dont le chiffre est publié, ")
+    # (and the communes it tells are those of the figures published, said so)
+    told = next(s for s in territory["sentences"] if "dans au moins" in s)
+    assert "sans compter celles des intercommunalités dont le chiffre est masqué" in told
+    # March 2020: every intercommunality masked said « dans au moins 0 commune du Lot »
+    march = report.programme_document(con, metrics.Filters(dt.date(2020, 3, 1),
+                                                           dt.date(2020, 3, 31)))
+    said = " ".join(next(s for s in march["sections"] if s["title"] == "Territoire")
+                    ["sentences"])
+    assert "au moins 0" not in said and "leurs communes ne sont pas publiées" in said
 
 
 def test_a_bilan_of_a_database_built_by_another_version_says_so(demo_build, tmp_path):
