@@ -298,7 +298,9 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
     start, end = reach.window
     one = len(campaigns) == 1
     name = (f"la campagne {french.quoted(campaigns[0]['campaign_label'])}" if one
-            else f"l'opération ({', '.join(one_line(r['campaign_label']) for r in campaigns)})")
+            # (quoted: « Soirée internes – Toulouse, 18/11/2021, Soirée … » read as one list)
+            else "l'opération (" + french.listed([french.quoted(r["campaign_label"])
+                                                  for r in campaigns]) + ")")
     # (an operation's campaigns may run months apart: the days they ran, not the window's)
     spread = (start and end and not one and reach.days is not None
               and reach.days < (end - start).days + 1)
@@ -346,10 +348,16 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
         if len(hidden) == 2:
             # (« un nombre non publié d'entre eux a fait … et un nombre non publié d'entre eux
             # s'est installé »: said once)
+            # (« ni leurs installations ne sont comptés ici … (27 personnes installées) »,
+            # beside a card of 14,7 installations attributed: the households' count is what
+            # is withheld, not what they did)
             shown = people().strip(" ()")
-            outcome = ("ni leurs séjours d'immersion ni leurs installations ne sont comptés "
-                       f"ici, {'la campagne' if one else 'une de ces campagnes'} en comptant "
-                       "trop peu pour les publier" + (f" ({shown} installées)" if shown else ""))
+            which = "la campagne" if one else "une de ces campagnes"
+            outcome = ("combien ont fait un séjour d'immersion et combien se sont installés "
+                       f"n'est pas publié non plus, {which} en comptant trop peu"
+                       + (f" ; les foyers installés comptent {shown}" if shown else "")
+                       + " (les installations attribuées, plus bas, portent sur tous les "
+                       f"foyers touchés, que leur dossier cite {cited} ou non)")
         else:
             outcome = f"{stayed} et {settled}{people()}"
         followed = (

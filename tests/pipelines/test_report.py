@@ -185,6 +185,27 @@ def test_a_table_never_masks_a_total_the_cards_publish(con):
     assert checked >= 30  # (the months of 2020 the demo has households in)
 
 
+def test_an_operation_s_story_says_what_it_withholds_without_contradicting_its_cards(con):
+    """A helper's reading of the medical-intern evenings of 2021–2023: « l'opération (Soirée
+    internes en médecine – Toulouse, 18/11/2021, Soirée internes …) » read as one list, and
+    « ni leurs séjours d'immersion ni leurs installations ne sont comptés ici … (27 personnes
+    installées) » beside cards of 14,7 installations attributed and 850 € each."""
+    codes = ["SANTE-INT-2021", "SANTE-INT-2022", "SANTE-INT-2023"]
+    document = report.campaign_document(con, codes)
+    story = " ".join(document["sections"][0]["sentences"])
+    labels = [label for (label,) in con.execute(
+        "select campaign_label from core.campaigns where list_contains($codes, campaign_code) "
+        "order by start_date", {"codes": codes}).fetchall()]
+    assert "l'opération (" + ", ".join(f"« {label} »" for label in labels[:-1]) + \
+        f" et « {labels[-1]} »)" in story
+    assert "ne sont comptés" not in story
+    cards = {item["label"]: item["value"] for item in document["sections"][0]["blocks"][0]
+             ["items"]}
+    if cards["Foyers installés"] == disclosure.SECONDARY_MARK:  # (the case of the demo)
+        assert "combien se sont installés n'est pas publié" in story
+        assert "les installations attribuées, plus bas, portent sur tous les foyers" in story
+
+
 def test_button_and_command_give_the_same_file(demo_build, con, bilan_2023, tmp_path):
     from dashboard import bilans
 
