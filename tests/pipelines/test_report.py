@@ -529,9 +529,11 @@ EVIL = ('Été #panic("injecté") $x^2$ *gras* _penché_ [lien] <etiquette> @ref
 
 
 def test_a_heading_or_a_table_s_title_never_ends_a_page_without_what_it_heads():
-    """A helper's finding: « Combien de temps il a fallu » ended a page of a campaign's bilan,
-    its table on the next. However much text comes before, a section's heading and a table's
-    title stay on the page of what follows them."""
+    """A helper's findings: « Combien de temps il a fallu » ended a page of a campaign's bilan,
+    its table on the next; a funnel's last row alone on a page; a heading and the sentences
+    that present a map at the foot of a page, the map on the next. However much text comes
+    before, a section's heading, its sentences and a table's title stay on the page of what
+    follows them, and a short table stays whole."""
     from pipelines.report import blocks, render
 
     def document(lines: int) -> dict:
@@ -539,19 +541,28 @@ def test_a_heading_or_a_table_s_title_never_ends_a_page_without_what_it_heads():
         delays = blocks.table([blocks.column("Campagne", 3, "left"), blocks.column("Jours")],
                               [[f"Ligne {i}", str(i)] for i in range(6)],
                               title="Combien de temps il a fallu")
+        funnel = blocks.table([blocks.column("Étape", 3, "left"), blocks.column("Foyers")],
+                              [[f"Étape {i}", str(i)] for i in range(5)])
         return {"kicker": "Bilan", "title": "Essai", "subtitle": "", "meta": [],
                 "header": "", "footer": "Pied",
                 "sections": [blocks.section("Avant", filler, []),
-                             blocks.section("Délais", [], [delays])]}
+                             blocks.section("Délais", [], [delays]),
+                             blocks.section("Entonnoir", ["Une phrase qui présente le tableau."],
+                                            [funnel])]}
 
-    for lines in range(72, 92):  # (heading and title ended page 1 at 84 to 88 lines)
+    for lines in range(58, 92):  # (the table split at 60 to 66 lines, the title ended 84–88)
         pages = [page.extract_text().splitlines()
                  for page in pypdf.PdfReader(io.BytesIO(render.pdf(document(lines)))).pages]
         for page in pages:
             body = [line for line in page if not line.startswith("Pied")]
-            assert body[-1] != "Délais", (lines, body[-3:])
+            assert body[-1] not in ("Délais", "Entonnoir"), (lines, body[-3:])
             if "Combien de temps il a fallu" in body:  # (with its header and a first row)
                 assert "Ligne 0 0" in body, (lines, body[-3:])
+            # a short table whole on one page, with the sentence that presents it
+            steps = [line for line in body if re.match(r"Étape \d", line)]
+            assert len(steps) in (0, 5), (lines, body[-4:])
+            if steps:
+                assert "Une phrase qui présente le tableau." in body, (lines, body[:4])
 
 
 def test_typst_injection_in_an_export_label_prints_as_text(demo_build, tmp_path):
