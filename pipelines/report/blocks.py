@@ -148,8 +148,11 @@ def note(text: str) -> dict:
     return {"kind": "note", "text": text}
 
 
-def section(title: str, sentences: list[str], blocks: list[dict]) -> dict:
-    return {"title": title, "sentences": [s for s in sentences if s], "blocks": blocks}
+def section(title: str, sentences: list[str], blocks: list[dict], whole: bool = False) -> dict:
+    """A section; `whole`: kept on one page (only a short one: a block taller than a page
+    would run off it)."""
+    return {"title": title, "sentences": [s for s in sentences if s], "blocks": blocks,
+            "whole": whole}
 
 
 def one_line(text: object) -> str:

@@ -75,7 +75,7 @@ def document(ctx: Context, codes: list[str]) -> dict:
                 "dossier du CRM cite la campagne. Crédits : chaque foyer compte pour "
                 "1, partagé entre les campagnes qui l'ont touché "
                 f"{french.window_before(ctx.lookback_days, 'son premier contact')} (ou son "
-                "installation) selon le modèle ; coût = budget ÷ crédits.")]),
+                "installation) selon le modèle ; coût = budget ÷ crédits.")], whole=True),
         ],
     }
 

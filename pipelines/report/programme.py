@@ -318,7 +318,12 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
     held_words = ("aucun objectif n'est tenu" if held == 0 else
                   f"1 objectif sur {len(lines)} est tenu ou dépassé" if held == 1 else
                   f"{french.number(held)} objectifs sur {len(lines)} sont tenus ou dépassés")
-    sentences = [
+    # (a bilan of 1 July said « aucun foyer n'a pris contact » in its cards and 24 here: the
+    # objectives count from 1 January, said first when the bilan's period does not)
+    since = ([f"Les objectifs se lisent sur l'année, du {french.date(year_start)} au "
+              f"{french.date(as_of)}, et non sur la seule période de ce bilan."]
+             if filters.date_from != year_start else [])
+    sentences = since + [
         f"Au {french.date(as_of)}, {held_words}{late_words}.",
         # (the scope says how the expected value is reckoned: said once, with the year's share)
         metrics.objectives_scope(as_of, ctx.data_date)
@@ -381,8 +386,9 @@ def funnel_section(ctx: Context, filters: metrics.Filters, period: str) -> dict:
     stage = {step["stage"]: step for step in steps}
     first, second, third = (step["stage"] for step in steps[:3])
     if counts.masked(first):
-        sentences = [f"Moins de {ctx.threshold} foyers suivis dans la période : l'entonnoir "
-                     "n'est pas détaillé."]
+        # (its table and chart of « < 5 » followed the sentence that said it was not given)
+        return section("Entonnoir", [f"Moins de {ctx.threshold} foyers suivis dans la "
+                                     "période : l'entonnoir n'est pas détaillé."], [])
     else:
         sentences = [_funnel_sentence(counts, stage, (first, second, third), rate)]
         sentences.append(
@@ -901,4 +907,5 @@ def quality_section(ctx: Context) -> dict:
             f"{one_line(row['file'])}, ligne {row['line']} ({one_line(row['reason'])})"
             for row in shown) + (f" ; et {len(rejects) - len(shown)} autres." if len(rejects)
                                  > len(shown) else ".")))
-    return section("Qualité des données", sentences, blocks)
+    # (kept whole while its table is short: its note alone ended three bilans on a last page)
+    return section("Qualité des données", sentences, blocks, whole=len(rows) <= 15)

@@ -206,6 +206,29 @@ def test_an_operation_s_story_says_what_it_withholds_without_contradicting_its_c
         assert "les installations attribuées, plus bas, portent sur tous les foyers" in story
 
 
+def test_a_month_s_bilan_reads_without_a_stray_table_or_page(con):
+    """A helper's reading of August 2022: « l'entonnoir n'est pas détaillé » above its table
+    and chart of « < 5 »; objectives of 49 households beside cards of « moins de 5 », the
+    year since 1 January said only in the definitions; the last page held only the rejected
+    lines' note, its table and heading on the page before."""
+    filters = metrics.Filters(dt.date(2022, 8, 1), dt.date(2022, 8, 31))
+    document = report.programme_document(con, filters)
+    sections = {section["title"]: section for section in document["sections"]}
+    funnel = sections["Entonnoir"]
+    assert funnel["sentences"][0].endswith("l'entonnoir n'est pas détaillé.")
+    assert funnel["blocks"] == []
+    assert sections["Objectifs 2022"]["sentences"][0] == (
+        "Les objectifs se lisent sur l'année, du 01/01/2022 au 31/08/2022, et non sur la seule "
+        "période de ce bilan.")
+    pages = [page.extract_text() for page in
+             pypdf.PdfReader(io.BytesIO(report.render.pdf(document))).pages]
+    last = next(page for page in pages if "Lignes rejetées" in page)
+    assert "Qualité des données" in last and "Fichier" in last
+    year = report.programme_document(con, metrics.Filters(*metrics.year_period(2022)))
+    assert not next(s for s in year["sections"] if s["title"] == "Objectifs 2022")[
+        "sentences"][0].startswith("Les objectifs se lisent sur l'année")
+
+
 def test_button_and_command_give_the_same_file(demo_build, con, bilan_2023, tmp_path):
     from dashboard import bilans
 
