@@ -6,6 +6,7 @@ written from the published figures."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 
 from .. import config, contract, french, metrics
@@ -791,9 +792,10 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
                      key=lambda row: row["name_order"]))
     # (an intercommunality's communes with an installation are at most its households: beside a
     # masked figure, « 4 » communes would tell « 4 foyers »; they are masked with it)
+    # (« – » where masked: the households' mark there read « < 20 » communes for one of 15)
     rows = [[one_line(row["epci_name"]), french.number(row["communes"]),
-             protected.text(row["epci_code"], french.number)
-             if protected.masked(row["epci_code"]) else french.number(row["communes_installed"]),
+             "–" if protected.masked(row["epci_code"])
+             else french.number(row["communes_installed"]),
              protected.text(row["epci_code"], french.number)] for row in epci]
     rows.append(["Hors du Lot ou commune inconnue", "", "",
                  protected.text("elsewhere", french.number)])
@@ -813,11 +815,20 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
          "text": f"{one_line(row['epci_short_name'])}\n"
                  f"{protected.text(row['epci_code'], french.number)}"}
         for row in epci if row["epci_code"] in positions])
-    bounds_text = {40: "40 foyers et plus", 20: "20 à 39", 10: "10 à 19",
-                   0.5: f"{ctx.threshold} à 9" if ctx.threshold < 10 else "moins de 10"}
-    legend = [{"colour": colour, "text": bounds_text[low]} for low, colour in MAP_CLASSES]
+    # (the classes a published figure can fall in, from the threshold: at 20, « 10 à 19 » and
+    # « moins de 10 » were listed; at 1, « secret (< 1 ou masqué) »)
+    legend = []
+    for (low, colour), above in zip(MAP_CLASSES, (None, *(low for low, _ in MAP_CLASSES)),
+                                    strict=False):
+        first = max(math.ceil(low), ctx.threshold)
+        if above is None:
+            legend.append({"colour": colour, "text": f"{first} foyers et plus"})
+        elif first <= above - 1:
+            legend.append({"colour": colour, "text": f"{first} à {above - 1}" if first < above - 1
+                           else f"{first}"})
     legend += [{"colour": "#ffffff", "text": "aucun"},
-               {"colour": "secret", "text": f"secret ({ctx.small()} ou masqué)"}]
+               {"colour": "secret", "text": f"secret ({ctx.small()} ou masqué)"
+                if ctx.threshold > 1 else "secret (masqué)"}]
     shown = [row for row in epci if not protected.masked(row["epci_code"])
              and row["households"] > 0]
     sentences = []

@@ -499,10 +499,28 @@ def test_a_line_that_nothing_shown_can_protect_has_all_its_parts_blanked():
     assert protected.text("c", str) == disclosure.SECONDARY_MARK
 
 
+@pytest.mark.parametrize("threshold", [1, 5, 20])
+def test_the_map_s_legend_lists_only_the_classes_a_published_figure_can_fall_in(con, threshold):
+    """A helper's reading at unusual thresholds: at 20 the legend listed « 10 à 19 » and
+    « moins de 10 », which no published figure can be; at 1, « secret (< 1 ou masqué) »."""
+    document = report.programme_document(con, FILTERS, small_count=threshold)
+    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    legend = [item["text"] for item in next(b for b in territory["blocks"]
+                                            if b["kind"] == "map")["legend"]]
+    classes = [text for text in legend if text[:1].isdigit()]
+    for text in classes:
+        low, high = re.match(r"(\d+)(?: à (\d+)| foyers et plus)?$", text).groups()
+        assert int(high or low if high else 10**9) >= threshold and int(low) >= threshold, text
+    assert classes[-1].startswith(str(threshold))  # (the lowest class starts at the threshold)
+    assert legend[-1] == ("secret (masqué)" if threshold == 1 else
+                          f"secret (<\u00a0{threshold} ou masqué)")
+
+
 @pytest.mark.parametrize("threshold", [5, 25])
 def test_a_masked_intercommunality_hides_its_communes_with_an_installation(con, threshold):
     """An intercommunality's communes with an installation are at most its households: « 4 »
-    beside « < 5 » would tell 4 households. Where the households are masked, so are they."""
+    beside « < 5 » would tell 4 households. Where the households are masked, they are « – »
+    (the households' mark, « < 20 » communes, was read as a bound for one of 15 communes)."""
     document = report.programme_document(con, FILTERS, small_count=threshold)
     territory = next(s for s in document["sections"] if s["title"] == "Territoire")
     table = next(b for b in territory["blocks"] if b["kind"] == "table"
@@ -510,8 +528,8 @@ def test_a_masked_intercommunality_hides_its_communes_with_an_installation(con, 
     masked = [row["cells"] for row in table["rows"]
               if row["cells"][3] in (disclosure.small_mark(threshold), disclosure.SECONDARY_MARK)]
     assert masked
-    for name, _, communes, households in masked:
-        assert communes == households, name
+    for name, _, communes, _households in masked:
+        assert communes == "–", name
     shown = [row["cells"] for row in table["rows"] if row["cells"][3][:1].isdigit()
              and row["cells"][2]]
     assert shown and all(cells[2][:1].isdigit() for cells in shown)
