@@ -268,7 +268,12 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
               for row in ctx.ask_rows("campaign_options")}
     year_start = rows[0]["year_start"]
     protected = Table(ctx.threshold)
+    # (and those of the year to date, which every bilan ending that day shares: the year's
+    # bilan masked a campaign's 21 beside a channel's 19 of the year, December's showed it)
     published = _period_counts(ctx, filters)
+    if filters.date_from != year_start:
+        for measure, counts in _period_counts(ctx, metrics.Filters(year_start, as_of)).items():
+            published[measure] = published.get(measure, []) + counts
     lines = []
     for index, row in enumerate(rows):
         protected.add(index, row["actual"])

@@ -229,6 +229,24 @@ def test_a_month_s_bilan_reads_without_a_stray_table_or_page(con):
         "sentences"][0].startswith("Les objectifs se lisent sur l'année")
 
 
+def test_an_objective_the_year_s_bilan_masks_is_masked_by_every_bilan_ending_that_day(con):
+    """A helper's reading: the 2024 bilan masked the fair's 21 households since 1 January
+    (beside a channel's 19 of the year), the December and Christmas-day bilans, whose
+    objectives are the same year to date, printed « 21 »."""
+    def achieved(date_from: dt.date) -> list[str]:
+        document = report.programme_document(
+            con, metrics.Filters(date_from, dt.date(2024, 12, 31)))
+        objectives = next(s for s in document["sections"] if s["title"] == "Objectifs 2024")
+        table = next(b for b in objectives["blocks"] if b["kind"] == "table")
+        return [row["cells"][3] for row in table["rows"]]
+
+    year = achieved(dt.date(2024, 1, 1))
+    assert disclosure.SECONDARY_MARK in year  # (the case)
+    for date_from in (dt.date(2024, 12, 1), dt.date(2024, 12, 25)):
+        for in_year, here in zip(year, achieved(date_from), strict=True):
+            assert in_year[:1].isdigit() or not here[:1].isdigit(), (date_from, year)
+
+
 def test_button_and_command_give_the_same_file(demo_build, con, bilan_2023, tmp_path):
     from dashboard import bilans
 
