@@ -284,9 +284,10 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
         # (any published figure of the measure, not only the objective's own selection: the
         # summer campaign's 20 installed since January beside Tourisme's 19 of August–December,
         # visibly the same households, gave July's 1)
-        if not is_small(row["actual"], ctx.threshold) and any(
+        # (beside a 0, either side, the difference is a figure already published)
+        if row["actual"] and not is_small(row["actual"], ctx.threshold) and any(
                 is_small(abs(row["actual"] - value), ctx.threshold)
-                for value in published.get(row["measure"], ())):
+                for value in published.get(row["measure"], ()) if value):
             protected.preset[index] = SECONDARY
     protected.protect()
     body, chart, held = [], [], 0
