@@ -235,9 +235,9 @@ def sidebar_filters(version) -> queries.Filters | str:
         (french.period(date_from, date_to) if key == "perso"
          else options[key]) if key != "tout" or channels or campaigns else "",
         ("canal " if len(channels) == 1 else "canaux ")
-        + fmt.enumeration([refs.channel(c) for c in channels]) if channels else "",
+        + fmt.listed([refs.channel(c) for c in channels]) if channels else "",
         ("campagne d'origine " if len(campaigns) == 1 else "campagnes d'origine ")
-        + fmt.enumeration([f"« {campaigns_known[c]} »" for c in campaigns]) if campaigns
+        + fmt.listed([f"« {campaigns_known[c]} »" for c in campaigns]) if campaigns
         else "",
     ]))
     if not refused:

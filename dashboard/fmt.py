@@ -13,6 +13,7 @@ from pipelines.french import (  # noqa: F401 (the screens' names for them)
     THIN,
     date,
     euros,
+    listed,
     missing,
     month,
     number,
@@ -45,11 +46,6 @@ def plain(value: object) -> str:
 def counted(n: float, singular: str, plural: str) -> str:
     """`0 foyer suivi`, `1 foyer suivi`, `2 foyers suivis` (French: 0 and 1 are singular)."""
     return f"{number(n)} {plural_of(n, singular, plural)}"
-
-
-def enumeration(items: list[str]) -> str:
-    """`a`, `a et b`, `a, b et c`."""
-    return " et ".join(filter(None, [", ".join(items[:-1]), items[-1]])) if items else ""
 
 
 def compact_euros(value: float | None) -> str:

@@ -124,7 +124,7 @@ def to_the(phrase: str) -> str:
 
 
 def listed(items: list[str]) -> str:
-    """« a », « a et b », « a, b et c »."""
+    """« a », « a et b », « a, b et c » (and « » for none)."""
     return " et ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
 
 

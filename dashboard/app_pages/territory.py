@@ -45,7 +45,7 @@ row[1].metric(
                                      "masquées et ne sont pas comptées ici." if some_masked
                                      else ""))
 if len(top_epci):
-    leader = fmt.plain(fmt.enumeration(list(top_epci["epci_short_name"])))
+    leader = fmt.plain(fmt.listed(list(top_epci["epci_short_name"])))
     leader_help = (f"{top_epci['shown'].iloc[0]} foyers installés"
                    + (" chacune, à égalité" if len(top_epci) > 1 else "")
                    + (" ; parmi les intercommunalités dont le chiffre est affiché"
@@ -62,10 +62,10 @@ row[2].metric("Intercommunalité en tête", leader, border=True, help=leader_hel
 names = list(top_origins["name"])
 row[3].metric(
     "Première origine",
-    fmt.plain(fmt.enumeration(names) if len(names) <= 2 else f"{len(names)} à égalité")
+    fmt.plain(fmt.listed(names) if len(names) <= 2 else f"{len(names)} à égalité")
     if names else "–",
     border=True,
-    help=(f"{fmt.plain(fmt.enumeration(names)) + ' : ' if len(names) > 2 else ''}"
+    help=(f"{fmt.plain(fmt.listed(names)) + ' : ' if len(names) > 2 else ''}"
           f"{fmt.number(most)} foyers suivis sur {fmt.number(summary['followed'])} "
           f"({fmt.share(top_origins['followed_share'].iloc[0])})"
           + (" chacun" if len(names) > 1 else "")) if names else None)
