@@ -237,7 +237,7 @@ def sidebar_filters(version) -> queries.Filters | str:
         ("canal " if len(channels) == 1 else "canaux ")
         + fmt.listed([refs.channel(c) for c in channels]) if channels else "",
         ("campagne d'origine " if len(campaigns) == 1 else "campagnes d'origine ")
-        + fmt.listed([f"« {campaigns_known[c]} »" for c in campaigns]) if campaigns
+        + fmt.listed([french.quoted(campaigns_known[c]) for c in campaigns]) if campaigns
         else "",
     ]))
     if not refused:
