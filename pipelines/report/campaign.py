@@ -352,9 +352,12 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
             # beside a card of 14,7 installations attributed: the households' count is what
             # is withheld, not what they did)
             shown = people().strip(" ()")
-            which = "la campagne" if one else "une de ces campagnes"
+            # (« non plus » only after a count withheld; « une de ces campagnes » where two
+            # counted too few)
+            which = "la campagne" if one else "au moins une de ces campagnes"
+            also = " non plus" if protected.masked("followed") else ""
             outcome = ("combien ont fait un séjour d'immersion et combien se sont installés "
-                       f"n'est pas publié non plus, {which} en comptant trop peu"
+                       f"n'est pas publié{also}, {which} en comptant trop peu"
                        + (f" ; les foyers installés comptent {shown}" if shown else "")
                        + " (les installations attribuées, plus bas, portent sur tous les "
                        f"foyers touchés, que leur dossier cite {cited} ou non)")

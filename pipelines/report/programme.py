@@ -291,14 +291,16 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
             protected.preset[index] = SECONDARY
     protected.protect()
     body, chart, held = [], [], 0
+    # (where the figure is masked, so is where it stands: « attendu 4, réalisé < 5, dans les
+    # temps » made it 4; « attendu 2, < 5, en retard » made it 1)
+    judged = [row for index, row in enumerate(lines) if not protected.masked(index)]
     for index, row in enumerate(lines):
         masked = protected.masked(index)
-        held += row["on_track"]
-        status = metrics.STANDINGS[row["standing"]]
+        held += row["on_track"] and not masked
         body.append([row["name"], french.number(row["target"]),
                      french.number(row["expected"]), protected.text(index, french.number),
                      "–" if masked else french.signed(row["actual"] - row["expected"]),
-                     status])
+                     "–" if masked else metrics.STANDINGS[row["standing"]]])
         largest = max(row["target"], row["actual"])
         chart.append({"label": row["name"], "bars": [
             bar(None if masked else row["actual"], largest,
@@ -315,7 +317,7 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
     # held is missed, else late: a campaign over in October is missed while the year's
     # objectives are still late, each said as it stands)
     behind = {standing: [row["label"].lower() + row["name"][len(row["label"]):]
-                         for row in lines if row["standing"] == standing]
+                         for row in judged if row["standing"] == standing]
               for standing in ("late", "missed")}
     late_words = "".join(f" ; {words} : {', '.join(behind[standing])}"
                          for standing, words in (
@@ -323,8 +325,13 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
                              ("missed", french.plural(len(behind["missed"]), "non atteint")))
                          if behind[standing])
     held_words = ("aucun objectif n'est tenu" if held == 0 else
-                  f"1 objectif sur {len(lines)} est tenu ou dépassé" if held == 1 else
-                  f"{french.number(held)} objectifs sur {len(lines)} sont tenus ou dépassés")
+                  f"1 objectif sur {len(judged)} est tenu ou dépassé" if held == 1 else
+                  f"{french.number(held)} objectifs sur {len(judged)} sont tenus ou dépassés")
+    if len(judged) < len(lines):
+        withheld = len(lines) - len(judged)
+        held_words = (f"{held_words} (hors {french.number(withheld)} "
+                      f"{french.plural(withheld, 'objectif')} dont le réalisé est masqué)"
+                      if judged else "le réalisé de chaque objectif est masqué")
     # (a bilan of 1 July said « aucun foyer n'a pris contact » in its cards and 24 here: the
     # objectives count from 1 January, said first when the bilan's period does not)
     since = ([f"Les objectifs se lisent sur l'année, du {french.date(year_start)} au "
@@ -444,8 +451,9 @@ def channels_section(ctx: Context, filters: metrics.Filters, period: str,
     channels = ctx.ask_rows("by_channel", filters)
     reach = {row["channel"]: row for row in ctx.ask_rows("reach_by_channel", filters)}
     measures = ("contacts", "followed", "accompanied", "installed")
-    protected = Table(ctx.threshold, public={("total", measure)
-                                             for measure in headline.published(measures)})
+    # (blank_parts: four channels « < 5 » under « Ensemble < 5 » were 1 each, their total 4)
+    protected = Table(ctx.threshold, blank_parts=True, public={
+        ("total", measure) for measure in headline.published(measures)})
     for row in channels:
         protected.add((row["channel"], "contacts"), reach[row["channel"]]["contacts"])
         for measure in measures[1:]:
@@ -515,9 +523,12 @@ def channels_section(ctx: Context, filters: metrics.Filters, period: str,
             # (« Le meilleur taux … est celui du canal Salons (27,3 %), pour 34,0 % sur
             # l'ensemble »: the best was among the channels whose rate is not published)
             if len(rated) < with_households:
+                # (« le plus élevé » of one rate published compared nothing)
                 sentences.append(
-                    f"Parmi les canaux dont le taux d'installation est publié, le plus élevé "
-                    f"est celui {what}"
+                    (f"Seul le taux d'installation {what} est publié"
+                     if len(rated) == 1 else
+                     f"Parmi les canaux dont le taux d'installation est publié, le plus élevé "
+                     f"est celui {what}")
                     + (f", pour {total_rate} sur l'ensemble." if total_rate != "–"
                        and best >= overall else
                        " ; l'ensemble" + (f" ({total_rate})" if total_rate != "–" else "")
@@ -672,7 +683,7 @@ def ambassadors_section(ctx: Context, filters: metrics.Filters, period: str,
     network = ctx.ask_one("ambassadors", filters)
     types = ctx.ask_rows("ambassadors_by_type", filters)
     referrals = ctx.ask_rows("referrals", filters)
-    protected = Table(ctx.threshold, public={
+    protected = Table(ctx.threshold, blank_parts=True, public={
         ("households", measure) for measure in headline.published(("followed", "installed"))})
     for measure in ("ambassadors", "active"):
         for row in types:
@@ -874,13 +885,18 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
         among = ("Parmi les intercommunalités dont le chiffre est publié, "
                  if any(protected.masked(row["epci_code"]) for row in epci) else "")
         names = french.listed(tops)
-        sentences.append(
-            (f"{among}{names} en accueille le plus ({french.number(most)})." if among else
-             f"L'intercommunalité {names} en accueille le plus ({french.number(most)}).")
-            if len(tops) == 1 else
-            (f"{among}{names} en accueillent le plus ({french.number(most)} chacune)."
-             if among else f"Les intercommunalités {names} en accueillent le plus "
-             f"({french.number(most)} chacune)."))
+        # (« en accueille le plus » of the only one shown beside masked ones compared nothing)
+        if among and len(shown) == 1:
+            sentences.append(f"Seule l'intercommunalité {names} a un chiffre publié non nul "
+                             f"({french.number(most)}) ; celui des autres est nul ou masqué.")
+        else:
+            sentences.append(
+                (f"{among}{names} en accueille le plus ({french.number(most)})." if among else
+                 f"L'intercommunalité {names} en accueille le plus ({french.number(most)}).")
+                if len(tops) == 1 else
+                (f"{among}{names} en accueillent le plus ({french.number(most)} chacune)."
+                 if among else f"Les intercommunalités {names} en accueillent le plus "
+                 f"({french.number(most)} chacune)."))
     return section("Territoire", sentences, [
         {"kind": "map", "title": "Foyers installés par intercommunalité (nombre de foyers)",
          "svg": render.map_svg(fills, hatched=frozenset(hatched)), "labels": labels,
