@@ -849,7 +849,12 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
     shown = [row for row in epci if not protected.masked(row["epci_code"])
              and row["households"] > 0]
     sentences = []
-    if not protected.masked("total"):
+    if protected.masked("total"):
+        # (a heading, a map and a table of masks without a word)
+        sentences.append(f"{french.capitalise(protected.said('total', french.number))} foyers "
+                         "de la période se sont installés : leur répartition n'est pas publiée "
+                         "(secret statistique).")
+    else:
         # (the communes its own table tells: those of the intercommunalities it shows, « au
         # moins » beside a masked one. Counted as the page tells them, « au moins 11 » beside a
         # table of 4 + 6 told that the two « (s) » held the 11th)

@@ -277,6 +277,16 @@ def test_where_an_objective_s_figure_is_masked_so_is_where_it_stands(con):
             assert cells[0].lower() not in said.lower(), (cells[0], said)
 
 
+def test_a_territory_whose_total_is_masked_says_so_in_words(con):
+    """A second helper's reading of July 2023: the Territoire section was a heading, a map and
+    a table of masks, without a sentence."""
+    document = report.programme_document(con, metrics.Filters(dt.date(2023, 7, 1),
+                                                              dt.date(2023, 7, 31)))
+    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    assert territory["sentences"] == ["Moins de 5 foyers de la période se sont installés : "
+                                      "leur répartition n'est pas publiée (secret statistique)."]
+
+
 def test_button_and_command_give_the_same_file(demo_build, con, bilan_2023, tmp_path):
     from dashboard import bilans
 
