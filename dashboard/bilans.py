@@ -37,10 +37,14 @@ def campaign_pdf(version: tuple[str, int, int], codes: tuple[str, ...]) -> bytes
 
 
 # The pages count exactly, for the team; the bilans are what the committee and the press read.
+# (the secret protects each bilan against its own figures: twelve monthly bilans summed
+# against the year's, or two months' objectives since January, gave masked counts back)
 _SECRET = ("Les pages donnent les chiffres exacts, pour l'équipe et le réseau (Territoire seul "
            "masque les plus petits, par commune) ; le bilan, fait pour le comité et la presse, "
            "masque les effectifs de moins de {threshold} : en réunion publique, projetez le "
-           "bilan.")
+           "bilan. Ne rendez publics que des bilans de périodes qui ne se recoupent pas (le "
+           "bilan annuel seul, par exemple) : rapprochés, des bilans de périodes emboîtées "
+           "laissent retrouver des effectifs masqués.")
 
 
 def programme_button(version: tuple[str, int, int], filters: Filters) -> None:

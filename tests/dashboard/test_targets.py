@@ -166,6 +166,8 @@ def test_the_objectives_say_what_their_installations_count(demo_env):
     assert ("Les pages donnent les chiffres exacts, pour l'équipe et le réseau (Territoire seul "
             "masque les plus petits, par commune) ; le bilan, fait pour le comité et la presse, "
             "masque les effectifs de moins de 5") in whole
+    # (each bilan alone: a helper's solver summed twelve monthly bilans against the year's)
+    assert "Ne rendez publics que des bilans de périodes qui ne se recoupent pas" in whole
 
 
 def test_the_overview_lists_the_objectives_of_channels_and_campaigns_as_the_bilan_does(
