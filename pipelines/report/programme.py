@@ -522,21 +522,21 @@ def channels_section(ctx: Context, filters: metrics.Filters, period: str,
                     f"{'leurs' if many else 'ses'} foyers suivis)")
             # (« Le meilleur taux … est celui du canal Salons (27,3 %), pour 34,0 % sur
             # l'ensemble »: the best was among the channels whose rate is not published)
-            if len(rated) < with_households:
-                # (« le plus élevé » of one rate published compared nothing)
-                sentences.append(
-                    (f"Seul le taux d'installation {what} est publié"
-                     if len(rated) == 1 else
-                     f"Parmi les canaux dont le taux d'installation est publié, le plus élevé "
-                     f"est celui {what}")
-                    + (f", pour {total_rate} sur l'ensemble." if total_rate != "–"
-                       and best >= overall else
-                       " ; l'ensemble" + (f" ({total_rate})" if total_rate != "–" else "")
-                       + " compte aussi les canaux trop petits pour que leur taux soit "
-                       "publié."))
-            else:
+            if len(rated) == with_households:
                 sentences.append(f"Le meilleur taux d'installation est celui {what}, pour "
                                  f"{total_rate} sur l'ensemble.")
+            else:
+                # (« le plus élevé » of one rate published compared nothing)
+                head = (f"Seul le taux d'installation {what} est publié" if len(rated) == 1
+                        else "Parmi les canaux dont le taux d'installation est publié, le plus "
+                             f"élevé est celui {what}")
+                if total_rate != "–" and best >= overall:
+                    tail = f", pour {total_rate} sur l'ensemble."
+                else:
+                    whole = f" ({total_rate})" if total_rate != "–" else ""
+                    tail = (f" ; l'ensemble{whole} compte aussi les canaux trop petits pour que "
+                            "leur taux soit publié.")
+                sentences.append(head + tail)
     sentences.append("Le canal d'un foyer est celui de son premier contact ; les personnes "
                      "touchées comptent les contacts de campagne datés dans la période (une "
                      "personne touchée par deux canaux compte dans chacun).")
@@ -895,13 +895,11 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
             sentences.append(f"Seule l'intercommunalité {names} a un chiffre publié non nul "
                              f"({french.number(most)}) ; celui des autres est nul ou masqué.")
         else:
-            sentences.append(
-                (f"{among}{names} en accueille le plus ({french.number(most)})." if among else
-                 f"L'intercommunalité {names} en accueille le plus ({french.number(most)}).")
-                if len(tops) == 1 else
-                (f"{among}{names} en accueillent le plus ({french.number(most)} chacune)."
-                 if among else f"Les intercommunalités {names} en accueillent le plus "
-                 f"({french.number(most)} chacune)."))
+            many = len(tops) > 1
+            noun = "Les intercommunalités" if many else "L'intercommunalité"
+            subject = among + names if among else f"{noun} {names}"
+            sentences.append(f"{subject} {'en accueillent' if many else 'en accueille'} le plus "
+                             f"({french.number(most)}{' chacune' if many else ''}).")
     return section("Territoire", sentences, [
         {"kind": "map", "title": "Foyers installés par intercommunalité (nombre de foyers)",
          "svg": render.map_svg(fills, hatched=frozenset(hatched)), "labels": labels,
