@@ -343,7 +343,8 @@ def breakdown(log: Path, top: int = 6) -> str:
     last = log.read_text(errors="replace").rsplit("\n$ ", 1)[-1]
     stages, models = [], []
     for line in last.splitlines():
-        model = re.match(r"^  ([a-z_]+\.[a-z_]+): ([\d.]+) s$", line)
+        # (« staging.touches: 17.91 s (CPU 33.81 s) »: wall, then the process's CPU)
+        model = re.match(r"^  ([a-z_]+\.[a-z_]+): ([\d.]+) s(?: \(CPU [\d.]+ s\))?$", line)
         # (the build's progress lines write seconds the French way: « en 36,6 s »)
         stage = re.match(r"^(\S[^:]*?)\s{2,}.*?en ([\d.,]+) s", line)
         if model:

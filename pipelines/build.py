@@ -11,7 +11,6 @@ import os
 import re
 import secrets
 import shutil
-import sys
 import time
 import traceback
 import uuid
@@ -27,7 +26,7 @@ from .cache import StagedCache
 from .contract import SOURCES, source_label
 from .guard import BuildFailure, CheckFailed, ModelFailed
 from .load import ExportFile, SkippedFile, check_unchanged, drop_raw, find_exports, load_source
-from .progress import Reporter, count, rate
+from .progress import Clock, Reporter, count, rate
 from .progress import seconds as progress_seconds
 from .values import table_of
 
@@ -347,7 +346,6 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None,
     runs staging apart, in its first phase: build.stage.)"""
     for layer in LAYERS:
         con.execute(f"create schema if not exists {layer}")
-    timings = os.environ.get("OMLOT_TIMINGS")
     models = [model for model in sql_models([config.SQL_DIR / layer for layer in LAYERS])
               if model[0] in layers]
     # the selection filter the metrics layer uses: a mart it also asks is written with it
@@ -358,7 +356,7 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None,
     for position, (schema, table, sql) in enumerate(models):
         if bar:
             bar(position, len(models), f"{schema}.{table}", began)
-        started = time.perf_counter()
+        clock = Clock()
         try:
             params = {name: None for name in MART_PARAMETERS if f"${name}" in sql}
             kind = "view" if f"{schema}.{table}" in views else "table"
@@ -376,8 +374,7 @@ def run_models(con: duckdb.DuckDBPyConnection, bar=None,
                 # (the staged rows are views over their Parquet batches: cache.StagedCache.view)
                 view = name in views or name.startswith("staging.")
                 con.execute(f"drop {'view' if view else 'table'} if exists {name}")
-        if timings:
-            print(f"  {schema}.{table}: {time.perf_counter() - started:.2f} s", file=sys.stderr)
+        clock.timing(f"{schema}.{table}")
     return len(models)
 
 
@@ -475,16 +472,13 @@ def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict)
         columns = {f"{schema}.{table}": published_columns(sql)
                    for schema, table, sql in sql_models([config.SQL_DIR / layer
                                                          for layer in LAYERS])}
-        timings = os.environ.get("OMLOT_TIMINGS")
         for schema, table in tables:
             name = f"{schema}.{table}"
             if name not in UNPUBLISHED:
-                started = time.perf_counter()
+                clock = Clock()
                 con.execute(f"create table pub.{name} as select {columns.get(name, '*')} "
                             f"from {name}")
-                if timings and time.perf_counter() - started > 0.1:
-                    print(f"  publication {name}: {time.perf_counter() - started:.2f} s",
-                          file=sys.stderr)
+                clock.timing(f"publication {name}", at_least=0.1)
         # The build's identity inside the database: the status file is checked against it.
         con.execute(
             "create table pub.quality.build as select * from (select "
@@ -493,16 +487,12 @@ def publish(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_info: dict)
             [build_info["build_id"], build_info["built_at"], build_info["duration_s"],
              build_info["raw_dir"], status.models_fingerprint()],
         )
-        started = time.perf_counter()
+        clock = Clock()
         con.execute("detach pub")
-        if timings:
-            print(f"  publication, checkpoint: {time.perf_counter() - started:.2f} s",
-                  file=sys.stderr)
-        started = time.perf_counter()
+        clock.timing("publication, checkpoint")
+        clock = Clock()
         parquet = _write_parquet(con, curated_dir, build_info["build_id"])
-        if timings:
-            print(f"  publication, Parquet: {time.perf_counter() - started:.2f} s",
-                  file=sys.stderr)
+        clock.timing("publication, Parquet")
         os.replace(fresh, target)
         _swap_in(parquet, curated_dir / PARQUET_DIR)
     finally:
@@ -643,11 +633,10 @@ def stage(con: duckdb.DuckDBPyConnection, found: dict[str, list[ExportFile]],
     # keeping the order rows came in (staging at ten million touches: 19 → 14 s).
     con.execute("set preserve_insertion_order = false")
     tables, began = {}, time.perf_counter()
-    timings = os.environ.get("OMLOT_TIMINGS")
     for position, name in enumerate(SOURCES):
         if bar:
             bar(position, len(SOURCES), f"staging.{name}", began)
-        started = time.perf_counter()
+        clock = Clock()
         query = (config.SQL_DIR / "staging" / f"{name}.sql").read_text(encoding="utf-8")
         try:
             tables[name] = cache_module.columns(con, query)
@@ -669,8 +658,7 @@ def stage(con: duckdb.DuckDBPyConnection, found: dict[str, list[ExportFile]],
             raise ModelFailed(f"le modèle staging.{name} a échoué : {exc}") from exc
         check_unchanged(found[name])  # (staging read the CSV files a second time)
         drop_raw(con, name)
-        if timings:
-            print(f"  staging.{name}: {time.perf_counter() - started:.2f} s", file=sys.stderr)
+        clock.timing(f"staging.{name}")
     return tables, len(SOURCES)
 
 

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
-import sys
-import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +22,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from . import config, french
+from .progress import Clock
 
 if TYPE_CHECKING:  # (the build asks no DataFrame: pandas stays out of its memory, ~45 MB)
     import pandas as pd
@@ -300,17 +298,14 @@ def precompute(con: duckdb.DuckDBPyConnection) -> None:
     periods = preset_periods(bounds["years"]) if bounds["first_date"] else []
     asked = [(name, None, None) for name in PRECOMPUTED] + [
         (name, *period) for period in periods for name in PERIOD_PRECOMPUTED]
-    timings = os.environ.get("OMLOT_TIMINGS")
     for name, date_from, date_to in asked:
-        started = time.perf_counter()
+        clock = Clock()
         arguments = {key: None for key in _parameters(name)}
         arguments |= {"date_from": date_from, "date_to": date_to} if date_from else {}
         con.execute(f"create or replace table {_answer_table(name, arguments)} as {_sql(name)}",
                     arguments)
-        if timings:
-            period = f" {date_from:%Y-%m-%d} – {date_to:%Y-%m-%d}" if date_from else ""
-            print(f"  réponse {name}{period}: {time.perf_counter() - started:.2f} s",
-                  file=sys.stderr)
+        period = f" {date_from:%Y-%m-%d} – {date_to:%Y-%m-%d}" if date_from else ""
+        clock.timing(f"réponse {name}{period}")
 
 
 def ask(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None,

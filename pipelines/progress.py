@@ -9,6 +9,23 @@ import time
 from typing import TextIO
 
 
+class Clock:
+    """Wall and CPU time since it was started. CPU counts every thread of the process, DuckDB's
+    workers included: beside the wall time it says how many cores a step kept busy (a build at
+    ten million touches ran its large steps on 1.8 to 1.95 of 2 cores)."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def timing(self, label: str, at_least: float = 0.0) -> None:
+        """With OMLOT_TIMINGS set, « label: 17.91 s (CPU 33.81 s) » on the error stream (steps
+        shorter than `at_least` seconds left out)."""
+        wall = time.perf_counter() - self.wall
+        if os.environ.get("OMLOT_TIMINGS") and wall >= at_least:
+            print(f"  {label}: {wall:.2f} s (CPU {time.process_time() - self.cpu:.2f} s)",
+                  file=sys.stderr)
+
+
 class Reporter:
     def __init__(self, stream: TextIO = sys.stderr):
         self.stream = stream
