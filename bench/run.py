@@ -35,8 +35,6 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 GIB = 2**30
@@ -60,6 +58,10 @@ class Run:
 def measure(cmd: list[str], *, log: Path, env: dict | None = None,
             stdout: Path | None = None, timeout: float = TIME_GUARD) -> Run:
     """Run cmd from the repository root; its wall and CPU time and its peak memory."""
+    # (here, not at the top: `make bench` installs it; the test suite reads this module's log
+    # parsing without it)
+    import psutil
+
     environment = {**os.environ, **(env or {})}
     started = time.perf_counter()
     with open(log, "ab") as err, open(stdout or os.devnull, "wb") as out:
@@ -358,6 +360,8 @@ def breakdown(log: Path, top: int = 6) -> str:
 
 
 def main() -> None:
+    import psutil
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1 100 1000")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
