@@ -194,9 +194,9 @@ def scoped_objectives(rows: list[dict], refs: Reference,
         "Objectif de l'année": [round(row["target"]) if float(row["target"]).is_integer()
                                 else row["target"] for row in rows],
         # (the day the objectives are read, as the bilan heads it: « ce jour » read as today)
-        "Attendu": [round(row["expected"]) for row in rows],
+        "Attendu": [row["expected"] for row in rows],
         "Réalisé": [row["actual"] for row in rows],
-        "Écart": [round(row["actual"] - row["expected"]) for row in rows],
+        "Écart": [row["actual"] - row["expected"] for row in rows],
         "Situation": [metrics.STANDINGS[row["standing"]] for row in rows],
     })
 

@@ -118,6 +118,11 @@ def column(text: str, fr: float = 1, align: str = "right") -> dict:
     return {"text": text, "fr": fr, "align": align}
 
 
+# A table of at most this many rows is kept whole on one page (split, it left its header,
+# or its total and one row, alone on a page); longer ones break, their header repeated.
+SHORT_TABLE_ROWS = 15
+
+
 def table(columns: list[dict], rows: list[list[str]], title: str | None = None,
           caption: str | None = None, total: list[str] | None = None,
           sums: list[int] | None = None, row_totals: bool = False) -> dict:
@@ -128,7 +133,8 @@ def table(columns: list[dict], rows: list[list[str]], title: str | None = None,
     if total:
         body.append({"cells": total, "total": True})
     return {"kind": "table", "title": title, "caption": caption, "columns": columns,
-            "rows": body, "sums": sums or [], "row_totals": row_totals}
+            "rows": body, "sums": sums or [], "row_totals": row_totals,
+            "whole": len(body) <= SHORT_TABLE_ROWS}
 
 
 def bars(title: str, rows: list[dict], caption: str, legend: list[dict] | None = None,

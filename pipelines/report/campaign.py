@@ -354,7 +354,7 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
             shown = people().strip(" ()")
             # (« non plus » only after a count withheld; « une de ces campagnes » where two
             # counted too few)
-            which = "la campagne" if one else "au moins une de ces campagnes"
+            which = cited if one else f"au moins {cited}"
             also = " non plus" if protected.masked("followed") else ""
             outcome = ("combien ont fait un séjour d'immersion et combien se sont installés "
                        f"n'est pas publié{also}, {which} en comptant trop peu"

@@ -13,6 +13,7 @@ from .. import config, contract, french, metrics
 from . import render
 from .blocks import (
     PROGRAMME,
+    SHORT_TABLE_ROWS,
     Context,
     bar,
     bars,
@@ -273,7 +274,7 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
     published = _period_counts(ctx, filters)
     if filters.date_from != year_start:
         for measure, counts in _period_counts(ctx, metrics.Filters(year_start, as_of)).items():
-            published[measure] = published.get(measure, []) + counts
+            published[measure] += counts
     lines = []
     for index, row in enumerate(rows):
         protected.add(index, row["actual"])
@@ -290,13 +291,12 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
                 for value in published.get(row["measure"], ()) if value):
             protected.preset[index] = SECONDARY
     protected.protect()
-    body, chart, held = [], [], 0
+    body, chart = [], []
     # (where the figure is masked, so is where it stands: « attendu 4, réalisé < 5, dans les
     # temps » made it 4; « attendu 2, < 5, en retard » made it 1)
     judged = [row for index, row in enumerate(lines) if not protected.masked(index)]
     for index, row in enumerate(lines):
         masked = protected.masked(index)
-        held += row["on_track"] and not masked
         body.append([row["name"], french.number(row["target"]),
                      french.number(row["expected"]), protected.text(index, french.number),
                      "–" if masked else french.signed(row["actual"] - row["expected"]),
@@ -310,7 +310,7 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
             # (agreeing with the number shown: « 2 attendu » for 1,7)
             bar(row["expected"], largest,
                 f"{french.number(row['expected'])} "
-                f"{french.plural(round(row['expected']), 'attendu')} "
+                f"{french.plural(row['expected'], 'attendu')} "
                 f"sur {french.number(row['target'])}", GREY)]})
     share = rows[0]["elapsed_share"]
     # (target_progress's standing: once its year or its campaign is over, an objective not
@@ -324,6 +324,7 @@ def targets_section(ctx: Context, filters: metrics.Filters) -> dict:
                              ("late", "en retard"),
                              ("missed", french.plural(len(behind["missed"]), "non atteint")))
                          if behind[standing])
+    held = sum(row["on_track"] for row in judged)
     held_words = ("aucun objectif n'est tenu" if held == 0 else
                   f"1 objectif sur {len(judged)} est tenu ou dépassé" if held == 1 else
                   f"{french.number(held)} objectifs sur {len(judged)} sont tenus ou dépassés")
@@ -944,4 +945,5 @@ def quality_section(ctx: Context) -> dict:
             for row in shown) + (f" ; et {len(rejects) - len(shown)} autres." if len(rejects)
                                  > len(shown) else ".")))
     # (kept whole while its table is short: its note alone ended three bilans on a last page)
-    return section("Qualité des données", sentences, blocks, whole=len(rows) <= 15)
+    return section("Qualité des données", sentences, blocks,
+                   whole=len(rows) <= SHORT_TABLE_ROWS)
