@@ -234,7 +234,7 @@ def test_a_month_s_bilan_reads_without_a_stray_table_or_page(con):
     last = next(page for page in pages if "Lignes rejetées" in page)
     assert "Qualité des données" in last and "Fichier" in last
     year = report.programme_document(con, metrics.Filters(*metrics.year_period(2022)))
-    assert not next(s for s in year["sections"] if s["title"] == "Objectifs 2022")[
+    assert not section_of(year, "Objectifs 2022")[
         "sentences"][0].startswith("Les objectifs se lisent sur l'année")
 
 
@@ -245,7 +245,7 @@ def test_an_objective_the_year_s_bilan_masks_is_masked_by_every_bilan_ending_tha
     def achieved(date_from: dt.date) -> list[str]:
         document = report.programme_document(
             con, metrics.Filters(date_from, dt.date(2024, 12, 31)))
-        objectives = next(s for s in document["sections"] if s["title"] == "Objectifs 2024")
+        objectives = section_of(document, "Objectifs 2024")
         table = next(b for b in objectives["blocks"] if b["kind"] == "table")
         return [row["cells"][3] for row in table["rows"]]
 
@@ -282,7 +282,7 @@ def test_a_territory_whose_total_is_masked_says_so_in_words(con):
     a table of masks, without a sentence."""
     document = report.programme_document(con, metrics.Filters(dt.date(2023, 7, 1),
                                                               dt.date(2023, 7, 31)))
-    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    territory = section_of(document, "Territoire")
     assert territory["sentences"] == ["Moins de 5 foyers de la période se sont installés : "
                                       "leur répartition n'est pas publiée (secret statistique)."]
 
@@ -461,6 +461,10 @@ def test_an_objective_for_a_campaign_nobody_knows_is_said_at_build_time(tmp_path
 
 # --- Small counts --------------------------------------------------------------------------
 
+def section_of(document: dict, title: str) -> dict:
+    return next(section for section in document["sections"] if section["title"] == title)
+
+
 def tables(document: dict) -> list[dict]:
     return [block for section in document["sections"] for block in section["blocks"]
             if block["kind"] == "table"]
@@ -576,7 +580,7 @@ def test_the_map_s_legend_lists_only_the_classes_a_published_figure_can_fall_in(
     """A helper's reading at unusual thresholds: at 20 the legend listed « 10 à 19 » and
     « moins de 10 », which no published figure can be; at 1, « secret (< 1 ou masqué) »."""
     document = report.programme_document(con, FILTERS, small_count=threshold)
-    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    territory = section_of(document, "Territoire")
     legend = [item["text"] for item in next(b for b in territory["blocks"]
                                             if b["kind"] == "map")["legend"]]
     classes = [text for text in legend if text[:1].isdigit()]
@@ -594,7 +598,7 @@ def test_a_masked_intercommunality_hides_its_communes_with_an_installation(con, 
     beside « < 5 » would tell 4 households. Where the households are masked, they are « – »
     (the households' mark, « < 20 » communes, was read as a bound for one of 15 communes)."""
     document = report.programme_document(con, FILTERS, small_count=threshold)
-    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    territory = section_of(document, "Territoire")
     table = next(b for b in territory["blocks"] if b["kind"] == "table"
                  and b["columns"][2]["text"] == "Communes avec une installation")
     masked = [row["cells"] for row in table["rows"]
@@ -627,7 +631,7 @@ def test_small_counts_are_masked_in_tables_charts_map_and_sentences(con):
             for label in block["labels"]:
                 count = label["text"].split("\n")[-1]
                 assert count.replace("\u00a0", " ") in ("0", "< 200", "(s)"), label
-    funnel = next(s for s in document["sections"] if s["title"] == "Entonnoir")
+    funnel = section_of(document, "Entonnoir")
     assert funnel["sentences"] == ["Moins de 200 foyers suivis dans la période : l'entonnoir "
                                    "n'est pas détaillé."]
     for key in ("followed", "accompanied", "installed", "people_installed"):
@@ -765,7 +769,7 @@ def test_the_bilan_masks_what_the_territory_page_masks(con):
               and page.states[("epci", row["epci_code"])] != disclosure.SHOWN}
     assert masked  # the case (Grand-Figeac, 6)
     document = report.programme_document(con, filters, small_count=5)
-    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    territory = section_of(document, "Territoire")
     rows = next(b for b in territory["blocks"] if b["kind"] == "table")["rows"]
     cells = {row["cells"][0]: row["cells"][3] for row in rows}
     for name in masked:
@@ -803,7 +807,7 @@ def test_a_territory_protected_jointly_pins_no_masked_figure(epci_communes, else
 
 def _territory_rows(con, filters):
     document = report.programme_document(con, filters, small_count=5)
-    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    territory = section_of(document, "Territoire")
     return [row["cells"] for row in next(
         b for b in territory["blocks"] if b["kind"] == "table")["rows"]]
 
@@ -848,7 +852,7 @@ def test_the_bilan_names_its_leading_intercommunality_among_the_figures_publishe
     assert any(cells[3] == disclosure.SECONDARY_MARK for cells in rows)
     document = report.programme_document(con, metrics.Filters(*metrics.year_period(2021)),
                                          small_count=5)
-    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    territory = section_of(document, "Territoire")
     # (the only one published, in the demo's 2021: « en accueille le plus » compared nothing)
     leader = next(s for s in territory["sentences"] if "chiffre publié" in s)
     assert leader.startswith("Seule l'intercommunalité « Grand Cahors » a un chiffre publié "
@@ -856,7 +860,7 @@ def test_the_bilan_names_its_leading_intercommunality_among_the_figures_publishe
     # (several published: « parmi … publié » said first, « « Grand-Figeac » en accueille le
     # plus (5, parmi celles … publié) » was quoted without its end)
     year = report.programme_document(con, metrics.Filters(*metrics.year_period(2023)))
-    leader = next(s for s in next(s for s in year["sections"] if s["title"] == "Territoire")
+    leader = next(s for s in section_of(year, "Territoire")
                   ["sentences"] if "en accueille" in s)
     assert leader.startswith("Parmi les intercommunalités dont le chiffre est publié, ")
     # (and the communes it tells are those of the figures published, said so)
@@ -865,7 +869,7 @@ def test_the_bilan_names_its_leading_intercommunality_among_the_figures_publishe
     # March 2020: every intercommunality masked said « dans au moins 0 commune du Lot »
     march = report.programme_document(con, metrics.Filters(dt.date(2020, 3, 1),
                                                            dt.date(2020, 3, 31)))
-    said = " ".join(next(s for s in march["sections"] if s["title"] == "Territoire")
+    said = " ".join(section_of(march, "Territoire")
                     ["sentences"])
     assert "au moins 0" not in said and "leurs communes ne sont pas publiées" in said
 
@@ -1195,7 +1199,7 @@ def test_the_funnel_sentence_says_a_masked_count_in_words_without_empty_rates(co
     personnes : 29,9 % de ces foyers » read as if the persons were the share)."""
     def funnel(threshold: int) -> list[str]:
         document = report.programme_document(con, FILTERS, small_count=threshold)
-        return next(s for s in document["sections"] if s["title"] == "Entonnoir")["sentences"]
+        return section_of(document, "Entonnoir")["sentences"]
 
     both = funnel(100)  # 144 followed, 77 accompanied, 43 installed
     assert both[0] == ("Sur 144 foyers suivis, moins de 100 ont été accompagnés et moins de "
@@ -1240,7 +1244,7 @@ def test_one_priced_campaign_is_said_as_the_only_one(con):
     campagnes dont le coût est publié (4 autres … ne l'ont pas) » for one campaign priced."""
     document = report.programme_document(
         con, metrics.Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
-    campaigns = next(s for s in document["sections"] if s["title"] == "Campagnes")
+    campaigns = section_of(document, "Campagnes")
     costs = [s for s in campaigns["sentences"] if "coût par installation" in s]
     priced = [row for block in tables(document) for row in block["rows"]
               if len(row["cells"]) == 7 and row["cells"][1] and row["cells"][4] not in ("", "–")]
@@ -1262,7 +1266,7 @@ def test_objectives_since_january_never_give_a_small_count_by_subtraction(con):
                                   - dt.timedelta(days=1))
         document = report.programme_document(con, filters)
         headline = metrics.ask_one(con, "headline", filters)
-        objectives = next(s for s in document["sections"] if s["title"] == "Objectifs 2023")
+        objectives = section_of(document, "Objectifs 2023")
         rows = {row["cells"][0]: row["cells"][3] for block in objectives["blocks"]
                 if block["kind"] == "table" for row in block["rows"]}
         for label, key in (("Foyers suivis", "followed"), ("Foyers installés", "installed"),
@@ -1274,7 +1278,7 @@ def test_objectives_since_january_never_give_a_small_count_by_subtraction(con):
                 assert shown in (disclosure.SECONDARY_MARK, disclosure.small_mark(5))
     january = report.programme_document(con, metrics.Filters(dt.date(2023, 1, 1),
                                                              dt.date(2023, 3, 31)))
-    objectives = next(s for s in january["sections"] if s["title"] == "Objectifs 2023")
+    objectives = section_of(january, "Objectifs 2023")
     assert any(row["cells"][:4] == ["Foyers suivis", "130", "32", "13"]
                for block in objectives["blocks"] if block["kind"] == "table"
                for row in block["rows"])
@@ -1329,9 +1333,9 @@ def test_objectives_and_credits_read_as_the_helper_asked(con):
     assert any(text.endswith(" inscrits") for text in texts)
     assert not [text for text in texts if re.match(r"[01] (réalisés|attendus)", text)]
     year = report.programme_document(con, FILTERS)
-    objectives = next(s for s in year["sections"] if s["title"] == "Objectifs 2023")
+    objectives = section_of(year, "Objectifs 2023")
     assert "non atteint : ambassadeurs inscrits." in objectives["sentences"][0]
-    campaigns = next(s for s in year["sections"] if s["title"] == "Campagnes")
+    campaigns = section_of(year, "Campagnes")
     caption = next(b["caption"] for b in campaigns["blocks"] if b["kind"] == "table")
     assert "contacts datés dans la période" not in caption
     assert "pour leurs contacts de toute date dans les 365 jours avant" in caption
@@ -1355,7 +1359,7 @@ def test_the_territory_s_communes_are_those_its_own_table_tells(con, year):
     gave away. The sentence counts the communes its table shows."""
     document = report.programme_document(con, metrics.Filters(dt.date(year, 1, 1),
                                                               dt.date(year, 12, 31)))
-    territory = next(s for s in document["sections"] if s["title"] == "Territoire")
+    territory = section_of(document, "Territoire")
     cells = [row["cells"][2] for block in territory["blocks"] if block["kind"] == "table"
              for row in block["rows"] if row["cells"][2]]
     shown = sum(int(cell) for cell in cells if cell.isdigit())
@@ -1416,7 +1420,7 @@ def test_few_ambassadors_who_joined_are_masked_and_expected_values_agree_as_show
     masks persons under the threshold; « 2 attendu sur 15 » (1,7 shown as 2)."""
     fortnight = report.programme_document(con, metrics.Filters(dt.date(2022, 12, 15),
                                                                dt.date(2022, 12, 28)))
-    ambassadors = next(s for s in fortnight["sections"] if s["title"] == "Ambassadeurs")
+    ambassadors = section_of(fortnight, "Ambassadeurs")
     assert "moins de 5 ont adhéré pendant la période" in ambassadors["sentences"][0]
     day = report.programme_document(con, metrics.Filters(dt.date(2023, 7, 14),
                                                          dt.date(2023, 7, 14)))
