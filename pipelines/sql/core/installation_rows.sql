@@ -14,8 +14,8 @@ checked as (
         prospects.household_id,
         coalesce(
             staged.reject,
-            reject_if(prospects.prospect_id is null, 'ID prospect', 'prospect inconnu',
-                      staged.prospect_id),
+            masked_reject(reject_if(prospects.prospect_id is null, 'ID prospect',
+                                    'prospect inconnu', staged.prospect_id)),
         ) as reject,
     from staged
     left join prospects on staged.prospect_id = prospects.prospect_id
