@@ -639,9 +639,11 @@ def stage(con: duckdb.DuckDBPyConnection, found: dict[str, list[ExportFile]],
         clock = Clock()
         query = (config.SQL_DIR / "staging" / f"{name}.sql").read_text(encoding="utf-8")
         try:
-            tables[name] = cache_module.columns(con, query)
-            staged.save(con, query, name, [e for e in found[name] if e not in kept[name]],
-                        tables[name])
+            # (the columns as written, else as kept, else, no file at all, the query's own)
+            tables[name] = (staged.save(con, query, name, [e for e in found[name]
+                                                            if e not in kept[name]])
+                            or staged.kept_columns(con, kept[name])
+                            or cache_module.columns(con, query))
         except duckdb.OutOfMemoryException as exc:
             exc.step = f"staging.{name}"
             raise

@@ -186,27 +186,25 @@ class StagedCache:
         return self._checked[batch]
 
     def save(self, con: duckdb.DuckDBPyConnection, query: str, source: str,
-             exports: list[ExportFile], kinds: dict[str, str] | None = None) -> None:
-        """Keep the staged rows of files read now (without their name, which can change),
-        written straight from the staging `query` of `source` (the build's first phase holds
-        no staged table: build.stage), and read back by `view` like those of unchanged
-        files: one Parquet file for all of them,
-        written in one pass (a file per export, by DuckDB's partitioned writer, cost twice as
+             exports: list[ExportFile]) -> dict[str, str] | None:
+        """Keep the staged rows of files read now, written straight from the staging `query`
+        of `source` (the build's first phase holds no staged table: build.stage), and read
+        back by `view` like those of unchanged files: one Parquet file for all of them, written
+        in one pass (a file per export, by DuckDB's partitioned writer, cost twice as
         much: 8.3 s instead of 4.1 s at ten million touches). Parquet's version 2 encodings
         and Zstandard at its fastest level: as fast to write and read back as LZ4 (3.8 s and
         1.7 s for ten million staged touches, three runs each), half the size (126 MB against
-        258 MB); Snappy was slower."""
+        258 MB); Snappy was slower. The columns written (`batch_columns`), None without exports.
+        Each file's name is written as staging read it, and replaced by its current one when
+        read back (`view`)."""
         if not exports:
-            return
+            return None
         folder = self.dir / source
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         batch = folder / f"batch-{uuid.uuid4().hex[:12]}.parquet"
         part = folder / f".{batch.name}.{os.getpid()}.tmp"
-        # (`kinds`: the query's columns, when the caller has them: describing a query binds
-        # it, 0.15 s of a small build's sixty files)
-        kept = "* exclude (file)" if "file" in (kinds or columns(con, query)) else "*"
         try:
-            con.execute(f"copy (select {kept} from ({query}\n)) to ? "
+            con.execute(f"copy ({query}\n) to ? "
                         "(format parquet, parquet_version 'V2', compression 'zstd', "
                         "compression_level 1, row_group_size 30720)",
                         [str(part)])
@@ -226,6 +224,18 @@ class StagedCache:
             facts.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
             self.used.add(facts)
             self._kept[export.sha256] = (batch, export.order)
+        return self.batch_columns(con, batch)
+
+    def kept_columns(self, con: duckdb.DuckDBPyConnection,
+                     exports: list[ExportFile]) -> dict[str, str] | None:
+        """The columns of the kept rows of `exports` (restored), None without any."""
+        return self.batch_columns(con, self._kept[exports[0].sha256][0]) if exports else None
+
+    @staticmethod
+    def batch_columns(con: duckdb.DuckDBPyConnection, batch: Path) -> dict[str, str]:
+        """A batch's columns and their types as `view` reads them back (its footer only: a
+        staging query described was bound a second time, 0.1 s of a small build)."""
+        return columns(con, f"select * from read_parquet({_literal(str(batch))})")
 
     def view(self, con: duckdb.DuckDBPyConnection, name: str, kinds: dict[str, str],
              exports: list[ExportFile]) -> None:
