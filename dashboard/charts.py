@@ -702,7 +702,7 @@ def channel_funnel(by_channel: pd.DataFrame, refs: Reference) -> go.Figure:
         counts = by_channel[column].tolist()
         if rate_column is None:
             texts = [fmt.number(n) for n in counts]
-            hovers = [f"{fmt.number(n)} foyers suivis" for n in counts]
+            hovers = [fmt.counted(n, "foyer suivi", "foyers suivis") for n in counts]
         else:
             rates = by_channel[rate_column].tolist()
             # (on two lines: « 54 · 64 % » on one ran into the next panel on a phone; the

@@ -8,6 +8,7 @@ import pandas as pd
 from dashboard import fmt, masking
 from dashboard.queries import NO_CAMPAIGN_LABEL, Reference
 from pipelines import metrics
+from pipelines.french import rounded
 
 # A household's pseudonymous ID as every table and download names it (the screens said
 # « Identifiant foyer » or « Foyer », the downloads « N° de dossier CRM »): the kept
@@ -15,10 +16,11 @@ from pipelines import metrics
 HOUSEHOLD_ID = "N° de dossier CRM"
 
 def as_written(values: pd.Series, decimals: int) -> pd.Series:
-    """Numbers rounded as pipelines/french.py writes them, so a table, its downloads and the
-    bilan agree: pandas' round multiplies first and made 16.85 credits 16,8 on the page and
-    in the downloads where the bilan and `kpis` wrote 16,9 (Python rounds the exact value)."""
-    return values.map(lambda v: v if pd.isna(v) else round(float(v), decimals))
+    """Numbers rounded as pipelines/french.py writes them (french.rounded), so a table, its
+    downloads and the bilan agree: pandas' round multiplies first and made 16.85 credits 16,8
+    on the page and in the downloads where the bilan and `kpis` wrote 16,9; Python's and
+    pandas' round half to even, 0,25 read « 0,2 »."""
+    return values.map(lambda v: v if pd.isna(v) else float(rounded(v, decimals)))
 
 def _stage(stages: pd.Series) -> pd.Series:
     """A household's stage as every table writes it: « Accompagné »."""
@@ -73,9 +75,9 @@ def install_delays(summary: pd.DataFrame, refs: Reference) -> pd.DataFrame:
         "Canal": [refs.channel(c) if isinstance(c, str) else "Ensemble"
                   for c in summary["channel"]],
         "Installés": summary["installed"],
-        "Médiane (j)": summary["median_days"].round(),
+        "Médiane (j)": as_written(summary["median_days"], 0),
         "Moitié entre (j)": [
-            f"{fmt.number(round(q1))} et {fmt.number(round(q3))}"
+            f"{fmt.number(q1)} et {fmt.number(q3)}"
             if pd.notna(q1) and pd.notna(q3) else "–"
             for q1, q3 in zip(summary["q1_days"], summary["q3_days"], strict=True)],
     })
@@ -138,7 +140,7 @@ def referral_conversion(groups: pd.DataFrame) -> pd.DataFrame:
         # (a rate, named as everywhere: « Installés » read as a count, as the bilan's is)
         metrics.ACCOMPANIED_RATE_NAME: _rates(groups["accompanied_rate"]),
         metrics.INSTALLED_RATE_NAME: _rates(groups["installed_rate"]),
-        "Délai médian (jours)": groups["median_days_to_install"].round(),
+        "Délai médian (jours)": as_written(groups["median_days_to_install"], 0),
     })
 
 
@@ -266,7 +268,8 @@ def origins(frame: pd.DataFrame) -> pd.DataFrame:
 # dates; a missing value an empty cell (None / NaN, never « – »); yes/no as « oui » / « non ».
 
 def _percent(value: object, decimals: int = 1) -> float:
-    return float("nan") if value is None or pd.isna(value) else round(float(value) * 100, decimals)
+    return (float("nan") if value is None or pd.isna(value)
+            else float(rounded(float(value) * 100, decimals)))
 
 
 def _rate_columns(name: str, rates: pd.Series, decimals: int = 1) -> dict[str, object]:
@@ -286,7 +289,7 @@ def _rate_columns(name: str, rates: pd.Series, decimals: int = 1) -> dict[str, o
 
 def _whole(values: pd.Series) -> pd.Series:
     """Days or euros rounded as shown (no decimals), an empty cell where there is none."""
-    return pd.to_numeric(values).astype("float64").round().astype("Int64")
+    return as_written(pd.to_numeric(values).astype("float64"), 0).astype("Int64")
 
 
 def _dates(values: pd.Series) -> pd.Series:

@@ -260,7 +260,7 @@ def _figure(value: float | None) -> str:
     """A count whole, a credit or a rate with one decimal; a credit whole once written with
     one decimal is whole (2.9999999999 of the time-decay model read « 3,0 » beside the linear
     model's « 3 »)."""
-    return french.number(value, 0 if value is None or float(round(value, 1)).is_integer() else 1)
+    return french.number(value, 0 if value is None or french.rounded(value, 1) % 1 == 0 else 1)
 
 
 def _report(args: argparse.Namespace) -> int:

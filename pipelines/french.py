@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 NBSP = "\u00a0"  # before % and €
 THIN = "\u202f"  # thousands separator (narrow no-break space, French typography)
@@ -19,13 +20,27 @@ def missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def rounded(value: float, decimals: int = 0) -> Decimal:
+    """`value` to `decimals` places as it is written, half away from zero, as DuckDB's round
+    and a reader by hand round: Python's format rounds half to even, a credit of 0,25 read
+    « 0,2 » beside a budget share of 0,25 × 477 € (and 0,75 read « 0,8 »)."""
+    exact = Decimal(repr(float(value)))
+    if not exact.is_finite():
+        return exact
+    return exact.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP, _WIDE)
+
+
+_WIDE = Context(prec=400)  # (every float's digits: the default 28 stopped at 10²⁸)
+
+
 def number(value: float | None, decimals: int = 0) -> str:
     """`1 234`, `1 234,5` or `−3`; an empty value is a dash."""
-    if missing(value):
+    if missing(value) or math.isinf(value):
         return "–"
-    value = 0.0 if round(value, decimals) == 0 else value  # never « -0 »
+    shown = rounded(value, decimals)
+    shown = abs(shown) if shown == 0 else shown  # never « -0 »
     # (a true minus sign, as `signed` writes it: a table's « Écart -7 » beside a card's « −7 »)
-    return f"{value:,.{decimals}f}".replace(",", THIN).replace(".", ",").replace("-", "\u2212")
+    return f"{shown:,.{decimals}f}".replace(",", THIN).replace(".", ",").replace("-", "\u2212")
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
@@ -40,7 +55,9 @@ def euros(value: float | None) -> str:
 def signed(value: float, decimals: int = 0) -> str:
     """`+12`, `−3` (a true minus sign), `0`."""
     text = number(abs(value), decimals)
-    return text if round(value, decimals) == 0 else ("+" if value > 0 else "−") + text
+    if text == "–" or rounded(value, decimals) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
 
 
 def change(difference: float, relative: float | None) -> str:

@@ -213,7 +213,7 @@ def point_change(now: dict, before: dict | None) -> float | None:
     to a reader who subtracts them (−12,5)."""
     if before is None or now["value"] is None or before["value"] is None:
         return None
-    return round(now["value"] * 100, 1) - round(before["value"] * 100, 1)
+    return float(french.rounded(now["value"] * 100, 1) - french.rounded(before["value"] * 100, 1))
 
 
 # The figures of households' installations: a cohort that has not had its 12 months still

@@ -53,14 +53,15 @@ before_installation = help.window_before(refs, "l'installation")
 top[1].metric(
     "Suivis sans contact récent",
     fmt.share(unexplained["followed_unexplained_rate"]),
-    help=f"{fmt.number(unexplained['followed_unexplained'])} foyers sur "
+    help=f"{fmt.counted(unexplained['followed_unexplained'], 'foyer', 'foyers')} sur "
          f"{fmt.number(unexplained['followed'])} sans contact de campagne {before_contact} : "
          "crédités à leur propre campagne (ou « non attribué »).",
     border=True)
 top[2].metric(
     "Installations sans contact récent",
     fmt.share(unexplained["installed_unexplained_rate"]),
-    help=f"{fmt.number(unexplained['installed_unexplained'])} installations sur "
+    help=f"{fmt.counted(unexplained['installed_unexplained'], 'installation', 'installations')}"
+         " sur "
          f"{fmt.number(unexplained['installed'])} sans contact de campagne "
          f"{before_installation} (beaucoup en ont eu plus tôt) : créditées à la campagne "
          "du foyer (ou « non attribué »).", border=True)
@@ -68,10 +69,14 @@ top[2].metric(
 # the campaigns that bring the most installations under the model first, then households
 # followed; those with nothing in the selection last, in the calendar's order (over summer
 # 2023, the 2020–2022 campaigns came first, at 0)
-# (« non attribué » stays last: it is no campaign)
-ranked = metrics.assign(_last=metrics["campaign_code"] == "unattributed").sort_values(
-    ["_last", f"installed_{model}", f"followed_{model}"], ascending=[True, False, False],
-    kind="stable").drop(columns="_last")
+# (« non attribué » stays last: it is no campaign); ranked on the figures as shown, so that
+# two campaigns shown with the same installations read in the order of their households
+ranked = metrics.assign(
+    _last=metrics["campaign_code"] == "unattributed",
+    _installed=tables.as_written(metrics[f"installed_{model}"], 1),
+    _followed=tables.as_written(metrics[f"followed_{model}"], 1),
+).sort_values(["_last", "_installed", "_followed"], ascending=[True, False, False],
+              kind="stable").drop(columns=["_last", "_installed", "_followed"])
 table = tables.campaigns(ranked, model, refs)
 euro = st.column_config.NumberColumn(format="euro")
 count = st.column_config.NumberColumn(format="localized")

@@ -66,7 +66,8 @@ row[3].metric(
     if names else "–",
     border=True,
     help=(f"{fmt.plain(fmt.listed(names)) + ' : ' if len(names) > 2 else ''}"
-          f"{fmt.number(most)} foyers suivis sur {fmt.number(summary['followed'])} "
+          f"{fmt.counted(most, 'foyer suivi', 'foyers suivis')} sur "
+          f"{fmt.number(summary['followed'])} "
           f"({fmt.share(top_origins['followed_share'].iloc[0])})"
           + (" chacun" if len(names) > 1 else "")) if names else None)
 

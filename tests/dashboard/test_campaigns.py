@@ -541,3 +541,15 @@ def test_credits_keep_their_decimal_when_a_selection_s_are_whole():
     config = {"Installations attribuées": st.column_config.NumberColumn(format="%.1f")}
     html = widgets._french_numbers(frame, dict(config)).to_html()
     assert ">3,0<" in html and ">0,0<" in html and ">3<" in html
+
+
+def test_a_count_of_zero_or_one_in_a_card_s_help_is_singular(demo_build, monkeypatch):
+    """The summer campaign's « Suivis sans contact récent » said « 0 foyers sur 70 »: French
+    writes 0 and 1 in the singular (fmt.counted)."""
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    at = _linked(periode="tout", campagnes="TOUR-ETE-2023")
+    helps = {m.label: m.help for m in at.metric}
+    followed = helps["Suivis sans contact récent"]
+    assert followed.startswith("0 foyer sur "), followed
+    for label in ("Suivis sans contact récent", "Installations sans contact récent"):
+        assert not re.match(r"[01] \w+s ", helps[label]), helps[label]

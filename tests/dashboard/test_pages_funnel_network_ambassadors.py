@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt, tables
 from pipelines import config, metrics
+from pipelines.french import rounded
 from tests.conftest import ROOT, kpis
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -197,9 +198,9 @@ def test_median_time_to_install_equals_sql(demo_env):
     overall = delays.set_index("Canal").loc["Ensemble"]
     assert overall["Installés"] == kpis(demo_env["curated"])["installed"]
     days = "installation_date - first_contact_date"
-    assert overall["Médiane (j)"] == round(_sql(
+    assert overall["Médiane (j)"] == rounded(_sql(
         demo_env, f"select median({days}) from core.households where is_installed"))
-    q1, q3 = (round(_sql(demo_env, f"select quantile_cont({days}, {q}) from core.households "
+    q1, q3 = (rounded(_sql(demo_env, f"select quantile_cont({days}, {q}) from core.households "
                                    "where is_installed")) for q in (0.25, 0.75))
     assert overall["Moitié entre (j)"] == f"{fmt.number(q1)} et {fmt.number(q3)}"
 
@@ -219,8 +220,8 @@ def test_the_delay_boxes_are_the_tables_quartiles(demo_env):
         row = delays.set_index("Canal").loc[box["name"]]
         low, high = (int(part.replace("\u202f", "")) for part in
                      row["Moitié entre (j)"].split(" et "))
-        assert (round(box["q1"][0]), round(box["q3"][0])) == (low, high), box["name"]
-        assert round(box["median"][0]) == row["Médiane (j)"]
+        assert (rounded(box["q1"][0]), rounded(box["q3"][0])) == (low, high), box["name"]
+        assert rounded(box["median"][0]) == row["Médiane (j)"]
         points = next(trace for trace in figure["data"]
                       if trace["type"] == "scatter" and trace["name"] == box["name"])
         assert len(_values(points["x"])) == row["Installés"]

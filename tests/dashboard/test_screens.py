@@ -303,17 +303,22 @@ def test_a_table_wider_than_a_phone_keeps_its_row_names_in_view(demo_build, monk
 
 def test_a_table_rounds_a_figure_as_the_bilan_writes_it():
     """WEB-CHOISIRLELOT's 16.85 credits over 2023 were 16,8 on the Campagnes table and in its
-    downloads (pandas' round), 16,9 in the bilan and `kpis`; DIGI-AUT-2023's 22.15, the other
-    way round."""
+    downloads (pandas' round), 16,9 in the bilan and `kpis`. A figure is rounded as it is
+    written, half away from zero, as a reader rounds it by hand: a household's credit of 0.25
+    read « 0,2 » (half to even) beside its budget share of 0.25 × 477 €, 0.75 read « 0,8 »."""
     from dashboard import tables
     from pipelines import french
 
-    values = pd.Series([16.85, 22.15, 0.05, 2.675, None, 1234.45])
+    values = pd.Series([16.85, 22.15, 0.05, 2.675, None, 1234.45, 0.25, 0.75, -0.25])
     rounded = tables.as_written(values, 1)
-    assert rounded.tolist()[:2] == [16.9, 22.1] and pd.isna(rounded[4])
+    assert rounded.tolist()[:2] == [16.9, 22.2] and pd.isna(rounded[4])
+    assert rounded.tolist()[6:] == [0.3, 0.8, -0.3]
     for value, shown in zip(values.dropna(), rounded.dropna(), strict=True):
         assert fmt.number(shown, 1) == french.number(value, 1)
-    assert tables.as_written(values, 2)[3] == 2.67  # (2.675 is 2.67499… exactly)
+    assert tables.as_written(values, 2)[3] == 2.68  # (as written, not 2.67499… in binary)
+    assert [french.number(v, 1) for v in (0.25, 0.75, 1234.45)] == ["0,3", "0,8", "1\u202f234,5"]
+    assert (french.signed(-2.5), french.signed(0.5), french.signed(-0.04, 1)) == ("−3", "+1", "0,0")
+    assert french.number(float("inf")) == "–"
 
 
 def test_on_a_phone_a_name_wider_than_its_pinned_column_wraps(demo_build, monkeypatch):
