@@ -11,8 +11,10 @@ import duckdb
 # Written in the syntax that Python's `re` and DuckDB's RE2 read alike: explicit classes
 # ([0-9], no \d or \s, whose meaning differs between them), no look-around (RE2 has none).
 # White space between the parts of an address or a number: spaces (no-break, narrow, thin,
-# figure, zero-width), tabs and line breaks (a number typed across two lines of a note).
-_SPACES = " \t\r\n\u00a0\u2007\u2009\u200b\u202f\u2060\ufeff"
+# figure, zero-width and joiners, the typographic ones U+2000–U+200A, the ideographic one),
+# tabs and line breaks (a number typed across two lines of a note, U+2028 and U+2029 too).
+_SPACES = (" \t\r\n\u00a0\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u180e\u3000"
+           "\ufeff")
 # An @ as typed, including the full-width and small forms an input method or a copy from a PDF
 # gives (« jean＠gmail.com »): each is somebody's address.
 _AT_SIGNS = "@\uff20\ufe6b"
@@ -20,7 +22,10 @@ _ADDRESS_CHAR = f"[^{_AT_SIGNS}{_SPACES};,:<>()\\[\\]\"]"
 # An @ written out to escape spam robots: « [at] », « (at) », « {at} », « [@] », « (a) »; or
 # encoded: « %40 », « %2540 », « &#64; ».
 _AT_WORD = (f"[{_SPACES}]*[\\[({{][{_SPACES}]*(?i:at|a|@)[{_SPACES}]*[\\])}}][{_SPACES}]*"
-            "|%40|%2540|&#0*64;|&#[xX]0*40;")
+            "|%40|%2540|&#0*64;|&#[xX]0*40;|&(?i:commat);")
+# A dot written out the same way: « [dot] », « (point) », « {.} ».
+_DOT_WORD = (f"[{_SPACES}]*[\\[({{][{_SPACES}]*(?i:dot|point|\\.)[{_SPACES}]*[\\])}}]"
+             f"[{_SPACES}]*")
 # An address spelt out, or spaced around its @ and its dot (« prenom.nom at gmail dot com »,
 # « marc arobase orange point fr », « jean.dupont @ gmail . com »): recognised by a domain
 # ending of a common kind, so that « Salon at Paris, point de rencontre » stays as it is.
@@ -39,6 +44,9 @@ EMAIL_PATTERN = (
     f"|{_ADDRESS_CHAR}+[{_SPACES}]+[{_AT_SIGNS}]+[{_SPACES}]*{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
     f"|{_ADDRESS_CHAR}+[{_AT_SIGNS}]+[{_SPACES}]+{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
     f"|{_ADDRESS_CHAR}+(?:{_AT_WORD}){_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
+    f"|{_ADDRESS_CHAR}+(?:{_AT_WORD}|{_SPELT_AT}){_ADDRESS_CHAR}+(?:{_DOT_WORD}{_ADDRESS_CHAR}+)+"
+    f"|{_ADDRESS_CHAR}+{_SPELT_AT}{_ADDRESS_CHAR}*\\.{_ENDING}"
+    f"|\"[^\"{_AT_SIGNS}]*\"[{_AT_SIGNS}]+{_ADDRESS_CHAR}+"
     f"|{_ADDRESS_CHAR}+{_SPELT_AT}{_ADDRESS_CHAR}+(?:{_SPELT_DOT}{_ADDRESS_CHAR}+)*{_SPELT_DOT}"
     f"{_ENDING}"
     f"|{_ADDRESS_CHAR}+[{_SPACES}]*[{_AT_SIGNS}][{_SPACES}]*{_ADDRESS_CHAR}+[{_SPACES}]*\\."
@@ -64,9 +72,10 @@ _NOT_DIGIT = "[^0-9\uff10-\uff19]"
 # longer figure.
 _FRENCH = "|".join(
     f"[0\uff10][1-9\uff11-\uff19](?:{separator}{_DIGIT}){{8}}"
-    for separator in (f"[{_SPACES}]*", "\\.?", "-?", "/?")
+    for separator in (f"[{_SPACES}]*", "\\.?", "-?", "/?", ":?", "\\|?", "\\*?", "\u00b7?",
+                      "\\\\?")
 )
-_PAIR_SEPARATOR = f"[{_SPACES}.\\-/,_\u2010-\u2015]{{1,3}}"
+_PAIR_SEPARATOR = f"[{_SPACES}.\\-/,_|*\u00b7\\\\\u2010-\u2015]{{1,3}}"
 _PAIRS = f"\\(?[0\uff10]?[1-9\uff11-\uff19]\\)?(?:{_PAIR_SEPARATOR}{_DIGIT}{{2}}){{4}}"
 _INTERNATIONAL_SEPARATOR = f"[{_SPACES}.\\-()]"
 PHONE_PATTERN = (
@@ -80,7 +89,7 @@ PHONE_PATTERN = (
 
 # A cheap necessary condition of both patterns (an @ or its written forms, or 9 digits): the
 # regexes above only run on the few values that pass it, which matters on millions of touches.
-CANDIDATE_PATTERN = (f"[{_AT_SIGNS}]|%40|%2540|&#|(?i:at|a)[{_SPACES}]*[\\])}}]"
+CANDIDATE_PATTERN = (f"[{_AT_SIGNS}]|%40|%2540|&#|&(?i:commat);|(?i:at|a)[{_SPACES}]*[\\])}}]"
                      f"|[{_SPACES}](?i:at|arobase)[{_SPACES}]"
                      f"|(?:{_DIGIT}{_NOT_DIGIT}*){{9}}")
 

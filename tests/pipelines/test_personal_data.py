@@ -206,6 +206,11 @@ def test_email_validity_is_the_contracts(sql):
     "06,12,34,56,78", "06_12_34_56_78", "06\u201312\u201334\u201356\u201378",
     "06\t12\t34\t56\t78", "06\u200912\u200934\u200956\u200978", "06 98\n76 54 32",
     "\uff10\uff16 \uff11\uff12 \uff13\uff14 \uff15\uff16 \uff17\uff18",
+    # (the seventeenth attack: colons, bars, stars, middle dots, backslashes, the ideographic
+    # space, a line separator, zero-width joiners between the digits)
+    "06:12:34:56:78", "06|12|34|56|78", "06*12*34*56*78", "06\u00b712\u00b734\u00b756\u00b778",
+    "06\\12\\34\\56\\78", "06\u300012\u300034\u300056\u300078",
+    "06\u202812\u202834\u202856\u202878", "06\u200c12\u200d34\u200c56\u200d78",
 ])
 def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
     text = f"rappeler au {phone} demain"
@@ -238,6 +243,13 @@ def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
      "[email masqué], [email masqué], [email masqué]"),
     ("marc.dupont&#64;gmail.com, x%2540gmail.com", "[email masqué], [email masqué]"),
     ("tél. 06\u206012\u206034\u206056\u206078", "tél. [téléphone masqué]"),
+    # (the seventeenth attack: « at » or « arobase » before a dotted domain, a written dot,
+    # a quoted name, an HTML entity)
+    ("zorro.martin at orange.fr", "[email masqué]"),
+    ("rappeler Mme Zorro : zorro.martin arobase orange.fr", "rappeler Mme Zorro : [email masqué]"),
+    ("zorro.b[at]orange[dot]fr, zorro.c (at) orange (dot) fr", "[email masqué], [email masqué]"),
+    ('"jean dupont"@gmail.com', "[email masqué]"),
+    ("jean.dupont&commat;gmail.com", "[email masqué]"),
     # and what only looks like them stays
     ("Salon at Paris, point de rencontre", "Salon at Paris, point de rencontre"),
     ("Stand (a) l'entrée, Chat (at) home", "Stand (a) l'entrée, Chat (at) home"),
@@ -255,6 +267,7 @@ def test_emails_and_several_numbers_in_one_text_are_masked(text, masked, sql):
     "01/07/2023 10:30", "01 02 2023", "125 000 000", "+2 500 €", "Instagram @choisirlelot",
     "rendez-vous @ 10h", "Salon 2023 (Paris) 12-14/03", "Chat (at) home",
     "14/07/2023 08:05", "14 07 2023", "1 250 000", "Séjour 12-14, 21-23 juin",
+    "10:30:00", "Rendez-vous at 10:30", "Stand (point) info",
 ])
 def test_dates_amounts_and_codes_are_not_taken_for_personal_data(value, sql):
     assert pii.mask(value) == value
@@ -448,6 +461,11 @@ ELEVENTH_PROSPECTS = (
     "Q4;12/04/2022;bob.quuxly\uff20gmail.com;(06) 55 66 77 88;6 12 34 56 82;"
     "dana.wibble [at] gmail.com\n"
     'Q5;13/04/2022;;"ivy.grommet@\ngmail.com";06\t12\t34\t56\t79;Salon\n'
+    # (the seventeenth attack: an address spelt with a real dot or a written one, a phone
+    # typed with colons, in « Canal » and « Statut »)
+    "Q6;14/04/2022;;06:12:34:56:71;Reprise;zorro.martin at orange.fr\n"
+    "Q7;14/04/2022;;En cours;Reprise;zorro.b[at]orange[dot]fr\n"
+    "Q8;14/04/2022;;En cours;Reprise;zorro.d arobase orange.fr\n"
 )
 ELEVENTH_CAMPAIGNS = (
     "Code campagne;Libellé;Canal;Date début;Date fin;Budget (€)\n"
@@ -458,7 +476,7 @@ ELEVENTH_HEADERLESS = ("OML-9;10/04/2022;Salon;carl.zorg@@gmail.com;06 - 11 - 22
                        "(06) 55 66 77 89\n")
 ELEVENTH_PLANTED = ("zorglub", "quuxly", "wibble", "grommet", "carl.zorg", "0611223344",
                     "0611223345", "0655667788", "0655667789", "0698765432", "612345682",
-                    "0612345680", "0612345679")
+                    "0612345680", "0612345679", "zorro", "0612345671")
 
 
 def _leaks(texts, digits: tuple[str, ...], words: tuple[str, ...]) -> list:
