@@ -304,13 +304,19 @@ def _cell_text(value: object) -> str:
     return _nul_shown("" if value is None else str(value))
 
 
+# What an officer can do about a workbook that cannot be read.
+_SAVE_AGAIN = ("Ouvrez-le dans le tableur et enregistrez-le de nouveau au format .xlsx (ou "
+               "exportez-le de nouveau depuis l'outil d'origine), puis relancez.")
+
+
 def _xlsx_records(export: ExportFile) -> list[Record]:
     """Rows of the first visible sheet. A sheet whose cells fill their range is read by
     python-calamine; a sparse one (formatted whole columns) by actual cells."""
     try:
         workbook = xlsx.Workbook(export.path, config.MAX_FILE_BYTES)
     except xlsx.WorkbookError as exc:
-        raise ExportError(f"{export.name} : illisible comme classeur XLSX ({exc}).") from None
+        raise ExportError(f"{export.name} : illisible comme classeur XLSX ({exc}). "
+                          f"{_SAVE_AGAIN}") from None
     try:
         visible = [sheet for sheet in workbook.sheets if sheet.visible]
         if not visible:
@@ -343,9 +349,10 @@ def _xlsx_records(export: ExportFile) -> list[Record]:
             records = _sparse_records(workbook, sheet)
     except ExportError:
         raise
-    except Exception as exc:  # calamine and the XML parser raise several types
-        raise ExportError(f"{export.name} : illisible comme classeur XLSX "
-                          f"({type(exc).__name__}).") from None
+    except Exception:  # calamine and the XML parser raise several types
+        # (their names said nothing to an officer: « (KeyError) », « (XmlError) », « (error) »)
+        raise ExportError(f"{export.name} : illisible comme classeur XLSX (une feuille "
+                          f"manque ou est endommagée). {_SAVE_AGAIN}") from None
     finally:
         workbook.close()
     for record in records:

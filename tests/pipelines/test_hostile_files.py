@@ -351,6 +351,41 @@ def test_xlsx_too_large_once_decompressed_is_refused_before_reading(dirs):
     assert "prospects.xlsx" in result.stderr and "décompressé" in result.stderr
 
 
+@pytest.mark.parametrize("damage", ["sheet missing", "sheet cut in half", "sheet garbled"])
+def test_a_damaged_workbook_is_said_in_french_never_by_an_exception_s_name(dirs, damage):
+    """A workbook whose sheet is missing, cut or garbled stopped the build with « illisible
+    comme classeur XLSX (KeyError) », « (XmlError) » or « (error) » (a helper's attack)."""
+    import zipfile
+
+    raw, curated = dirs
+    good = raw / "good.xlsx"
+    _workbook(good, [("Export", [["ID prospect", "Date de premier contact"]]
+                      + [[f"P{i}", "02/02/2023"] for i in range(50)], False)])
+    with zipfile.ZipFile(good) as source, \
+            zipfile.ZipFile(raw / "prospects.xlsx", "w", zipfile.ZIP_DEFLATED) as damaged:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                if damage == "sheet missing":
+                    continue
+                if damage == "sheet cut in half":
+                    data = data[: len(data) // 2]
+            damaged.writestr(info, data)
+    good.unlink()
+    if damage == "sheet garbled":  # forty bytes of the sheet's compressed data flipped
+        with zipfile.ZipFile(raw / "prospects.xlsx") as archive:
+            info = archive.getinfo("xl/worksheets/sheet1.xml")
+        body = bytearray((raw / "prospects.xlsx").read_bytes())
+        start = info.header_offset + 30 + len(info.filename.encode()) + 20
+        body[start:start + 40] = bytes(b ^ 0x5A for b in body[start:start + 40])
+        (raw / "prospects.xlsx").write_bytes(bytes(body))
+    result = _build(raw, curated)
+    assert result.returncode == 1, result.stderr
+    assert "prospects.xlsx : illisible comme classeur XLSX" in result.stderr, result.stderr
+    assert "enregistrez-le" in result.stderr and not re.search(r"\(\w*(Error|error)\)",
+                                                                  result.stderr), result.stderr
+
+
 def test_csv_larger_than_the_limit_is_refused_with_its_name(dirs):
     raw, curated = dirs
     (raw / "prospects.csv").write_text(HEADER + _prospects(30_000), "utf-8")
