@@ -407,6 +407,7 @@ def _files_table(con: duckdb.DuckDBPyConnection, exports: list[ExportFile],
         "sheet": ("varchar", [e.sheet or None for e in exports]),
         "rows_read": ("bigint", [e.rows_read for e in exports]),
         "ignored_columns": ("varchar[]", [e.ignored_columns for e in exports]),
+        "repeated_columns": ("varchar[]", [e.repeated_columns for e in exports]),
         "missing_columns": ("varchar[]", [e.missing_columns for e in exports]),
     })
     table_of(con, "raw.skipped_files", {

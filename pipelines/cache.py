@@ -29,7 +29,8 @@ from .load import ExportFile
 _SHAPING = ("load.py", "fastcsv.py", "xlsx.py", "contract.py", "pii.py", "values.py",
             "sql/macros.sql",
             "cache.py")
-_FACTS = ("encoding", "delimiter", "sheet", "ignored_columns", "missing_columns", "rows_read",
+_FACTS = ("encoding", "delimiter", "sheet", "ignored_columns", "repeated_columns",
+          "missing_columns", "rows_read",
           "warnings")
 
 

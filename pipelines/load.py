@@ -47,6 +47,9 @@ class ExportFile:
     delimiter: str = ""
     sheet: str = ""
     ignored_columns: list[str] = field(default_factory=list)
+    # those of them that name a contract column an earlier one of the header already gave
+    # (« Origine » after « Canal »): said so, not « hors contrat »
+    repeated_columns: list[str] = field(default_factory=list)
     # the contract's optional columns its header lacks (their values are missing on every row)
     missing_columns: list[str] = field(default_factory=list)
     rows_read: int = 0
@@ -421,6 +424,8 @@ def _map_header(export: ExportFile, source: Source, header: Record) -> dict[str,
         if column is None or column.key in positions:
             if name:
                 export.ignored_columns.append(pii.mask(name)[:120])
+                if column is not None:
+                    export.repeated_columns.append(pii.mask(name)[:120])
             continue
         positions[column.key] = position
     missing = [c.label for c in source.required if c.key not in positions]
@@ -651,6 +656,7 @@ def load_source(con, source: Source, exports: list[ExportFile],
                 continue
             except fastcsv.NotEligible as why:
                 export.ignored_columns.clear()
+                export.repeated_columns.clear()
                 if os.environ.get("OMLOT_TIMINGS"):
                     print(f"  {pii.mask(export.name)}: lecteur de référence ({why})",
                           file=sys.stderr)

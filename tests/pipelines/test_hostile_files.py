@@ -204,6 +204,27 @@ def test_a_stray_nul_byte_is_reported_on_its_row_not_refused_nor_kept(dirs, wher
     assert refused.returncode == 1 and "fichier binaire" in refused.stderr
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_column_given_twice_is_said_to_be_a_double_not_outside_the_contract(dirs, fast):
+    """« Canal » then « Origine » (its synonym in the contract): the second was reported as
+    « colonne hors contrat, ignorée », which read as if the contract had no channel (a
+    helper's attack); a column of no contract's name still is. The same whichever reader
+    reads the file (a workbook goes through the reference one)."""
+    raw, curated = dirs
+    rows = [["ID prospect", "Date de premier contact", "Canal", "Origine", "Remarque"],
+            ["P1", "01/02/2023", "Salon", "Site web", "rien"]]
+    if fast:
+        (raw / "prospects.csv").write_text("\n".join(";".join(r) for r in rows) + "\n", "utf-8")
+    else:
+        _workbook(raw / "prospects.xlsx", [("Export", rows, False)])
+    assert _build(raw, curated).returncode == 0
+    said = dict(_query(curated, "select \"column\", message from quality.warnings "
+                                "where kind = 'colonne_ignoree'"))
+    assert said["Origine"].startswith("colonne en double") and "Canal" not in said, said
+    assert said["Remarque"] == "colonne hors contrat, ignorée", said
+    assert _query(curated, "select channel_label from core.prospects") == [("Salon",)]
+
+
 # ------------------------------------------------------------------------------------ XLSX
 
 

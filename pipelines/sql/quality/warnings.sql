@@ -148,9 +148,16 @@ ignored_columns as (
         1 as line,
         ignored as "column",
         null as value,
-        'colonne hors contrat, ignorée' as message,
+        -- (a second column for one of the contract's, « Origine » after « Canal »: « hors
+        -- contrat » read as if the contract had no such column)
+        case when list_contains(repeated_columns, ignored)
+            then 'colonne en double : une colonne plus à gauche porte déjà ce nom ou l''un de '
+                 || 'ses synonymes du contrat ; seule la première est lue, celle-ci est ignorée'
+            else 'colonne hors contrat, ignorée'
+        end as message,
         1 as n,
-    from (select source, file, unnest(ignored_columns) as ignored from raw.files)
+    from (select source, file, repeated_columns, unnest(ignored_columns) as ignored
+          from raw.files)
 ),
 
 -- an optional column of the contract that a file's header lacks: its values are missing on
