@@ -5,6 +5,7 @@ Python messages (`mask`) and, through `sql_setup`, by the SQL models (macros.sql
 from __future__ import annotations
 
 import re
+import threading
 
 import duckdb
 
@@ -140,12 +141,39 @@ _SELF_CHECK = (
 )
 
 
+# Past this length a text is masked by DuckDB's regex engine (RE2, whose time grows with the
+# text), not Python's: `re` backtracks, and a header cell of « x at » and thirty thousand
+# letters took 70 s to mask (a build stopped for a minute per such column).
+LONG_TEXT = 1_000
+
+
 def mask(text: str) -> str:
     """The text with every email replaced by « [email masqué] » and every phone number by
     « [téléphone masqué] »."""
     if not _CANDIDATE.search(text):
         return text
+    if len(text) > LONG_TEXT:
+        return _mask_in_sql(text)
     return _PHONE.sub(PHONE_REPLACEMENT, _EMAIL.sub(EMAIL_REPLACEMENT, text))
+
+
+_SQL: list[duckdb.DuckDBPyConnection] = []
+_SQL_LOCK = threading.Lock()
+
+
+def _mask_in_sql(text: str) -> str:
+    """`mask` by macros.sql's mask_pii, on a connection of its own (made once, when the first
+    long text comes)."""
+    from . import config
+
+    with _SQL_LOCK:
+        if not _SQL:
+            con = duckdb.connect(config={"autoinstall_known_extensions": False,
+                                         "autoload_known_extensions": False})
+            con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+            sql_setup(con)
+            _SQL.append(con)
+        return _SQL[0].execute("select mask_pii(?)", [text]).fetchone()[0]
 
 
 def looks_personal(text: str) -> bool:

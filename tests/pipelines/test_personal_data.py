@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipelines import cache, config, pii
-from tests.conftest import kpis, run_cli
+from tests.conftest import ROOT, kpis, run_cli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -572,3 +574,26 @@ def test_a_pseudonym_shown_says_what_it_is(everywhere, demo_build, monkeypatch):
     monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
     at = open_app().switch_page("app_pages/quality.py").run()
     assert pii.PSEUDONYM_NOTE not in [caption.value for caption in at.caption]
+
+
+def test_a_long_text_is_masked_as_a_short_one_is_and_never_hangs(sql, tmp_path):
+    """Python's regex engine backtracks: a header cell of « x at » and thirty thousand letters
+    took 70 s to mask, a build stopped for a minute per such column (a helper's attack). A
+    long text is masked by RE2 (macros.sql mask_pii), alike."""
+    parts = ["Salon at Paris, point de rencontre", "jean.dupont@example.fr", "x" * 600,
+             "zorro.martin at orange.fr", "06:12:34:56:78", "y" * 600, "(+33) 6 98 76 54 31"]
+    text = " ; ".join(parts)
+    assert len(text) > pii.LONG_TEXT
+    masked = pii.mask(text)
+    assert masked == " ; ".join([parts[0], pii.EMAIL_MASK, parts[2], pii.EMAIL_MASK,
+                                 pii.PHONE_MASK, parts[5], pii.PHONE_MASK])
+    assert masked == sql.execute("select mask_pii(?)", [text]).fetchone()[0]
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    header = ";".join(["ID prospect"] + ["x at " + "b" * 30_000 + f"{i}" for i in range(3)])
+    (raw / "prospects.csv").write_text(header + "\nP1;a;b;c\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines", "build", "--raw", str(raw), "--curated",
+         str(tmp_path / "curated")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Date de premier contact" in result.stderr
