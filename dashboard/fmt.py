@@ -58,7 +58,7 @@ def compact_euros(value: float | None) -> str:
     if abs(value) >= 100_000:
         return f"{number(value / 1_000)}{NBSP}k€"
     if abs(value) >= 10_000:
-        # (one decimal below 100 k€: 18 500 € read « 18 k€ », rounded half to even)
+        # (one decimal below 100 k€: 18 500 € read « 18 k€ »)
         return f"{number(value / 1_000, 0 if value % 1_000 == 0 else 1)}{NBSP}k€"
     return euros(value)
 

@@ -21,9 +21,9 @@ def missing(value: object) -> bool:
 
 
 def rounded(value: float, decimals: int = 0) -> Decimal:
-    """`value` to `decimals` places as it is written, half away from zero, as DuckDB's round
-    and a reader by hand round: Python's format rounds half to even, a credit of 0,25 read
-    « 0,2 » beside a budget share of 0,25 × 477 € (and 0,75 read « 0,8 »)."""
+    """`value` to `decimals` places, half away from zero on its digits as written (`repr`),
+    as a reader rounds by hand: Python's format rounds half to even on the binary value, a
+    credit of 0,25 read « 0,2 » beside a budget share of 0,25 × 477 € (and 0,75 « 0,8 »)."""
     exact = Decimal(repr(float(value)))
     if not exact.is_finite():
         return exact
