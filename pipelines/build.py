@@ -4,6 +4,7 @@ otherwise)."""
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import graphlib
 import hashlib
@@ -517,13 +518,29 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, curated_dir: Path, build_id: 
 
 
 def _swap_in(fresh: Path, target: Path) -> None:
-    """Replace a folder by another: two renames (a reader sees the old set or the new one; a
-    build killed between them leaves the new set under its temporary name, cleaned next time)."""
+    """Replace a folder by another in one step (Linux's renameat2 exchanges them: a reader
+    sees the old set or the new one, never none); where the system cannot, by two renames,
+    between which `target` is missing (a helper's build killed there left no parquet/). What
+    a killed build leaves under a temporary name is cleaned by the next (guard)."""
+    if target.exists() and _exchange(fresh, target):
+        shutil.rmtree(fresh, ignore_errors=True)  # (now the old set)
+        return
     old = target.with_name(f".{target.name}.{fresh.name.split('.')[2]}.old")
     if target.exists():
         os.replace(target, old)
     os.replace(fresh, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(one: Path, other: Path) -> bool:
+    """Whether the two paths were swapped atomically (renameat2 with RENAME_EXCHANGE: glibc
+    2.28 and a file system that supports it)."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, exchange = -100, 2
+    return renameat2(at_cwd, os.fsencode(one), at_cwd, os.fsencode(other), exchange) == 0
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:

@@ -662,3 +662,22 @@ def test_make_run_says_a_failed_build_in_french_and_still_serves(tmp_path):
     # « …/streamlit run dashboard/app.py --server.address … »)
     assert "Tableau de bord : http://127.0.0.1:8501 (Ctrl+C pour l'arrêter)" in said
     assert "streamlit run" not in said and "touch " not in said
+
+
+def test_the_marts_folder_is_never_missing_while_a_build_replaces_it(tmp_path, monkeypatch):
+    """parquet/ was replaced by two renames: a build killed between them left none (a
+    helper's attack). It is exchanged with the new one in one step."""
+    target, fresh = tmp_path / "parquet", tmp_path / ".parquet.abcdefghijkl.new"
+    for folder, text in ((target, "old"), (fresh, "new")):
+        folder.mkdir()
+        (folder / "households.parquet").write_text(text)
+    there, replace = [], os.replace
+
+    def watched(source, destination):
+        there.append(target.exists())
+        return replace(source, destination)
+
+    monkeypatch.setattr(build_module.os, "replace", watched)
+    build_module._swap_in(fresh, target)
+    assert (target / "households.parquet").read_text() == "new" and not fresh.exists()
+    assert all(there), "parquet/ was missing at a moment of the swap"
