@@ -20,38 +20,51 @@ _SPACES = (" \t\r\n\u00a0\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u180e\u3000
 # gives (« jean＠gmail.com »): each is somebody's address.
 _AT_SIGNS = "@\uff20\ufe6b"
 _ADDRESS_CHAR = f"[^{_AT_SIGNS}{_SPACES};,:<>()\\[\\]\"]"
-# An @ written out to escape spam robots: « [at] », « (at) », « {at} », « [@] », « (a) »; or
-# encoded: « %40 », « %2540 », « &#64; ».
-_AT_WORD = (f"[{_SPACES}]*[\\[({{][{_SPACES}]*(?i:at|a|@)[{_SPACES}]*[\\])}}][{_SPACES}]*"
-            "|%40|%2540|&#0*64;|&#[xX]0*40;|&(?i:commat);")
+# An @ written out to escape spam robots: « [at] », « (at) », « {at} », « [@] », « (a) »,
+# « (arobase) »; or encoded: « %40 », « %2540 », « &#64; », « &commat; » (their « ; » optional).
+_AT_WORD = (f"[{_SPACES}]*[\\[({{][{_SPACES}]*(?i:at|a|@|arobase)[{_SPACES}]*[\\])}}]"
+            f"[{_SPACES}]*|%40|%2540|&#0*64;?|&#[xX]0*40;?|&(?i:commat);?")
 # A dot written out the same way: « [dot] », « (point) », « {.} ».
 _DOT_WORD = (f"[{_SPACES}]*[\\[({{][{_SPACES}]*(?i:dot|point|\\.)[{_SPACES}]*[\\])}}]"
              f"[{_SPACES}]*")
 # An address spelt out, or spaced around its @ and its dot (« prenom.nom at gmail dot com »,
-# « marc arobase orange point fr », « jean.dupont @ gmail . com »): recognised by a domain
-# ending of a common kind, so that « Salon at Paris, point de rencontre » stays as it is.
-_SPELT_AT = f"[{_SPACES}]+(?i:at|arobase)[{_SPACES}]+"
+# « marc arobase orange point fr », « paul chez orange.fr », « jean.dupont @ gmail . com »):
+# recognised by its domain's ending, so that « Salon at Paris, point de rencontre » and « Salon
+# de l'habitat at Figeac point info » stay as they are. After « point » (a French word), only
+# endings no French phrase gives (« point de », « point info »); after « dot » or a dot typed
+# without spaces, any ending (« jean.weber at web.de »).
+_SPELT_AT = f"[{_SPACES}]+(?i:at|arobase|chez)[{_SPACES}]+"
 _SPELT_DOT = f"[{_SPACES}]+(?i:dot|point)[{_SPACES}]+"
-_ENDING = "(?i:fr|com|net|org|eu|info|be|ch|ca|io|uk|biz)"
+_ENDING = "(?i:fr|com|net|org|eu|be|ch|ca|io|uk|biz)"
+_ANY_ENDING = "(?i:[a-z]{2,})"
+# after a dot typed with spaces around it (« anne @ gmail . de »): the country and common
+# endings, not any word (« rendez-vous @ 10h . Puis »)
+_DOTTED_ENDING = ("(?i:fr|com|net|org|eu|info|be|ch|ca|io|uk|biz|de|es|it|nl|pt|lu|at|me|re|"
+                  "bzh|paris|online|gouv)")
+# An address whose @ was forgotten, at a provider families use (« jean.dupont gmail.com »).
+_PROVIDER = ("(?i:gmail|googlemail|hotmail|yahoo|orange|wanadoo|free|sfr|laposte|outlook|live|"
+             "msn|icloud|me|gmx|aol|protonmail|bbox|neuf|club-internet|numericable)")
 
 # Something@something: wider than the contract's address (no dot needed), since a mistyped
 # address (`jean.dupont@gmail`, `alice@@gmail.com`) is still somebody's; and an address typed
 # with a space beside its @ (`marie.martin @gmail.com`, `ivy@` and a line break), or its @
 # written out (`dana [at] gmail.com`), when a dotted domain follows (« Instagram @choisirlelot »
 # is no address).
+_A = _ADDRESS_CHAR
+_SPACED_AT = f"[{_SPACES}]*[{_AT_SIGNS}][{_SPACES}]*"
 EMAIL_PATTERN = (
-    f"{_ADDRESS_CHAR}+[{_AT_SIGNS}]+{_ADDRESS_CHAR}+"
-    f"|{_ADDRESS_CHAR}+%40{_ADDRESS_CHAR}+"
-    f"|{_ADDRESS_CHAR}+[{_SPACES}]+[{_AT_SIGNS}]+[{_SPACES}]*{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
-    f"|{_ADDRESS_CHAR}+[{_AT_SIGNS}]+[{_SPACES}]+{_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
-    f"|{_ADDRESS_CHAR}+(?:{_AT_WORD}){_ADDRESS_CHAR}+\\.{_ADDRESS_CHAR}+"
-    f"|{_ADDRESS_CHAR}+(?:{_AT_WORD}|{_SPELT_AT}){_ADDRESS_CHAR}+(?:{_DOT_WORD}{_ADDRESS_CHAR}+)+"
-    f"|{_ADDRESS_CHAR}+{_SPELT_AT}{_ADDRESS_CHAR}*\\.{_ENDING}"
-    f"|\"[^\"{_AT_SIGNS}]*\"[{_AT_SIGNS}]+{_ADDRESS_CHAR}+"
-    f"|{_ADDRESS_CHAR}+{_SPELT_AT}{_ADDRESS_CHAR}+(?:{_SPELT_DOT}{_ADDRESS_CHAR}+)*{_SPELT_DOT}"
-    f"{_ENDING}"
-    f"|{_ADDRESS_CHAR}+[{_SPACES}]*[{_AT_SIGNS}][{_SPACES}]*{_ADDRESS_CHAR}+[{_SPACES}]*\\."
-    f"[{_SPACES}]*{_ENDING}"
+    f"{_A}+[{_AT_SIGNS}]+{_A}+"
+    f"|{_A}+%40{_A}+"
+    f"|{_A}+[{_SPACES}]+[{_AT_SIGNS}]+[{_SPACES}]*{_A}+\\.{_A}+"
+    f"|{_A}+[{_AT_SIGNS}]+[{_SPACES}]+{_A}+\\.{_A}+"
+    f"|{_A}+(?:{_AT_WORD}){_A}+\\.{_A}+"
+    f"|{_A}+(?:{_AT_WORD}|{_SPELT_AT}){_A}+(?:{_DOT_WORD}{_A}+)+"
+    f"|{_A}+{_SPELT_AT}{_A}*\\.{_ANY_ENDING}"
+    f"|{_A}+(?:{_SPELT_AT}|{_SPACED_AT}){_A}+[{_SPACES}]*\\.[{_SPACES}]*{_DOTTED_ENDING}"
+    f"|\"[^\"{_AT_SIGNS}]*\"[{_AT_SIGNS}]+{_A}+"
+    f"|{_A}+(?:{_SPELT_AT}|{_SPACED_AT}|{_AT_WORD}){_A}+(?:{_SPELT_DOT}{_A}+)*"
+    f"(?:[{_SPACES}]+(?i:point)[{_SPACES}]+{_ENDING}|[{_SPACES}]+(?i:dot)[{_SPACES}]+{_ANY_ENDING})"
+    f"|{_A}+[{_SPACES}]+{_PROVIDER}\\.{_ANY_ENDING}"
 )
 
 # A digit as typed, full-width ones included (« ０６ １２… », from some input methods).
@@ -61,14 +74,16 @@ _NOT_DIGIT = "[^0-9\uff10-\uff19]"
 # - ten digits, one kind of separator throughout, possibly none (so that `01.02.2023 10:30`
 #   is not one), spaces however many (`06  98  76  54  33`), the digits grouped anyhow
 #   (`06 98 76 5432`);
-# - in pairs, each after a separator of up to three characters of any kind, mixed
+# - in pairs, each after a separator of up to five characters of any kind, mixed
 #   (`06 - 11 - 22 - 33 - 44`, `06-12 34-56 80`, `06,12,34,56,78`, `06_12…`, en dashes,
-#   `(06) 55 66 77 88`, a line break), or with its leading 0 dropped (`6 12 34 56 82`): a
-#   date's year (`01.02.2023`) or an amount's thousands (`1 250 000`) are never pairs after
+#   bullets, the minus sign, `(06) 55 66 77 88`, a line break), or with its leading 0 dropped
+#   (`6 12 34 56 82`), or after a group of four (a Belgian mobile, `0470/12.34.56`): a date's
+#   year (`01.02.2023`) or an amount's thousands (`1 250 000`) are never pairs after
 #   separators;
 # international numbers from their + or 00, with spaces, dots, hyphens, slashes and brackets
 # between digits (`(+33) 6 98 76 54 31`, `+44 (0)20 7946 0958`, `+1 (415) 555-2671`); and
-# long digit runs (a number whose leading 0 a spreadsheet dropped: 612345678). Group 1 is the
+# digit runs of nine or more, whole (a number whose leading 0 a spreadsheet dropped:
+# 612345678; two numbers pasted together, whose second was left in clear). Group 1 is the
 # character before the number, which must not be a digit: the number is never the tail of a
 # longer figure.
 _FRENCH = "|".join(
@@ -76,22 +91,24 @@ _FRENCH = "|".join(
     for separator in (f"[{_SPACES}]*", "\\.?", "-?", "/?", ":?", "\\|?", "\\*?", "\u00b7?",
                       "\\\\?")
 )
-_PAIR_SEPARATOR = f"[{_SPACES}.\\-/,_|*\u00b7\\\\\u2010-\u2015]{{1,3}}"
+_PAIR_SEPARATOR = (f"[{_SPACES}.\\-/,;_|*~'()\u00b7\\\\\u2010-\u2015\u2022\u2044\u2212\u2219]"
+                   "{1,5}")
 _PAIRS = f"\\(?[0\uff10]?[1-9\uff11-\uff19]\\)?(?:{_PAIR_SEPARATOR}{_DIGIT}{{2}}){{4}}"
 _INTERNATIONAL_SEPARATOR = f"[{_SPACES}.\\-()]"
 PHONE_PATTERN = (
     f"(^|{_NOT_DIGIT})(?:"
-    f"\\(?(?:\\+|00)[1-9](?:{_INTERNATIONAL_SEPARATOR}{{0,2}}{_DIGIT}){{7,14}}"
+    f"{_DIGIT}{{9,}}"
+    f"|\\(?(?:\\+|00)[1-9](?:{_INTERNATIONAL_SEPARATOR}{{0,2}}{_DIGIT}){{7,14}}"
     f"|{_FRENCH}"
     f"|{_PAIRS}"
-    f"|{_DIGIT}{{9,15}}"
+    f"|[0\uff10][1-9\uff11-\uff19]{_DIGIT}{{2}}(?:{_PAIR_SEPARATOR}{_DIGIT}{{2}}){{3}}"
     ")"
 )
 
 # A cheap necessary condition of both patterns (an @ or its written forms, or 9 digits): the
 # regexes above only run on the few values that pass it, which matters on millions of touches.
-CANDIDATE_PATTERN = (f"[{_AT_SIGNS}]|%40|%2540|&#|&(?i:commat);|(?i:at|a)[{_SPACES}]*[\\])}}]"
-                     f"|[{_SPACES}](?i:at|arobase)[{_SPACES}]"
+CANDIDATE_PATTERN = (f"[{_AT_SIGNS}]|%40|%2540|&#|&(?i:commat)|(?i:at|a)[{_SPACES}]*[\\])}}]"
+                     f"|(?i:arobase)|[{_SPACES}](?i:at|chez)[{_SPACES}]|{_PROVIDER}\\."
                      f"|(?:{_DIGIT}{_NOT_DIGIT}*){{9}}")
 
 # Direction overrides and isolates (U+200E/F, U+202A–U+202E, U+2066–U+2069): dropped from

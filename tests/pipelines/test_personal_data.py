@@ -213,6 +213,12 @@ def test_email_validity_is_the_contracts(sql):
     "06:12:34:56:78", "06|12|34|56|78", "06*12*34*56*78", "06\u00b712\u00b734\u00b756\u00b778",
     "06\\12\\34\\56\\78", "06\u300012\u300034\u300056\u300078",
     "06\u202812\u202834\u202856\u202878", "06\u200c12\u200d34\u200c56\u200d78",
+    # (the eighteenth attack: two numbers pasted together, bullets, the minus sign, the
+    # fraction slash, apostrophes, semicolons, tildes, wide separators, a Belgian mobile)
+    "06123456780711223344", "06\u202212\u202234\u202256\u202278",
+    "06\u221212\u221234\u221256\u221278",
+    "06\u204412\u204434\u204456\u204478", "06'12'34'56'78", "06;12;34;56;78", "06~12~34~56~78",
+    "06  -  12  -  34  -  56  -  78", "0470/12.34.56",
 ])
 def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
     text = f"rappeler au {phone} demain"
@@ -252,9 +258,22 @@ def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
     ("zorro.b[at]orange[dot]fr, zorro.c (at) orange (dot) fr", "[email masqué], [email masqué]"),
     ('"jean dupont"@gmail.com', "[email masqué]"),
     ("jean.dupont&commat;gmail.com", "[email masqué]"),
+    # (the eighteenth attack: « (arobase) », spaced dots, other endings, « chez », a
+    # forgotten @ at a common provider, entities without their « ; »)
+    ("jean (arobase) orange.fr, jo[arobase]gmail.com", "[email masqué], [email masqué]"),
+    ("jean arobase orange . fr", "[email masqué]"),
+    ("jean.weber at web.de, lucia arobase gmail.es, yann at breizh.bzh",
+     "[email masqué], [email masqué], [email masqué]"),
+    ("anne @ gmail . de ; jean @ gmail point com ; jo at gmail dot de",
+     "[email masqué] ; [email masqué] ; [email masqué]"),
+    ("paul chez orange.fr", "[email masqué]"),
+    ("Relancer jean.dupont gmail.com", "Relancer [email masqué]"),
+    ("jean&#64gmail.com, jo&commat gmail.com", "[email masqué], [email masqué]"),
     # and what only looks like them stays
     ("Salon at Paris, point de rencontre", "Salon at Paris, point de rencontre"),
     ("Stand (a) l'entrée, Chat (at) home", "Stand (a) l'entrée, Chat (at) home"),
+    ("Salon de l'habitat at Figeac point info", "Salon de l'habitat at Figeac point info"),
+    ("Réunion chez Martin, point de vente", "Réunion chez Martin, point de vente"),
 ])
 def test_emails_and_several_numbers_in_one_text_are_masked(text, masked, sql):
     assert pii.mask(text) == masked
@@ -269,7 +288,8 @@ def test_emails_and_several_numbers_in_one_text_are_masked(text, masked, sql):
     "01/07/2023 10:30", "01 02 2023", "125 000 000", "+2 500 €", "Instagram @choisirlelot",
     "rendez-vous @ 10h", "Salon 2023 (Paris) 12-14/03", "Chat (at) home",
     "14/07/2023 08:05", "14 07 2023", "1 250 000", "Séjour 12-14, 21-23 juin",
-    "10:30:00", "Rendez-vous at 10:30", "Stand (point) info",
+    "10:30:00", "Rendez-vous at 10:30", "Stand (point) info", "rendez-vous @ 10h . Puis",
+    "Visite at Figeac. Ensuite Cahors", "Rendez-vous chez Dupont à 10h",
 ])
 def test_dates_amounts_and_codes_are_not_taken_for_personal_data(value, sql):
     assert pii.mask(value) == value
