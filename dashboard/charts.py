@@ -214,10 +214,15 @@ def models_side_by_side(ranked: pd.DataFrame, conversion: str, refs: Reference) 
     named = _NamedRows(list(rows["campaign_label"]), bar_px=6 * len(models))
     fig = go.Figure()
     for k, (model, label) in enumerate(models.items()):
+        credits = rows[f"{conversion}_{model}"]
+        # (the noun agrees with the credit as shown: « 1,0 foyers », « 0,5 foyers »)
+        shown = [f"{fmt.number(c, 1)} {fmt.plural_of(fmt.rounded(c, 1), 'foyer', 'foyers')}"
+                 for c in credits]
         fig.add_bar(
-            y=list(range(len(rows))), x=rows[f"{conversion}_{model}"], customdata=named.names,
+            y=list(range(len(rows))), x=credits,
+            customdata=list(zip(named.names, shown, strict=True)),
             name=label, orientation="h", marker_color=refs.model_colours[model],
-            hovertemplate="%{customdata}<br>" + label + " : %{x:.1f} foyers<extra></extra>",
+            hovertemplate="%{customdata[0]}<br>" + label + " : %{customdata[1]}<extra></extra>",
             **named.offset(k, len(models)),
         )
     fig.update_layout(barmode="overlay")
@@ -583,8 +588,14 @@ def epci_map(epci: pd.DataFrame, classes: list[str], height: int = 470) -> go.Fi
     class of installed households, each named with its figure."""
     places = pd.DataFrame({
         "code": epci["epci_code"], "name": epci["epci_short_name"],
-        "detail": [f"{n} commune(s) avec installation sur {fmt.number(c)}" for n, c in
-                   zip(masking.shown_communes_installed(epci), epci["communes"], strict=True)],
+        # (« 1 commune(s) », « masqué commune(s) avec installation »: the count agrees, a
+        # masked one is said as such)
+        "detail": [
+            f"{fmt.counted(n, 'commune avec installation', 'communes avec installation')} "
+            f"sur {fmt.number(c)}" if n is not None
+            else f"communes avec installation : {shown} (sur {fmt.number(c)})"
+            for n, shown, c in zip(masking.communes_installed(epci), epci["shown"],
+                                   epci["communes"], strict=True)],
         "count_class": epci["count_class"], "shown": epci["shown"],
     })
     # figures only: the names of neighbouring intercommunalities ran into each other (the
@@ -633,10 +644,11 @@ def origins_map(origins: pd.DataFrame, measure: str, height: int = 560) -> go.Fi
     )
     others = origins[origins["zone"] != "metropole"]
     overseas = others[others["zone"] == "outre-mer"]
-    detail = "<br>".join(f"{name} : {fmt.number(n)}"
-                         for name, n in zip(overseas["name"], overseas[measure], strict=True)
-                         if n) or "aucun"
-    bars = [("Outre-mer", int(overseas[measure].sum()), f"Outre-mer<br>{detail}"),
+    # (each territory with households; none: the name alone, « Outre-mer / aucun » said
+    # nothing of what)
+    detail = "".join(f"<br>{name} : {fmt.number(n)}"
+                     for name, n in zip(overseas["name"], overseas[measure], strict=True) if n)
+    bars = [("Outre-mer", int(overseas[measure].sum()), f"Outre-mer{detail}"),
             ("Étranger", int(others.loc[others["zone"] == "etranger", measure].sum()),
              "Étranger (code 99)")]
     unknown = others[others["zone"] == "inconnu"]

@@ -19,6 +19,7 @@ from pipelines.french import (  # noqa: F401 (the screens' names for them)
     number,
     percent,
     quarter,
+    rounded,
 )
 from pipelines.french import plural as plural_of
 

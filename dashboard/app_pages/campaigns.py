@@ -47,24 +47,34 @@ else:
 top[0].metric("Budget des campagnes" + (" (sélection)" if filtered else ""), shown_budget,
               border=True, help=budget_help)
 # (« sans contact » read as « no contact at all », where most had one, earlier than the
-# attribution window: an installation comes a year or more after the first contact)
-before_contact = help.window_before(refs, "leur premier contact")
+# attribution window: an installation comes a year or more after the first contact); the
+# words agree with the count (« 1 foyer … avant leur premier contact : crédités » read wrong)
+followed_out, installed_out = (unexplained["followed_unexplained"],
+                               unexplained["installed_unexplained"])
+before_contact = help.window_before(
+    refs, "son premier contact" if followed_out < 2 else "leur premier contact")
+followed_help = (
+    "Aucun foyer suivi dans la sélection." if not unexplained["followed"] else
+    f"{fmt.counted(followed_out, 'foyer', 'foyers')} sur {fmt.number(unexplained['followed'])}"
+    f" sans contact de campagne {before_contact}"
+    + ("." if not followed_out else " : crédité à sa propre campagne (ou « non attribué »)."
+       if followed_out < 2 else " : crédités à leur propre campagne (ou « non attribué »)."))
 before_installation = help.window_before(refs, "l'installation")
-top[1].metric(
-    "Suivis sans contact récent",
-    fmt.share(unexplained["followed_unexplained_rate"]),
-    help=f"{fmt.counted(unexplained['followed_unexplained'], 'foyer', 'foyers')} sur "
-         f"{fmt.number(unexplained['followed'])} sans contact de campagne {before_contact} : "
-         "crédités à leur propre campagne (ou « non attribué »).",
-    border=True)
-top[2].metric(
-    "Installations sans contact récent",
-    fmt.share(unexplained["installed_unexplained_rate"]),
-    help=f"{fmt.counted(unexplained['installed_unexplained'], 'installation', 'installations')}"
-         " sur "
-         f"{fmt.number(unexplained['installed'])} sans contact de campagne "
-         f"{before_installation} (beaucoup en ont eu plus tôt) : créditées à la campagne "
-         "du foyer (ou « non attribué »).", border=True)
+credited = ("." if not installed_out else
+            " (elle a pu en avoir plus tôt) : créditée à la campagne du foyer (ou « non "
+            "attribué »)." if installed_out < 2 else
+            " (beaucoup en ont eu plus tôt) : créditées à la campagne du foyer (ou « non "
+            "attribué »).")
+installed_help = (
+    "Aucune installation dans la sélection." if not unexplained["installed"] else
+    f"{fmt.counted(installed_out, 'installation', 'installations')} sur "
+    f"{fmt.number(unexplained['installed'])} sans contact de campagne {before_installation}"
+    f"{credited}")
+top[1].metric("Suivis sans contact récent", fmt.share(unexplained["followed_unexplained_rate"]),
+              help=followed_help, border=True)
+top[2].metric("Installations sans contact récent",
+              fmt.share(unexplained["installed_unexplained_rate"]), help=installed_help,
+              border=True)
 
 # the campaigns that bring the most installations under the model first, then households
 # followed; those with nothing in the selection last, in the calendar's order (over summer

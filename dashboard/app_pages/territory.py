@@ -49,10 +49,10 @@ if len(top_epci):
     leader_help = (f"{top_epci['shown'].iloc[0]} foyers installés"
                    + (" chacune, à égalité" if len(top_epci) > 1 else "")
                    + (" ; parmi les intercommunalités dont le chiffre est affiché"
-                      if masking.is_hidden(epci).any() else ""))
+                      if masking.is_hidden(epci).any() else "") + ".")
 elif summary["installed"]:
     # (20 households of one campaign, each intercommunality's too few to show: a bare « – »)
-    leader = masking.MASKED
+    leader = masking.MASKED + "e"  # (« l'intercommunalité en tête » : masquée)
     leader_help = ("Aucune intercommunalité nommée : chacune compte trop peu de foyers "
                    "installés de cette sélection pour être affichée sans risquer de les "
                    "reconnaître (secret statistique).")

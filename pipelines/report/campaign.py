@@ -53,7 +53,7 @@ def document(ctx: Context, codes: list[str]) -> dict:
         "footer": f"Données au {french.date(ctx.data_date)} · base construite le "
                   f"{ctx.built_at:%d/%m/%Y à %H:%M}",
         "meta": [
-            "Campagnes : " + " ; ".join(
+            ("Campagne : " if len(campaigns) == 1 else "Campagnes : ") + " ; ".join(
                 f"{one_line(row['campaign_label'])} ({one_line(row['campaign_code'])}, "
                 f"{french.period(row['start_date'], row['end_date'])}, budget "
                 f"{french.euros(row['budget_eur'])})" for row in campaigns) + ".",
@@ -376,6 +376,7 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
         followed,
     ]
     interactions = reach.interactions()
+    during = households["during"]["followed"] if households["during"] else 0
     items = [
         card("Personnes touchées", reach.persons(None, None),
              f"{interactions} "
@@ -384,10 +385,9 @@ def story_section(ctx: Context, codes: list[str], campaigns: list[dict],
         # said « Foyers venus au réseau d'accueil », the table « Foyers dont le dossier… »)
         card("Foyers suivis", text("followed"),
              f"dossier citant {cited}"
-             + (f", dont {text('during')} contactés pendant " + ("celle-ci" if one else
-                                                                  "l'opération")
-                if households["during"] and households["during"]["followed"]
-                and figures["followed"] else "")),
+             + (f", dont {text('during')} {french.agree(text('during'), during, 'contacté')}"
+                " pendant " + ("celle-ci" if one else "l'opération")
+                if during and figures["followed"] else "")),
         card("Séjours d'immersion", text("immersed"),
              f"{verb('immersed', 'foyer ayant', 'foyers ayant')} fait un séjour"),
         card("Foyers installés", text("installed"), people().strip(" ()") or None),
@@ -460,7 +460,7 @@ def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
         "campagne à son premier contact avec le réseau d'accueil, puis à son installation ; "
         "sur tous les foyers que la campagne a touchés, que leur dossier la cite ou non "
         f"(tableau « Combien de temps il a fallu » ; « – » : moins de {ctx.threshold} "
-        "foyers).",
+        f"{french.plural(ctx.threshold, 'foyer')}).",
     ]
     return section("Des premiers contacts aux installations", sentences, [
         table([column("Foyers", 3, "left"), column("Nombre"), column("Taux", 1.4)],
@@ -535,10 +535,15 @@ def credits_section(ctx: Context, codes: list[str], campaigns: list[dict]) -> di
     if len(shown) == len(totals) and totals and any(row["installed"] for row in totals):
         low = min(totals, key=lambda row: row["installed"])
         high = max(totals, key=lambda row: row["installed"])
-        sentences.append(f"Selon les cinq modèles, de {credit(low, 'installed')} "
-                         f"(« {french.lower_first(low['label'])} ») à "
-                         f"{credited(high, 'installed', 'installation')} "
-                         f"(« {french.lower_first(high['label'])} »).")
+        # (five models that agree: « de 4,0 (« premier contact ») à 4,0 installations
+        # (« premier contact ») »)
+        sentences.append(
+            f"Les cinq modèles lui attribuent {credited(high, 'installed', 'installation')}."
+            if credit(low, "installed") == credit(high, "installed") else
+            f"Selon les cinq modèles, de {credit(low, 'installed')} "
+            f"(« {french.lower_first(low['label'])} ») à "
+            f"{credited(high, 'installed', 'installation')} "
+            f"(« {french.lower_first(high['label'])} »).")
     blocks = [
         table([column("Modèle d'attribution", 2, "left"), column("Foyers suivis attribués"),
                column("Coût par foyer suivi"), column("Installations attribuées"),

@@ -244,6 +244,8 @@ class Headline:
         # foyers » read as if the persons were the share)
         share = self.rate(self.now["installed_rate"], "installed", "followed")
         share = f" ({share})" if share != "–" else ""
+        if followed == 1:  # (« 1 d'entre eux (100,0 %) s'y est installé »)
+            return f"{start} ; il s'y est installé {since}{people}."
         whom = (f"d'entre eux{share} s'y sont installés" if installed >= 2
                 else f"d'entre eux{share} s'y est installé")
         return f"{start} ; {self.text('installed')} {whom} {since}{people}."
@@ -608,8 +610,10 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
     # all are counted too: « 7 autres » beside nine « – » in the table)
     withheld = [row for row in rows if row["budget_selected_eur"]
                 and cost(row, "installed") == "–"]
+    fewer = (f"moins de {ctx.threshold} "
+             f"{french.plural(ctx.threshold, 'installation créditée', 'installations créditées')}")
     others = (f"{french.number(len(withheld))} {french.plural(len(withheld), 'autre')}, de "
-              f"moins de {ctx.threshold} installations créditées, ne l'ont pas")
+              f"{fewer}, ne l'ont pas")
     among = f" parmi les campagnes dont le coût est publié ({others})" if withheld else ""
     if priced:
         cheap = min(priced, key=lambda row: row[f"cost_per_installed_{model}"])
@@ -629,8 +633,8 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
         # (budgets in the table, « – » for every cost, and not a word of why)
         sentences.append(
             "Aucun coût par installation n'est publié : "
-            + (f"les campagnes de la période comptent moins de {ctx.threshold} installations "
-               "créditées chacune, ou aucune." if withheld else
+            + (f"les campagnes de la période comptent {fewer} chacune, ou aucune."
+               if withheld else
                "aucune installation de la période n'est créditée à une campagne dotée d'un "
                "budget."))
     sentences += _unexplained(ctx, filters, rows, credits, model)
@@ -669,12 +673,15 @@ def _unexplained(ctx: Context, filters: metrics.Filters, rows: list[dict], credi
                f", et {french.number(unattributed, 0 if unattributed % 1 == 0 else 1)} "
                "à aucune (« non attribué » : ni contact, ni campagne connue)")
     window = french.window_before(ctx.lookback_days, "l'installation")
+    one = counts["installed_unexplained"] < 2  # (« 1 sur 1 … n'ont eu … ; elles sont »)
     return [f"Installations sans contact récent : "
             f"{french.percent(counts['installed_unexplained_rate']['value'])} "
             f"({french.number(counts['installed_unexplained'])} sur "
-            f"{french.number(counts['installed'])}) n'ont eu aucun contact de campagne "
-            f"{window} ; elles "
-            f"sont créditées à la campagne de leur dossier{nowhere}."]
+            f"{french.number(counts['installed'])}) "
+            + (f"n'a eu aucun contact de campagne {window} ; elle est créditée à la campagne "
+               f"de son dossier{nowhere}." if one else
+               f"n'ont eu aucun contact de campagne {window} ; elles sont créditées à la "
+               f"campagne de leur dossier{nowhere}.")]
 
 
 # --- Ambassadeurs --------------------------------------------------------------------------
@@ -872,8 +879,11 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
         # communes » for 23 households read « seulement 2 communes »)
         sentences.append(
             "Aucun foyer de la période ne s'est encore installé dans le Lot." if total == "0"
-            else f"{households} dans le Lot ; leurs communes ne sont pas publiées, le nombre "
-                 "de chaque intercommunalité étant couvert par le secret statistique."
+            else f"{households} dans le Lot ; "
+                 + ("sa commune n'est pas publiée" if total == "1" else
+                    "leurs communes ne sont pas publiées")
+                 + ", le nombre de chaque intercommunalité étant couvert par le secret "
+                   "statistique."
             if blanked and not told
             else f"{households}, dans au moins {french.number(told)} "
                  f"{french.plural(told, 'commune')} du Lot sur "

@@ -253,8 +253,13 @@ def test_the_models_chart_names_each_campaign_above_its_bars_for_a_phone(demo_bu
     assert len(fig.data) == len(refs.models)
     for trace in fig.data:
         assert list(trace.y) == list(range(len(order)))
-        assert list(trace.customdata) == [charts._text(label) for label in order]
-        assert "%{customdata}" in trace.hovertemplate
+        assert [name for name, _ in trace.customdata] == [charts._text(label)
+                                                          for label in order]
+        # (« 1,0 foyers », « 0,5 foyers »: the noun agrees with the credit shown)
+        for credit, (_, shown) in zip(trace.x, trace.customdata, strict=True):
+            assert shown == fmt.number(credit, 1) + (" foyer" if fmt.rounded(credit, 1) < 2
+                                                      else " foyers"), shown
+        assert "%{customdata[0]}" in trace.hovertemplate
     # the bars below their name: each row's bars within its tick and the next row's name
     offsets = [trace.offset for trace in fig.data]
     assert 0 < min(offsets) and max(offsets) + fig.data[-1].width < 1 - 0.3
@@ -553,3 +558,24 @@ def test_a_count_of_zero_or_one_in_a_card_s_help_is_singular(demo_build, monkeyp
     assert followed.startswith("0 foyer sur "), followed
     for label in ("Suivis sans contact récent", "Installations sans contact récent"):
         assert not re.match(r"[01] \w+s ", helps[label]), helps[label]
+
+
+def test_a_card_s_help_agrees_with_one_household_and_says_an_empty_selection(demo_build,
+                                                                             monkeypatch):
+    """A helper's reading: over a day of one household « 1 foyer sur 1 … avant leur premier
+    contact : crédités à leur propre campagne », « 1 installation … : créditées »; over a month
+    with nobody, « 0 installation sur 0 » under « – »."""
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    one = {m.label: m.help for m in _linked(periode="perso", du="2020-01-04",
+                                            au="2020-01-04").metric}
+    followed = one["Suivis sans contact récent"]
+    installed = one["Installations sans contact récent"]
+    # (none of the one: nothing credited elsewhere is said)
+    assert re.fullmatch(r"0 foyer sur 1 sans contact de campagne dans les \d+ jours avant son "
+                        r"premier contact\.", followed), followed
+    assert installed.startswith("1 installation sur 1 "), installed
+    assert "(elle a pu en avoir plus tôt) : créditée à la campagne du foyer" in installed
+    empty = {m.label: m.help for m in _linked(periode="perso", du="2025-03-01",
+                                              au="2025-03-31").metric}
+    assert empty["Installations sans contact récent"] == "Aucune installation dans la sélection."
+    assert empty["Suivis sans contact récent"] == "Aucun foyer suivi dans la sélection."

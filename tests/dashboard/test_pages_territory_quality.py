@@ -126,7 +126,8 @@ def test_a_leading_intercommunality_too_small_to_show_says_why(demo_env):
     _run(at)
     card = next(m for m in at.metric if m.label == "Intercommunalité en tête")
     assert int(_metric(at, "Foyers installés")) > 0
-    assert card.value == "masqué" and "secret statistique" in card.help
+    # (« masquée », the intercommunality: « masqué » did not agree with the card's noun)
+    assert card.value == "masquée" and "secret statistique" in card.help
 
 
 def test_origins_count_every_followed_household(demo_env):
@@ -193,7 +194,9 @@ def test_an_intercommunality_with_masked_households_hides_its_communes_count_too
     hover = dict(zip(_figures(at)[1]["data"][0]["locations"], _figures(at)[1]["data"][0]["text"],
                      strict=True))
     for code in small["epci_code"]:
-        assert "1 à 2 commune(s) avec installation" in hover[code]
+        # (« 1 à 2 commune(s) », « masqué commune(s) »: the words agree, a masked count is
+        # said as such)
+        assert "communes avec installation : 1 à 2 (sur " in hover[code], hover[code]
 
 
 @pytest.mark.parametrize("period", ["tout", "2021"])
@@ -509,7 +512,7 @@ def test_a_small_intercommunality_is_never_named_first(demo_env):
                                                         channels=("entreprise",)))
     assert 0 < exact["households"].max() < 3 and (exact["households"] > 0).sum() > 1
     at = _territory_link(periode="2024", canaux="entreprise")
-    assert _metric(at, "Intercommunalité en tête") == "masqué"  # (said, with why, in its help)
+    assert _metric(at, "Intercommunalité en tête") == "masquée"  # (why: in its help)
 
 
 def test_households_installed_elsewhere_are_said_masked_even_when_none(demo_env):

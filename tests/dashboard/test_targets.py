@@ -62,6 +62,12 @@ def test_the_ambassadors_objective_says_it_counts_the_network_not_the_active_one
     shown = {m.label: m for m in at.metric}
     assert any(label.startswith("Ambassadeurs inscrits : objectif") for label in shown)
     assert not any(label.startswith("Ambassadeurs : objectif") for label in shown)
+    # (its help said « Réalisé par les foyers contactés du … ; attendu ce jour-là »: the
+    # ambassadors are no households, and no day was named before « ce jour-là »)
+    target = next(m for label, m in shown.items() if label.startswith("Ambassadeurs inscrits"))
+    assert target.help.startswith("Réalisé : taille du réseau au 31/12/2024 ; attendu au "
+                                  "31/12/2024 : "), target.help
+    assert "foyers contactés" not in target.help and "ce jour-là" not in target.help
     overview_help = shown["Ambassadeurs actifs"].help
     at.switch_page("app_pages/ambassadors.py").run()
     assert next(m for m in at.metric if m.label == "Ambassadeurs actifs").help == overview_help

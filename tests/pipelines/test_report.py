@@ -1457,7 +1457,44 @@ def test_one_household_installed_reads_as_the_others(con):
         if metrics.ask_one(con, "headline", metrics.Filters(start, end))["installed"] == 1:
             story = report.programme_document(con, metrics.Filters(start, end),
                                               small_count=1)["sections"][0]["sentences"][0]
-            assert re.search(r" ; 1 d'entre eux \([\d,]+\u00a0%\) s'y est installé depuis",
+            # (one household of one: « 1 d'entre eux (100,0 %) s'y est installé » read odd)
+            alone = metrics.ask_one(con, "headline", metrics.Filters(start, end))["followed"] == 1
+            assert re.search(r" ; il s'y est installé depuis" if alone else
+                             r" ; 1 d'entre eux \([\d,]+\u00a0%\) s'y est installé depuis",
                              story), story
             found = True
     assert found
+
+
+def test_a_campaign_bilan_of_few_households_agrees_with_its_counts(con):
+    """A helper's reading at a threshold of 1: « Campagnes : » over one campaign, « moins de 1
+    foyers », « dont 1 contactés », and five models that agree said « de 4,0 (« premier
+    contact ») à 4,0 installations (« premier contact ») »."""
+    document = report.campaign_document(con, ["SANTE-INT-2022"], small_count=1)
+    text = json.dumps(document, ensure_ascii=False)
+    assert document["meta"][0].startswith("Campagne : "), document["meta"][0]
+    for wrong in ("moins de 1 foyers", " 1 contactés", " 0 contactés"):
+        assert wrong not in text, wrong
+    credits = " ".join(section_of(document, "Crédits et coûts selon les cinq modèles")
+                       ["sentences"])
+    assert "Les cinq modèles lui attribuent 4,0 installations." in credits, credits
+    assert not re.search(r"de ([\d,]+) \(« [^»]+ »\) à \1 install", credits), credits
+
+
+def test_a_programme_bilan_of_one_household_agrees_with_it(con):
+    """A helper's reading at a threshold of 1, over days of one household: « 100,0 % (1 sur 1)
+    n'ont eu aucun contact … ; elles sont créditées … leur dossier », « leurs communes ne sont
+    pas publiées », « moins de 1 installations créditées »."""
+    checked = 0
+    for day in range(1, 32):
+        start = dt.date(2020, 1, day)
+        figures = metrics.ask_one(con, "headline", metrics.Filters(start, start))
+        if figures["followed"] != 1:
+            continue
+        text = json.dumps(report.programme_document(con, metrics.Filters(start, start),
+                                                    small_count=1), ensure_ascii=False)
+        for wrong in ("(1 sur 1) n'ont eu", "leurs communes ne sont pas publiées",
+                      "moins de 1 installations", "1 d'entre eux (100,0"):
+            assert wrong not in text, (start, wrong)
+        checked += 1
+    assert checked
