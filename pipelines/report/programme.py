@@ -408,11 +408,16 @@ def funnel_section(ctx: Context, filters: metrics.Filters, period: str) -> dict:
                                      "période : l'entonnoir n'est pas détaillé."], [])
     else:
         sentences = [_funnel_sentence(counts, stage, (first, second, third), rate)]
+        # (said when a count is masked, not when the sentence gives no rate: over a day of
+        # one household, none accompanied, « les taux ne sont pas publiés » sat over a table
+        # of « 0,0 % »)
+        withheld = any(counts.masked(step["stage"]) for step in steps)
         sentences.append(
-            "Chaque taux dit sa base : la part de l'étape précédente, puis celle des foyers "
-            "suivis." if "%" in sentences[0] else
             f"Les taux ne sont pas publiés : ils laisseraient déduire un nombre de moins de "
-            f"{ctx.threshold} foyers.")
+            f"{ctx.threshold} {french.plural(ctx.threshold, 'foyer')}."
+            if withheld and "%" not in sentences[0] else
+            "Chaque taux dit sa base : la part de l'étape précédente, puis celle des foyers "
+            "suivis.")
     return section("Entonnoir", sentences, [
         table([column("Étape", 1.4, "left"), column("Foyers"),
                column("Part de l'étape précédente", 1.8), column("Part des suivis", 1.6)],

@@ -1494,7 +1494,8 @@ def test_a_programme_bilan_of_one_household_agrees_with_it(con):
         text = json.dumps(report.programme_document(con, metrics.Filters(start, start),
                                                     small_count=1), ensure_ascii=False)
         for wrong in ("(1 sur 1) n'ont eu", "leurs communes ne sont pas publiées",
-                      "moins de 1 installations", "1 d'entre eux (100,0"):
+                      "moins de 1 installations", "1 d'entre eux (100,0", "moins de 1 foyers",
+                      "Les taux ne sont pas publiés"):
             assert wrong not in text, (start, wrong)
         checked += 1
     assert checked
