@@ -41,6 +41,10 @@ _ANY_ENDING = "(?i:[a-z]{2,})"
 # endings, not any word (« rendez-vous @ 10h . Puis »)
 _DOTTED_ENDING = ("(?i:fr|com|net|org|eu|info|be|ch|ca|io|uk|biz|de|es|it|nl|pt|lu|at|me|re|"
                   "bzh|paris|online|gouv)")
+# An @ typed without AltGr on a French keyboard, where it shares its key with « à »
+# (« jean.dupontàgmail.com »): glued to a dotted domain (with spaces, « à » is French:
+# « Inscriptions à choisirlelot.fr »).
+_AZERTY_AT = "\u00e0"
 # An address whose @ was forgotten, at a provider families use (« jean.dupont gmail.com »).
 _PROVIDER = ("(?i:gmail|googlemail|hotmail|yahoo|orange|wanadoo|free|sfr|laposte|outlook|live|"
              "msn|icloud|me|gmx|aol|protonmail|bbox|neuf|club-internet|numericable)")
@@ -65,6 +69,7 @@ EMAIL_PATTERN = (
     f"|{_A}+(?:{_SPELT_AT}|{_SPACED_AT}|{_AT_WORD}){_A}+(?:{_SPELT_DOT}{_A}+)*"
     f"(?:[{_SPACES}]+(?i:point)[{_SPACES}]+{_ENDING}|[{_SPACES}]+(?i:dot)[{_SPACES}]+{_ANY_ENDING})"
     f"|{_A}+[{_SPACES}]+{_PROVIDER}\\.{_ANY_ENDING}"
+    f"|{_A}+{_AZERTY_AT}{_A}+\\.{_ANY_ENDING}"
 )
 
 # A digit as typed, full-width ones included (« ０６ １２… », from some input methods).
@@ -109,6 +114,7 @@ PHONE_PATTERN = (
 # regexes above only run on the few values that pass it, which matters on millions of touches.
 CANDIDATE_PATTERN = (f"[{_AT_SIGNS}]|%40|%2540|&#|&(?i:commat)|(?i:at|a)[{_SPACES}]*[\\])}}]"
                      f"|(?i:arobase)|[{_SPACES}](?i:at|chez)[{_SPACES}]|{_PROVIDER}\\."
+                     f"|[^{_SPACES}]{_AZERTY_AT}[^{_SPACES}]+\\.[a-zA-Z]"
                      f"|(?:{_DIGIT}{_NOT_DIGIT}*){{9}}")
 
 # Direction overrides and isolates (U+200E/F, U+202A–U+202E, U+2066–U+2069): dropped from

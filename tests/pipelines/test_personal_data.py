@@ -269,6 +269,8 @@ def test_phone_numbers_in_their_usual_forms_are_masked(phone, sql):
     ("paul chez orange.fr", "[email masqué]"),
     ("Relancer jean.dupont gmail.com", "Relancer [email masqué]"),
     ("jean&#64gmail.com, jo&commat gmail.com", "[email masqué], [email masqué]"),
+    # (an @ typed without AltGr on a French keyboard: « à »)
+    ("rappeler jean.dupontàgmail.com", "rappeler [email masqué]"),
     # and what only looks like them stays
     ("Salon at Paris, point de rencontre", "Salon at Paris, point de rencontre"),
     ("Stand (a) l'entrée, Chat (at) home", "Stand (a) l'entrée, Chat (at) home"),
@@ -290,6 +292,7 @@ def test_emails_and_several_numbers_in_one_text_are_masked(text, masked, sql):
     "14/07/2023 08:05", "14 07 2023", "1 250 000", "Séjour 12-14, 21-23 juin",
     "10:30:00", "Rendez-vous at 10:30", "Stand (point) info", "rendez-vous @ 10h . Puis",
     "Visite at Figeac. Ensuite Cahors", "Rendez-vous chez Dupont à 10h",
+    "Inscriptions à choisirlelot.fr", "Départ à Cahors. Puis", "Voilà", "Déjà vu à Figeac.",
 ])
 def test_dates_amounts_and_codes_are_not_taken_for_personal_data(value, sql):
     assert pii.mask(value) == value
