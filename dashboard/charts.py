@@ -216,7 +216,7 @@ def models_side_by_side(ranked: pd.DataFrame, conversion: str, refs: Reference) 
     for k, (model, label) in enumerate(models.items()):
         credits = rows[f"{conversion}_{model}"]
         # (the noun agrees with the credit as shown: « 1,0 foyers », « 0,5 foyers »)
-        shown = [f"{fmt.number(c, 1)} {fmt.plural_of(fmt.rounded(c, 1), 'foyer', 'foyers')}"
+        shown = [f"{fmt.number(c, 1)} {fmt.agree(fmt.number(c, 1), c, 'foyer')}"
                  for c in credits]
         fig.add_bar(
             y=list(range(len(rows))), x=credits,

@@ -11,6 +11,7 @@ from pipelines.french import (  # noqa: F401 (the screens' names for them)
     MONTHS,
     NBSP,
     THIN,
+    agree,
     date,
     euros,
     listed,
@@ -19,7 +20,6 @@ from pipelines.french import (  # noqa: F401 (the screens' names for them)
     number,
     percent,
     quarter,
-    rounded,
 )
 from pipelines.french import plural as plural_of
 

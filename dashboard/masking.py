@@ -27,6 +27,7 @@ from pipelines.report.disclosure import (
 COUNT_CLASSES = ((0, "aucun"), (1, f"1 à {SMALL_COUNT - 1}"), (3, "3 à 4"), (5, "5 à 9"),
                  (10, "10 à 19"), (20, "20 et plus"))
 MASKED = "masqué"
+MASKED_FEMININE = "masquée"  # (a card whose noun is feminine: « Intercommunalité »)
 MASKED_CLASS = len(COUNT_CLASSES)
 COUNT_CLASS_LABELS = (*(label for _, label in COUNT_CLASSES), MASKED)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 NBSP = "\u00a0"  # before % and €
@@ -153,9 +154,15 @@ def plural(count: float, singular: str, plural_form: str | None = None) -> str:
 def agree(shown: str, value: float | None, singular: str, plural_form: str | None = None) -> str:
     """The word agreeing with a figure as shown, noun or verb (« 1 interaction », « 0,0 foyer »,
     « < 5 personnes », « 3 ont fait »): a figure masked by the statistical secret (« < 5 »)
-    takes the plural."""
-    masked = value is None or not shown[:1].isdigit()
-    return plural(2 if masked else value, singular, plural_form)
+    takes the plural; a shown one agrees with its digits, not with the value they round (1,96
+    credits shown « 2,0 » are « 2,0 foyers »)."""
+    figure = _SHOWN.match(shown) if value is not None else None
+    if figure is None:
+        return plural(2, singular, plural_form)
+    return plural(float(figure[0].replace(THIN, "").replace(",", ".")), singular, plural_form)
+
+
+_SHOWN = re.compile(f"[0-9][0-9{THIN}]*(?:,[0-9]+)?")
 
 
 def quoted(text: object) -> str:

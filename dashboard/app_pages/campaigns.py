@@ -49,27 +49,25 @@ top[0].metric("Budget des campagnes" + (" (sélection)" if filtered else ""), sh
 # (« sans contact » read as « no contact at all », where most had one, earlier than the
 # attribution window: an installation comes a year or more after the first contact); the
 # words agree with the count (« 1 foyer … avant leur premier contact : crédités » read wrong)
-followed_out, installed_out = (unexplained["followed_unexplained"],
-                               unexplained["installed_unexplained"])
-before_contact = help.window_before(
-    refs, "son premier contact" if followed_out < 2 else "leur premier contact")
+followed_out = unexplained["followed_unexplained"]
+credited = ("" if not followed_out else " : " + fmt.plural_of(
+    followed_out, "crédité à sa", "crédités à leur") + " propre campagne (ou « non attribué »)")
 followed_help = (
     "Aucun foyer suivi dans la sélection." if not unexplained["followed"] else
     f"{fmt.counted(followed_out, 'foyer', 'foyers')} sur {fmt.number(unexplained['followed'])}"
-    f" sans contact de campagne {before_contact}"
-    + ("." if not followed_out else " : crédité à sa propre campagne (ou « non attribué »)."
-       if followed_out < 2 else " : crédités à leur propre campagne (ou « non attribué »)."))
-before_installation = help.window_before(refs, "l'installation")
-credited = ("." if not installed_out else
-            " (elle a pu en avoir plus tôt) : créditée à la campagne du foyer (ou « non "
-            "attribué »)." if installed_out < 2 else
-            " (beaucoup en ont eu plus tôt) : créditées à la campagne du foyer (ou « non "
-            "attribué »).")
+    " sans contact de campagne " + help.window_before(
+        refs, fmt.plural_of(followed_out, "son premier contact", "leur premier contact"))
+    + credited + ".")
+installed_out = unexplained["installed_unexplained"]
+credited = ("" if not installed_out else " " + fmt.plural_of(
+    installed_out, "(elle a pu en avoir plus tôt) : créditée",
+    "(beaucoup en ont eu plus tôt) : créditées") + " à la campagne du foyer (ou « non "
+    "attribué »)")
 installed_help = (
     "Aucune installation dans la sélection." if not unexplained["installed"] else
     f"{fmt.counted(installed_out, 'installation', 'installations')} sur "
-    f"{fmt.number(unexplained['installed'])} sans contact de campagne {before_installation}"
-    f"{credited}")
+    f"{fmt.number(unexplained['installed'])} sans contact de campagne "
+    + help.window_before(refs, "l'installation") + credited + ".")
 top[1].metric("Suivis sans contact récent", fmt.share(unexplained["followed_unexplained_rate"]),
               help=followed_help, border=True)
 top[2].metric("Installations sans contact récent",

@@ -149,17 +149,18 @@ if objectives:
     columns = st.columns(len(objectives))
     for column, row in zip(columns, objectives, strict=True):
         gap = row["actual"] - row["expected"]
+        # (ambassadors are no households contacted: « réalisé par les foyers contactés »
+        # read wrong on their card)
+        done = (f"Réalisé : taille du réseau au {fmt.date(as_of)}"
+                if row["measure"] == "ambassadors" else
+                f"Réalisé par les foyers contactés du {fmt.date(row['year_start'])} au "
+                f"{fmt.date(as_of)}")
         # (the gap as the bilan writes it, « −7 », red when behind)
         column.metric(
             f"{row['label']} : objectif {fmt.number(row['target'])}",
             fmt.number(row["actual"]),
             **fmt.delta(gap, f"{french.signed(gap)} · {metrics.STANDINGS[row['standing']]}"),
-            # (ambassadors are no households contacted: « réalisé par les foyers contactés »
-            # read wrong on their card)
-            help=(f"Réalisé : taille du réseau au {fmt.date(as_of)}" if row["measure"]
-                  == "ambassadors" else f"Réalisé par les foyers contactés du "
-                  f"{fmt.date(row['year_start'])} au {fmt.date(as_of)}")
-                 + f" ; attendu au {fmt.date(as_of)} : {fmt.number(row['expected'])} "
+            help=f"{done} ; attendu au {fmt.date(as_of)} : {fmt.number(row['expected'])} "
                  "(objectif de l'année au prorata des jours écoulés ; d'une campagne, de ses "
                  "jours dans l'année ; pour les ambassadeurs, "
                  "depuis la taille du réseau au 1er janvier). Les objectifs sont ceux du "

@@ -52,7 +52,7 @@ if len(top_epci):
                       if masking.is_hidden(epci).any() else "") + ".")
 elif summary["installed"]:
     # (20 households of one campaign, each intercommunality's too few to show: a bare « – »)
-    leader = masking.MASKED + "e"  # (« l'intercommunalité en tête » : masquée)
+    leader = masking.MASKED_FEMININE
     leader_help = ("Aucune intercommunalité nommée : chacune compte trop peu de foyers "
                    "installés de cette sélection pour être affichée sans risquer de les "
                    "reconnaître (secret statistique).")

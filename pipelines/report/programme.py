@@ -678,15 +678,15 @@ def _unexplained(ctx: Context, filters: metrics.Filters, rows: list[dict], credi
                f", et {french.number(unattributed, 0 if unattributed % 1 == 0 else 1)} "
                "à aucune (« non attribué » : ni contact, ni campagne connue)")
     window = french.window_before(ctx.lookback_days, "l'installation")
-    one = counts["installed_unexplained"] < 2  # (« 1 sur 1 … n'ont eu … ; elles sont »)
+    # (the words agree with the count: « 1 sur 1 … n'ont eu … ; elles sont »)
+    n = counts["installed_unexplained"]
+    had = french.plural(n, "n'a eu", "n'ont eu")
     return [f"Installations sans contact récent : "
             f"{french.percent(counts['installed_unexplained_rate']['value'])} "
-            f"({french.number(counts['installed_unexplained'])} sur "
-            f"{french.number(counts['installed'])}) "
-            + (f"n'a eu aucun contact de campagne {window} ; elle est créditée à la campagne "
-               f"de son dossier{nowhere}." if one else
-               f"n'ont eu aucun contact de campagne {window} ; elles sont créditées à la "
-               f"campagne de leur dossier{nowhere}.")]
+            f"({french.number(n)} sur {french.number(counts['installed'])}) {had} aucun "
+            f"contact de campagne {window} ; "
+            f"{french.plural(n, 'elle est créditée', 'elles sont créditées')} à la campagne de "
+            f"{french.plural(n, 'son dossier', 'leur dossier')}{nowhere}."]
 
 
 # --- Ambassadeurs --------------------------------------------------------------------------
@@ -882,20 +882,22 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
                       f"de la période {settled}")
         # (« dans au moins 0 commune » where every intercommunality was masked; « au moins 2
         # communes » for 23 households read « seulement 2 communes »)
-        sentences.append(
-            "Aucun foyer de la période ne s'est encore installé dans le Lot." if total == "0"
-            else f"{households} dans le Lot ; "
-                 + ("sa commune n'est pas publiée" if total == "1" else
-                    "leurs communes ne sont pas publiées")
-                 + ", le nombre de chaque intercommunalité étant couvert par le secret "
-                   "statistique."
-            if blanked and not told
-            else f"{households}, dans au moins {french.number(told)} "
-                 f"{french.plural(told, 'commune')} du Lot sur "
-                 f"{french.number(summary['communes'])} (sans compter celles des "
-                 "intercommunalités dont le chiffre est masqué)." if blanked
-            else f"{households}, dans {french.number(told)} {french.plural(told, 'commune')} "
-                 f"du Lot sur {french.number(summary['communes'])}.")
+        communes = f"{french.plural(told, 'commune')} du Lot sur " + french.number(
+            summary["communes"])
+        if total == "0":
+            said = "Aucun foyer de la période ne s'est encore installé dans le Lot."
+        elif blanked and not told:
+            said = (f"{households} dans le Lot ; "
+                    + french.agree(total, installed, "sa commune n'est pas publiée",
+                                   "leurs communes ne sont pas publiées")
+                    + ", le nombre de chaque intercommunalité étant couvert par le secret "
+                      "statistique.")
+        elif blanked:
+            said = (f"{households}, dans au moins {french.number(told)} {communes} (sans "
+                    "compter celles des intercommunalités dont le chiffre est masqué).")
+        else:
+            said = f"{households}, dans {french.number(told)} {communes}."
+        sentences.append(said)
     if shown:
         # every tie named, as on the territory page (one of two at 6 was named alone)
         most = max(row["households"] for row in shown)

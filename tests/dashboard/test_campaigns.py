@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
-from pipelines import metrics
+from pipelines import french, metrics
 from tests.conftest import ROOT, kpis, open_app, run_cli
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -257,7 +257,7 @@ def test_the_models_chart_names_each_campaign_above_its_bars_for_a_phone(demo_bu
                                                           for label in order]
         # (« 1,0 foyers », « 0,5 foyers »: the noun agrees with the credit shown)
         for credit, (_, shown) in zip(trace.x, trace.customdata, strict=True):
-            assert shown == fmt.number(credit, 1) + (" foyer" if fmt.rounded(credit, 1) < 2
+            assert shown == fmt.number(credit, 1) + (" foyer" if french.rounded(credit, 1) < 2
                                                       else " foyers"), shown
         assert "%{customdata[0]}" in trace.hovertemplate
     # the bars below their name: each row's bars within its tick and the next row's name

@@ -319,6 +319,11 @@ def test_a_table_rounds_a_figure_as_the_bilan_writes_it():
     assert [french.number(v, 1) for v in (0.25, 0.75, 1234.45)] == ["0,3", "0,8", "1\u202f234,5"]
     assert (french.signed(-2.5), french.signed(0.5), french.signed(-0.04, 1)) == ("−3", "+1", "0,0")
     assert french.number(float("inf")) == "–"
+    # (a word agrees with the figure as shown: 1,96 credits shown « 2,0 » are « 2,0 foyers »)
+    assert [french.agree(french.number(v, 1), v, "foyer") for v in (1.96, 1.94, 0.5)] == [
+        "foyers", "foyer", "foyer"]
+    assert french.agree("< 5", 3, "foyer") == "foyers"
+    assert french.agree("–", None, "foyer") == "foyers"
 
 
 def test_on_a_phone_a_name_wider_than_its_pinned_column_wraps(demo_build, monkeypatch):
