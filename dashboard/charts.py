@@ -593,7 +593,7 @@ def epci_map(epci: pd.DataFrame, classes: list[str], height: int = 470) -> go.Fi
         "detail": [
             f"{fmt.counted(n, 'commune avec installation', 'communes avec installation')} "
             f"sur {fmt.number(c)}" if n is not None
-            else f"communes avec installation : {shown} (sur {fmt.number(c)})"
+            else f"Communes avec installation : {shown} (sur {fmt.number(c)})"
             for n, shown, c in zip(masking.communes_installed(epci), epci["shown"],
                                    epci["communes"], strict=True)],
         "count_class": epci["count_class"], "shown": epci["shown"],

@@ -196,7 +196,7 @@ def test_an_intercommunality_with_masked_households_hides_its_communes_count_too
     for code in small["epci_code"]:
         # (« 1 à 2 commune(s) », « masqué commune(s) »: the words agree, a masked count is
         # said as such)
-        assert "communes avec installation : 1 à 2 (sur " in hover[code], hover[code]
+        assert "Communes avec installation : 1 à 2 (sur " in hover[code], hover[code]
 
 
 @pytest.mark.parametrize("period", ["tout", "2021"])
