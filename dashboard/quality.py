@@ -31,7 +31,9 @@ WARNING_KINDS = {
     "colonne_ignoree": (
         "Colonne ignorée",
         "Rien à faire si la colonne est inutile. Si elle devait être lue, renommez son en-tête "
-        "comme le contrat d'export l'attend (par exemple « Date de premier contact »)."),
+        "comme le contrat d'export l'attend (par exemple « Date de premier contact »). Une "
+        "colonne en double (« Canal » et « Origine ») : seule la première est lue ; supprimez "
+        "ou renommez celle qui ne doit pas l'être."),
     "colonne_absente": (
         "Colonne absente",
         "Les lignes sont comptées, sans cette valeur. Si l'outil d'origine a cette colonne, "
