@@ -53,6 +53,11 @@ WARNING_KINDS = {
         # (one line per case did not fit its cell at 1280 px: each message says what to do)
         "Le fichier est lu, avec une remarque (caractères illisibles, autres feuilles, "
         "cellules sans valeur, copie d'un autre fichier) : chaque message dit quoi faire."),
+    "objectif": (
+        "Objectif sans données",
+        "L'objectif est gardé, mais rien ne s'y compare. Corrigez le code de campagne ou "
+        "l'année dans le fichier pipelines/targets.toml, puis relancez la construction ; rien "
+        "à faire si la campagne arrive dans un prochain export."),
 }
 
 # Reasons a row is rejected (quality.rejects.reason, matched on their start): what the

@@ -244,11 +244,14 @@ def _print_figures(figures: dict, names: dict[str, str], depth: int = 0) -> None
     for key, value in figures.items():
         label = _LABELS.get(key) or names.get(key, key)
         if isinstance(value, dict) and set(value) <= {"followed", "installed"}:
-            # (a whole credit whole: « 1,0 installés »; the noun agreeing: « 1 installés »)
-            followed, installed = value.get("followed"), value.get("installed")
-            print(f"{'  ' * depth}{label} : {_figure(followed)} "
-                  f"{french.plural(followed or 0, 'suivi')}, {_figure(installed)} "
-                  f"{french.plural(installed or 0, 'installé')}")
+            # (a whole credit whole: « 1,0 installés »; the noun agreeing with the figure as
+            # shown: « 1 installés », and 1.96 printed « 2 installé »)
+            credits = {measure: _figure(value.get(measure))
+                       for measure in ("followed", "installed")}
+            print(f"{'  ' * depth}{label} : " + ", ".join(
+                f"{shown} {french.agree(shown, value.get(measure), word)}"
+                for (measure, shown), word in zip(credits.items(), ("suivi", "installé"),
+                                                  strict=True)))
         elif isinstance(value, dict):
             print(f"{'  ' * depth}{label} :")
             _print_figures(value, names, depth + 1)

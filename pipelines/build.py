@@ -621,10 +621,19 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
             staged.view(con, f"staging.{name}", kinds, found[name])
         con.execute("set preserve_insertion_order = false")
         models += run_models(con, bar, layers=("core", "quality", "marts"))
-        for warning in targets.unknown_campaigns(con):
+        for warning in unread_objectives(con):
             progress(f"Attention : {pii.mask(warning)}")
         return _model_and_publish(con, curated_dir, info, progress, staged, t0, models,
                                   exports)
+
+
+def unread_objectives(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The objectives of targets.toml nothing will be compared with, as the quality page lists
+    them (quality.warnings, kind « objectif »): said at build time too, where the officer who
+    just edited the file looks."""
+    return [f"{file} : {value} : {message}" for file, value, message in con.execute(
+        "select file, value, message from quality.warnings where kind = 'objectif' "
+        "order by value").fetchall()]
 
 
 def _read_line(fresh: int, kept: int, rows: int, seconds: float) -> str:

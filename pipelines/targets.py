@@ -122,19 +122,6 @@ def load(con: duckdb.DuckDBPyConnection, path: Path = TARGETS_FILE) -> None:
     con.execute("create or replace table ref.report_settings as select ?::integer as "
                 "small_count, ?::varchar as attribution_model",
                 [settings["small_count"], settings["attribution_model"]])
-
-
-def unknown_campaigns(con: duckdb.DuckDBPyConnection, path: Path = TARGETS_FILE) -> list[str]:
-    """A warning for each campaign objective whose code is in neither the campaigns export nor
-    any household's dossier (core models built): a slip (« TOUR-ETE-2O23 ») was followed at 0
-    without a word. Not refused: a campaign may come in a later export."""
-    rows = con.execute("""
-        select distinct year, campaign_code from ref.targets
-        where campaign_code is not null
-          and campaign_code not in (select campaign_code from core.campaigns)
-          and campaign_code not in (select campaign_code from core.households
-                                    where campaign_code is not null)
-        order by year, campaign_code""").fetchall()
-    return [f"{path.name} : [targets.{year}.campaigns.{code}] : cette campagne n'est ni dans "
-            "l'export des campagnes ni citée par aucun dossier ; son objectif sera suivi à 0 "
-            "(faute de frappe ?)" for year, code in rows]
+    # (the file's name, for the warnings of objectives nothing will be compared with:
+    # quality.warnings, kind « objectif »)
+    con.execute("set variable targets_file = ?", [path.name])

@@ -562,6 +562,32 @@ def test_an_optional_column_a_file_lacks_is_said_on_the_quality_page(demo_build,
     assert set(warnings["Type"]) <= {label for label, _ in quality.WARNING_KINDS.values()}
 
 
+def test_an_objective_nothing_will_be_compared_with_is_on_the_quality_page(tmp_path,
+                                                                         monkeypatch):
+    """An objective for a campaign no export knows, or for a year of no data, was said only in
+    the build's terminal lines, which scroll past in `make run`: the quality page, where the
+    officer looks, lists it with what to do."""
+    (tmp_path / "objectifs.toml").write_text(
+        "[targets.2023.campaigns.TOUR-ETE-2O23]\nfollowed = 70\n"
+        "[targets.2204]\nfollowed = 5\ninstalled = 2\n", "utf-8")
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    (raw / "prospects.csv").write_text("ID prospect;Date de premier contact\n"
+                                       "P1;2023-03-01\n", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(curated),
+                   env={"OMLOT_TARGETS_FILE": str(tmp_path / "objectifs.toml")}).returncode == 0
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    at = _page(QUALITY)
+    warnings = _table(at, "Message")
+    objectives = warnings[warnings["Type"] == "Objectif sans données"]
+    assert list(objectives["Valeur"]) == ["[targets.2204]",
+                                          "[targets.2023.campaigns.TOUR-ETE-2O23]"]
+    assert list(objectives["Fichier"]) == ["objectifs.toml"] * 2
+    assert list(objectives["Colonne"]) == ["Année", "Code campagne"]
+    assert list(objectives["Occurrences"]) == [2, 1]
+    assert "targets.toml" in quality.WARNING_KINDS["objectif"][1]
+
+
 def test_every_warning_kind_the_build_writes_has_a_french_label():
     written = set(re.findall(r"'([a-z_]+)' as kind", (ROOT / "pipelines" / "sql" / "quality"
                                                      / "warnings.sql").read_text("utf-8")))

@@ -458,13 +458,16 @@ def test_a_setting_that_is_no_number_of_days_stops_the_build_and_never_a_reader(
 
 def test_kpis_writes_credits_as_the_pages_and_its_nouns_agreeing(capsys):
     """A committee reader (30 November): « FORUM-VTC-2021 : 13 suivis, 1 installés »,
-    « 1,5 installés », and « 3,0 installés » under the time-decay model beside « 3 »."""
+    « 1,5 installés », and « 3,0 installés » under the time-decay model beside « 3 ». A second
+    (1 December): « 2 installé » for 1.96: the noun agrees with the figure as shown."""
     from pipelines.__main__ import _print_figures
 
     _print_figures({"A": {"followed": 13, "installed": 1},
-                    "B": {"followed": 2.9999999999, "installed": 1.5}}, {})
+                    "B": {"followed": 2.9999999999, "installed": 1.5},
+                    "C": {"followed": 0, "installed": 1.958814}}, {})
     assert capsys.readouterr().out.splitlines() == [
-        "A : 13 suivis, 1 installé", "B : 3 suivis, 1,5 installé"]
+        "A : 13 suivis, 1 installé", "B : 3 suivis, 1,5 installé",
+        "C : 0 suivi, 2 installés"]
 
 
 def test_timings_say_each_step_s_wall_and_cpu_time_and_the_bench_reads_them(published,

@@ -437,26 +437,36 @@ def test_a_wrong_targets_file_stops_the_build_with_its_name(tmp_path):
     assert "objectifs.toml" in result.stderr and "mesure inconnue « suivis »" in result.stderr
 
 
-def test_an_objective_for_a_campaign_nobody_knows_is_said_at_build_time(tmp_path):
+def test_an_objective_nothing_will_be_compared_with_is_said_at_build_time(tmp_path):
     """A slip in a campaign's code was followed at 0 on the pages and in the bilan without a
-    word; a campaign of the export or cited by a dossier is not warned about."""
+    word; a campaign of the export or cited by a dossier is not warned about. A year far
+    from every first contact (« 2204 » for 2024, 2019 before the programme) was read on no
+    page, silently; next year's objectives, set before its data, are not warned about."""
     (tmp_path / "objectifs.toml").write_text(
         "[targets.2023.campaigns.TOUR-ETE-2O23]\nfollowed = 70\n"
         "[targets.2023.campaigns.SALON-2023]\nfollowed = 10\n"
-        "[targets.2023.campaigns.CITEE-2023]\nfollowed = 5\n", "utf-8")
+        "[targets.2023.campaigns.CITEE-2023]\nfollowed = 5\n"
+        "[targets.2204]\nfollowed = 5\ninstalled = 2\n"
+        "[targets.2019]\nfollowed = 1\n"
+        "[targets.2023]\nfollowed = 1\n"
+        f"[targets.{dt.date.today().year + 1}]\nfollowed = 1\n", "utf-8")
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "prospects.csv").write_text("ID prospect;Date de premier contact;Code campagne\n"
-                                       "P1;2023-03-01;CITEE-2023\n", "utf-8")
+                                       "P1;2022-03-01;CITEE-2023\nP2;2023-03-01;\n", "utf-8")
     (raw / "campagnes.csv").write_text("Code campagne;Canal\nSALON-2023;Salon\n", "utf-8")
     result = run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "curated"),
                      env={"OMLOT_TARGETS_FILE": str(tmp_path / "objectifs.toml")})
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Attention")]
+    far = ("aucun premier contact cette année-là (ils vont de 2022 à 2023) : cet objectif ne "
+           "sera comparé à rien (faute de frappe ?)")
     assert warnings == [
+        f"Attention : objectifs.toml : [targets.2019] : {far}",
         "Attention : objectifs.toml : [targets.2023.campaigns.TOUR-ETE-2O23] : cette campagne "
         "n'est ni dans l'export des campagnes ni citée par aucun dossier ; son objectif sera "
-        "suivi à 0 (faute de frappe ?)"]
+        "suivi à 0 (faute de frappe ?)",
+        f"Attention : objectifs.toml : [targets.2204] : {far}"]
 
 
 # --- Small counts --------------------------------------------------------------------------
