@@ -15,13 +15,14 @@ import hashlib
 import hmac
 import importlib.util
 import ipaddress
+import math
 import os
 import re
 import sys
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -35,7 +36,10 @@ SET_PASSWORD = ".venv/bin/python -m dashboard.auth"
 _SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 
 # A reverse proxy adds one of these: the app is then reached from elsewhere, even on 127.0.0.1.
-PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+                 "x-forwarded-port", "x-forwarded-server", "x-real-ip", "x-client-ip",
+                 "x-original-forwarded-for", "x-original-host", "true-client-ip",
+                 "cf-connecting-ip", "via")
 
 _SESSION_KEY = "_auth_password"  # fingerprint of the hash this session logged in with
 
@@ -74,24 +78,39 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 class Throttle:
-    """Login attempts of every session of this process, one at a time: after consecutive wrong
-    passwords each attempt first waits 1, 2, 4… seconds (at most 30); a right one resets it.
-    Held by the process, so opening a new browser session does not start again from zero."""
+    """Login attempts of every session of this process: after consecutive wrong passwords the
+    next attempt is checked only 1, 2, 4… seconds (at most 30) after the last wrong one; a
+    right one resets it. Held by the process, so opening a new browser session does not start
+    again from zero. An attempt made before its time is refused at once, never queued: queued
+    attempts each waited for all those before them (six wrong ones sent in a second, from
+    sessions closed since, kept the right password waiting 61 s; a hundred, fifty minutes)."""
 
-    def __init__(self, base: float = 1.0, ceiling: float = 30.0) -> None:
-        self.base, self.ceiling = base, ceiling
+    def __init__(self, base: float = 1.0, ceiling: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.base, self.ceiling, self.clock = base, ceiling, clock
         self.failures = 0
+        self.last_failure = -math.inf
         self._lock = threading.Lock()
 
     def delay(self) -> float:
         return 0.0 if not self.failures else min(self.base * 2 ** (self.failures - 1),
                                                  self.ceiling)
 
-    def attempt(self, check: Callable[[], bool]) -> bool:
+    def wait(self) -> float:
+        """Seconds before the next attempt is checked (0: now)."""
+        return max(0.0, self.last_failure + self.delay() - self.clock())
+
+    def attempt(self, check: Callable[[], bool]) -> bool | None:
+        """Whether `check` passed; None, unchecked, when tried before its time."""
         with self._lock:
-            time.sleep(self.delay())
+            if self.wait() > 0:
+                return None
             ok = check()
-            self.failures = 0 if ok else self.failures + 1
+            if ok:
+                self.failures = 0
+            else:
+                self.failures += 1
+                self.last_failure = self.clock()
             return ok
 
 
@@ -152,13 +171,34 @@ def _is_loopback(address: str | None) -> bool:
         return False
 
 
-def network_reason(address: str | None, header_names: Iterable[str] = ()) -> str | None:
-    """Why other machines can reach the app (in French), or None if only this one can."""
+def _host_of(value: str) -> str:
+    """The host name of a Host header (« localhost:8501 », « [::1]:8501 ») or of an Origin
+    (« http://localhost:8501 »)."""
+    value = value.strip().split("://", 1)[-1].split("/", 1)[0]
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0]
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def network_reason(address: str | None, headers: Mapping[str, str] | Iterable[str] = ()) \
+        -> str | None:
+    """Why other machines can reach the app (in French), or None if only this one can: it
+    listens on another address than loopback, a proxy says it forwarded the request, or the
+    request names another host than this machine. (A server on 127.0.0.1 without a password
+    gave every figure to a page of any web site whose name the attacker made point to
+    127.0.0.1 — DNS rebinding — and to any relay, `socat` or `ssh -L`, that adds no proxy
+    header: the browser's Host and Origin then name another host.) The header's values are
+    never quoted: they are the requester's words."""
     if not _is_loopback(address):
         return (f"il écoute sur l'adresse {address}" if address else
                 "il écoute sur toutes les adresses de la machine")
-    if {name.lower() for name in header_names} & set(PROXY_HEADERS):
+    values = ({name.lower(): value for name, value in headers.items()}
+              if isinstance(headers, Mapping) else {name.lower(): "" for name in headers})
+    if set(values) & set(PROXY_HEADERS):
         return "il est servi par un proxy"
+    named = [values[name] for name in ("host", "origin") if values.get(name)]
+    if values and "host" not in values or any(not _is_loopback(_host_of(v)) for v in named):
+        return "il est appelé sous un autre nom que localhost ou 127.0.0.1"
     return None
 
 
@@ -218,11 +258,17 @@ def _login_form(title: str, stored: str | None, secrets: dict) -> None:
         if submitted and not password:
             st.warning("Saisissez le mot de passe.")
         elif submitted:
-            if THROTTLE.attempt(lambda: verify_password(password, stored)):
+            ok = THROTTLE.attempt(lambda: verify_password(password, stored))
+            if ok:
                 st.session_state[_SESSION_KEY] = _fingerprint(stored)
                 st.rerun()
-            st.error("Mot de passe incorrect. Après plusieurs erreurs, chaque essai attend "
-                     "un peu plus longtemps.", icon=":material/error:")
+            elif ok is None:
+                seconds = math.ceil(THROTTLE.wait())
+                st.error(f"Trop d'essais incorrects : réessayez dans {seconds} "
+                         f"seconde{'s' if seconds > 1 else ''}.", icon=":material/timer:")
+            else:
+                st.error("Mot de passe incorrect. Après plusieurs erreurs, chaque essai attend "
+                         "un peu plus longtemps.", icon=":material/error:")
     if isinstance(secrets.get("auth"), dict):
         if st.user.get("is_logged_in", False):
             st.error("Ce compte n'a pas accès au tableau de bord.", icon=":material/block:")
@@ -252,7 +298,7 @@ def gate(title: str) -> bool:
     oidc = isinstance(secrets.get("auth"), dict)
     if stored is None and not oidc:
         headers = st.context.headers or {}
-        reason = network_reason(st.get_option("server.address"), headers.keys())
+        reason = network_reason(st.get_option("server.address"), dict(headers))
         if reason is None:
             return True
         return _closed(title, f"Ce tableau de bord est accessible depuis le réseau ({reason}) "

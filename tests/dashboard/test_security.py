@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -44,9 +45,9 @@ FORMULAS = ('=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", 
 @pytest.fixture(autouse=True)
 def fresh_throttle():
     """Each test starts with no failed login in this process, and leaves none behind."""
-    auth.THROTTLE.failures = 0
+    auth.THROTTLE.failures, auth.THROTTLE.last_failure = 0, -math.inf
     yield
-    auth.THROTTLE.failures = 0
+    auth.THROTTLE.failures, auth.THROTTLE.last_failure = 0, -math.inf
 
 
 @pytest.fixture
@@ -160,17 +161,46 @@ def test_the_right_password_opens_every_page_until_logout(demo_env, password_has
 
 
 def test_wrong_passwords_slow_down_every_session_of_the_process(demo_env, password_hash):
+    """After a wrong password, the next attempt of any session is checked only once its wait
+    is over; one made before is refused at once and says how long to wait."""
     secrets = {"password": {"hash": password_hash}}
     at = _login(_run(_app(secrets)), "faux 1")  # no wait yet
-    started = time.monotonic()
+    assert "Mot de passe incorrect" in at.error[0].value
     _login(at, "faux 2")
-    assert time.monotonic() - started >= 1.0
+    assert at.error[0].value == "Trop d'essais incorrects : réessayez dans 1 seconde."
     # a new browser session does not start from zero
-    other = _run(_app(secrets))
-    started = time.monotonic()
+    other = _login(_run(_app(secrets)), PASSWORD)
+    assert "réessayez dans" in other.error[0].value and _figures(other) == NO_FIGURE
+    time.sleep(auth.THROTTLE.wait())
     _login(other, "faux 3")
-    assert time.monotonic() - started >= 2.0
-    assert auth.THROTTLE.failures == 3 and auth.THROTTLE.delay() == 4.0
+    assert "Mot de passe incorrect" in other.error[0].value
+    assert auth.THROTTLE.failures == 2 and auth.THROTTLE.delay() == 2.0
+    time.sleep(auth.THROTTLE.wait())
+    _login(other, PASSWORD)
+    assert len(other.metric) == 8 and auth.THROTTLE.failures == 0
+
+
+def test_wrong_attempts_sent_together_never_keep_the_right_one_waiting_past_the_ceiling():
+    """An attacker's many wrong attempts, sent at once from sessions closed since, were queued
+    behind one lock, each waiting its turn: six kept the right password waiting 61 s, a
+    hundred would have kept it fifty minutes. Now an attempt before its time is refused
+    unchecked; the right password is checked at the latest `ceiling` seconds after the last
+    wrong one."""
+    now = [0.0]
+    throttle = auth.Throttle(ceiling=30.0, clock=lambda: now[0])
+    checked = []
+
+    def wrong() -> bool:
+        checked.append("faux")
+        return False
+
+    for second in range(200):  # an attacker trying every second for 200 s
+        now[0] = float(second)
+        throttle.attempt(wrong)
+    assert len(checked) <= 12  # 0, 1, 3, 7, 15, 31, then every 30 s
+    assert throttle.wait() <= 30.0
+    now[0] += throttle.wait()
+    assert throttle.attempt(lambda: True) is True and throttle.failures == 0
 
 
 def test_an_unreadable_password_hash_keeps_the_dashboard_closed(demo_env):
@@ -199,6 +229,29 @@ def test_only_a_loopback_address_without_proxy_counts_as_this_machine_only():
         assert auth.network_reason(address), address
     assert auth.network_reason("127.0.0.1", ["Host", "X-Forwarded-For"]) == (
         "il est servi par un proxy")
+
+
+def test_a_request_naming_another_host_than_this_machine_is_from_the_network():
+    """A server on 127.0.0.1 without a password gave every figure and the households' table to
+    a page of any web site whose name was made to point to 127.0.0.1 (DNS rebinding) and to
+    any relay (socat, ssh -L) that adds no proxy header: the request's Host and Origin then
+    name another host."""
+    here = ({"Host": "localhost:8501", "Origin": "http://localhost:8501"},
+            {"Host": "127.0.0.1:8501", "Upgrade": "websocket"}, {"Host": "[::1]:8501"},
+            {"host": "LOCALHOST", "origin": "http://127.0.0.1:8501"}, {})
+    for headers in here:
+        assert auth.network_reason("127.0.0.1", headers) is None, headers
+    elsewhere = ({"Host": "rebind.attacker.example:8975",
+                  "Origin": "http://rebind.attacker.example:8975"},
+                 {"Host": "192.0.2.2:8973"}, {"Host": "localhost.attacker.example"},
+                 {"Host": "localhost:8501", "Origin": "http://evil.example"},
+                 {"Upgrade": "websocket", "Sec-Websocket-Key": "x"})
+    for headers in elsewhere:
+        assert auth.network_reason("127.0.0.1", headers) == (
+            "il est appelé sous un autre nom que localhost ou 127.0.0.1"), headers
+    for proxy in ("X-Forwarded-Proto", "Via", "X-Forwarded-Port", "True-Client-IP"):
+        assert auth.network_reason("127.0.0.1", {"Host": "localhost", proxy: "https"}) == (
+            "il est servi par un proxy"), proxy
 
 
 def test_open_to_the_network_without_protection_shows_no_figure_but_how_to_set_a_password(
