@@ -549,6 +549,7 @@ def test_with_a_password_the_browser_sees_only_the_login_form(demo_build, tmp_pa
         page.keyboard.press("Enter")
         page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=30_000)
         assert page.locator(FIGURES).count() == 0
+        page.wait_for_timeout(1100)  # (after a wrong password, the next is checked 1 s later)
         page.fill(LOGIN, PASSWORD)
         page.keyboard.press("Enter")
         page.wait_for_selector(CHART, timeout=60_000)  # in: the overview draws its charts
