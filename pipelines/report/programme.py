@@ -806,9 +806,10 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
     for row in epci:
         protected.add(row["epci_code"], row["households"])
         # (« < 5 » for one the page masks gave it back: the page's communes made it at least
-        # 4, « < 5 » at most 4; it is « (s) » here, which may be any figure)
-        if page.states[("epci", row["epci_code"])] in (SECONDARY, BLANKED) \
-                and row["households"] > 0:
+        # 4, « < 5 » at most 4; it is « (s) » here, which may be any figure. One of none the
+        # page masks too: its « 0 » here told the others held every installation, which with
+        # the page's communes of « 1 à 2 » gave each figure back, 3 / 3 / 1)
+        if page.states[("epci", row["epci_code"])] in (SECONDARY, BLANKED):
             protected.preset[row["epci_code"]] = (
                 SECONDARY if row["households"] >= ctx.threshold else BLANKED)
     protected.add("elsewhere", summary["installed_elsewhere"])

@@ -854,6 +854,30 @@ def test_the_bilan_neither_bounds_nor_orders_what_the_page_masks(con):
         assert masked == [name for name in by_name if name in masked]
 
 
+def test_an_intercommunality_of_none_the_page_masks_is_masked_in_the_bilan(con):
+    """A helper's reading (1 December), 15/11/2022 to 31/03/2023: the page masked all ten
+    intercommunalities, three communes of Cauvaldor and three of Grand-Figeac « 1 à 2 »; the
+    bilan printed « 0 » for the seven without an installation and « (s) » for the three
+    others, « Ensemble 7 »: Grand Cahors was then 1 (masked, so not 0), the two others 3 and
+    3. Every intercommunality the page hides is « (s) » in the bilan, none included."""
+    from dashboard import masking  # (the page's own protection, as the page runs it)
+    empty = 0
+    for filters in (metrics.Filters(dt.date(2022, 11, 15), dt.date(2023, 3, 31)),
+                    metrics.Filters(*metrics.year_period(2021)), metrics.Filters()):
+        exact = metrics.ask(con, "installed_by_epci", filters, small_count=3)
+        summary = metrics.ask_one(con, "territory_summary", filters)
+        page = masking.protect(
+            metrics.ask(con, "installed_by_commune", filters, small_count=3), exact,
+            summary["installed"], summary["installed_elsewhere"])[1]
+        hidden = page[masking.is_hidden(page)]
+        empty += int((hidden["households"] == 0).sum())
+        shown = {cells[0].replace("\u00a0", " "): cells[3]
+                 for cells in _territory_rows(con, filters)}
+        for name in hidden["epci_name"]:
+            assert shown[name] == disclosure.SECONDARY_MARK, (filters, name, shown[name])
+    assert empty  # the case: intercommunalities of none the page hides
+
+
 def test_the_bilan_names_its_leading_intercommunality_among_the_figures_published(con):
     """2021: « Grand Cahors en accueille le plus (7) » while Grand-Figeac, masked, has 6, and a
     masked one could as well have had more: the sentence says first that it speaks of the
