@@ -182,6 +182,12 @@ options = list(known["campaign_code"])
 # the filter, its cards at 0 over a chart of its 1 106 contacts)
 chosen_codes = [code for code in options if code in filters.campaigns]
 options = chosen_codes or options
+# under a channel filter, the campaigns of those channels: another's contacts are not
+# selected, nor is its budget (the detail of a trade fair under « Tourisme » said « Aucun
+# contact de cette campagne dans la période » beside its 470 contacts of the year)
+if filters.channels:
+    of_channels = set(known.loc[known["channel"].isin(filters.channels), "campaign_code"])
+    options = [code for code in options if code in of_channels]
 labels = dict(zip(known["campaign_code"], known["campaign_label"], strict=True))
 code = None
 if filters.campaigns and not chosen_codes:
@@ -189,6 +195,9 @@ if filters.campaigns and not chosen_codes:
     # summer 2023 campaign and said it had none of its 1 106)
     st.info("Le filtre ne retient que des foyers dont le dossier ne cite aucune campagne : pas "
             "de campagne à détailler. Retirez-le pour voir le détail d'une campagne.")
+elif not options:
+    st.info("Aucune campagne des canaux choisis : pas de campagne à détailler. Retirez le "
+            "filtre de canal pour voir le détail d'une campagne.")
 else:
     widgets.from_url("campagne", "campagne_detail", options,
                      "TOUR-ETE-2023" if "TOUR-ETE-2023" in options

@@ -32,8 +32,8 @@ top_origins = origins[origins["followed"] == most] if most > 0 else origins.iloc
 row = st.columns(4)
 row[0].metric(
     "Foyers installés", fmt.number(summary["installed"]), border=True,
-    help="Foyers de la sélection (cohortes de premier contact, canaux) ayant une installation, "
-         "quelle qu'en soit la date.")
+    help="Foyers de la sélection (cohortes de premier contact, canaux, campagnes) ayant une "
+         "installation, quelle qu'en soit la date.")
 told, some_masked = masking.communes_told(communes)
 at_least = "≥\u00a0" if some_masked else ""
 row[1].metric(

@@ -488,6 +488,25 @@ def test_the_detail_follows_the_campaign_filter_and_its_chart_counts_its_card(de
                    for c in at.caption)
 
 
+def test_under_a_channel_filter_the_detail_offers_that_channel_s_campaigns(demo_build,
+                                                                          monkeypatch):
+    """A helper's reading (1 December): under « Tourisme » the detail offered every channel's
+    campaigns; a trade fair's read « Interactions 0 » and « Aucun contact de cette campagne
+    dans la période » beside its 470 contacts of the year (the filter selects the contacts of
+    its channels). It offers the campaigns of the chosen channels; none, it says so."""
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    with duckdb.connect(str(demo_build["database"]), read_only=True) as con:
+        channel_of = dict(con.execute(
+            "select campaign_label, channel from core.campaigns").fetchall())
+    at = _linked(periode="2023", canaux="tourisme", campagne="SALON-SIA-2023")
+    detail = at.selectbox(key="campagne_detail")
+    assert detail.options and {channel_of[label] for label in detail.options} == {"tourisme"}
+    assert detail.value != "SALON-SIA-2023" and _metric(at, "Interactions") != "0"
+    at = _linked(periode="2023", canaux="autre")
+    assert "campagne_detail" not in {box.key for box in at.selectbox}
+    assert any("Aucune campagne des canaux choisis" in info.value for info in at.info)
+
+
 def test_a_campaigns_export_without_budgets_is_no_budget_of_zero(demo_build, tmp_path,
                                                                  monkeypatch):
     """Helper's finding: a campaigns export of « Code campagne;Nom » gave « Budget des

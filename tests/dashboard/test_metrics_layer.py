@@ -149,8 +149,18 @@ def test_every_page_shows_the_layers_figures_for_random_selections(demo_env):
             assert any(i.value.startswith("Le filtre ne retient que des foyers dont le dossier "
                                           "ne cite aucune campagne") for i in at.info)
             return
+        # (under a channel filter, the detail offers those channels' campaigns only)
+        offered = {code for code, channel in con.execute(
+            "select campaign_code, channel from core.campaigns").fetchall()
+            if (not channels or channel in channels)
+            and (not set(campaigns) - {NO_CAMPAIGN} or code in campaigns)}
+        if not offered:
+            assert any(i.value.startswith("Aucune campagne des canaux choisis")
+                       for i in at.info)
+            return
         shown = _metric(at, "Foyers suivis attribués").value
         code = at.selectbox(key="campagne_detail").value
+        assert code in offered
         assert shown == fmt.number(credits.get(code, {"followed": 0})["followed"], 1)
 
     try:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import kpis, metrics
+from pipelines import french, kpis, metrics
 from pipelines.metrics import NO_CAMPAIGN, Filters
 from tests.conftest import build_with_a_new_channel
 from tests.conftest import kpis as kpis_json
@@ -406,3 +407,31 @@ def test_a_rate_s_change_in_points_is_the_difference_of_the_rates_shown(now, bef
 
     points = metrics.point_change({"value": now}, {"value": before})
     assert french.points(points) == french.points(shown(now) - shown(before))
+
+
+MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
+
+
+def test_no_cost_is_given_over_a_credit_that_reads_zero(con):
+    """A helper's reading (1 December), 15/11/2022 to 31/03/2023, time-decay model: 2 400 €
+    over a credit of 0,003, shown « 0,0 », read « 794 557 € ». A cost is the budget over the
+    exact credit (the households' shares of the budget add up to it), and none where the
+    credit reads 0,0: in the campaigns' table of the pages and in the bilans' credits alike."""
+    filters = metrics.Filters(dt.date(2022, 11, 15), dt.date(2023, 3, 31))
+    table = metrics.ask(con, "campaign_metrics", filters)
+    credits = metrics.ask(con, "campaign_credits", filters)
+    zero = found = 0
+    for frame, budget, cost, credit in (
+            *((table, "budget_selected_eur", f"cost_per_installed_{model}",
+               f"installed_{model}") for model in MODELS),
+            (credits, "budget_eur", "cost_per_installed_eur", "installed")):
+        for row in frame.to_dict("records"):
+            if pd.isna(row[budget]) or not row[budget] or pd.isna(row[credit]):
+                continue
+            if french.number(row[credit], 1) == "0,0":
+                zero += row[credit] > 0
+                assert pd.isna(row[cost]), row
+            else:
+                found += 1
+                assert row[cost] == pytest.approx(row[budget] / row[credit]), row
+    assert zero and found

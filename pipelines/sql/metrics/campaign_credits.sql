@@ -56,7 +56,8 @@ sets as (
 
 select
     *,
-    budget_eur / nullif(followed, 0) as cost_per_followed_eur,
-    budget_eur / nullif(installed, 0) as cost_per_installed_eur,
+    -- (none where the credit reads « 0,0 »: marts/campaign_metrics.sql)
+    budget_eur / if(round(followed, 1) = 0, null, followed) as cost_per_followed_eur,
+    budget_eur / if(round(installed, 1) = 0, null, installed) as cost_per_installed_eur,
 from sets
 order by model_order, campaign_code nulls last
