@@ -137,6 +137,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    # (it wrote over a folder of real exports: « campagnes.csv » replaced without a word, and
+    # the demo's prospects read together with this month's real ones)
+    present = sorted(path.name for path in args.raw.iterdir()
+                     if path.suffix.lower() in (".csv", ".xlsx")) if args.raw.is_dir() else []
+    if present:
+        shown = ", ".join(pii.mask(name) for name in present[:3]) + (
+            ", …" if len(present) > 3 else "")
+        print(f"Erreur : {pii.mask(str(args.raw))} contient déjà "
+              f"{french.plural(len(present), 'un export', f'{len(present)} exports')} "
+              f"({shown}) : les exports de démonstration ne s'écrivent que dans un dossier "
+              "sans export, pour ne jamais remplacer ni mêler de vrais exports. Choisissez un "
+              "autre dossier (--raw DOSSIER) ou videz celui-ci.", file=sys.stderr)
+        return EXIT_FILE_ERROR
     if args.scale is not None:
         from .demo_scale import write_scaled
 

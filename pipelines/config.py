@@ -13,8 +13,6 @@ CURATED_DIR = Path(os.environ.get("OMLOT_CURATED_DIR", ROOT / "data" / "curated"
 # The key of the email/phone hashes: generated on first build, owner-only, never in git.
 HASH_KEY_FILE = Path(os.environ.get("OMLOT_HASH_KEY_FILE", ROOT / "data" / ".hash_key"))
 
-# A CSV's size, or an XLSX's size once decompressed (checked before it is read).
-MAX_FILE_BYTES = int(os.environ.get("OMLOT_MAX_FILE_MB", "2048")) * 2**20
 
 # The work database's memory before it spills to disk (DuckDB syntax: "2GB", "500MB"). At ten
 # million touches the build's whole process peaks about 0.3 GB above it; 1.25 GB instead of
@@ -48,7 +46,7 @@ CHANNELS_FILE = Path(os.environ.get("OMLOT_CHANNELS_FILE", PACKAGE / "channels.t
 SETTING_ERRORS: dict[str, str] = {}  # the setting's name → what is wrong with it
 
 
-def _days(name: str, default: int, kind: type) -> float:
+def _days(name: str, default: int, kind: type, unit: str = "de jours") -> float:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -58,12 +56,16 @@ def _days(name: str, default: int, kind: type) -> float:
         value = None
     if value is None or not 0 < value < 100_000:
         SETTING_ERRORS[name] = (
-            f"{name}={raw[:20]!r} n'est pas un nombre de jours"
+            f"{name}={raw[:20]!r} n'est pas un nombre {unit}"
             + (" entier" if kind is int else "") + " supérieur à 0 et inférieur à 100 000 "
             f"(défaut : {default}) ; corrigez-le ou retirez ce réglage.")
         return default
     return value
 
+
+# A CSV's size, or an XLSX's size once decompressed (checked before it is read), in MB
+# (« abc » stopped `build` and `kpis` on a Python traceback).
+MAX_FILE_BYTES = int(_days("OMLOT_MAX_FILE_MB", 2048, int, "de mégaoctets")) * 2**20
 
 # Attribution (shared/spec/exports.md, « Attribution »).
 LOOKBACK_DAYS = _days("OMLOT_LOOKBACK_DAYS", 365, int)

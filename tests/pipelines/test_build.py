@@ -235,6 +235,26 @@ def test_demo_is_deterministic(tmp_path):
         assert _sha(tmp_path / "a" / name) == _sha(tmp_path / "b" / name), name
 
 
+def test_demo_never_writes_over_a_folder_of_exports(tmp_path):
+    """A new user found (1 December) that `demo` wrote over a folder of real exports:
+    « campagnes.csv » replaced without a word, the demo's prospects then read together with
+    the real ones. It writes only into a folder without exports, and says why not."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    real = raw / "campagnes.csv"
+    real.write_text("Code campagne;Canal\nVRAIE-2025;Salon\n", "utf-8")
+    for scale in ((), ("--scale", "2")):
+        result = run_cli("demo", "--raw", str(raw), *scale)
+        assert result.returncode == 1
+        assert "contient déjà un export (campagnes.csv)" in result.stderr
+        assert "ne jamais remplacer ni mêler de vrais exports" in result.stderr
+    assert [p.name for p in raw.iterdir()] == ["campagnes.csv"]
+    assert real.read_text("utf-8") == "Code campagne;Canal\nVRAIE-2025;Salon\n"
+    (raw / "notes.txt").write_text("x", "utf-8")
+    real.unlink()
+    assert run_cli("demo", "--raw", str(raw)).returncode == 0  # (no export there: written)
+
+
 def test_curated_database_is_readable_by_duckdb_1_4(demo_build):
     # DuckDB 1.4 (the long-term release bundled by many SQL clients) reads storage versions
     # 64 to 67 and refuses 2.x's own (« version number 999 »); checked by hand with 1.4.5.
@@ -433,19 +453,22 @@ def test_kpis_piped_into_a_reader_that_stops_says_nothing(published):
     assert command.wait() == 0 and errors == "", errors
 
 
-@pytest.mark.parametrize("setting", [("OMLOT_LOOKBACK_DAYS", "abc"), ("OMLOT_LOOKBACK_DAYS", "-5"),
-                                     ("OMLOT_HALF_LIFE_DAYS", "0")])
+@pytest.mark.parametrize("setting", [("OMLOT_LOOKBACK_DAYS", "abc", "de jours"),
+                                     ("OMLOT_LOOKBACK_DAYS", "-5", "de jours"),
+                                     ("OMLOT_HALF_LIFE_DAYS", "0", "de jours"),
+                                     ("OMLOT_MAX_FILE_MB", "abc", "de mégaoctets")])
 def test_a_setting_that_is_no_number_of_days_stops_the_build_and_never_a_reader(
         demo_build, setting, tmp_path):
     """A window of -5 days was published (« dans les -5 jours »), a half-life of 0 failed a
-    check in English, and « abc » stopped even `kpis` on a traceback at import."""
-    name, value = setting
+    check in English, and « abc » stopped even `kpis` on a traceback at import (and, for
+    the largest file, `build` too, a new user found on 1 December)."""
+    name, value, unit = setting
     curated = tmp_path / "curated"
     shutil.copytree(demo_build["curated"], curated)
     result = run_cli("build", "--raw", str(demo_build["raw"]), "--curated", str(curated),
                      env={name: value})
     assert result.returncode != 0
-    assert f"{name}='{value}' n'est pas un nombre de jours" in result.stderr
+    assert f"{name}='{value}' n'est pas un nombre {unit}" in result.stderr
     assert "Traceback" not in result.stderr
     assert "La base publiée précédente reste en place" in result.stderr
     # (recorded as any failure, so that the dashboard says it)
