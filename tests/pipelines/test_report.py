@@ -469,6 +469,22 @@ def test_an_objective_nothing_will_be_compared_with_is_said_at_build_time(tmp_pa
         f"Attention : objectifs.toml : [targets.2204] : {far}"]
 
 
+def test_an_objective_far_from_any_year_is_said_when_no_row_was_accepted(tmp_path):
+    """Every prospect rejected, no first contact at all: the warning's years were empty (its
+    message vanished: NULL in SQL); it says there is none."""
+    (tmp_path / "objectifs.toml").write_text("[targets.2204]\nfollowed = 5\n", "utf-8")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "prospects.csv").write_text("ID prospect;Date de premier contact\n"
+                                       "P1;pas une date\n", "utf-8")
+    result = run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "curated"),
+                     env={"OMLOT_TARGETS_FILE": str(tmp_path / "objectifs.toml")})
+    assert result.returncode == 0, result.stderr
+    assert ("Attention : objectifs.toml : [targets.2204] : aucun premier contact cette "
+            "année-là (ni aucune autre) : cet objectif ne sera comparé à rien (faute de "
+            "frappe ?)") in result.stderr.splitlines()
+
+
 # --- Small counts --------------------------------------------------------------------------
 
 def section_of(document: dict, title: str) -> dict:

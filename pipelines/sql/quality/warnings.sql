@@ -228,9 +228,10 @@ unread_objectives as (
             || coalesce('.channels.' || objectives.channel, '') || ']' as value,
         if("column" = 'Année',
            'aucun premier contact cette année-là ('
-               || if(years.first_year = years.last_year,
-                     'ils sont tous de ' || years.first_year,
-                     'ils vont de ' || years.first_year || ' à ' || years.last_year)
+               || case when years.first_year is null then 'ni aucune autre'
+                       when years.first_year = years.last_year
+                           then 'ils sont tous de ' || years.first_year
+                       else 'ils vont de ' || years.first_year || ' à ' || years.last_year end
                || ') : cet objectif ne sera comparé à rien (faute de frappe ?)',
            'cette campagne n''est ni dans l''export des campagnes ni citée par aucun dossier ; '
                || 'son objectif sera suivi à 0 (faute de frappe ?)') as message,
