@@ -79,9 +79,10 @@ def is_hidden(frame: pd.DataFrame) -> pd.Series:
 
 
 def listed(frame: pd.DataFrame) -> pd.DataFrame:
-    """The places a table lists: those with an installation, and those masked with their very
-    presence (listing only the others would tell which ones have none)."""
-    return frame[(frame["households"] > 0) | (frame["state"] == BLANKED)]
+    """The places a table lists: those with an installation, and every masked one, none
+    included (listing only the others would tell which ones have none: the row of the
+    communes outside the Lot, listed « masqué » only when it held some, told it)."""
+    return frame[(frame["households"] > 0) | is_hidden(frame)]
 
 
 def shown_count(households: int, state: str | None = None) -> str:

@@ -28,6 +28,7 @@ from .blocks import (
 from .disclosure import (
     BLANKED,
     SECONDARY,
+    SMALL,
     Table,
     gives_away,
     is_small,
@@ -801,18 +802,22 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
         [(row["epci_code"], row["households"]) for row in epci],
         headline.now["installed"], summary["installed_elsewhere"],
         metrics.SMALL_COUNT).protect()
-    protected = Table(ctx.threshold,
-                      public={"total"} if headline.published(("installed",)) else set())
-    for row in epci:
-        protected.add(row["epci_code"], row["households"])
-        # (« < 5 » for one the page masks gave it back: the page's communes made it at least
-        # 4, « < 5 » at most 4; it is « (s) » here, which may be any figure. One of none the
-        # page masks too: its « 0 » here told the others held every installation, which with
-        # the page's communes of « 1 à 2 » gave each figure back, 3 / 3 / 1)
-        if page.states[("epci", row["epci_code"])] in (SECONDARY, BLANKED):
-            protected.preset[row["epci_code"]] = (
-                SECONDARY if row["households"] >= ctx.threshold else BLANKED)
-    protected.add("elsewhere", summary["installed_elsewhere"])
+    published = headline.published(("installed",))
+    protected = Table(ctx.threshold, public={"total"} if published else set())
+    # Every place the page does not show exactly is at least as masked here, zero included,
+    # « hors du Lot » too: read with the page, « < 5 » on one the page masks gave it back (its
+    # communes made it at least 4), a « 0 » told the masked ones held every installation (with
+    # the page's communes of « 1 à 2 », 3 / 3 / 1), « Hors du Lot 0 » or « < 5 » beside the
+    # page's card of 1 placed that household. Below the page's threshold, the page's « 1 à 2 »
+    # too (« < 2 » was exactly 1). A total this bilan masks is still the page's card: the table
+    # is then masked whole, as its sentence says (« leur répartition n'est pas publiée »).
+    hidden = (SECONDARY, BLANKED) + ((SMALL,) if ctx.threshold < metrics.SMALL_COUNT else ())
+    cells = [(row["epci_code"], ("epci", row["epci_code"]), row["households"]) for row in epci]
+    cells.append(("elsewhere", "elsewhere", summary["installed_elsewhere"]))
+    for key, on_page, households in cells:
+        protected.add(key, households)
+        if not published or page.states[on_page] in hidden:
+            protected.preset[key] = SECONDARY if households >= ctx.threshold else BLANKED
     protected.add("total", headline.now["installed"])
     protected.line([row["epci_code"] for row in epci] + ["elsewhere"], "total")
     protected.protect()
@@ -888,7 +893,8 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
         if total == "0":
             said = "Aucun foyer de la période ne s'est encore installé dans le Lot."
         elif blanked and not told:
-            said = (f"{households} dans le Lot ; "
+            # (not « dans le Lot »: the total counts those installed elsewhere too)
+            said = (f"{households} ; "
                     + french.agree(total, installed, "sa commune n'est pas publiée",
                                    "leurs communes ne sont pas publiées")
                     + ", le nombre de chaque intercommunalité étant couvert par le secret "

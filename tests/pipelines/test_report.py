@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines import metrics, report
+from pipelines import french, metrics, report
 from pipelines.report import disclosure
 from tests.conftest import kpis, run_cli
 
@@ -831,13 +831,6 @@ def test_a_territory_protected_jointly_pins_no_masked_figure(epci_communes, else
                        for c, owner, _ in communes if owner == code)
 
 
-def _territory_rows(con, filters):
-    document = report.programme_document(con, filters, small_count=5)
-    territory = section_of(document, "Territoire")
-    return [row["cells"] for row in next(
-        b for b in territory["blocks"] if b["kind"] == "table")["rows"]]
-
-
 def test_the_bilan_neither_bounds_nor_orders_what_the_page_masks(con):
     """« < 5 » on an intercommunality the page masks gave it back (the page's communes made
     Lalbenque-Limogne at least 4, « < 5 » at most 4): it is « (s) »; and the masked rows come
@@ -851,13 +844,13 @@ def test_the_bilan_neither_bounds_nor_orders_what_the_page_masks(con):
     under = page[masking.is_hidden(page) & (page["households"] > 0)
                  & (page["households"] < 5)]
     assert len(under)  # the case: Lalbenque-Limogne, 4
-    rows = _territory_rows(con, filters)
+    rows = _territory_rows(con, filters)[0]
     shown = {cells[0]: cells[3] for cells in rows}
     for name in under["epci_name"]:
         assert shown[next(k for k in shown if k.replace("\u00a0", " ") == name)] == \
             disclosure.SECONDARY_MARK
     for filters in (metrics.Filters(), metrics.Filters(*metrics.year_period(2022))):
-        body = [cells for cells in _territory_rows(con, filters)
+        body = [cells for cells in _territory_rows(con, filters)[0]
                 if not cells[0].startswith(("Hors du Lot", "Ensemble"))]
         marks = [cells[3] in (disclosure.SECONDARY_MARK, "<\u00a05") for cells in body]
         assert any(cells[3] == disclosure.SECONDARY_MARK for cells in body)
@@ -870,35 +863,63 @@ def test_the_bilan_neither_bounds_nor_orders_what_the_page_masks(con):
         assert masked == [name for name in by_name if name in masked]
 
 
-def test_an_intercommunality_of_none_the_page_masks_is_masked_in_the_bilan(con):
-    """A helper's reading (1 December), 15/11/2022 to 31/03/2023: the page masked all ten
-    intercommunalities, three communes of Cauvaldor and three of Grand-Figeac « 1 à 2 »; the
-    bilan printed « 0 » for the seven without an installation and « (s) » for the three
-    others, « Ensemble 7 »: Grand Cahors was then 1 (masked, so not 0), the two others 3 and
-    3. Every intercommunality the page hides is « (s) » in the bilan, none included."""
+def _territory_rows(con, filters, small_count: int = 5):
+    document = report.programme_document(con, filters, small_count=small_count)
+    territory = section_of(document, "Territoire")
+    return [row["cells"] for row in next(
+        b for b in territory["blocks"] if b["kind"] == "table")["rows"]], territory
+
+
+def test_what_the_territory_page_masks_is_masked_in_the_bilan_too(con):
+    """Two helpers' readings (1 December), a reader holding the page and the bilan of one
+    period: 15/11/2022 to 31/03/2023, the bilan's « 0 » for seven intercommunalities the page
+    masked told the three others held the 7 installations (3 / 3 / 1 with the page's communes);
+    08/12/2021, « Hors du Lot < 5 » beside the page's card of 1 and its « masqué » placed that
+    household; January 2020, « Hors du Lot 0 »; at threshold 2, « < 2 » told a page's « 1 à 2 »
+    was 1. Every place the page does not show exactly (« Hors du Lot » included, zero
+    included) is at least as masked in the bilan; a total the bilan masks masks its table
+    whole; the sentence over a table all masked never says « dans le Lot » of a total that
+    counts those installed elsewhere."""
     from dashboard import masking  # (the page's own protection, as the page runs it)
-    empty = 0
+    cases = found = 0
     for filters in (metrics.Filters(dt.date(2022, 11, 15), dt.date(2023, 3, 31)),
+                    metrics.Filters(dt.date(2021, 12, 8), dt.date(2021, 12, 8)),
+                    metrics.Filters(dt.date(2020, 1, 1), dt.date(2020, 1, 31)),
+                    metrics.Filters(dt.date(2021, 10, 1), dt.date(2021, 12, 31)),
+                    metrics.Filters(*metrics.year_period(2020)),
                     metrics.Filters(*metrics.year_period(2021)), metrics.Filters()):
         exact = metrics.ask(con, "installed_by_epci", filters, small_count=3)
         summary = metrics.ask_one(con, "territory_summary", filters)
-        page = masking.protect(
+        communes, page, elsewhere = masking.protect(
             metrics.ask(con, "installed_by_commune", filters, small_count=3), exact,
-            summary["installed"], summary["installed_elsewhere"])[1]
-        hidden = page[masking.is_hidden(page)]
-        empty += int((hidden["households"] == 0).sum())
-        shown = {cells[0].replace("\u00a0", " "): cells[3]
-                 for cells in _territory_rows(con, filters)}
-        for name in hidden["epci_name"]:
-            assert shown[name] == disclosure.SECONDARY_MARK, (filters, name, shown[name])
-    assert empty  # the case: intercommunalities of none the page hides
+            summary["installed"], summary["installed_elsewhere"])
+        states = dict(zip(page["epci_name"], page["state"], strict=True))
+        states["Hors du Lot ou commune inconnue"] = elsewhere
+        if elsewhere in masking.HIDDEN:  # the page lists it, none included
+            assert len(communes[communes["commune_code"].isna()]) == 1
+        for small_count in (2, 3, 5, 10):
+            rows, territory = _territory_rows(con, filters, small_count)
+            shown = {cells[0].replace("\u00a0", " "): cells[3] for cells in rows}
+            whole_masked = shown["Ensemble"] != french.number(summary["installed"])
+            for name, state in states.items():
+                if state == disclosure.SHOWN and not whole_masked:
+                    continue
+                cases += 1
+                found += shown[name] in ("0", disclosure.SECONDARY_MARK)
+                masked = shown[name] == disclosure.SECONDARY_MARK or (
+                    state == disclosure.SMALL and small_count >= 3
+                    and shown[name] == f"<\u00a0{small_count}" and not whole_masked)
+                assert masked, (filters, small_count, name, state, shown[name])
+            assert not any("se sont installés dans le Lot ;" in sentence
+                           for sentence in territory["sentences"])
+    assert cases and found
 
 
 def test_the_bilan_names_its_leading_intercommunality_among_the_figures_published(con):
     """2021: « Grand Cahors en accueille le plus (7) » while Grand-Figeac, masked, has 6, and a
     masked one could as well have had more: the sentence says first that it speaks of the
     figures published, and so does the count of communes."""
-    rows = _territory_rows(con, metrics.Filters(*metrics.year_period(2021)))
+    rows = _territory_rows(con, metrics.Filters(*metrics.year_period(2021)))[0]
     assert any(cells[3] == disclosure.SECONDARY_MARK for cells in rows)
     document = report.programme_document(con, metrics.Filters(*metrics.year_period(2021)),
                                          small_count=5)

@@ -1,5 +1,6 @@
 -- Installed households of the selection in each commune of the Lot (all of ref.communes, 0
--- included), plus one row (commune_code NULL) for installations in a commune outside it.
+-- included), plus one row (commune_code NULL) for installations in a commune outside it,
+-- 0 included.
 -- Ordered by count, but places under $small_count by name only (their order would tell).
 -- grain: one row per commune · filters: period, channels, campaigns; $small_count
 with installed as (
@@ -22,13 +23,14 @@ lot as (
     left join installed on communes.commune_code = installed.commune_code
 ),
 
+-- (always, 0 included: listed only when there were some, the page's « masqué » row told
+-- whether any household is installed outside the Lot)
 elsewhere as (
     select
         null as commune_code,
         'Commune hors référentiel du Lot' as commune_name,
-        households,
-    from installed
-    where commune_code is null
+        coalesce((select households from installed where commune_code is null), 0)
+            as households,
 )
 
 -- (the order the page lists the places it masks in: by name, never by their figure)
