@@ -181,19 +181,16 @@ with_spread as (
               installed_time_decay, installed_position_based) as installed_min,
         greatest(installed_first_touch, installed_last_touch, installed_linear,
                  installed_time_decay, installed_position_based) as installed_max,
-        -- a cost is the budget over the credit (exact: the households' shares of the budget
-        -- add up to it), none where the credit reads « 0,0 » as every page and bilan writes
-        -- it (2 400 € over 0,003 read « 794 557 € » beside « 0,0 »)
-        budget_selected_eur / if(round(followed_first_touch, 1) = 0, null, followed_first_touch) as cost_per_followed_first_touch,
-        budget_selected_eur / if(round(followed_last_touch, 1) = 0, null, followed_last_touch) as cost_per_followed_last_touch,
-        budget_selected_eur / if(round(followed_linear, 1) = 0, null, followed_linear) as cost_per_followed_linear,
-        budget_selected_eur / if(round(followed_time_decay, 1) = 0, null, followed_time_decay) as cost_per_followed_time_decay,
-        budget_selected_eur / if(round(followed_position_based, 1) = 0, null, followed_position_based) as cost_per_followed_position_based,
-        budget_selected_eur / if(round(installed_first_touch, 1) = 0, null, installed_first_touch) as cost_per_installed_first_touch,
-        budget_selected_eur / if(round(installed_last_touch, 1) = 0, null, installed_last_touch) as cost_per_installed_last_touch,
-        budget_selected_eur / if(round(installed_linear, 1) = 0, null, installed_linear) as cost_per_installed_linear,
-        budget_selected_eur / if(round(installed_time_decay, 1) = 0, null, installed_time_decay) as cost_per_installed_time_decay,
-        budget_selected_eur / if(round(installed_position_based, 1) = 0, null, installed_position_based) as cost_per_installed_position_based,
+        cost_per(budget_selected_eur, followed_first_touch) as cost_per_followed_first_touch,
+        cost_per(budget_selected_eur, followed_last_touch) as cost_per_followed_last_touch,
+        cost_per(budget_selected_eur, followed_linear) as cost_per_followed_linear,
+        cost_per(budget_selected_eur, followed_time_decay) as cost_per_followed_time_decay,
+        cost_per(budget_selected_eur, followed_position_based) as cost_per_followed_position_based,
+        cost_per(budget_selected_eur, installed_first_touch) as cost_per_installed_first_touch,
+        cost_per(budget_selected_eur, installed_last_touch) as cost_per_installed_last_touch,
+        cost_per(budget_selected_eur, installed_linear) as cost_per_installed_linear,
+        cost_per(budget_selected_eur, installed_time_decay) as cost_per_installed_time_decay,
+        cost_per(budget_selected_eur, installed_position_based) as cost_per_installed_position_based,
     from final
 )
 

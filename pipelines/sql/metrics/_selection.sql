@@ -40,3 +40,10 @@ create or replace temp macro selected_budget(budget, campaign_code, channel, sta
             budget * campaign_days_in(start_date, end_date, date_from, date_to)
             / campaign_days_in(start_date, end_date, null, null)
     end;
+
+-- A cost (what a household followed or an installation cost): the selection's budget over the
+-- credits, exact (the households' shares of the budget add up to it); none where the credit
+-- reads « 0,0 » as every page and bilan writes it (2 400 € over a credit of 0,003 read
+-- « 794 557 € » beside « 0,0 »).
+create or replace temp macro cost_per(budget, credit) as
+    budget / if(round(credit, 1) = 0, null, credit);

@@ -56,8 +56,7 @@ sets as (
 
 select
     *,
-    -- (none where the credit reads « 0,0 »: marts/campaign_metrics.sql)
-    budget_eur / if(round(followed, 1) = 0, null, followed) as cost_per_followed_eur,
-    budget_eur / if(round(installed, 1) = 0, null, installed) as cost_per_installed_eur,
+    cost_per(budget_eur, followed) as cost_per_followed_eur,
+    cost_per(budget_eur, installed) as cost_per_installed_eur,
 from sets
 order by model_order, campaign_code nulls last
