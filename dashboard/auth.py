@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -180,8 +180,7 @@ def _host_of(value: str) -> str:
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
-def network_reason(address: str | None, headers: Mapping[str, str] | Iterable[str] = ()) \
-        -> str | None:
+def network_reason(address: str | None, headers: Mapping[str, str] | None = None) -> str | None:
     """Why other machines can reach the app (in French), or None if only this one can: it
     listens on another address than loopback, a proxy says it forwarded the request, or the
     request names another host than this machine. (A server on 127.0.0.1 without a password
@@ -192,8 +191,7 @@ def network_reason(address: str | None, headers: Mapping[str, str] | Iterable[st
     if not _is_loopback(address):
         return (f"il écoute sur l'adresse {address}" if address else
                 "il écoute sur toutes les adresses de la machine")
-    values = ({name.lower(): value for name, value in headers.items()}
-              if isinstance(headers, Mapping) else {name.lower(): "" for name in headers})
+    values = {name.lower(): value for name, value in (headers or {}).items()}
     if set(values) & set(PROXY_HEADERS):
         return "il est servi par un proxy"
     named = [values[name] for name in ("host", "origin") if values.get(name)]

@@ -46,7 +46,9 @@ CHANNELS_FILE = Path(os.environ.get("OMLOT_CHANNELS_FILE", PACKAGE / "channels.t
 SETTING_ERRORS: dict[str, str] = {}  # the setting's name → what is wrong with it
 
 
-def _days(name: str, default: int, kind: type, unit: str = "de jours") -> float:
+def _positive(name: str, default: int, kind: type, unit: str = "de jours") -> float:
+    """A positive setting (days, megabytes) from the environment, else its default and
+    SETTING_ERRORS says why."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -65,14 +67,14 @@ def _days(name: str, default: int, kind: type, unit: str = "de jours") -> float:
 
 # A CSV's size, or an XLSX's size once decompressed (checked before it is read), in MB
 # (« abc » stopped `build` and `kpis` on a Python traceback).
-MAX_FILE_BYTES = int(_days("OMLOT_MAX_FILE_MB", 2048, int, "de mégaoctets")) * 2**20
+MAX_FILE_BYTES = int(_positive("OMLOT_MAX_FILE_MB", 2048, int, "de mégaoctets")) * 2**20
 
 # Attribution (shared/spec/exports.md, « Attribution »).
-LOOKBACK_DAYS = _days("OMLOT_LOOKBACK_DAYS", 365, int)
-HALF_LIFE_DAYS = _days("OMLOT_HALF_LIFE_DAYS", 30, float)
+LOOKBACK_DAYS = _positive("OMLOT_LOOKBACK_DAYS", 365, int)
+HALF_LIFE_DAYS = _positive("OMLOT_HALF_LIFE_DAYS", 30, float)
 
 # Welcome network: a household accompanied this long without installation or update is stalled.
-STALLED_AFTER_DAYS = _days("OMLOT_STALLED_AFTER_DAYS", 90, int)
+STALLED_AFTER_DAYS = _positive("OMLOT_STALLED_AFTER_DAYS", 90, int)
 
 
 def database_path(curated_dir: Path) -> Path:

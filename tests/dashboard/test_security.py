@@ -227,7 +227,7 @@ def test_only_a_loopback_address_without_proxy_counts_as_this_machine_only():
         assert auth.network_reason(address) is None, address
     for address in ("0.0.0.0", "::", "", None, "192.168.1.20", "lot.example"):
         assert auth.network_reason(address), address
-    assert auth.network_reason("127.0.0.1", ["Host", "X-Forwarded-For"]) == (
+    assert auth.network_reason("127.0.0.1", {"Host": "localhost", "X-Forwarded-For": "x"}) == (
         "il est servi par un proxy")
 
 
