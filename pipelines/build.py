@@ -622,18 +622,32 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
         con.execute("set preserve_insertion_order = false")
         models += run_models(con, bar, layers=("core", "quality", "marts"))
         for warning in unread_objectives(con):
-            progress(f"Attention : {pii.mask(warning)}")
+            progress(f"Attention : {warning}")
         return _model_and_publish(con, curated_dir, info, progress, staged, t0, models,
                                   exports)
+
+
+# The most objectives said at build time, the others counted (three thousand unknown codes
+# printed three thousand lines, pushing the build's own lines off screen).
+OBJECTIVES_SAID = 10
 
 
 def unread_objectives(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The objectives of targets.toml nothing will be compared with, as the quality page lists
     them (quality.warnings, kind « objectif »): said at build time too, where the officer who
-    just edited the file looks."""
-    return [f"{file} : {value} : {message}" for file, value, message in con.execute(
-        "select file, value, message from quality.warnings where kind = 'objectif' "
-        "order by value").fetchall()]
+    just edited the file looks. Printable: a key of the file is the administrator's text (an
+    escape sequence in one cleared the terminal and wrote a false « Base publiée »)."""
+    rows = con.execute(
+        "select file, \"column\", value, message from quality.warnings "
+        "where kind = 'objectif' order by \"column\" = '[targets]', \"column\", value"
+    ).fetchall()
+    said = [guard.printable(f"{file} : [targets.{value}] : {message}" if column == "[targets]"
+                            else f"{file} : {column} « {value} » : {message}")
+            for file, column, value, message in rows[:OBJECTIVES_SAID]]
+    if len(rows) > OBJECTIVES_SAID:
+        said.append(f"… et {len(rows) - OBJECTIVES_SAID} autres objectifs sans données : voir "
+                    "la page « Qualité des données »")
+    return said
 
 
 def _read_line(fresh: int, kept: int, rows: int, seconds: float) -> str:

@@ -91,7 +91,9 @@ def settings_file(path: Path) -> dict:
 
 # Control characters (C0 but line breaks and tabs, DEL, C1): a header holding `\x1b[2J` or
 # `\x1b]0;…` was quoted raw in the error message and cleared or retitled the terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# (and the direction overrides: a key « Z\u202eabc » of targets.toml read backwards on the
+# terminal)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]|" + pii.DIRECTION_CONTROLS)
 
 
 def printable(text: str) -> str:

@@ -182,11 +182,13 @@ options = list(known["campaign_code"])
 # the filter, its cards at 0 over a chart of its 1 106 contacts)
 chosen_codes = [code for code in options if code in filters.campaigns]
 options = chosen_codes or options
-# under a channel filter, the campaigns of those channels: another's contacts are not
-# selected, nor is its budget (the detail of a trade fair under « Tourisme » said « Aucun
-# contact de cette campagne dans la période » beside its 470 contacts of the year)
+# under a channel filter, the campaigns of those channels, or with contacts in them (a
+# contact's channel is its export's: a campaign without one has some): another's contacts
+# are not selected, nor is its budget (the detail of a trade fair under « Tourisme » said
+# « Aucun contact de cette campagne dans la période » beside its 470 contacts of the year)
 if filters.channels:
-    of_channels = set(known.loc[known["channel"].isin(filters.channels), "campaign_code"])
+    of_channels = set(known.loc[known["channel"].isin(filters.channels)
+                                | (known["touches"] > 0), "campaign_code"])
     options = [code for code in options if code in of_channels]
 labels = dict(zip(known["campaign_code"], known["campaign_label"], strict=True))
 code = None
@@ -195,6 +197,10 @@ if filters.campaigns and not chosen_codes:
     # summer 2023 campaign and said it had none of its 1 106)
     st.info("Le filtre ne retient que des foyers dont le dossier ne cite aucune campagne : pas "
             "de campagne à détailler. Retirez-le pour voir le détail d'une campagne.")
+elif not options and chosen_codes:
+    st.info("Les campagnes du filtre ne sont pas des canaux choisis et n'y ont aucun contact : "
+            "pas de campagne à détailler. Retirez l'un des deux filtres pour voir le détail d'une "
+            "campagne.")
 elif not options:
     st.info("Aucune campagne des canaux choisis : pas de campagne à détailler. Retirez le "
             "filtre de canal pour voir le détail d'une campagne.")
@@ -248,7 +254,8 @@ if code:
                              model=model, own=own)
     st.markdown(f"**{fmt.counted(len(households), 'foyer', 'foyers')}** "
                 + ("dont le CRM indique cette campagne" if own else
-                   f"crédités à cette campagne par le modèle « {refs.models[model]} »")
+                   f"{fmt.plural_of(len(households), 'crédité', 'crédités')} à cette campagne "
+                   f"par le modèle « {refs.models[model]} »")
                 # (« ce que chacun a coûté » beside 171 € for a household installed, under a
                 # card of 1 718 € per installation: the share is of the cost per household
                 # followed)

@@ -505,6 +505,12 @@ def test_under_a_channel_filter_the_detail_offers_that_channel_s_campaigns(demo_
     at = _linked(periode="2023", canaux="autre")
     assert "campagne_detail" not in {box.key for box in at.selectbox}
     assert any("Aucune campagne des canaux choisis" in info.value for info in at.info)
+    # a campaign filter and a channel filter that do not meet: said as such (it told to
+    # remove the channel filter, whose channel has campaigns)
+    at = _linked(periode="2023", canaux="tourisme", campagnes="SALON-SIA-2023")
+    assert "campagne_detail" not in {box.key for box in at.selectbox}
+    assert any(info.value.startswith("Les campagnes du filtre ne sont pas des canaux "
+                                     "choisis et n'y ont aucun contact") for info in at.info)
 
 
 def test_a_campaigns_export_without_budgets_is_no_budget_of_zero(demo_build, tmp_path,

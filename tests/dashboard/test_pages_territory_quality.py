@@ -580,10 +580,9 @@ def test_an_objective_nothing_will_be_compared_with_is_on_the_quality_page(tmp_p
     at = _page(QUALITY)
     warnings = _table(at, "Message")
     objectives = warnings[warnings["Type"] == "Objectif sans données"]
-    assert list(objectives["Valeur"]) == ["[targets.2204]",
-                                          "[targets.2023.campaigns.TOUR-ETE-2O23]"]
+    assert list(objectives["Valeur"]) == ["2204", "TOUR-ETE-2O23"]
     assert list(objectives["Fichier"]) == ["objectifs.toml"] * 2
-    assert list(objectives["Colonne"]) == ["Année", "Code campagne"]
+    assert list(objectives["Colonne"]) == ["[targets]", "[targets.2023.campaigns]"]
     assert list(objectives["Occurrences"]) == [2, 1]
     assert "targets.toml" in quality.WARNING_KINDS["objectif"][1]
 

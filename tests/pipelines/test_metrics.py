@@ -435,3 +435,26 @@ def test_no_cost_is_given_over_a_credit_that_reads_zero(con):
                 found += 1
                 assert row[cost] == pytest.approx(row[budget] / row[credit]), row
     assert zero and found
+
+
+def test_no_household_s_share_of_a_budget_over_a_credit_that_reads_zero(con):
+    """A helper's reading (1 December), 01/11/2021 to 28/11/2021, time-decay model, the web
+    campaign's credited households: « Crédit (suivi) 0,0 » beside « Part du budget 490 € »,
+    under cards that gave no cost. A household's share is its credit times the cost per
+    household followed, none where that cost is none."""
+    filters = metrics.Filters(dt.date(2021, 11, 1), dt.date(2021, 11, 28))
+    table = metrics.ask(con, "campaign_metrics", filters).set_index("campaign_code")
+    checked = 0
+    for code in table.index[table["is_known_campaign"]]:
+        households = metrics.ask(con, "campaign_households", filters, campaign=code,
+                                 model="time_decay", own=False)
+        cost = table.loc[code, "cost_per_followed_time_decay"]
+        for row in households.to_dict("records"):
+            if pd.isna(cost):
+                checked += 1
+                assert pd.isna(row["cost_share_eur"]), (code, row)
+            else:
+                assert row["cost_share_eur"] == pytest.approx(row["followed_credit"] * cost,
+                                                              rel=1e-5)
+    assert checked
+

@@ -462,11 +462,47 @@ def test_an_objective_nothing_will_be_compared_with_is_said_at_build_time(tmp_pa
     far = ("aucun premier contact cette année-là (ils vont de 2022 à 2023) : cet objectif ne "
            "sera comparé à rien (faute de frappe ?)")
     assert warnings == [
+        "Attention : objectifs.toml : [targets.2023.campaigns] « TOUR-ETE-2O23 » : cette "
+        "campagne n'est ni dans l'export des campagnes ni citée par aucun dossier ; son "
+        "objectif sera suivi à 0 (faute de frappe ?)",
         f"Attention : objectifs.toml : [targets.2019] : {far}",
-        "Attention : objectifs.toml : [targets.2023.campaigns.TOUR-ETE-2O23] : cette campagne "
-        "n'est ni dans l'export des campagnes ni citée par aucun dossier ; son objectif sera "
-        "suivi à 0 (faute de frappe ?)",
         f"Attention : objectifs.toml : [targets.2204] : {far}"]
+
+
+def test_an_objective_s_key_is_said_as_written_and_never_drives_the_terminal(tmp_path):
+    """A helper's attack (1 December): a key of targets.toml holding an escape sequence cleared
+    the terminal and wrote a false red « Base publiée : tout va bien »; a code written as an
+    email took its section with it when masked (« [[email masqué]] »); « [targets.0001] » read
+    « [targets.1] »; three thousand unknown codes printed three thousand lines."""
+    codes = ['"X\\u001b[2J\\u001b[31mBase publiée : tout va bien\\u001b[0m"',
+             '"jean.dupont@mail.fr"', '"Z\\u202eabc"']
+    codes += [f'"~INCONNUE-{i:02}"' for i in range(12)]  # (after the others, by name)
+    (tmp_path / "objectifs.toml").write_text(
+        "[targets.0001]\nfollowed = 1\n"
+        + "".join(f"[targets.2023.campaigns.{code}]\nfollowed = 1\n" for code in codes),
+        "utf-8")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "prospects.csv").write_text("ID prospect;Date de premier contact\n"
+                                       "P1;2023-03-01\n", "utf-8")
+    result = run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "curated"),
+                     env={"OMLOT_TARGETS_FILE": str(tmp_path / "objectifs.toml")})
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith("Attention")]
+    assert len(said) == 11 and said[-1] == (
+        "Attention : … et 6 autres objectifs sans données : voir la page « Qualité des "
+        "données »")
+    assert any(line.startswith("Attention : objectifs.toml : [targets.2023.campaigns] "
+                               "« X?[2J?[31mBase publiée : tout va bien?[0m »")
+               for line in said)
+    assert any("[targets.2023.campaigns] « [email masqué] »" in line for line in said)
+    with duckdb.connect(str(tmp_path / "curated" / "lot.duckdb"), read_only=True) as con:
+        rows = con.execute("select source, \"column\", value from quality.warnings "
+                           "where kind = 'objectif'").fetchall()
+    assert ("Objectifs", "[targets]", "0001") in rows
+    assert ("Objectifs", "[targets.2023.campaigns]", "[email masqué]") in rows
+    assert len(rows) == 16
 
 
 def test_an_objective_far_from_any_year_is_said_when_no_row_was_accepted(tmp_path):

@@ -40,7 +40,9 @@ select
     households.installation_commune_name,
     coalesce(credits.followed_credit, 0) as followed_credit,
     coalesce(credits.installed_credit, 0) as installed_credit,
-    budget.budget_eur * credits.followed_credit / nullif(totals.followed_total, 0)
+    -- (its credit times the cost per household followed, as the cards give it: none where
+    -- that cost is none, « 490 € » stood beside « 0,0 » and a card without a cost)
+    credits.followed_credit * cost_per(budget.budget_eur, totals.followed_total)
         as cost_share_eur,
 from households
 left join credits using (household_id)
