@@ -437,28 +437,37 @@ def test_a_wrong_targets_file_stops_the_build_with_its_name(tmp_path):
     assert "objectifs.toml" in result.stderr and "mesure inconnue « suivis »" in result.stderr
 
 
+def _build_with_objectives(tmp_path, objectives: str, exports: dict[str, str]) -> list[str]:
+    """A build of `exports` (file name → text) under the objectives file `objectives`: its
+    « Attention » lines."""
+    (tmp_path / "objectifs.toml").write_text(objectives, "utf-8")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name, text in exports.items():
+        (raw / name).write_text(text, "utf-8")
+    result = run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "curated"),
+                     env={"OMLOT_TARGETS_FILE": str(tmp_path / "objectifs.toml")})
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stderr.splitlines() if line.startswith("Attention")]
+
+
 def test_an_objective_nothing_will_be_compared_with_is_said_at_build_time(tmp_path):
     """A slip in a campaign's code was followed at 0 on the pages and in the bilan without a
     word; a campaign of the export or cited by a dossier is not warned about. A year far
     from every first contact (« 2204 » for 2024, 2019 before the programme) was read on no
     page, silently; next year's objectives, set before its data, are not warned about."""
-    (tmp_path / "objectifs.toml").write_text(
+    warnings = _build_with_objectives(
+        tmp_path,
         "[targets.2023.campaigns.TOUR-ETE-2O23]\nfollowed = 70\n"
         "[targets.2023.campaigns.SALON-2023]\nfollowed = 10\n"
         "[targets.2023.campaigns.CITEE-2023]\nfollowed = 5\n"
         "[targets.2204]\nfollowed = 5\ninstalled = 2\n"
         "[targets.2019]\nfollowed = 1\n"
         "[targets.2023]\nfollowed = 1\n"
-        f"[targets.{dt.date.today().year + 1}]\nfollowed = 1\n", "utf-8")
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "prospects.csv").write_text("ID prospect;Date de premier contact;Code campagne\n"
-                                       "P1;2022-03-01;CITEE-2023\nP2;2023-03-01;\n", "utf-8")
-    (raw / "campagnes.csv").write_text("Code campagne;Canal\nSALON-2023;Salon\n", "utf-8")
-    result = run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "curated"),
-                     env={"OMLOT_TARGETS_FILE": str(tmp_path / "objectifs.toml")})
-    assert result.returncode == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("Attention")]
+        f"[targets.{dt.date.today().year + 1}]\nfollowed = 1\n",
+        {"prospects.csv": "ID prospect;Date de premier contact;Code campagne\n"
+                          "P1;2022-03-01;CITEE-2023\nP2;2023-03-01;\n",
+         "campagnes.csv": "Code campagne;Canal\nSALON-2023;Salon\n"})
     far = ("aucun premier contact cette année-là (ils vont de 2022 à 2023) : cet objectif ne "
            "sera comparé à rien (faute de frappe ?)")
     assert warnings == [
@@ -477,19 +486,11 @@ def test_an_objective_s_key_is_said_as_written_and_never_drives_the_terminal(tmp
     codes = ['"X\\u001b[2J\\u001b[31mBase publiée : tout va bien\\u001b[0m"',
              '"jean.dupont@mail.fr"', '"Z\\u202eabc"']
     codes += [f'"~INCONNUE-{i:02}"' for i in range(12)]  # (after the others, by name)
-    (tmp_path / "objectifs.toml").write_text(
-        "[targets.0001]\nfollowed = 1\n"
+    said = _build_with_objectives(
+        tmp_path, "[targets.0001]\nfollowed = 1\n"
         + "".join(f"[targets.2023.campaigns.{code}]\nfollowed = 1\n" for code in codes),
-        "utf-8")
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "prospects.csv").write_text("ID prospect;Date de premier contact\n"
-                                       "P1;2023-03-01\n", "utf-8")
-    result = run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "curated"),
-                     env={"OMLOT_TARGETS_FILE": str(tmp_path / "objectifs.toml")})
-    assert result.returncode == 0, result.stderr
-    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
-    said = [line for line in result.stderr.splitlines() if line.startswith("Attention")]
+        {"prospects.csv": "ID prospect;Date de premier contact\nP1;2023-03-01\n"})
+    assert not any("\x1b" in line or "\u202e" in line for line in said)
     assert len(said) == 11 and said[-1] == (
         "Attention : … et 6 autres objectifs sans données : voir la page « Qualité des "
         "données »")
@@ -508,17 +509,12 @@ def test_an_objective_s_key_is_said_as_written_and_never_drives_the_terminal(tmp
 def test_an_objective_far_from_any_year_is_said_when_no_row_was_accepted(tmp_path):
     """Every prospect rejected, no first contact at all: the warning's years were empty (its
     message vanished: NULL in SQL); it says there is none."""
-    (tmp_path / "objectifs.toml").write_text("[targets.2204]\nfollowed = 5\n", "utf-8")
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "prospects.csv").write_text("ID prospect;Date de premier contact\n"
-                                       "P1;pas une date\n", "utf-8")
-    result = run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "curated"),
-                     env={"OMLOT_TARGETS_FILE": str(tmp_path / "objectifs.toml")})
-    assert result.returncode == 0, result.stderr
-    assert ("Attention : objectifs.toml : [targets.2204] : aucun premier contact cette "
-            "année-là (ni aucune autre) : cet objectif ne sera comparé à rien (faute de "
-            "frappe ?)") in result.stderr.splitlines()
+    said = _build_with_objectives(
+        tmp_path, "[targets.2204]\nfollowed = 5\n",
+        {"prospects.csv": "ID prospect;Date de premier contact\nP1;pas une date\n"})
+    assert said == ["Attention : objectifs.toml : [targets.2204] : aucun premier contact cette "
+                    "année-là (ni aucune autre) : cet objectif ne sera comparé à rien (faute "
+                    "de frappe ?)"]
 
 
 # --- Small counts --------------------------------------------------------------------------
