@@ -210,6 +210,13 @@ else:
                      else next(iter(options), None))
     code = st.selectbox("Campagne", options, format_func=lambda c: labels.get(c, c),
                         key="campagne_detail")
+    # (a link naming another channel's campaign, or a code these data lack, opened on
+    # another one without a word)
+    for named in widgets.dropped_from_url("campagne_detail"):
+        st.warning(f"Le lien nomme une campagne que ce détail ne propose pas ici (« "
+                   f"{fmt.plain(named)} » : inconnue, ou hors des filtres choisis) : il "
+                   f"s'ouvre sur « {fmt.plain(labels.get(code, code))} ».",
+                   icon=":material/link_off:")
     widgets.to_url("campagne", code)
 if code:
     bilans.campaign_button(version, code)

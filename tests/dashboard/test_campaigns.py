@@ -502,6 +502,10 @@ def test_under_a_channel_filter_the_detail_offers_that_channel_s_campaigns(demo_
     detail = at.selectbox(key="campagne_detail")
     assert detail.options and {channel_of[label] for label in detail.options} == {"tourisme"}
     assert detail.value != "SALON-SIA-2023" and _metric(at, "Interactions") != "0"
+    # the link's campaign, not offered here, is said (it was dropped without a word)
+    assert any(w.value.replace("\\", "").startswith(
+        "Le lien nomme une campagne que ce détail ne propose pas ici (« SALON-SIA-2023 »")
+        for w in at.warning)  # (the code escaped as Markdown text: « SALON\\-SIA »)
     at = _linked(periode="2023", canaux="autre")
     assert "campagne_detail" not in {box.key for box in at.selectbox}
     assert any("Aucune campagne des canaux choisis" in info.value for info in at.info)
