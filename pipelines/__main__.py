@@ -139,8 +139,10 @@ def _parser() -> argparse.ArgumentParser:
 def _demo(args: argparse.Namespace) -> int:
     # (it wrote over a folder of real exports: « campagnes.csv » replaced without a word, and
     # the demo's prospects read together with this month's real ones)
+    from .contract import EXTENSIONS
+
     present = sorted(path.name for path in args.raw.iterdir()
-                     if path.suffix.lower() in (".csv", ".xlsx")) if args.raw.is_dir() else []
+                     if path.suffix.lower() in EXTENSIONS) if args.raw.is_dir() else []
     if present:
         shown = ", ".join(pii.mask(name) for name in present[:3]) + (
             ", …" if len(present) > 3 else "")

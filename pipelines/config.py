@@ -67,7 +67,7 @@ def _positive(name: str, default: int, kind: type, unit: str = "de jours") -> fl
 
 # A CSV's size, or an XLSX's size once decompressed (checked before it is read), in MB
 # (« abc » stopped `build` and `kpis` on a Python traceback).
-MAX_FILE_BYTES = int(_positive("OMLOT_MAX_FILE_MB", 2048, int, "de mégaoctets")) * 2**20
+MAX_FILE_BYTES = _positive("OMLOT_MAX_FILE_MB", 2048, int, "de mégaoctets") * 2**20
 
 # Attribution (shared/spec/exports.md, « Attribution »).
 LOOKBACK_DAYS = _positive("OMLOT_LOOKBACK_DAYS", 365, int)

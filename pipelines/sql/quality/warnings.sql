@@ -222,9 +222,8 @@ unread_objectives as (
         null as line,
         -- (the table where it is and, apart, what is wrong there: masked as one text, a code
         -- written as an email took the section with it, « [[email masqué]] »)
-        if(far, '[targets]', '[targets.' || lpad(year::varchar, 4, '0') || '.campaigns]')
-            as "column",
-        if(far, lpad(year::varchar, 4, '0'), campaign_code) as value,
+        if(far, '[targets]', '[targets.' || year_written || '.campaigns]') as "column",
+        if(far, year_written, campaign_code) as value,
         if(far,
            'aucun premier contact cette année-là ('
                || case when first_year is null then 'ni aucune autre'
@@ -238,6 +237,7 @@ unread_objectives as (
         select
             objectives.*,
             years.*,
+            lpad(objectives.year::varchar, 4, '0') as year_written,  -- (« 0001 », not « 1 »)
             objectives.year < years.first_year
                 or objectives.year > greatest(years.last_year, year(current_date)) + 1
                 as far,
