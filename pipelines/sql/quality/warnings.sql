@@ -244,11 +244,11 @@ unread_objectives as (
         from ref.targets as objectives
         cross join data_years as years
     )
-    where far
-        or (campaign_code is not null
-            and campaign_code not in (select campaign_code from core.campaigns)
-            and campaign_code not in (
-                select campaign_code from core.households where campaign_code is not null))
+    left join (select campaign_code, true as known from core.campaigns
+               union
+               select campaign_code, true from core.households where campaign_code is not null)
+        as known_codes using (campaign_code)
+    where far or (campaign_code is not null and known_codes.known is null)
     group by all
 ),
 
