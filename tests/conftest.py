@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import cache
+from tests import cli_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +24,21 @@ ROOT = Path(__file__).resolve().parent.parent
 # build really builds. The product keeps an unchanged build (test_build.py's
 # test_nothing_changed_keeps_the_published_build turns this off to check it).
 os.environ["OMLOT_FORCE_BUILD"] = "1"
+
+
+def _scan_installed_components_once() -> None:
+    """Each AppTest scans every installed package's metadata for Streamlit components (the
+    served app does it once, at its start): 1.9 s of every 17 of a page's tests, the same
+    answer each time. Scanned once per test process."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    manifest_scanner.scan_component_manifests = functools.cache(
+        manifest_scanner.scan_component_manifests)
+
+
+_scan_installed_components_once()
 
 
 def free_port() -> int:
@@ -65,12 +81,12 @@ def streamlit_server(curated: Path, **output):
         server.wait(timeout=20)
 
 
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`python -m pipelines ARGS` from the repo root, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines", *args],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})},
-    )
+def run_cli(*args: str, env: dict | None = None, timeout: float | None = None
+            ) -> subprocess.CompletedProcess:
+    """`python -m pipelines ARGS` from the repo root, as a user runs it: a process of its own,
+    forked from one that has already imported what the command imports (tests/cli_server.py:
+    a third of the suite's time was Python's start)."""
+    return cli_server.run(list(args), {**os.environ, **(env or {})}, timeout)
 
 
 def open_app(**params: str):
