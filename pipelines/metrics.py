@@ -169,6 +169,21 @@ def is_calendar_year(filters: Filters) -> bool:
                 and (end.month, end.day) == (12, 31))
 
 
+def outside_first_contacts(filters: Filters, first_date: dt.date | None,
+                           last_date: dt.date | None) -> bool:
+    """The period lies wholly before the exports' first first contact or after their last
+    (`period_bounds`): its households are not known, not none (a bilan of 2025 on a CRM
+    export ending in November 2024 told the press « aucun foyer n'a pris contact »)."""
+    return bool(first_date and last_date and (
+        (filters.date_to and filters.date_to < first_date)
+        or (filters.date_from and filters.date_from > last_date)))
+
+
+def after_data(filters: Filters, data_date: dt.date | None) -> bool:
+    """The period starts after the data date: nothing of it is known yet, zero included."""
+    return bool(filters.date_from and data_date and filters.date_from > data_date)
+
+
 def comparison(filters: Filters, rule: str | None = None, first_date: dt.date | None = None,
                last_date: dt.date | None = None) -> Comparison | None:
     """What a committee compares a period with: a calendar year with the year before; a

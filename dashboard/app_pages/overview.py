@@ -190,8 +190,7 @@ if not figures["followed"]:
     # (an empty funnel and a monthly chart with axes from -1 to 6 said nothing)
     # (the exports' range only when the selection lies outside it: 14/07/2023 was told « les
     # premiers contacts des exports vont du 04/01/2020 au 27/11/2024 », as if it were out)
-    outside = first_date and ((filters.date_to and filters.date_to < first_date)
-                              or (filters.date_from and filters.date_from > last_date))
+    outside = metrics.outside_first_contacts(filters, first_date, last_date)
     st.info(fmt.NO_HOUSEHOLD
             + (f" : les premiers contacts des exports vont du {fmt.date(first_date)} au "
                f"{fmt.date(last_date)}." if outside else "."))

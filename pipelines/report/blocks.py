@@ -67,10 +67,24 @@ class Context:
         return f"Période : {period}. Données au {french.date(self.data_date)}."
 
     def secret_note(self) -> str:
-        return (f"Secret statistique : un effectif de foyers ou de personnes inférieur à "
-                f"{self.threshold} est publié « {self.small()} » et les taux calculés sur lui "
-                f"ne le sont pas ; « {SECONDARY_MARK} » : case masquée pour qu'un tel effectif "
-                "ne puisse être retrouvé par différence avec un total.")
+        """The bilan's secret as it applies: at 1 nothing is small (the header stated a rule
+        « inférieur à 1 » of no possible case); below the Territoire page's threshold its
+        masks still hold here (six intercommunalities « (s) » under a rule that did not say
+        why)."""
+        if self.threshold <= 1:
+            said = ("Secret statistique : aucun effectif n'est masqué pour sa petite taille "
+                    "(seuil 1)")
+        else:
+            said = (f"Secret statistique : un effectif de foyers ou de personnes inférieur à "
+                    f"{french.number(self.threshold)} est publié « {self.small()} » et les "
+                    f"taux calculés sur lui ne le sont pas ; « {SECONDARY_MARK} » : case "
+                    "masquée pour qu'un tel effectif ne puisse être retrouvé par différence "
+                    "avec un total")
+        if self.threshold < metrics.SMALL_COUNT:
+            said += (f" ; les intercommunalités que la page « Territoire » du tableau de bord "
+                     f"masque (moins de {metrics.SMALL_COUNT} installations, ou par "
+                     f"différence) le sont aussi ici, « {SECONDARY_MARK} »")
+        return said + "."
 
 
 def context(con: duckdb.DuckDBPyConnection, small_count: int | None = None,
@@ -140,7 +154,11 @@ def table(columns: list[dict], rows: list[list[str]], title: str | None = None,
 def bars(title: str, rows: list[dict], caption: str, legend: list[dict] | None = None,
          label_width: float = 3.6) -> dict:
     """A horizontal bar chart: rows of {label, bars: [{value (0–1 or None), text, colour}]};
-    a masked figure has no bar, only its mark."""
+    a masked figure has no bar, only its mark. Without a single bar to draw, a note saying so
+    (February 2024's channels: eighteen « 0 » and « < 5 » beside no bar at all)."""
+    if not any(b["value"] for row in rows for b in row["bars"]):
+        return note(f"{title} : pas de graphique, chaque effectif de la période étant nul ou "
+                    "masqué par le secret statistique.")
     return {"kind": "bars", "title": title, "rows": rows, "caption": caption,
             "legend": legend or [], "label_width": label_width}
 

@@ -222,8 +222,10 @@ class Reach:
             bars("Personnes touchées par type d'interaction (nombre de personnes)", chart,
                  # (the contacts' dates, said as such: « Période : du 19/10/2021 … » under a
                  # page that gave the operation's window from 18/10/2021)
-                 ctx.caption("contacts " + french.period(self.total.get("first_touch_date"),
-                                                         self.total.get("last_touch_date"))),
+                 # (« contacts datés » : beside the campaign's dates above, « contacts du
+                 # 19/10/2021 » read as a second period of the campaign)
+                 ctx.caption("contacts datés " + french.period(
+                     self.total.get("first_touch_date"), self.total.get("last_touch_date"))),
                  label_width=6),
         ])
 
@@ -450,16 +452,20 @@ def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
         "réseau d'accueil, "
         f"{rate(figures['installed_rate'], 'installed', 'followed')} se sont installés."
         if rate(figures["installed_rate"], "installed", "followed") != "–" else "",
+        # (as every median of the bilan, with the households it is of)
         f"Le séjour d'immersion a lieu en médiane "
         f"{french.number(immersions['median_days_to_immersion'])} jours après le premier "
-        "contact." if immersions["median_days_to_immersion"] is not None
+        f"contact ({french.number(immersions['immersed'])} "
+        f"{french.plural(immersions['immersed'], 'foyer')})."
+        if immersions["median_days_to_immersion"] is not None
         and not protected.masked("immersed") else "",
         # (« le premier contact d'une personne avec la campagne et son premier contact avec
         # le réseau » left « son » to a person or to the campaign: the delay is a household's)
         "Délais médians, foyer par foyer : du premier contact d'un de ses membres avec la "
         "campagne à son premier contact avec le réseau d'accueil, puis à son installation ; "
         "sur tous les foyers que la campagne a touchés, que leur dossier la cite ou non "
-        f"(tableau « Combien de temps il a fallu » ; « – » : moins de {ctx.threshold} "
+        "(tableau « Combien de temps il a fallu » ; « – » : moins de "
+        f"{french.number(ctx.threshold)} "
         f"{french.plural(ctx.threshold, 'foyer')}).",
     ]
     return section("Des premiers contacts aux installations", sentences, [

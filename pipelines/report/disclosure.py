@@ -22,7 +22,7 @@ SECONDARY_MARK = "(s)"
 
 
 def small_mark(threshold: int) -> str:
-    return f"<\u00a0{threshold}"
+    return f"<\u00a0{french.number(threshold)}"
 
 
 def is_small(value: float | None, threshold: int) -> bool:
@@ -175,7 +175,7 @@ class Table:
         suivis, < 5 ont été accompagnés (–) »)."""
         state = self.state(key)
         if state == SMALL:
-            return f"moins de {self.threshold}"
+            return f"moins de {french.number(self.threshold)}"
         if state in (SECONDARY, BLANKED):
             return "un nombre non publié de"
         return formatter(self.values[key])

@@ -36,6 +36,9 @@ from .disclosure import (
 )
 
 ACCENT, GREY, GREEN = "#1f4e79", "#9aa5b1", "#009E73"
+# Installations beside each channel's own colour: a colour no channel has (in the channel's
+# green, Tourisme's « suivis » read as the legend's « installés »)
+INSTALLED = "#3b3b3b"
 
 
 def document(ctx: Context, filters: metrics.Filters) -> dict:
@@ -53,13 +56,16 @@ def document(ctx: Context, filters: metrics.Filters) -> dict:
     # bilan of December 2024 said nothing of its 704 € where the page showed them)
     spent = households or any(row["touches"] or row["budget_selected_eur"]
                               for row in ctx.ask_rows("campaign_metrics", filters))
+    # (after the data date nothing is known, not zero: « aucun n'a adhéré pendant la
+    # période » and a referral table of zeros followed « aucun chiffre n'y est encore connu »)
+    known = not metrics.after_data(filters, ctx.data_date)
     sections = [
         headline.section(),
         targets_section(ctx, filters),
         *([funnel_section(ctx, filters, period),
            channels_section(ctx, filters, period, headline)] if households else []),
         *([campaigns_section(ctx, filters, period, headline)] if spent else []),
-        ambassadors_section(ctx, filters, period, headline),
+        *([ambassadors_section(ctx, filters, period, headline)] if known else []),
         *([territory_section(ctx, filters, period, headline)] if households else []),
         quality_section(ctx),
     ]
@@ -104,6 +110,7 @@ class Headline:
     def __init__(self, ctx: Context, filters: metrics.Filters,
                  first_date: dt.date | None, last_date: dt.date | None = None) -> None:
         self.ctx, self.filters = ctx, filters
+        self.first_date, self.last_date = first_date, last_date
         # (none before the programme's first contact, nor after its last: metrics.comparison)
         self.window = metrics.comparison(filters, first_date=first_date, last_date=last_date)
         self.now = self._figures(filters)
@@ -173,11 +180,18 @@ class Headline:
 
     def section(self) -> dict:
         now = self.now
+        if metrics.after_data(self.filters, self.ctx.data_date):
+            # (« aucun chiffre n'y est encore connu » above eight cards reading « 0 »)
+            return section("Chiffres clés", [self._story()], [])
         items = [card(label, self.text(key), self.change(key))
                  for key, (label, _) in HEADLINE.items() if key not in ("ambassadors",)]
         rate_text = self.rate(now["installed_rate"], "installed", "followed")
         rate_detail = "des foyers suivis" + ("" if self.horizon["is_complete"]
                                              else " (provisoire)")
+        if rate_text == "–":
+            # (« – » over « des foyers suivis (provisoire) » said nothing of why)
+            rate_detail = ("aucun foyer suivi" if not now["followed"]
+                           else "non publié (secret statistique)")
         if self.before and rate_text != "–":
             before = self.rate(self.before["installed_rate"], "installed", "followed", "before")
             points = metrics.point_change(now["installed_rate"], self.before["installed_rate"])
@@ -196,7 +210,7 @@ class Headline:
                 f"{french.period(self.window.filters.date_from, self.window.filters.date_to)}"
                 " ; les ambassadeurs actifs, des deux périodes, selon leur statut dans le "
                 "dernier export.")
-        if not self.horizon["is_complete"]:
+        if not self.horizon["is_complete"] and now["followed"]:
             sentences.append(
                 f"Les installations sont provisoires : les foyers contactés après le "
                 f"{french.date(self.horizon['complete_until'])} n'ont pas encore eu "
@@ -220,12 +234,19 @@ class Headline:
         period = french.capitalise(french.period(self.filters.date_from, self.filters.date_to))
         followed, installed = self.now["followed"], self.now["installed"]
         if self.masked("followed"):
-            return (f"{period}, moins de {self.ctx.threshold} foyers ont pris contact avec le "
-                    "réseau d'accueil.")
-        if not followed and self.filters.date_from and self.filters.date_from > self.ctx.data_date:
+            return (f"{period}, moins de {french.number(self.ctx.threshold)} foyers ont pris "
+                    "contact avec le réseau d'accueil.")
+        if metrics.after_data(self.filters, self.ctx.data_date):
             # (a bilan of 2026 on data that stop in 2025 said nothing of it)
             return (f"{period} : la période commence après la date des données "
                     f"({french.date(self.ctx.data_date)}), aucun chiffre n'y est encore connu.")
+        if not followed and metrics.outside_first_contacts(self.filters, self.first_date,
+                                                           self.last_date):
+            # (as the overview page says it: a bilan of 2025 on a CRM export ending in
+            # November 2024 told the press « aucun foyer n'a pris contact »)
+            return (f"{period}, aucun foyer dont le premier contact tombe dans la période : "
+                    f"les premiers contacts des exports vont du {french.date(self.first_date)}"
+                    f" au {french.date(self.last_date)}.")
         if not followed:
             return f"{period}, aucun foyer n'a pris contact avec le réseau d'accueil du Lot."
         start = (f"{period}, {self.text('followed')} {french.plural(followed, 'foyer')} "
@@ -233,8 +254,8 @@ class Headline:
                  "Lot")
         since = f"depuis (au {french.date(self.ctx.data_date)}, date des données)"
         if self.masked("installed"):
-            return (f"{start} ; moins de {self.ctx.threshold} d'entre eux s'y sont installés "
-                    f"{since}.")
+            return (f"{start} ; moins de {french.number(self.ctx.threshold)} d'entre eux s'y "
+                    f"sont installés {since}.")
         if not installed:
             return (f"{start} ; aucun ne s'y est encore installé (au "
                     f"{french.date(self.ctx.data_date)}).")
@@ -405,8 +426,8 @@ def funnel_section(ctx: Context, filters: metrics.Filters, period: str) -> dict:
     first, second, third = (step["stage"] for step in steps[:3])
     if counts.masked(first):
         # (its table and chart of « < 5 » followed the sentence that said it was not given)
-        return section("Entonnoir", [f"Moins de {ctx.threshold} foyers suivis dans la "
-                                     "période : l'entonnoir n'est pas détaillé."], [])
+        return section("Entonnoir", [f"Moins de {french.number(ctx.threshold)} foyers suivis "
+                                     "dans la période : l'entonnoir n'est pas détaillé."], [])
     else:
         sentences = [_funnel_sentence(counts, stage, (first, second, third), rate)]
         # (said when a count is masked, not when the sentence gives no rate: over a day of
@@ -415,7 +436,7 @@ def funnel_section(ctx: Context, filters: metrics.Filters, period: str) -> dict:
         withheld = any(counts.masked(step["stage"]) for step in steps)
         sentences.append(
             f"Les taux ne sont pas publiés : ils laisseraient déduire un nombre de moins de "
-            f"{ctx.threshold} {french.plural(ctx.threshold, 'foyer')}."
+            f"{french.number(ctx.threshold)} {french.plural(ctx.threshold, 'foyer')}."
             if withheld and "%" not in sentences[0] else
             "Chaque taux dit sa base : la part de l'étape précédente, puis celle des foyers "
             "suivis.")
@@ -490,7 +511,7 @@ def channels_section(ctx: Context, filters: metrics.Filters, period: str,
         bar(None if protected.masked((row["channel"], measure)) else row[measure], largest,
             protected.text((row["channel"], measure), french.number), colour)
         for measure, colour in (("followed", ctx.channel_colours.get(row["channel"], ACCENT)),
-                                ("installed", GREEN))]} for row in channels]
+                                ("installed", INSTALLED))]} for row in channels]
     # (a channel shown at 0 is no leader: « Le canal Salons apporte le plus de foyers (0 sur
     # 5) » where the only channels with households were masked)
     shown = [row for row in channels if not protected.masked((row["channel"], "followed"))
@@ -556,8 +577,10 @@ def channels_section(ctx: Context, filters: metrics.Filters, period: str,
               sums=[1, 2, 3, 4]),
         bars("Foyers suivis et installés par canal (nombre de foyers)", chart,
              ctx.caption(period),
-             legend=[{"colour": GREY, "text": "suivis (couleur du canal)"},
-                     {"colour": GREEN, "text": "installés"}]),
+             legend=[{"colours": [ctx.channel_colours.get(row["channel"], ACCENT)
+                                  for row in channels],
+                      "text": "suivis (couleur du canal)"},
+                     {"colour": INSTALLED, "text": "installés"}]),
     ])
 
 
@@ -616,7 +639,7 @@ def campaigns_section(ctx: Context, filters: metrics.Filters, period: str,
     # all are counted too: « 7 autres » beside nine « – » in the table)
     withheld = [row for row in rows if row["budget_selected_eur"]
                 and cost(row, "installed") == "–"]
-    fewer = (f"moins de {ctx.threshold} "
+    fewer = (f"moins de {french.number(ctx.threshold)} "
              f"{french.plural(ctx.threshold, 'installation créditée', 'installations créditées')}")
     others = (f"{french.number(len(withheld))} {french.plural(len(withheld), 'autre')}, de "
               f"{fewer}, ne l'ont pas")
@@ -869,10 +892,11 @@ def territory_section(ctx: Context, filters: metrics.Filters, period: str,
              and row["households"] > 0]
     sentences = []
     if protected.masked("total"):
-        # (a heading, a map and a table of masks without a word)
-        sentences.append(f"{french.capitalise(protected.said('total', french.number))} foyers "
-                         "de la période se sont installés : leur répartition n'est pas publiée "
-                         "(secret statistique).")
+        # (a heading, a map and a table of masks without a word; then the word, above a map
+        # wholly hatched and a table of « (s) »: the word alone)
+        return section("Territoire", [
+            f"{french.capitalise(protected.said('total', french.number))} foyers de la période "
+            "se sont installés : leur répartition n'est pas publiée (secret statistique)."], [])
     else:
         # (the communes its own table tells: those of the intercommunalities it shows, « au
         # moins » beside a masked one. Counted as the page tells them, « au moins 11 » beside a

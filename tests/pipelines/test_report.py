@@ -898,8 +898,9 @@ def test_the_bilan_neither_bounds_nor_orders_what_the_page_masks(con):
 def _territory_rows(con, filters, small_count: int = 5):
     document = report.programme_document(con, filters, small_count=small_count)
     territory = section_of(document, "Territoire")
-    return [row["cells"] for row in next(
-        b for b in territory["blocks"] if b["kind"] == "table")["rows"]], territory
+    found = [b for b in territory["blocks"] if b["kind"] == "table"]
+    # (None: a total masked leaves the section its sentence alone, no map nor table)
+    return ([row["cells"] for row in found[0]["rows"]] if found else None), territory
 
 
 def test_what_the_territory_page_masks_is_masked_in_the_bilan_too(con):
@@ -931,6 +932,10 @@ def test_what_the_territory_page_masks_is_masked_in_the_bilan_too(con):
             assert len(communes[communes["commune_code"].isna()]) == 1
         for small_count in (2, 3, 5, 10):
             rows, territory = _territory_rows(con, filters, small_count)
+            if rows is None:  # nothing of the places shown
+                assert "leur répartition n'est pas publiée" in territory["sentences"][0]
+                cases, found = cases + 1, found + 1
+                continue
             shown = {cells[0].replace("\u00a0", " "): cells[3] for cells in rows}
             whole_masked = shown["Ensemble"] != french.number(summary["installed"])
             for name, state in states.items():
@@ -1291,7 +1296,9 @@ def test_a_bilan_of_a_period_after_the_data_says_so(con):
     words = json.dumps(document, ensure_ascii=False)
     assert f"la période commence après la date des données ({data_date:%d/%m/%Y})" in words
     assert f"Objectifs {later.year}" in words and f"Objectifs {data_date.year}" not in words
-    assert f"Au {data_date:%d/%m/%Y} (date des données), le réseau compte" in words
+    # (nothing of the period is known: « aucun n'a adhéré pendant la période » and a table of
+    # referrals at zero followed « aucun chiffre n'y est encore connu »)
+    assert "Ambassadeurs" not in [section["title"] for section in document["sections"]]
     assert f"31/12/{later.year}, le réseau" not in words
 
 
@@ -1602,3 +1609,100 @@ def test_a_programme_bilan_of_one_household_agrees_with_it(con):
             assert wrong not in text, (start, wrong)
         checked += 1
     assert checked
+
+
+# --- An editor's reading of the bilan (nineteenth session) ---------------------------------
+
+def _story(document: dict) -> str:
+    return " ".join(document["sections"][0]["sentences"])
+
+
+def test_a_period_after_the_last_first_contact_says_where_the_exports_end(con):
+    """The demo's CRM export ends on 27/11/2024, its data on 30/06/2025: a bilan of 2025 told
+    the press « aucun foyer n'a pris contact avec le réseau d'accueil du Lot », where the
+    overview page says the exports' first contacts stop earlier. Both say it from one rule
+    (metrics.outside_first_contacts); « – » for the rate says why."""
+    bounds = metrics.ask_one(con, "period_bounds")
+    filters = metrics.Filters(dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    assert metrics.outside_first_contacts(filters, bounds["first_date"], bounds["last_date"])
+    document = report.programme_document(con, filters)
+    story = _story(document)
+    assert "aucun foyer n'a pris contact" not in story
+    assert (f"les premiers contacts des exports vont du {french.date(bounds['first_date'])} "
+            f"au {french.date(bounds['last_date'])}") in story
+    assert not any("provisoires" in s for s in document["sections"][0]["sentences"])
+    cards = {item["label"]: item for item in document["sections"][0]["blocks"][0]["items"]}
+    assert cards[metrics.INSTALLED_RATE_NAME]["detail"] == "aucun foyer suivi"
+
+
+def test_a_period_after_the_data_date_prints_no_figure(con):
+    """« aucun chiffre n'y est encore connu » stood above eight cards of « 0 », « aucun n'a
+    adhéré pendant la période » and a referral table of zeros: nothing is known, not zero."""
+    data_date = metrics.ask_one(con, "data_date")["data_date"]
+    start = data_date + dt.timedelta(days=1)
+    document = report.programme_document(con, metrics.Filters(start, start.replace(
+        year=start.year + 1)))
+    headline = document["sections"][0]
+    assert "aucun chiffre n'y est encore connu" in " ".join(headline["sentences"])
+    assert headline["blocks"] == []
+    titles = [section["title"] for section in document["sections"]]
+    assert "Ambassadeurs" not in titles and "Campagnes" not in titles
+    assert not re.search(r"\b0\b", " ".join(
+        sentence for section in document["sections"] if section["title"] != "Qualité des données"
+        for sentence in section["sentences"]))
+
+
+def test_the_installations_bar_has_a_colour_no_channel_has(con):
+    """Tourisme's « suivis » bar was the exact green of the legend's « installés »; the
+    legend's « suivis » swatch the grey of « Autre »."""
+    document = report.programme_document(con, FILTERS)
+    chart = next(b for b in section_of(document, "Canaux")["blocks"] if b["kind"] == "bars")
+    installed = {row["bars"][1]["colour"].lower() for row in chart["rows"]}
+    followed = {row["bars"][0]["colour"].lower() for row in chart["rows"]}
+    assert len(followed) == len(chart["rows"]) > 5  # (each channel its own colour)
+    assert len(installed) == 1 and not installed & followed
+    assert chart["legend"][0]["text"] == "suivis (couleur du canal)"
+    assert {c.lower() for c in chart["legend"][0]["colours"]} == followed
+    assert chart["legend"][1]["colour"].lower() in installed
+
+
+def test_a_chart_with_no_bar_to_draw_is_a_sentence(con):
+    """February 2024: the channels' chart drew eighteen « 0 » and « < 5 » beside no bar, the
+    territory a map wholly hatched and a table of « (s) » under « leur répartition n'est pas
+    publiée »."""
+    document = report.programme_document(con, metrics.Filters(dt.date(2024, 2, 1),
+                                                               dt.date(2024, 2, 29)))
+    kinds = [block["kind"] for block in section_of(document, "Canaux")["blocks"]]
+    assert "bars" not in kinds and "note" in kinds
+    note = next(b for b in section_of(document, "Canaux")["blocks"] if b["kind"] == "note")
+    assert "pas de graphique" in note["text"]
+    territory = section_of(document, "Territoire")
+    assert territory["blocks"] == []
+    assert "leur répartition n'est pas publiée" in " ".join(territory["sentences"])
+    text = text_of(report.render.pdf(document))
+    assert "pas de graphique" in text
+
+
+def test_the_immersion_median_says_how_many_households_it_is_of(con):
+    """« Le séjour d'immersion a lieu en médiane 73 jours après le premier contact » alone,
+    where every other median of the bilan says the households it is of."""
+    document = report.campaign_document(con, ["ENTR-IMM-2024"])
+    said = " ".join(s for section in document["sections"] for s in section["sentences"])
+    assert re.search(r"en médiane \d+ jours après le premier contact \((\d[\d\u202f\u00a0]*) "
+                     r"foyers\)", said), said
+
+
+def test_the_secret_s_threshold_reads_as_a_number_and_its_rule_as_it_applies(con):
+    """« < 1000 » and « moins de 1000 foyers »; at 1 the header stated « inférieur à 1 est
+    publié « < 1 » », a rule of no possible case, while six intercommunalities the Territoire
+    page masks were « (s) » without a word of why."""
+    words = json.dumps(report.programme_document(con, FILTERS, small_count=1000),
+                       ensure_ascii=False)
+    assert "<\u00a01\u202f000" in words and "moins de 1\u202f000 foyers" in words
+    assert "<\u00a01000" not in words and "moins de 1000 " not in words
+    one = report.programme_document(con, FILTERS, small_count=1)
+    note = one["meta"][1]
+    assert "aucun effectif n'est masqué pour sa petite taille" in note
+    assert "inférieur à 1 " not in note
+    assert "page « Territoire » du tableau de bord" in note
+    assert "page « Territoire »" not in report.programme_document(con, FILTERS)["meta"][1]
