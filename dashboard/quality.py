@@ -67,6 +67,9 @@ REJECT_REASONS = {
     "date invalide : un nombre": "une date : dans le tableur, mettez la colonne au format Date "
                                  "(45366 est le numéro d'un jour, pas une date), puis "
                                  "réexportez",
+    "date invalide : année sur deux chiffres": "une année sur 4 chiffres (14/03/2023, pas "
+                                               "14/03/23) : dans le tableur, mettez la "
+                                               "colonne au format JJ/MM/AAAA, puis réexportez",
     "date invalide": "une date réelle : JJ/MM/AAAA, AAAA-MM-JJ, JJ-MM-AAAA ou JJ.MM.AAAA, "
                      "éventuellement suivie de l'heure (HH:MM)",
     "valeur obligatoire manquante": "une valeur dans cette colonne obligatoire",

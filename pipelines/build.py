@@ -621,7 +621,7 @@ def _build_in(raw_dir: Path, curated_dir: Path, info: dict, progress: Callable[[
             staged.view(con, f"staging.{name}", kinds, found[name])
         con.execute("set preserve_insertion_order = false")
         models += run_models(con, bar, layers=("core", "quality", "marts"))
-        for warning in unread_objectives(con):
+        for warning in unread_objectives(con) + mostly_rejected(con):
             progress(f"Attention : {warning}")
         return _model_and_publish(con, curated_dir, info, progress, staged, t0, models,
                                   exports)
@@ -648,6 +648,23 @@ def unread_objectives(con: duckdb.DuckDBPyConnection) -> list[str]:
         said.append(f"… et {len(rows) - OBJECTIVES_SAID} autres objectifs sans données : voir "
                     "la page « Qualité des données »")
     return said
+
+
+def mostly_rejected(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Files of which most rows were rejected, with their most frequent reason: a prospects
+    export re-saved with two-digit years lost 241 of its 407 rows under the usual « 308
+    ligne(s) rejetée(s) » (its households gone from every figure). Read from quality.files
+    and quality.rejects, as the quality page shows them."""
+    rows = con.execute(
+        "select files.file, files.read, files.rejected, "
+        "  (select mode(reason) from quality.rejects as r where r.file = files.file) "
+        "from quality.files as files where files.read >= 10 and files.rejected * 2 > files.read "
+        "order by files.file").fetchall()
+    return [guard.printable(
+        f"{file} : {count(rejected)} lignes sur {count(read)} rejetées "
+        f"({french.percent(rejected / read, 0)}), surtout « {reason} » : ses lignes manquent à "
+        "tous les chiffres ; voir la page « Qualité des données »")
+        for file, read, rejected, reason in rows]
 
 
 def _read_line(fresh: int, kept: int, rows: int, seconds: float) -> str:

@@ -406,6 +406,10 @@ def _header_message(export: ExportFile, source: Source, missing: list[str],
                     header: Record) -> str:
     # The « header » may be a data row (a file exported without one): its cells are masked
     # and shortened before they are quoted.
+    if header.values and header.values[0].lstrip("\ufeff").startswith("%PDF-"):
+        # (« Colonnes trouvées (ligne 1) : « %PDF-1.7 » » of a bilan saved under a CSV name)
+        return (f"{export.name} ({source.label}) : c'est un document PDF, pas un export : "
+                "déposez à sa place l'export CSV ou XLSX du logiciel.")
     shown = [pii.mask(h.strip())[:60] for h in header.values if h.strip()][:20]
     found = ", ".join(f"« {h} »" for h in shown) or "aucune"
     plural = "s" if len(missing) > 1 else ""

@@ -49,6 +49,8 @@ def _child(request: dict, settings: dict[str, str]) -> int:
             del sys.modules[name]
     if request.get("timeout"):
         signal.alarm(int(request["timeout"]))
+    # (run as `-m` runs it, a module of its own: imported already, runpy warned on stderr)
+    sys.modules.pop("pipelines.__main__", None)
     sys.argv = [str(ROOT / "pipelines" / "__main__.py"), *request["args"]]
     code = 0
     try:

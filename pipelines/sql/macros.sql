@@ -40,9 +40,13 @@ create or replace macro parse_date(s) as cast(parse_ts(s) as date);
 -- Why a required date is invalid, in plain words: a bare number of five digits (45366) is what
 -- a spreadsheet shows of a date typed in a cell formatted as a number; « date invalide » alone
 -- left the officer puzzled (what to do is the quality page's « Attendu »: dashboard/quality.py).
+-- A year of two digits (14/03/23) is what LibreOffice in French writes back by default: a
+-- re-saved export lost every row of it as « date invalide » alone.
 create or replace macro date_reason(s) as
     case when regexp_full_match(s, '[0-9]{5}(?:[.,][0-9]+)?')
         then 'date invalide : un nombre, pas une date'
+        when regexp_full_match(trim(s), '[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}(?:[ T].*)?')
+        then 'date invalide : année sur deux chiffres'
         else 'date invalide' end;
 
 -- French or English notation, optional € sign, thousands grouped by (no-break) spaces.

@@ -767,3 +767,42 @@ def test_a_workbook_whose_first_sheet_is_empty_names_that_sheet(dirs):
     result = _build(raw, curated)
     assert result.returncode == 1
     assert "prospects.xlsx : la feuille « Notes », la première visible, est vide" in result.stderr
+
+
+def test_an_export_re_saved_with_two_digit_years_is_said_loudly_with_its_cause(dirs):
+    """LibreOffice in French writes a date back as 14/03/23: a helper's re-saved prospects
+    export lost 241 of its 407 rows under the build's usual « 308 ligne(s) rejetée(s) », each
+    « date invalide » alone. The rows stay rejected (the contract's date formats), but the
+    reason names the two-digit year, the quality page says what to do, and the build says
+    which file lost most of its rows."""
+    from dashboard import quality
+
+    raw, curated = dirs
+    (raw / "prospects_ok.csv").write_text(HEADER + _prospects(12), "utf-8")
+    (raw / "prospects_resaved.csv").write_text(
+        HEADER + _prospects(12, start=100).replace("01/02/2023", "14/03/23")
+        + "P900;14/03/2023;Salon;\n", "utf-8")
+    result = _build(raw, curated)
+    assert result.returncode == 0, result.stderr
+    assert ("Attention : prospects_resaved.csv : 12 lignes sur 13 rejetées (92 %), surtout "
+            "« date invalide : année sur deux chiffres » : ses lignes manquent à tous les "
+            "chiffres") in result.stderr.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "prospects_ok.csv :" not in result.stderr
+    reasons = _query(curated, "select distinct reason from quality.rejects")
+    assert reasons == [("date invalide : année sur deux chiffres",)]
+    assert "année sur 4 chiffres" in quality.expected(reasons[0][0])
+    assert kpis(curated)["followed"] == 13
+
+
+def test_a_pdf_under_an_export_s_name_is_said_to_be_a_pdf(dirs):
+    """A bilan saved as contacts_campagnes_2025-02.csv: « colonnes obligatoires absentes …
+    Colonnes trouvées (ligne 1) : « %PDF-1.7 » » (a renamed PDF .xlsx was already named)."""
+    raw, curated = dirs
+    (raw / "prospects.csv").write_text(HEADER + _prospects(2), "utf-8")
+    (raw / "contacts_campagnes_2025-02.csv").write_bytes(
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    result = _build(raw, curated)
+    assert result.returncode == 1
+    assert ("contacts_campagnes_2025-02.csv (contacts de campagne) : c'est un document PDF, "
+            "pas un export") in result.stderr
+    assert "%PDF" not in result.stderr
