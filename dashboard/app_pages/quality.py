@@ -48,8 +48,11 @@ row[3].metric("Avertissements", fmt.number(outcome["warnings"]), border=True,
                    "(canal inconnu, colonne ignorée, fusion…). Détail plus bas.")
 
 # widths that keep the row counts and their check in view on a projector (1280 px); a
-# file's name whole on one line (« contacts_campagnes_2023-02.csv »)
-FILE_WIDTH = 215
+# file's name whole on one line: « contacts_campagnes_2023-02.csv » in 215 px, the longest
+# name read at 7.2 px a character (« contacts_campagnes_web_2025-01.c » was cut, the counts
+# beside it with room to spare), at most 380 px
+files = quality.files_table(version)
+FILE_WIDTH = min(380, max(215, round(7.2 * max(map(len, files["Fichier"]), default=0) + 16)))
 RECONCILED = "Lues = acceptées + rejetées + doublons"
 row_counts = {
     "Lues": st.column_config.NumberColumn(width=60),
@@ -62,7 +65,7 @@ row_counts = {
 }
 st.subheader("Fichiers lus, par source")
 widgets.table(
-    quality.files_table(version), "qualite_fichiers.csv",
+    files, "qualite_fichiers.csv",
     download=quality.files_download(version),
     column_config={
         "Fichier": st.column_config.TextColumn(width=FILE_WIDTH),

@@ -351,3 +351,29 @@ def test_a_month_s_chart_ticks_each_month_once_and_whole_households():
     layout = charts.monthly_trend(trend).layout
     assert layout.xaxis.dtick == "M1"
     assert (layout.yaxis.tick0, layout.yaxis.dtick) == (0, 1)
+
+
+def test_a_month_stamped_file_name_is_whole_in_the_quality_page_s_files(demo_build, tmp_path,
+                                                                       monkeypatch):
+    """A helper's monthly cycle: « contacts_campagnes_web_2025-01.c » cut in Qualité's files
+    table at 1280 px while the counts beside it had room to spare: the name column takes the
+    longest name's width (215 px held « contacts_campagnes_2023-02.csv » alone)."""
+    import json
+    import shutil
+
+    from tests.conftest import open_app, run_cli
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_build["raw"], raw)
+    name = "contacts_campagnes_web_2025-01.csv"
+    (raw / name).write_text("\n".join(
+        (raw / "contacts_campagnes_web.csv").read_text("utf-8").splitlines()[:20]) + "\n",
+        "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--curated", str(tmp_path / "cur")).returncode == 0
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(tmp_path / "cur"))
+    at = open_app()
+    at.switch_page("app_pages/quality.py").run()
+    files = next(t for t in at.dataframe if "Fichier" in json.loads(t.proto.columns or "{}")
+                 and "Lues" in t.value.columns)
+    assert name in set(files.value["Fichier"])
+    assert json.loads(files.proto.columns)["Fichier"]["width"] >= 7.2 * len(name) + 16
