@@ -44,6 +44,12 @@ def plain(value: object) -> str:
     return _AUTOLINK.sub(rf"\1{WORD_JOINER}", text)
 
 
+def guillemets_held(text: str) -> str:
+    """« and » held to the words they quote (no-break spaces inside): a message wrapped in a
+    code block left « alone at a line's end, » alone at the next one's start."""
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
 def counted(n: float, singular: str, plural: str) -> str:
     """`0 foyer suivi`, `1 foyer suivi`, `2 foyers suivis` (French: 0 and 1 are singular)."""
     return f"{number(n)} {plural_of(n, singular, plural)}"

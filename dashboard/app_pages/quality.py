@@ -26,7 +26,8 @@ if outcome["failed"]:
         "puis relancez la construction. Message :",
         icon=":material/error:",
     )
-    st.code(outcome["message"] or "(aucun message)", language=None, wrap_lines=True)
+    st.code(fmt.guillemets_held(outcome["message"] or "(aucun message)"), language=None,
+            wrap_lines=True)
 else:
     st.success(
         f"Dernière construction réussie le {published} "
