@@ -172,11 +172,15 @@ def downloads(frame: pd.DataFrame, filename: str, key: str | None = None,
     with st.container(horizontal=True, gap="small"):
         # the files are written when clicked, not at each run of the page: writing every
         # table's CSV and workbook took up to half of a page's time (deferred download)
+        # (no rerun on a click, as the bilans' buttons: each click ran the page again, which
+        # dropped the files the previous run had offered; a second button clicked meanwhile
+        # spun without a file, « Deferred file … not found », 4 clicks in 40)
         st.download_button("Télécharger (CSV)", lambda: csv_bytes(frame), file_name=name,
-                           mime="text/csv", key=key, icon=":material/download:")
+                           mime="text/csv", key=key, icon=":material/download:",
+                           on_click="ignore")
         st.download_button("Télécharger (Excel)", lambda: xlsx_bytes(frame),
                            file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}-xlsx",
-                           icon=":material/table_view:")
+                           icon=":material/table_view:", on_click="ignore")
 
 
 # Rows of a table on screen: the French number formats (a pandas Styler) cost about 0.1 s per

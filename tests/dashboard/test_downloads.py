@@ -53,7 +53,11 @@ def _page_downloads(page: str, kept_storage) -> dict[str, bytes]:
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
-    files = dict(filter(None, (served.served(button) for button in at.get("download_button"))))
+    buttons = at.get("download_button")
+    # (a click that runs the page again drops the files its previous run offered: a second
+    # button clicked meanwhile spun without a file, « Deferred file … not found »)
+    assert all(button.proto.ignore_rerun for button in buttons), page
+    files = dict(filter(None, (served.served(button) for button in buttons)))
     assert files, page
     return files
 
