@@ -318,14 +318,16 @@ def _column_menu_defects(page) -> list[str]:
     box = grid.bounding_box()
     if not box:
         return []
-    for _ in range(3):  # (the header's menu button shows once the pointer is over it)
+    # (the header's menu button shows once the pointer is over it, at the first column's
+    # right end: that column is as wide as the longest file name, 215 px or more)
+    for at in (200, 215, 230, 245, 260, 280, 300):
         page.mouse.move(box["x"] + 60, box["y"] + 18)
         page.wait_for_timeout(300)
-        page.mouse.click(box["x"] + min(box["width"] - 10, 200), box["y"] + 18)
+        page.mouse.click(box["x"] + min(box["width"] - 10, at), box["y"] + 18)
         try:
-            page.wait_for_selector('[role="menuitem"]', timeout=3000)
+            page.wait_for_selector('[role="menuitem"]', timeout=1500)
             break
-        except PlaywrightTimeout:  # (tried again)
+        except PlaywrightTimeout:  # (tried further right)
             page.keyboard.press("Escape")
     entries = page.evaluate("""() => [...document.querySelectorAll('[role="menuitem"]')]
       .filter(e => getComputedStyle(e).display !== 'none').map(e => e.innerText)""")
