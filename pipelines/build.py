@@ -651,20 +651,13 @@ def unread_objectives(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def mostly_rejected(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Files of which most rows were rejected, with their most frequent reason: a prospects
-    export re-saved with two-digit years lost 241 of its 407 rows under the usual « 308
-    ligne(s) rejetée(s) » (its households gone from every figure). Read from quality.files
-    and quality.rejects, as the quality page shows them."""
-    rows = con.execute(
-        "select files.file, files.read, files.rejected, "
-        "  (select mode(reason) from quality.rejects as r where r.file = files.file) "
-        "from quality.files as files where files.read >= 10 and files.rejected * 2 > files.read "
-        "order by files.file").fetchall()
+    """The files most of whose rows were rejected (metric `mostly_rejected_files`, which the
+    overview page shows too), with their most frequent reason, as build lines."""
     return [guard.printable(
-        f"{file} : {count(rejected)} lignes sur {count(read)} rejetées "
-        f"({french.percent(rejected / read, 0)}), surtout « {reason} » : ses lignes manquent à "
-        "tous les chiffres ; voir la page « Qualité des données »")
-        for file, read, rejected, reason in rows]
+        f"{row['file']} : {count(row['rejected'])} lignes sur {count(row['read'])} rejetées "
+        f"({french.percent(row['rejected'] / row['read'], 0)}), surtout « {row['reason']} » : "
+        "ses lignes manquent à tous les chiffres ; voir la page « Qualité des données »")
+        for row in metrics.ask_rows(con, "mostly_rejected_files")]
 
 
 def _read_line(fresh: int, kept: int, rows: int, seconds: float) -> str:

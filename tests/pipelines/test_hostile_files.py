@@ -769,7 +769,8 @@ def test_a_workbook_whose_first_sheet_is_empty_names_that_sheet(dirs):
     assert "prospects.xlsx : la feuille « Notes », la première visible, est vide" in result.stderr
 
 
-def test_an_export_re_saved_with_two_digit_years_is_said_loudly_with_its_cause(dirs):
+def test_an_export_re_saved_with_two_digit_years_is_said_loudly_with_its_cause(dirs,
+                                                                               monkeypatch):
     """LibreOffice in French writes a date back as 14/03/23: a helper's re-saved prospects
     export lost 241 of its 407 rows under the build's usual « 308 ligne(s) rejetée(s) », each
     « date invalide » alone. The rows stay rejected (the contract's date formats), but the
@@ -792,6 +793,15 @@ def test_an_export_re_saved_with_two_digit_years_is_said_loudly_with_its_cause(d
     assert reasons == [("date invalide : année sur deux chiffres",)]
     assert "année sur 4 chiffres" in quality.expected(reasons[0][0])
     assert kpis(curated)["followed"] == 13
+    # the overview, where the officer preparing the committee looks, names it too
+    from tests.conftest import open_app
+
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    warning = open_app().warning[0].value.replace("\\", "").replace("\u2060", "")
+    warning = warning.replace("\u00a0", " ").replace("\u202f", " ")
+    assert ("prospects_resaved.csv : 12 lignes sur 13 rejetées (92 %), surtout « date "
+            "invalide : année sur deux chiffres » : elles manquent à tous les chiffres"
+            ) in warning, warning
 
 
 def test_a_pdf_under_an_export_s_name_is_said_to_be_a_pdf(dirs):
