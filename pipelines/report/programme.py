@@ -35,7 +35,7 @@ from .disclosure import (
     territory_table,
 )
 
-ACCENT, GREY, GREEN = "#1f4e79", "#9aa5b1", "#009E73"
+ACCENT, GREY = "#1f4e79", "#9aa5b1"
 # Installations beside each channel's own colour: a colour no channel has (in the channel's
 # green, Tourisme's « suivis » read as the legend's « installés »)
 INSTALLED = "#3b3b3b"
