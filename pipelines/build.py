@@ -656,7 +656,7 @@ def mostly_rejected(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [guard.printable(
         f"{row['file']} : {count(row['rejected'])} lignes sur {count(row['read'])} rejetées "
         f"({french.percent(row['rejected'] / row['read'], 0)}), surtout « {row['reason']} » : "
-        "ses lignes manquent à tous les chiffres ; voir la page « Qualité des données »")
+        "elles ne comptent dans aucun chiffre ; voir la page « Qualité des données »")
         for row in metrics.ask_rows(con, "mostly_rejected_files")]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import bilans, charts, fmt, help, queries, tables, widgets
-from pipelines import french, metrics
+from pipelines import french, guard, metrics
 
 filters: queries.Filters = st.session_state.filters
 version = st.session_state.version
@@ -33,10 +33,13 @@ elif info["rejected"]:
         (f"{fmt.counted(info['rejected'], 'ligne', 'lignes')} des exports "
          + ("a été rejetée" if info["rejected"] < 2 else "ont été rejetées")
          + " à la dernière construction."
-         + "".join(f" {fmt.plain(row.file)} : {fmt.number(row.rejected)} lignes sur "
-                   f"{fmt.number(row.read)} rejetées ({fmt.percent(row.rejected / row.read, 0)})"
-                   f", surtout « {fmt.plain(row.reason)} » : elles manquent à tous les chiffres."
-                   for row in mostly.itertuples())),
+         # (as the build prints them, guard.printable: a file name's escape sequences and
+         # direction overrides mirrored the rest of the warning)
+         + "".join(f" {fmt.plain(guard.printable(row.file))} : {fmt.number(row.rejected)} "
+                   f"lignes sur {fmt.number(row.read)} rejetées "
+                   f"({fmt.percent(row.rejected / row.read, 0)}), surtout "
+                   f"« {fmt.plain(guard.printable(row.reason))} » : elles ne comptent dans "
+                   "aucun chiffre." for row in mostly.itertuples())),
         icon=":material/warning:",
     )
 if status.get("status") == "failed" or info["rejected"]:

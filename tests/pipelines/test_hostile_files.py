@@ -786,8 +786,8 @@ def test_an_export_re_saved_with_two_digit_years_is_said_loudly_with_its_cause(d
     result = _build(raw, curated)
     assert result.returncode == 0, result.stderr
     assert ("Attention : prospects_resaved.csv : 12 lignes sur 13 rejetées (92 %), surtout "
-            "« date invalide : année sur deux chiffres » : ses lignes manquent à tous les "
-            "chiffres") in result.stderr.replace("\u202f", " ").replace("\u00a0", " ")
+            "« date invalide : année sur deux chiffres » : elles ne comptent dans aucun "
+            "chiffre") in result.stderr.replace("\u202f", " ").replace("\u00a0", " ")
     assert "prospects_ok.csv :" not in result.stderr
     reasons = _query(curated, "select distinct reason from quality.rejects")
     assert reasons == [("date invalide : année sur deux chiffres",)]
@@ -800,7 +800,7 @@ def test_an_export_re_saved_with_two_digit_years_is_said_loudly_with_its_cause(d
     warning = open_app().warning[0].value.replace("\\", "").replace("\u2060", "")
     warning = warning.replace("\u00a0", " ").replace("\u202f", " ")
     assert ("prospects_resaved.csv : 12 lignes sur 13 rejetées (92 %), surtout « date "
-            "invalide : année sur deux chiffres » : elles manquent à tous les chiffres"
+            "invalide : année sur deux chiffres » : elles ne comptent dans aucun chiffre"
             ) in warning, warning
 
 
@@ -816,3 +816,20 @@ def test_a_pdf_under_an_export_s_name_is_said_to_be_a_pdf(dirs):
     assert ("contacts_campagnes_2025-02.csv (contacts de campagne) : c'est un document PDF, "
             "pas un export") in result.stderr
     assert "%PDF" not in result.stderr
+
+
+def test_a_mostly_rejected_file_s_name_is_printable_on_the_overview(dirs, monkeypatch):
+    """A file named with a terminal escape, a bell and a right-to-left override: the build's
+    line showed « ? », the overview's warning carried them, its end mirrored (« …tabvsc.live »)."""
+    from tests.conftest import open_app
+
+    raw, curated = dirs
+    (raw / "prospects_ok.csv").write_text(HEADER + _prospects(3), "utf-8")
+    (raw / "prospects_\x1b[31mROUGE\x07\u202eevil.csv").write_text(
+        HEADER + _prospects(10, start=50).replace("01/02/2023", "14/03/23"), "utf-8")
+    assert _build(raw, curated).returncode == 0
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(curated))
+    warning = open_app().warning[0].value
+    assert "ROUGE" in warning and "10 lignes sur 10" in warning.replace("\u00a0", " ")
+    for control in ("\x1b", "\x07", "\u202e"):
+        assert control not in warning

@@ -458,3 +458,30 @@ def test_no_household_s_share_of_a_budget_over_a_credit_that_reads_zero(con):
                                                               rel=1e-5)
     assert checked
 
+
+
+def test_a_file_s_main_reason_counts_a_reason_once_whatever_line_it_names(demo_build,
+                                                                          tmp_path):
+    """« surtout « date invalide : année sur deux chiffres » » for a file whose six other
+    rejects were unclosed quotes, each reason naming its own line (« (ligne 12 du fichier) »):
+    they are one reason. A tie goes to the first in French order, not to chance."""
+    import shutil
+
+    shutil.copy(demo_build["database"], tmp_path / "lot.duckdb")
+    with duckdb.connect(str(tmp_path / "lot.duckdb")) as con:
+        con.execute("delete from quality.files")
+        con.execute("delete from quality.rejects")
+        con.execute("insert into quality.files by name select * from (values "
+                    "('a.csv', 12, 9), ('b.csv', 12, 8), ('c.csv', 12, 6), ('d.csv', 8, 8)) "
+                    "as t(file, read, rejected)")
+        rejects = ([("a.csv", f"guillemet ouvert jamais refermé (ligne {n} du fichier)")
+                    for n in range(2, 8)] + [("a.csv", "date invalide : année sur deux "
+                                                        "chiffres")] * 3
+                   + [("b.csv", "valeur obligatoire manquante")] * 4
+                   + [("b.csv", "date invalide : année sur deux chiffres")] * 4)
+        con.executemany("insert into quality.rejects by name select ? as file, ? as reason",
+                        rejects)
+        found = metrics.ask_rows(con, "mostly_rejected_files")
+    assert [(row["file"], row["reason"]) for row in found] == [
+        ("a.csv", "guillemet ouvert jamais refermé"),
+        ("b.csv", "date invalide : année sur deux chiffres")]
