@@ -406,7 +406,8 @@ def _header_message(export: ExportFile, source: Source, missing: list[str],
                     header: Record) -> str:
     # The « header » may be a data row (a file exported without one): its cells are masked
     # and shortened before they are quoted.
-    if header.values and header.values[0].lstrip("\ufeff").startswith("%PDF-"):
+    if header.values and re.match(r"%PDF-\d+\.\d+(?!\S)",
+                                  header.values[0].lstrip("\ufeff \t")):
         # (« Colonnes trouvées (ligne 1) : « %PDF-1.7 » » of a bilan saved under a CSV name)
         return (f"{export.name} ({source.label}) : c'est un document PDF, pas un export : "
                 "déposez à sa place l'export CSV ou XLSX du logiciel.")

@@ -51,9 +51,10 @@ row[3].metric("Avertissements", fmt.number(outcome["warnings"]), border=True,
 # widths that keep the row counts and their check in view on a projector (1280 px); a
 # file's name whole on one line: « contacts_campagnes_2023-02.csv » in 215 px, the longest
 # name read at 7.2 px a character (« contacts_campagnes_web_2025-01.c » was cut, the counts
-# beside it with room to spare), at most 380 px
+# beside it with room to spare), at most 280 px: the other columns take 537 of the 820 a
+# projector's page has (at 380, « Contrôle » went off screen)
 files = quality.files_table(version)
-FILE_WIDTH = min(380, max(215, round(7.2 * max(map(len, files["Fichier"]), default=0) + 16)))
+FILE_WIDTH = min(280, max(215, round(7.2 * max(map(len, files["Fichier"]), default=0) + 16)))
 RECONCILED = "Lues = acceptées + rejetées + doublons"
 row_counts = {
     "Lues": st.column_config.NumberColumn(width=60),

@@ -464,9 +464,10 @@ def households_section(ctx: Context, codes: list[str], campaigns: list[dict],
         "Délais médians, foyer par foyer : du premier contact d'un de ses membres avec la "
         "campagne à son premier contact avec le réseau d'accueil, puis à son installation ; "
         "sur tous les foyers que la campagne a touchés, que leur dossier la cite ou non "
-        "(tableau « Combien de temps il a fallu » ; « – » : moins de "
-        f"{french.number(ctx.threshold)} "
-        f"{french.plural(ctx.threshold, 'foyer')}).",
+        "(tableau « Combien de temps il a fallu »"
+        # (at a threshold of 1 nothing is withheld: « « – » : moins de 1 foyer »)
+        + (f" ; « – » : moins de {french.number(ctx.threshold)} "
+           f"{french.plural(ctx.threshold, 'foyer')}" if ctx.threshold > 1 else "") + ").",
     ]
     return section("Des premiers contacts aux installations", sentences, [
         table([column("Foyers", 3, "left"), column("Nombre"), column("Taux", 1.4)],

@@ -45,7 +45,12 @@ create or replace macro parse_date(s) as cast(parse_ts(s) as date);
 create or replace macro date_reason(s) as
     case when regexp_full_match(s, '[0-9]{5}(?:[.,][0-9]+)?')
         then 'date invalide : un nombre, pas une date'
-        when regexp_full_match(trim(s), '[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}(?:[ T].*)?')
+        -- (a real day once its year has four digits: not 31/02/23, 03/14/23 nor a phone
+        -- number 06-12-34 56 78, which a four-digit year would not mend)
+        when try_strptime(trim(s), [
+            '%d/%m/%y', '%d-%m-%y', '%d.%m.%y', '%d/%m/%y %H:%M', '%d-%m-%y %H:%M',
+            '%d.%m.%y %H:%M', '%d/%m/%y %H:%M:%S', '%d-%m-%y %H:%M:%S',
+            '%d.%m.%y %H:%M:%S']) is not null
         then 'date invalide : année sur deux chiffres'
         else 'date invalide' end;
 

@@ -816,6 +816,13 @@ def test_a_pdf_under_an_export_s_name_is_said_to_be_a_pdf(dirs):
     assert ("contacts_campagnes_2025-02.csv (contacts de campagne) : c'est un document PDF, "
             "pas un export") in result.stderr
     assert "%PDF" not in result.stderr
+    # (with leading spaces too; a real export whose first cell merely starts so is not one)
+    (raw / "contacts_campagnes_2025-02.csv").write_bytes(b"  %PDF-1.4\n%\xe2\xe3\n")
+    assert "c'est un document PDF" in _build(raw, curated).stderr
+    (raw / "contacts_campagnes_2025-02.csv").write_text(
+        "%PDF-export;Horodatage\nX;01/02/2023\n", "utf-8")
+    said = _build(raw, curated).stderr
+    assert "c'est un document PDF" not in said and "« %PDF-export »" in said
 
 
 def test_a_mostly_rejected_file_s_name_is_printable_on_the_overview(dirs, monkeypatch):
@@ -833,3 +840,22 @@ def test_a_mostly_rejected_file_s_name_is_printable_on_the_overview(dirs, monkey
     assert "ROUGE" in warning and "10 lignes sur 10" in warning.replace("\u00a0", " ")
     for control in ("\x1b", "\x07", "\u202e"):
         assert control not in warning
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("14/03/23", "date invalide : année sur deux chiffres"),
+    ("1.3.23 10:30", "date invalide : année sur deux chiffres"),
+    ("14-03-23 10:30:15", "date invalide : année sur deux chiffres"),
+    # (a four-digit year would not mend these: the reason must not send the officer there)
+    ("31/02/23", "date invalide"),
+    ("03/14/23", "date invalide"),
+    ("06-12-34 56 78", "date invalide"),
+    ("99/99/99", "date invalide"),
+    ("45366", "date invalide : un nombre, pas une date"),
+])
+def test_a_two_digit_year_is_said_only_where_four_digits_would_mend_the_date(value, reason):
+    from pipelines import config
+
+    with duckdb.connect() as con:
+        con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+        assert con.execute("select date_reason(?)", [value]).fetchone()[0] == reason

@@ -1706,3 +1706,13 @@ def test_the_secret_s_threshold_reads_as_a_number_and_its_rule_as_it_applies(con
     assert "inférieur à 1 " not in note
     assert "page « Territoire » du tableau de bord" in note
     assert "page « Territoire »" not in report.programme_document(con, FILTERS)["meta"][1]
+
+
+def test_at_a_threshold_of_one_the_campaign_bilan_withholds_nothing_and_says_nothing_of_it(con):
+    """« « – » : moins de 1 foyer » under the delays' table, where nothing can be below 1."""
+    said = " ".join(s for section in report.campaign_document(
+        con, ["SALON-VTC-2024"], small_count=1)["sections"] for s in section["sentences"])
+    assert "moins de 1 foyer" not in said and "(tableau « Combien de temps il a fallu »)" in said
+    said = " ".join(s for section in report.campaign_document(
+        con, ["SALON-VTC-2024"])["sections"] for s in section["sentences"])
+    assert "« – » : moins de 5 foyers)" in said
