@@ -179,6 +179,14 @@ def outside_first_contacts(filters: Filters, first_date: dt.date | None,
         or (filters.date_from and filters.date_from > last_date)))
 
 
+def first_contacts_stop_within(filters: Filters, last_date: dt.date | None) -> bool:
+    """The period starts before the exports' last first contact (`period_bounds`) and goes
+    on after it: its households stop there, its comparison window does not (July 2024 – June
+    2025 on a CRM export ending in November 2024 read « −156 (−85,2 %) » without a word)."""
+    return bool(filters.date_from and filters.date_to and last_date
+                and filters.date_from <= last_date < filters.date_to)
+
+
 def after_data(filters: Filters, data_date: dt.date | None) -> bool:
     """The period starts after the data date: nothing of it is known yet, zero included."""
     return bool(filters.date_from and data_date and filters.date_from > data_date)

@@ -135,6 +135,10 @@ if beyond:
 elif filters.date_from and filters.date_to and not window:
     st.caption(f"Pas d'évolution affichée : la période de comparaison commencerait avant le "
                f"mois du premier contact du programme ({fmt.date(first_date)}).")
+if window and metrics.first_contacts_stop_within(filters, last_date):
+    st.caption(f"Les premiers contacts des exports s'arrêtent au {fmt.date(last_date)}, avant "
+               "la fin de la période : ses foyers sont comparés à ceux d'une période de "
+               "comparaison entière, l'évolution paraît donc en baisse.")
 if window:
     # (french.period: one day reads « le 15/06/2023 », not « du 15/06/2023 au 15/06/2023 »)
     st.caption(f"Évolution par rapport {french.to_the(window.name)} : "

@@ -201,6 +201,14 @@ class Headline:
                                 f"{french.to_the(self.against())}")
         items.insert(4, card(metrics.INSTALLED_RATE_NAME, rate_text, rate_detail))
         sentences = [self._story()]
+        if self.window and metrics.first_contacts_stop_within(self.filters, self.last_date):
+            # (as the overview says it: July 2024 – June 2025 on a CRM export ending in
+            # November 2024 read « −156 (−85,2 %) » against a whole year before)
+            sentences.append(
+                f"Les premiers contacts des exports s'arrêtent au "
+                f"{french.date(self.last_date)}, avant la fin de la période : ses foyers sont "
+                "comparés à ceux d'une période de comparaison entière, l'évolution paraît donc "
+                "en baisse.")
         if self.window:
             # (« Ambassadeurs actifs +103 par rapport à 2022 » read as a network grown more
             # active: both periods count by today's status, the only one the export holds)

@@ -1716,3 +1716,23 @@ def test_at_a_threshold_of_one_the_campaign_bilan_withholds_nothing_and_says_not
     said = " ".join(s for section in report.campaign_document(
         con, ["SALON-VTC-2024"])["sections"] for s in section["sentences"])
     assert "« – » : moins de 5 foyers)" in said
+
+
+def test_a_period_past_the_last_first_contact_says_its_fall_is_the_exports_end(
+        con, demo_build, monkeypatch):
+    """July 2024 – June 2025 on the demo's CRM export, which ends on 27/11/2024: « −156
+    (−85,2 %) » against a whole year before, without a word; the bilan and the overview say
+    it from one rule (metrics.first_contacts_stop_within); a period the exports cover, not."""
+    from tests.conftest import open_app
+
+    bounds = metrics.ask_one(con, "period_bounds")
+    said = f"Les premiers contacts des exports s'arrêtent au {french.date(bounds['last_date'])}"
+    partial = metrics.Filters(dt.date(2024, 7, 1), dt.date(2025, 6, 30))
+    assert metrics.first_contacts_stop_within(partial, bounds["last_date"])
+    assert said in _story(report.programme_document(con, partial))
+    assert said not in _story(report.programme_document(con, FILTERS))
+    monkeypatch.setenv("OMLOT_CURATED_DIR", str(demo_build["curated"]))
+    captions = [c.value for c in open_app(du="2024-07-01", au="2025-06-30").caption]
+    assert any(said in caption for caption in captions), captions
+    captions = [c.value for c in open_app(du=YEAR[0], au=YEAR[1]).caption]
+    assert not any(said in caption for caption in captions)
