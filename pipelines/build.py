@@ -651,13 +651,11 @@ def unread_objectives(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def mostly_rejected(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The files most of whose rows were rejected (metric `mostly_rejected_files`, which the
-    overview page shows too), with their most frequent reason, as build lines."""
-    return [guard.printable(
-        f"{row['file']} : {count(row['rejected'])} lignes sur {count(row['read'])} rejetées "
-        f"({french.percent(row['rejected'] / row['read'], 0)}), surtout « {row['reason']} » : "
-        "elles ne comptent dans aucun chiffre ; voir la page « Qualité des données »")
-        for row in metrics.ask_rows(con, "mostly_rejected_files")]
+    """The files most of whose rows were rejected (metric `mostly_rejected_files`), said as
+    the overview says them (guard.mostly_rejected), with where to look."""
+    return [guard.mostly_rejected(row).removesuffix(".")
+            + " ; voir la page « Qualité des données »"
+            for row in metrics.ask_rows(con, "mostly_rejected_files")]
 
 
 def _read_line(fresh: int, kept: int, rows: int, seconds: float) -> str:

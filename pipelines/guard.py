@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import config, pii
+from . import config, french, pii
 from .load import ExportError
 
 WORK_DIR_NAME = ".work"
@@ -110,6 +110,19 @@ _REASONS = {
     errno.ENOTDIR: "n'est pas un dossier", errno.EISDIR: "est un dossier, pas un fichier",
     errno.ENOENT: "introuvable", errno.ELOOP: "trop de liens symboliques",
 }
+
+
+def mostly_rejected(row: dict) -> str:
+    """A file most of whose rows were rejected (a row of metric `mostly_rejected_files`), as
+    the build prints it and the overview shows it: « prospects….csv : 240 lignes sur 240
+    rejetées (100 %), surtout « date invalide : année sur deux chiffres » : elles ne comptent
+    dans aucun chiffre. » Printable (a file name's escape sequences and direction overrides
+    mirrored the overview's warning)."""
+    return printable(
+        f"{row['file']} : {french.number(row['rejected'])} lignes sur "
+        f"{french.number(row['read'])} rejetées "
+        f"({french.percent(row['rejected'] / row['read'], 0)}), surtout « {row['reason']} » : "
+        "elles ne comptent dans aucun chiffre.")
 
 
 def reason(exc: BaseException) -> str:

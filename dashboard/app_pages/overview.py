@@ -33,13 +33,9 @@ elif info["rejected"]:
         (f"{fmt.counted(info['rejected'], 'ligne', 'lignes')} des exports "
          + ("a été rejetée" if info["rejected"] < 2 else "ont été rejetées")
          + " à la dernière construction."
-         # (as the build prints them, guard.printable: a file name's escape sequences and
-         # direction overrides mirrored the rest of the warning)
-         + "".join(f" {fmt.plain(guard.printable(row.file))} : {fmt.number(row.rejected)} "
-                   f"lignes sur {fmt.number(row.read)} rejetées "
-                   f"({fmt.percent(row.rejected / row.read, 0)}), surtout "
-                   f"« {fmt.plain(guard.printable(row.reason))} » : elles ne comptent dans "
-                   "aucun chiffre." for row in mostly.itertuples())),
+         # (as the build prints them)
+         + "".join(f" {fmt.plain(guard.mostly_rejected(row))}"
+                   for row in mostly.to_dict("records"))),
         icon=":material/warning:",
     )
 if status.get("status") == "failed" or info["rejected"]:

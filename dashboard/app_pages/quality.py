@@ -54,7 +54,10 @@ row[3].metric("Avertissements", fmt.number(outcome["warnings"]), border=True,
 # beside it with room to spare), at most 280 px: the other columns take 537 of the 820 a
 # projector's page has (at 380, « Contrôle » went off screen)
 files = quality.files_table(version)
-FILE_WIDTH = min(280, max(215, round(7.2 * max(map(len, files["Fichier"]), default=0) + 16)))
+# (7.2, not widgets.CHAR_PX's 6.1 for a table's mixed text: a name of underscores and
+# lower-case letters lost its last character at 6.1)
+FILE_WIDTH = min(280, max(215, round(7.2 * max(map(len, files["Fichier"]), default=0)
+                                     + widgets.CELL_PADDING_PX)))
 RECONCILED = "Lues = acceptées + rejetées + doublons"
 row_counts = {
     "Lues": st.column_config.NumberColumn(width=60),
