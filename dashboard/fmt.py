@@ -44,10 +44,14 @@ def plain(value: object) -> str:
     return _AUTOLINK.sub(rf"\1{WORD_JOINER}", text)
 
 
-def guillemets_held(text: str) -> str:
-    """« and » held to the words they quote (no-break spaces inside): a message wrapped in a
-    code block left « alone at a line's end, » alone at the next one's start."""
-    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+_SPACE_BEFORE = re.compile(r" (?=[:;?!»])")
+
+
+def punctuation_held(text: str) -> str:
+    """French punctuation held to its words (no-break spaces after « and before » : ; ? !): a
+    message wrapped in a code block left « alone at a line's end, » or « : » alone at the next
+    one's start."""
+    return _SPACE_BEFORE.sub("\u00a0", text.replace("« ", "«\u00a0"))
 
 
 def counted(n: float, singular: str, plural: str) -> str:

@@ -26,7 +26,7 @@ if outcome["failed"]:
         "puis relancez la construction. Message :",
         icon=":material/error:",
     )
-    st.code(fmt.guillemets_held(outcome["message"] or "(aucun message)"), language=None,
+    st.code(fmt.punctuation_held(outcome["message"] or "(aucun message)"), language=None,
             wrap_lines=True)
 else:
     st.success(

@@ -472,6 +472,7 @@ def test_bad_row_then_failed_build_on_the_quality_page(demo_build, tmp_path, mon
     # (wrapped, « Horodatage » lost its « to the line before: the guillemets hold their words)
     assert "«\u00a0Date de premier contact\u00a0»" in at.code[0].value
     assert "« " not in at.code[0].value and " »" not in at.code[0].value
+    assert " :" not in at.code[0].value  # (« : déposez » began a line of the PDF's message)
     assert len(_table(at, "Motif")) == 6  # the last good database is still shown
     # every other page says it too, in a line (Entonnoir said nothing of it)
     for page in (TERRITORY, "app_pages/sources.py", "app_pages/campaigns.py"):
